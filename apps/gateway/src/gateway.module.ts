@@ -1,0 +1,66 @@
+import {
+  DynamicModule,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { KafkaRequestClient, createKafka } from '@app/kafka';
+import { Kafka } from 'kafkajs';
+import { GatewayConfig } from './config';
+import { HealthController } from './health/health.controller';
+import { ForwardOrderService } from './orders/forward-order.service';
+import { TopicDirectory } from './orders/topic-directory';
+import { SpiExceptionFilter } from './spi-exception.filter';
+import { WebhookBodyMiddleware } from './webhook/webhook-body.middleware';
+import { WebhookController } from './webhook/webhook.controller';
+
+@Module({})
+export class GatewayModule implements NestModule, OnApplicationShutdown {
+  constructor(private readonly client: KafkaRequestClient) {}
+
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      controllers: [WebhookController, HealthController],
+      providers: [
+        { provide: GatewayConfig, useValue: config },
+        { provide: APP_FILTER, useClass: SpiExceptionFilter },
+        {
+          provide: Kafka,
+          useFactory: () =>
+            createKafka(
+              `pos-gateway-${config.GATEWAY_INSTANCE_ID}`,
+              config.kafkaBrokers,
+              config.LOG_LEVEL,
+            ),
+        },
+        {
+          provide: KafkaRequestClient,
+          inject: [Kafka],
+          useFactory: (kafka: Kafka) =>
+            new KafkaRequestClient(kafka, {
+              instanceId: config.GATEWAY_INSTANCE_ID,
+              maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+            }),
+        },
+        {
+          provide: TopicDirectory,
+          inject: [Kafka],
+          useFactory: (k: Kafka) => new TopicDirectory(k),
+        },
+        ForwardOrderService,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(WebhookBodyMiddleware).forRoutes(WebhookController);
+  }
+
+  /** Runs after the HTTP server has closed, so in-flight calls still get their replies. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,22 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { SpiErrorCode, spiFailure } from '@app/contracts';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+
+/** Whatever goes wrong, the caller gets an SPI error body; unexpected errors get an id to grep for. */
+@Catch()
+export class SpiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(SpiExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException) {
+      res.status(exception.getStatus()).json(spiFailure(SpiErrorCode.PosError, exception.message));
+      return;
+    }
+    const errorId = randomUUID();
+    const name = exception instanceof Error ? exception.name : typeof exception;
+    this.logger.error(`unexpected ${name} (error id ${errorId})`);
+    res.status(500).json(spiFailure(SpiErrorCode.PosError, `internal error, id ${errorId}`));
+  }
+}

@@ -1,0 +1,71 @@
+import { KafkaEnv, loadConfig, toInt } from '@app/config';
+import { BRAND_PATTERN } from '@app/contracts';
+import { Expose, Transform } from 'class-transformer';
+import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+/** Every variable the POS worker reads; the README lists them with these defaults. */
+export class WorkerConfig extends KafkaEnv {
+  @Expose()
+  @Matches(BRAND_PATTERN, { message: 'BRAND must be lower-case letters, digits, - or _' })
+  BRAND = 'demo';
+
+  /** HTTP port for health and metrics. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8081;
+
+  @Expose()
+  @IsString()
+  @MinLength(1)
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** The key of `menu.items[].externalIds` that holds the POS item id. */
+  @Expose()
+  @IsString()
+  @MinLength(1)
+  POS_EXTERNAL_ID_KEY = 'pos';
+
+  /** Partitions of the brand's order topic when the worker creates it: the most worker processes that share the brand's orders. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  REQUEST_TOPIC_PARTITIONS = 12;
+
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60_000)
+  REQUEST_TOPIC_RETENTION_MS = 3_600_000;
+
+  /** Orders one worker process handles at once; orders of one restaurant still run in order. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  WORKER_MAX_IN_FLIGHT = 64;
+
+  /** A worker that stops heart-beating loses its partitions to the others after this long. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(6_000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS = 10_000;
+}
+
+export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  return loadConfig(WorkerConfig, env);
+}

@@ -1,0 +1,22 @@
+/** Versioned schema changes, applied in order on start; never edit one that has shipped. */
+export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'accepted orders',
+    sql: `
+      CREATE SEQUENCE pos_order_number;
+      CREATE TABLE pos_orders (
+        brand          text        NOT NULL,
+        wix_order_id   text        NOT NULL,
+        pos_order_id   text        NOT NULL UNIQUE,
+        restaurant_id  text        NOT NULL,
+        lines          jsonb       NOT NULL,
+        wix_order      jsonb       NOT NULL,
+        received_at    timestamptz NOT NULL,
+        created_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (brand, wix_order_id)
+      );
+      CREATE INDEX pos_orders_restaurant ON pos_orders (brand, restaurant_id, created_at);
+    `,
+  },
+];

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { createLogger } from '@app/config';
+import { orderRequestTopic } from '@app/contracts';
+import { OrderConsumerServer, ensureTopics } from '@app/kafka';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+import { loadWorkerConfig } from './config';
+import { DATABASE_POOL } from './ledger/ledger.service';
+import { migrate } from './ledger/migrate';
+import { WorkerModule } from './worker.module';
+
+/** A POS worker for one brand: consumes the brand's orders, serves health and metrics on HTTP. */
+async function bootstrap(): Promise<void> {
+  const config = loadWorkerConfig(process.env);
+  const logger = createLogger(config.LOG_LEVEL);
+  const app = await NestFactory.create(WorkerModule.forRoot(config), { logger });
+  app.enableShutdownHooks();
+
+  await migrate(app.get<Pool>(DATABASE_POOL));
+  await ensureTopics(app.get(Kafka), [
+    {
+      topic: orderRequestTopic(config.BRAND),
+      partitions: config.REQUEST_TOPIC_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      retentionMs: config.REQUEST_TOPIC_RETENTION_MS,
+    },
+  ]);
+  app.connectMicroservice({ strategy: app.get(OrderConsumerServer) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
+  await app.listen(config.PORT);
+  new Logger('pos-worker').log(
+    `brand ${config.BRAND}: consuming ${orderRequestTopic(config.BRAND)}, HTTP on ${await app.getUrl()}`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeProblems, mapOrderItems } from './item-mapping';
+
+const menu = [
+  { id: 'pizza', externalIds: { pos: 'PZ-1' } },
+  { id: 'cheese', externalIds: { pos: 'TOP-CH' } },
+  { id: 'smoked', externalIds: { pos: 'CH-SM' } },
+  { id: 'no-pos-id', externalIds: { other: 'X' } },
+  { id: 'empty-pos-id', externalIds: { pos: '' } },
+  { id: 'no-external-ids' },
+];
+
+describe('mapOrderItems', () => {
+  it('maps lines and choices at every depth', () => {
+    const result = mapOrderItems(
+      [
+        {
+          itemId: 'pizza',
+          count: 2,
+          variationsChoices: [[{ itemId: 'cheese', variationsChoices: [[{ itemId: 'smoked' }]] }]],
+        },
+      ],
+      menu,
+      'pos',
+    );
+    assert.deepEqual(result, {
+      ok: true,
+      lines: [
+        {
+          itemId: 'pizza',
+          posItemId: 'PZ-1',
+          count: 2,
+          choices: [
+            [
+              {
+                itemId: 'cheese',
+                posItemId: 'TOP-CH',
+                count: 1,
+                choices: [[{ itemId: 'smoked', posItemId: 'CH-SM', count: 1, choices: [] }]],
+              },
+            ],
+          ],
+        },
+      ],
+    });
+  });
+
+  it('reports every unmapped item with its path, not just the first', () => {
+    const result = mapOrderItems(
+      [
+        { itemId: 'ghost' },
+        {
+          itemId: 'pizza',
+          variationsChoices: [
+            [],
+            [{ itemId: 'cheese', variationsChoices: [[{ itemId: 'no-pos-id' }]] }],
+          ],
+        },
+        { itemId: 'empty-pos-id' },
+        { itemId: 'no-external-ids' },
+      ],
+      menu,
+      'pos',
+    );
+    assert.equal(result.ok, false);
+    assert.deepEqual(!result.ok && result.problems, [
+      { path: 'order.orderItems[0]', itemId: 'ghost', reason: 'is not in the menu' },
+      {
+        path: 'order.orderItems[1].variationsChoices[1][0].variationsChoices[0][0]',
+        itemId: 'no-pos-id',
+        reason: 'has no "pos" external id',
+      },
+      { path: 'order.orderItems[2]', itemId: 'empty-pos-id', reason: 'has no "pos" external id' },
+      {
+        path: 'order.orderItems[3]',
+        itemId: 'no-external-ids',
+        reason: 'has no "pos" external id',
+      },
+    ]);
+    assert.match(
+      describeProblems(!result.ok ? result.problems : []),
+      /^4 item\(s\) cannot be mapped.*ghost.*no-pos-id.*empty-pos-id.*no-external-ids/,
+    );
+  });
+
+  it('reads the external id under the configured key', () => {
+    const result = mapOrderItems([{ itemId: 'no-pos-id' }], menu, 'other');
+    assert.equal(result.ok && result.lines[0]?.posItemId, 'X');
+  });
+});

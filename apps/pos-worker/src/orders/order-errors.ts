@@ -1,0 +1,44 @@
+import { SpiErrorCode, SpiFailure, spiFailure } from '@app/contracts';
+import { DatabaseError } from 'pg';
+
+/** A failure the worker understands; `code` is what Wix is told. */
+export abstract class OrderRejected extends Error {
+  abstract readonly code: SpiErrorCode;
+}
+
+export class InvalidOrder extends OrderRejected {
+  readonly code = SpiErrorCode.PosError;
+}
+
+export class UnknownItems extends OrderRejected {
+  readonly code = SpiErrorCode.InvalidItemMapping;
+}
+
+export class PosUnavailable extends OrderRejected {
+  readonly code = SpiErrorCode.EndpointDown;
+}
+
+/** Connection-level failures of PostgreSQL: the POS's store is down, not the order wrong. */
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+]);
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
+
+/** The one place where failures become SPI codes. */
+export function toSpiFailure(error: unknown): SpiFailure {
+  if (error instanceof OrderRejected) return spiFailure(error.code, error.message);
+  const errno = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (
+    (typeof errno === 'string' && UNAVAILABLE_ERRNO.has(errno)) ||
+    (error instanceof DatabaseError && UNAVAILABLE_SQLSTATE.test(error.code ?? '')) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+  ) {
+    return spiFailure(SpiErrorCode.EndpointDown, `the POS store is unavailable: ${message}`);
+  }
+  return spiFailure(SpiErrorCode.PosError, `the POS worker failed: ${message}`);
+}

@@ -1,0 +1,60 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { orderRequestTopic, workerGroupId } from '@app/contracts';
+import { OrderConsumerServer, createKafka } from '@app/kafka';
+import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+import { WorkerConfig } from './config';
+import { HealthController } from './health/health.controller';
+import { DATABASE_POOL, LedgerService } from './ledger/ledger.service';
+import { WorkerMetrics } from './metrics/worker-metrics';
+import { OrdersController } from './orders/orders.controller';
+import { SubmitOrderService } from './orders/submit-order.service';
+
+@Module({})
+export class WorkerModule implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
+
+  static forRoot(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      controllers: [OrdersController, HealthController],
+      providers: [
+        { provide: WorkerConfig, useValue: config },
+        WorkerMetrics,
+        LedgerService,
+        SubmitOrderService,
+        {
+          provide: DATABASE_POOL,
+          useFactory: () =>
+            new Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE }),
+        },
+        {
+          provide: Kafka,
+          useFactory: () =>
+            createKafka(`pos-worker-${config.BRAND}`, config.kafkaBrokers, config.LOG_LEVEL),
+        },
+        {
+          provide: OrderConsumerServer,
+          inject: [Kafka, WorkerMetrics],
+          useFactory: (kafka: Kafka, metrics: WorkerMetrics) =>
+            new OrderConsumerServer(
+              kafka,
+              {
+                brand: config.BRAND,
+                topic: orderRequestTopic(config.BRAND),
+                groupId: workerGroupId(config.BRAND),
+                maxInFlight: config.WORKER_MAX_IN_FLIGHT,
+                maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+                sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+              },
+              { expired: () => metrics.expired.inc({ brand: config.BRAND }) },
+            ),
+        },
+      ],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}

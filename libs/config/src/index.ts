@@ -1,0 +1,3 @@
+export * from './load-config';
+export * from './kafka-env';
+export * from './logger';

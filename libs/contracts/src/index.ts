@@ -1,0 +1,7 @@
+export * from './spi/spi-response';
+export * from './spi/wix-order.dto';
+export * from './spi/validate-order';
+export * from './spi/json-guard';
+export * from './kafka/topics';
+export * from './kafka/headers';
+export * from './kafka/order-request';

@@ -1,0 +1,13 @@
+/** Kafka headers of an order request and its reply. */
+export const OrderHeader = {
+  /** Pairs a reply with its request; unique per HTTP request. */
+  CorrelationId: 'pos-correlation-id',
+  /** The topic the reply must go to. */
+  ReplyTopic: 'pos-reply-topic',
+  /** Epoch milliseconds after which the gateway has answered `endpoint_down`; never start later. */
+  Deadline: 'pos-deadline',
+  /** Epoch milliseconds when the gateway received the HTTP request. */
+  ReceivedAt: 'pos-received-at',
+} as const;
+
+export type OrderHeader = (typeof OrderHeader)[keyof typeof OrderHeader];

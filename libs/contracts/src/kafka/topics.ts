@@ -1,0 +1,27 @@
+/** A brand names one POS integration, e.g. `demo`; it is part of topic and group names. */
+export const BRAND_PATTERN = /^[a-z0-9][a-z0-9_-]{0,47}$/;
+
+export function isBrand(value: string): boolean {
+  return BRAND_PATTERN.test(value);
+}
+
+/** Where the gateway sends a brand's orders; keyed by restaurant id. */
+export function orderRequestTopic(brand: string): string {
+  return `pos.orders.${brand}.v1`;
+}
+
+/** The consumer group shared by every worker process of one brand. */
+export function workerGroupId(brand: string): string {
+  return `pos-worker.${brand}.v1`;
+}
+
+/** Where workers send their answers; every gateway instance reads it in a group of its own. */
+export const ORDER_REPLY_TOPIC = 'pos.order-replies.v1';
+
+/** Each gateway instance's own reply consumer group (see README, "Request/reply over Kafka"). */
+export function gatewayReplyGroupId(instanceId: string): string {
+  return `pos-gateway.${instanceId}.replies.v1`;
+}
+
+/** The pattern a worker's order handler is bound to, whatever the brand's topic is called. */
+export const SUBMIT_ORDER_PATTERN = 'pos.order.submit';

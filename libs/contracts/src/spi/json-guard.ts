@@ -1,0 +1,37 @@
+/** Deeper than any real menu or order; bounds the recursion of everything downstream. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Finds what makes a parsed JSON value unsafe to hand to recursive code or to object copies:
+ * nesting deeper than `maxDepth`, or a `__proto__` key. Iterative, so any depth is safe here.
+ */
+export function findUnsafeJson(root: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [
+    { value: root, path: '', depth: 0 },
+  ];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= maxDepth) return `${shorten(path)} is nested deeper than ${maxDepth} levels`;
+    if (Array.isArray(value)) {
+      value.forEach((child, index) =>
+        stack.push({ value: child, path: `${path}[${index}]`, depth: depth + 1 }),
+      );
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (key === '__proto__') return `${shorten(childPath)} is not an allowed key`;
+      stack.push({
+        value: (value as Record<string, unknown>)[key],
+        path: childPath,
+        depth: depth + 1,
+      });
+    }
+  }
+  return undefined;
+}
+
+function shorten(path: string): string {
+  return path.length > 120 ? `${path.slice(0, 60)}…${path.slice(-60)}` : path;
+}

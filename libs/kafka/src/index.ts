@@ -1,0 +1,4 @@
+export * from './kafka-client';
+export * from './topic-admin';
+export * from './request-client';
+export * from './order-consumer.server';

@@ -1,0 +1,149 @@
+import { Logger } from '@nestjs/common';
+import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
+import { OrderHeader, ORDER_REPLY_TOPIC, gatewayReplyGroupId } from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+import { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+
+/** One request: produced to `pattern` (a topic) with this key, value and deadline. */
+export interface RequestPacket {
+  key: string;
+  value: Buffer | string;
+  deadline: number;
+  receivedAt: number;
+}
+
+export interface RequestClientOptions {
+  /** Unique per running gateway process: names its own reply consumer group. */
+  instanceId: string;
+  /** How long a fetch may wait for replies when there are none; small, see kafkajs #370. */
+  maxWaitTimeInMs: number;
+}
+
+/**
+ * Request/reply over Kafka for `ClientProxy.send(topic, packet)`.
+ *
+ * Unlike `ClientKafka`, each instance reads the shared reply topic in a consumer group of its
+ * own and keeps the replies addressed to it (by correlation id): a gateway starting, stopping
+ * or crashing never rebalances another gateway's reply consumer, so it cannot stall or lose
+ * the other's replies. The cost is that every instance reads every reply, which is small
+ * next to the orders themselves.
+ */
+export class KafkaRequestClient extends ClientProxy {
+  private readonly logger = new Logger(KafkaRequestClient.name);
+  private readonly pending = new Map<string, (packet: WritePacket) => void>();
+  private producer?: Producer;
+  private consumer?: Consumer;
+  private connection?: Promise<void>;
+  private ready = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: RequestClientOptions,
+  ) {
+    super();
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  connect(): Promise<void> {
+    this.connection ??= this.start().catch((error: unknown) => {
+      this.connection = undefined;
+      throw error;
+    });
+    return this.connection;
+  }
+
+  async close(): Promise<void> {
+    this.ready = false;
+    this.connection = undefined;
+    await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
+  }
+
+  unwrap<T>(): T {
+    return { producer: this.producer, consumer: this.consumer } as T;
+  }
+
+  protected publish(packet: ReadPacket<RequestPacket>, callback: (packet: WritePacket) => void) {
+    const correlationId = randomUUID();
+    this.pending.set(correlationId, callback);
+    const { key, value, deadline, receivedAt } = packet.data;
+    this.producer!.send({
+      topic: packet.pattern as string,
+      acks: -1,
+      messages: [
+        {
+          key,
+          value,
+          headers: {
+            [OrderHeader.CorrelationId]: correlationId,
+            [OrderHeader.ReplyTopic]: ORDER_REPLY_TOPIC,
+            [OrderHeader.Deadline]: String(deadline),
+            [OrderHeader.ReceivedAt]: String(receivedAt),
+          },
+        },
+      ],
+    }).catch((err: unknown) => {
+      if (this.pending.delete(correlationId)) callback({ err });
+    });
+    return () => {
+      this.pending.delete(correlationId);
+    };
+  }
+
+  protected dispatchEvent(): Promise<never> {
+    return Promise.reject(new Error('KafkaRequestClient only sends requests'));
+  }
+
+  private async start(): Promise<void> {
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    this.consumer = this.kafka.consumer({
+      groupId: gatewayReplyGroupId(this.options.instanceId),
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.ready = false;
+      this.logger.error(`reply consumer crashed: ${payload.error.message}`);
+    });
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: ORDER_REPLY_TOPIC, fromBeginning: false });
+    const fetching = new Promise<void>((resolve) => {
+      const stop = this.consumer!.on(this.consumer!.events.FETCH, () => {
+        stop();
+        resolve();
+      });
+    });
+    await this.consumer.run({
+      eachMessage: ({ message }) => {
+        this.deliver(message);
+        return Promise.resolve();
+      },
+    });
+    // Replies produced before the first fetch resolved the group's start offsets could be
+    // skipped, so the client is ready only once it is fetching.
+    await fetching;
+    this.ready = true;
+  }
+
+  private deliver(message: KafkaMessage): void {
+    const correlationId = message.headers?.[OrderHeader.CorrelationId]?.toString();
+    const callback = correlationId === undefined ? undefined : this.pending.get(correlationId);
+    if (!callback || !correlationId) return;
+    this.pending.delete(correlationId);
+    try {
+      const response = JSON.parse(message.value?.toString() ?? 'null') as unknown;
+      callback({ response, isDisposed: true });
+    } catch (err) {
+      callback({ err });
+    }
+  }
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# A local single-node Apache Kafka (KRaft) for development and tests, without Docker.
+#   kafka.sh fetch   resolve the broker's jars from Maven Central once, into the cache
+#   kafka.sh start   fetch, format storage on first run, start in the background, wait until ready
+#   kafka.sh stop    stop the broker started by `start`
+#   kafka.sh run     run in the foreground
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")
+cache=${KAFKA_CACHE_DIR:-$HOME/.cache/wix-pos-gateway/kafka-$version}
+data=${KAFKA_DATA_DIR:-$root/.kafka}
+port=${KAFKA_PORT:-9092}
+controller_port=${KAFKA_CONTROLLER_PORT:-9093}
+heap=${KAFKA_HEAP:-512m}
+
+fetch() {
+  [ -f "$cache/.complete" ] && return
+  echo "kafka: resolving Apache Kafka $version from Maven Central into $cache" >&2
+  mkdir -p "$cache/libs"
+  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$cache/libs"
+  touch "$cache/.complete"
+}
+
+java_cmd() {
+  java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$cache/libs/*" "$@"
+}
+
+configure() {
+  mkdir -p "$data/logs"
+  sed -e "s/\${KAFKA_PORT}/$port/g" -e "s/\${CONTROLLER_PORT}/$controller_port/g" \
+    "$here/server.properties" > "$data/server.properties"
+  echo "log.dirs=$data/logs" >> "$data/server.properties"
+  if [ ! -f "$data/logs/meta.properties" ]; then
+    java_cmd kafka.tools.StorageTool format -t "$(java_cmd kafka.tools.StorageTool random-uuid)" \
+      -c "$data/server.properties" > /dev/null
+  fi
+}
+
+running_pid() {
+  [ -f "$data/kafka.pid" ] && kill -0 "$(cat "$data/kafka.pid")" 2> /dev/null && cat "$data/kafka.pid"
+}
+
+start() {
+  if pid=$(running_pid); then
+    echo "kafka: already running (pid $pid) on 127.0.0.1:$port" >&2
+    return
+  fi
+  fetch
+  configure
+  : > "$data/kafka.log"
+  nohup bash -c "$(declare -f java_cmd); cache='$cache' here='$here' heap='$heap' java_cmd kafka.Kafka '$data/server.properties'" \
+    >> "$data/kafka.log" 2>&1 &
+  echo $! > "$data/kafka.pid"
+  for _ in $(seq 1 240); do
+    if grep -q "Kafka Server started" "$data/kafka.log" 2> /dev/null; then
+      echo "kafka: ready on 127.0.0.1:$port" >&2
+      return
+    fi
+    if ! running_pid > /dev/null; then
+      cat "$data/kafka.log" >&2
+      echo "kafka: the broker exited while starting" >&2
+      exit 1
+    fi
+    sleep 0.25
+  done
+  echo "kafka: not ready after 60 s; see $data/kafka.log" >&2
+  exit 1
+}
+
+stop() {
+  if pid=$(running_pid); then
+    kill "$pid"
+    for _ in $(seq 1 120); do kill -0 "$pid" 2> /dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2> /dev/null || true
+  fi
+  rm -f "$data/kafka.pid"
+}
+
+case "${1:-}" in
+  fetch) fetch ;;
+  start) start ;;
+  stop) stop ;;
+  run) fetch; configure; exec bash -c "$(declare -f java_cmd); cache='$cache' here='$here' heap='$heap' java_cmd kafka.Kafka '$data/server.properties'" ;;
+  *) echo "usage: $0 fetch|start|stop|run" >&2; exit 2 ;;
+esac

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { postOrder } from './support/http';
+import { ledgerRows } from './support/ledger';
+import { example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
+import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
+
+describe('orders through gateway → Kafka → POS worker → ledger', () => {
+  const brand = uniqueBrand('orders');
+  let gateway: AppProcess;
+  let workers: AppProcess[];
+
+  before(async () => {
+    workers = await Promise.all([startWorker(brand), startWorker(brand)]);
+    gateway = await startGateway();
+  });
+  after(stopAll);
+
+  it('answers both SPI examples with a POS order id', async () => {
+    for (const name of ['order-takeout-cash', 'order-delivery-card'] as const) {
+      const answer = await postOrder(gateway.url, brand, example(name));
+      assert.equal(answer.status, 200);
+      assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
+    }
+    const rows = await ledgerRows(brand);
+    assert.deepEqual(rows.map((row) => row.wix_order_id).sort(), [
+      '4471283345678921',
+      '9912000000000042',
+    ]);
+    const pizza = rows.find((row) => row.wix_order_id === '9912000000000042');
+    assert.deepEqual(pizza?.lines, [
+      {
+        itemId: '3000000000000001',
+        posItemId: 'PZ-MARG',
+        count: 2,
+        choices: [
+          [{ itemId: '3000000000000101', posItemId: 'TOP-MUSH', count: 1, choices: [] }],
+          [],
+        ],
+      },
+    ]);
+    assert.doesNotMatch(JSON.stringify(rows), /4111111111111111|"csc"|"cards"/);
+  });
+
+  it('gives an order posted again, or 20 times at once, one POS order and one id', async () => {
+    const body = renamed(example('order-takeout-cash'));
+    const first = await postOrder(gateway.url, brand, body);
+    const again = await postOrder(gateway.url, brand, body);
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () => postOrder(gateway.url, brand, body)),
+    );
+    const ids = new Set([first, again, ...burst].map((answer) => answer.body.value?.orderId));
+    assert.equal(ids.size, 1);
+    assert.ok(first.body.value?.orderId);
+    const rows = (await ledgerRows(brand)).filter((row) => row.wix_order_id === body.order.id);
+    assert.equal(rows.length, 1);
+  });
+
+  it('spreads 200 concurrent orders over 2 workers: 200 distinct ids, none lost', async () => {
+    const restaurants = Array.from({ length: 40 }, () => wixId());
+    const bodies = Array.from({ length: 200 }, (_, i) =>
+      renamed(example('order-takeout-cash'), restaurants[i % restaurants.length]),
+    );
+    const answers = await Promise.all(bodies.map((body) => postOrder(gateway.url, brand, body)));
+    const ids = answers.map((answer) => answer.body.value?.orderId);
+    assert.deepEqual(
+      answers.filter((answer) => !answer.body.value),
+      [],
+    );
+    assert.equal(new Set(ids).size, 200);
+    const recorded = new Map(
+      (await ledgerRows(brand)).map((r) => [r.wix_order_id, r.pos_order_id]),
+    );
+    bodies.forEach((body, i) => assert.equal(recorded.get(body.order.id), ids[i]));
+    for (const worker of workers) {
+      const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+      const accepted = metrics.match(/pos_worker_orders_total\{[^}]*outcome="accepted"\} (\d+)/);
+      assert.ok(Number(accepted?.[1]) > 0, `${worker.name} (pid ${worker.pid}) took no orders`);
+    }
+  });
+
+  it('answers invalid_item_mapping listing every unknown or unmapped item', async () => {
+    const menu = [
+      item('burger', 'PLU-1', [['cheese']]),
+      item('cheese', 'MOD-1', [['smoked', 'plain']]),
+      item('smoked'),
+      item('plain', 'MOD-3'),
+    ];
+    const body = orderOf(menu, [
+      {
+        itemId: 'burger',
+        variationsChoices: [[{ itemId: 'cheese', variationsChoices: [[{ itemId: 'smoked' }]] }]],
+      },
+      { itemId: 'ghost-item' },
+      { itemId: 'burger', variationsChoices: [[{ itemId: 'another-ghost' }]] },
+    ]);
+    const answer = await postOrder(gateway.url, brand, body);
+    assert.equal(answer.body.error?.code, 'invalid_item_mapping');
+    const description = answer.body.error?.description ?? '';
+    assert.match(description, /^3 item\(s\) cannot be mapped/);
+    for (const expected of [
+      'order.orderItems[0].variationsChoices[0][0].variationsChoices[0][0]: item smoked has no "pos" external id',
+      'order.orderItems[1]: item ghost-item is not in the menu',
+      'order.orderItems[2].variationsChoices[0][0]: item another-ghost is not in the menu',
+    ]) {
+      assert.ok(description.includes(expected), `${description}\nlacks: ${expected}`);
+    }
+    const rows = await ledgerRows(brand);
+    assert.equal(rows.filter((row) => row.wix_order_id === body.order.id).length, 0);
+  });
+});

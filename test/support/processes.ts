@@ -1,0 +1,107 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './containers';
+
+const dist = resolve(__dirname, '../..');
+const entries = {
+  gateway: resolve(dist, 'apps/gateway/src/main.js'),
+  worker: resolve(dist, 'apps/pos-worker/src/main.js'),
+};
+
+/** A gateway or worker running as a real process of its own, as in production. */
+export class AppProcess {
+  private output = '';
+  private exited: Promise<unknown>;
+
+  constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {
+    const collect = (chunk: Buffer) => (this.output += chunk.toString());
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = once(child, 'exit');
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  logs(): string {
+    return this.output;
+  }
+
+  /** SIGTERM (graceful) by default; SIGKILL for a crash. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (!this.running) return;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  async waitReady(timeoutMs = 30_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      if (!this.running) throw new Error(`${this.name} exited while starting:\n${this.output}`);
+      const ready = await fetch(`${this.url}/health/ready`).then(
+        (res) => res.ok,
+        () => false,
+      );
+      if (ready) return;
+      await sleep(100);
+    }
+    throw new Error(`${this.name} not ready after ${timeoutMs} ms:\n${this.output}`);
+  }
+}
+
+const running = new Set<AppProcess>();
+
+async function start(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+): Promise<AppProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    env: {
+      PATH: process.env.PATH,
+      KAFKA_BROKERS: required('KAFKA_BROKERS'),
+      DATABASE_URL: required('DATABASE_URL'),
+      PORT: String(port),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const app = new AppProcess(name, `http://127.0.0.1:${port}`, child);
+  running.add(app);
+  await app.waitReady();
+  return app;
+}
+
+export function startGateway(env: Record<string, string> = {}): Promise<AppProcess> {
+  return start('gateway', entries.gateway, env);
+}
+
+export function startWorker(brand: string, env: Record<string, string> = {}): Promise<AppProcess> {
+  return start(`worker ${brand}`, entries.worker, { BRAND: brand, ...env });
+}
+
+/** Stops every process a test file started; for its `after` hook. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((app) => app.stop()));
+  running.clear();
+}
+
+export function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with npm test`);
+  return value;
+}
