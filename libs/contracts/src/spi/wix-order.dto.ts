@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Expose, Type } from 'class-transformer';
 import {
   IsArray,
@@ -8,8 +9,24 @@ import {
   IsString,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
+
+function IsArrayOfArrays(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isArrayOfArrays',
+    validator: {
+      validate: (value: unknown) => Array.isArray(value) && value.every((v) => Array.isArray(v)),
+      defaultMessage: (args) => `${args?.property} must be an array of arrays of order lines`,
+    },
+  });
+}
+
+/*
+ * Validators run bottom-up and stop at a property's first failure, so the type check sits
+ * closest to the property.
+ */
 
 /**
  * The part of the SPI body that the gateway and the workers rely on. Only these fields are
@@ -18,20 +35,20 @@ import {
  */
 export class WixOrderLine {
   @Expose()
-  @IsString()
   @MinLength(1, { message: '$property must not be empty' })
+  @IsString()
   itemId!: string;
 
   @Expose()
   @IsOptional()
-  @IsInt()
   @Min(1)
+  @IsInt()
   count?: number;
 
   /** `variationsChoices[i]` holds the choices made in the item's i-th variation; choices are lines too. */
   @Expose()
   @IsOptional()
-  @IsArray()
+  @IsArrayOfArrays()
   @ValidateNested({ each: true })
   @Type(() => WixOrderLine)
   variationsChoices?: WixOrderLine[][];
@@ -39,13 +56,13 @@ export class WixOrderLine {
 
 export class WixOrder {
   @Expose()
-  @IsString()
   @MinLength(1, { message: '$property must not be empty' })
+  @IsString()
   id!: string;
 
   @Expose()
-  @IsString()
   @MinLength(1, { message: '$property must not be empty' })
+  @IsString()
   restaurantId!: string;
 
   @Expose()
@@ -57,8 +74,8 @@ export class WixOrder {
 
 export class WixMenuItem {
   @Expose()
-  @IsString()
   @MinLength(1, { message: '$property must not be empty' })
+  @IsString()
   id!: string;
 
   @Expose()
