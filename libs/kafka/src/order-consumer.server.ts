@@ -49,6 +49,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   private producer?: Producer;
   private commitTimer?: NodeJS.Timeout;
   private joined = false;
+  private closing = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -74,9 +75,12 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
     );
   }
 
+  /** Stops taking orders, finishes those in flight, commits, and leaves the group. */
   async close(): Promise<void> {
-    await this.consumer?.stop();
+    this.closing = true;
+    this.consumer?.pause([{ topic: this.options.topic }]);
     await Promise.all([...this.work.values()].map((work) => work.drain()));
+    clearTimeout(this.commitTimer);
     await this.commit();
     this.joined = false;
     await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
@@ -128,7 +132,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
     let work = this.work.get(batch.partition);
     if (!work) this.work.set(batch.partition, (work = new PartitionWork()));
     for (const message of batch.messages) {
-      if (!payload.isRunning() || payload.isStale()) break;
+      if (this.closing || !payload.isRunning() || payload.isStale()) break;
       await this.slots.acquire(() => payload.heartbeat());
       const finish = () => {
         this.slots.release();
@@ -176,13 +180,20 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   private async answer(message: KafkaMessage, headers: Headers): Promise<SpiResponse> {
     const handler = this.getHandlerByPattern(SUBMIT_ORDER_PATTERN);
     if (!handler) return spiFailure(SpiErrorCode.PosError, 'the worker has no order handler');
+    let body: unknown;
+    try {
+      body = JSON.parse(message.value?.toString() ?? 'null');
+    } catch {
+      // The parser's message quotes the input, which is not for logs or answers.
+      return spiFailure(SpiErrorCode.PosError, 'the order message is not valid JSON');
+    }
     try {
       const order: SubmitOrder = {
         brand: this.options.brand,
         deadline: headers.deadline,
         receivedAt: headers.receivedAt,
         correlationId: headers.correlationId,
-        body: JSON.parse(message.value?.toString() ?? 'null') as unknown,
+        body,
       };
       const result: unknown = await lastValueFrom(this.transformToObservable(await handler(order)));
       if (isSpiResponse(result)) return result;

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { postOrder } from './support/http';
+import { example, renamed, uniqueBrand, wixId } from './support/orders';
+import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
+
+describe('the POS worker', () => {
+  const brand = uniqueBrand('worker');
+  const topic = `pos.orders.${brand}.v1`;
+  const replyTopic = `test.replies.${brand}`;
+  const kafka = new Kafka({
+    brokers: required('KAFKA_BROKERS').split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const producer = kafka.producer();
+  const consumer = kafka.consumer({ groupId: `test-${brand}`, maxWaitTimeInMs: 100 });
+  const replies = new Map<string, unknown>();
+  let gateway: AppProcess;
+
+  before(async () => {
+    // One partition: every restaurant's orders share it, so only the worker keeps them apart.
+    await startWorker(brand, {
+      REQUEST_TOPIC_PARTITIONS: '1',
+      REQUEST_TOPIC_RETENTION_MS: '600000',
+    });
+    gateway = await startGateway();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: replyTopic, numPartitions: 1 }] });
+    await admin.disconnect();
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topic: replyTopic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const id = message.headers?.['pos-correlation-id']?.toString() ?? '';
+        replies.set(id, JSON.parse(message.value?.toString() ?? 'null'));
+      },
+    });
+  });
+  after(async () => {
+    await Promise.all([producer.disconnect(), consumer.disconnect()]);
+    await stopAll();
+  });
+
+  async function request(value: string): Promise<unknown> {
+    const correlationId = randomUUID();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        {
+          key: 'restaurant',
+          value,
+          headers: {
+            'pos-correlation-id': correlationId,
+            'pos-reply-topic': replyTopic,
+            'pos-deadline': String(Date.now() + 8_000),
+            'pos-received-at': String(Date.now()),
+          },
+        },
+      ],
+    });
+    for (let i = 0; i < 100 && !replies.has(correlationId); i++) await sleep(50);
+    return replies.get(correlationId);
+  }
+
+  it('creates its topic up front with the configured partitions and retention', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: topic, configNames: ['retention.ms'] }],
+    });
+    await admin.disconnect();
+    assert.equal(metadata?.partitions.length, 1);
+    assert.equal(configs.resources[0]?.configEntries[0]?.configValue, '600000');
+  });
+
+  it('answers pos_error to a message it cannot read, and keeps serving', async () => {
+    const garbage = await request('{"menu": not json');
+    assert.deepEqual(garbage, {
+      error: { code: 'pos_error', description: 'the order message is not valid JSON' },
+    });
+
+    const invalid = (await request(JSON.stringify({ menu: { items: [] }, order: { id: 7 } }))) as {
+      error: { code: string; description: string };
+    };
+    assert.equal(invalid.error.code, 'pos_error');
+    assert.match(invalid.error.description, /order\.id must be a string/);
+
+    const valid = (await request(JSON.stringify(renamed(example('order-takeout-cash'))))) as {
+      value: { orderId: string };
+    };
+    assert.match(valid.value.orderId, /^\d+$/);
+  });
+
+  it('does not let one slow order hold up other restaurants, and keeps each restaurant in order', async () => {
+    const slow = renamed(example('order-takeout-cash'), wixId());
+    const behindSlow = renamed(example('order-takeout-cash'), slow.order.restaurantId);
+    const others = Array.from({ length: 5 }, () => renamed(example('order-takeout-cash'), wixId()));
+
+    // Hold the ledger row of the slow order: the worker's insert waits for this transaction.
+    const blocker = new Client({ connectionString: required('DATABASE_URL') });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query(
+      `INSERT INTO pos_orders (brand, wix_order_id, pos_order_id, restaurant_id, lines, wix_order, received_at)
+       VALUES ($1, $2, $3, $4, '[]', '{}', now())`,
+      [brand, slow.order.id, `blocker-${slow.order.id}`, slow.order.restaurantId],
+    );
+    const finished: string[] = [];
+    const post = (body: typeof slow) =>
+      postOrder(gateway.url, brand, body).then((answer) => {
+        finished.push(body.order.id);
+        return answer;
+      });
+    const slowAnswer = post(slow);
+    await sleep(200);
+    const behindAnswer = post(behindSlow);
+    await sleep(200);
+    const otherAnswers = await Promise.all(others.map(post));
+    for (const answer of otherAnswers) assert.match(answer.body.value?.orderId ?? '', /^\d+$/);
+    assert.deepEqual(new Set(finished), new Set(others.map((body) => body.order.id)));
+    assert.equal(finished.includes(slow.order.id), false);
+    assert.equal(finished.includes(behindSlow.order.id), false);
+
+    await sleep(500);
+    await blocker.query('ROLLBACK');
+    await blocker.end();
+    const [slowDone, behindDone] = await Promise.all([slowAnswer, behindAnswer]);
+    assert.match(slowDone.body.value?.orderId ?? JSON.stringify(slowDone.body), /^\d+$/);
+    assert.match(behindDone.body.value?.orderId ?? JSON.stringify(behindDone.body), /^\d+$/);
+    assert.ok(finished.indexOf(slow.order.id) < finished.indexOf(behindSlow.order.id));
+  });
+});
