@@ -1,0 +1,29 @@
+# One image definition, two targets: `gateway` and `pos-worker`.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY apps apps
+COPY libs libs
+RUN npm run build:apps && npm prune --omit=dev
+
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+USER node
+
+FROM runtime AS gateway
+EXPOSE 8080
+HEALTHCHECK --interval=5s --timeout=3s --retries=12 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/apps/gateway/src/main.js"]
+
+FROM runtime AS pos-worker
+EXPOSE 8081
+HEALTHCHECK --interval=5s --timeout=3s --retries=12 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8081)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/apps/pos-worker/src/main.js"]
