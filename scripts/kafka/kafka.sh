@@ -24,9 +24,11 @@ fetch() {
   touch "$cache/.complete"
 }
 
+java_opts=(-Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -Djava.awt.headless=true
+  -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$cache/libs/*")
+
 java_cmd() {
-  java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$here/log4j2.properties" -cp "$cache/libs/*" "$@"
+  java "${java_opts[@]}" "$@"
 }
 
 configure() {
@@ -52,8 +54,7 @@ start() {
   fetch
   configure
   : > "$data/kafka.log"
-  nohup bash -c "$(declare -f java_cmd); cache='$cache' here='$here' heap='$heap' java_cmd kafka.Kafka '$data/server.properties'" \
-    >> "$data/kafka.log" 2>&1 &
+  nohup java "${java_opts[@]}" kafka.Kafka "$data/server.properties" >> "$data/kafka.log" 2>&1 &
   echo $! > "$data/kafka.pid"
   for _ in $(seq 1 240); do
     if grep -q "Kafka Server started" "$data/kafka.log" 2> /dev/null; then
@@ -84,6 +85,6 @@ case "${1:-}" in
   fetch) fetch ;;
   start) start ;;
   stop) stop ;;
-  run) fetch; configure; exec bash -c "$(declare -f java_cmd); cache='$cache' here='$here' heap='$heap' java_cmd kafka.Kafka '$data/server.properties'" ;;
+  run) fetch; configure; exec java "${java_opts[@]}" kafka.Kafka "$data/server.properties" ;;
   *) echo "usage: $0 fetch|start|stop|run" >&2; exit 2 ;;
 esac
