@@ -18,7 +18,9 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
 
   it('answers both SPI examples with a POS order id', async () => {
     for (const name of ['order-takeout-cash', 'order-delivery-card'] as const) {
-      const answer = await postOrder(gateway.url, brand, example(name));
+      const body = example(name);
+      body.order.fieldWixAddsLater = { nested: [1, 'two'] };
+      const answer = await postOrder(gateway.url, brand, body);
       assert.equal(answer.status, 200);
       assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
     }
@@ -39,6 +41,9 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
         ],
       },
     ]);
+    assert.deepEqual((pizza?.wix_order as Record<string, unknown>).fieldWixAddsLater, {
+      nested: [1, 'two'],
+    });
     assert.doesNotMatch(JSON.stringify(rows), /4111111111111111|"csc"|"cards"/);
   });
 

@@ -43,6 +43,8 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
             new KafkaRequestClient(kafka, {
               instanceId: config.GATEWAY_INSTANCE_ID,
               maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+              // Without replies every order would time out: exit, and let the supervisor restart.
+              crashed: () => process.exit(1),
             }),
         },
         {

@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { orderRequestTopic, workerGroupId } from '@app/contracts';
 import { OrderConsumerServer, createKafka } from '@app/kafka';
 import { Kafka } from 'kafkajs';
@@ -9,6 +9,8 @@ import { DATABASE_POOL, LedgerService } from './ledger/ledger.service';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { OrdersController } from './orders/orders.controller';
 import { SubmitOrderService } from './orders/submit-order.service';
+
+const logger = new Logger('pos-worker');
 
 @Module({})
 export class WorkerModule implements OnApplicationShutdown {
@@ -25,8 +27,18 @@ export class WorkerModule implements OnApplicationShutdown {
         SubmitOrderService,
         {
           provide: DATABASE_POOL,
-          useFactory: () =>
-            new Pool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE }),
+          useFactory: () => {
+            const pool = new Pool({
+              connectionString: config.DATABASE_URL,
+              max: config.DATABASE_POOL_SIZE,
+            });
+            // An idle connection that breaks (a database restart) must not crash the worker;
+            // the pool replaces it and orders in between answer endpoint_down.
+            pool.on('error', (error) =>
+              logger.warn(`idle database connection lost: ${error.message}`),
+            );
+            return pool;
+          },
         },
         {
           provide: Kafka,
@@ -47,7 +59,11 @@ export class WorkerModule implements OnApplicationShutdown {
                 maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
                 sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
               },
-              { expired: () => metrics.expired.inc({ brand: config.BRAND }) },
+              {
+                expired: () => metrics.expired.inc({ brand: config.BRAND }),
+                // kafkajs gave up: exit, so that the supervisor starts a fresh worker.
+                crashed: () => process.exit(1),
+              },
             ),
         },
       ],

@@ -27,6 +27,8 @@ export interface OrderConsumerOptions {
 export interface OrderConsumerEvents {
   /** A request arrived after its deadline and was not started. */
   expired?: (order: { correlationId: string; lateByMs: number }) => void;
+  /** The consumer stopped for good (kafkajs will not restart it). */
+  crashed?: (error: Error) => void;
 }
 
 type Headers = { correlationId: string; replyTopic: string; deadline: number; receivedAt: number };
@@ -116,6 +118,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       this.logger.error(`consumer crashed: ${payload.error.message} (restart: ${payload.restart})`);
+      if (!payload.restart) this.events.crashed?.(payload.error);
     });
     await this.producer.connect();
     await this.consumer.connect();

@@ -17,6 +17,8 @@ export interface RequestClientOptions {
   instanceId: string;
   /** How long a fetch may wait for replies when there are none; small, see kafkajs #370. */
   maxWaitTimeInMs: number;
+  /** The reply consumer stopped for good (kafkajs will not restart it). */
+  crashed?: (error: Error) => void;
 }
 
 /**
@@ -110,8 +112,12 @@ export class KafkaRequestClient extends ClientProxy {
       heartbeatInterval: 1_000,
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.logger.error(
+        `reply consumer crashed: ${payload.error.message} (restart: ${payload.restart})`,
+      );
+      if (payload.restart) return;
       this.ready = false;
-      this.logger.error(`reply consumer crashed: ${payload.error.message}`);
+      this.options.crashed?.(payload.error);
     });
     await this.producer.connect();
     await this.consumer.connect();
