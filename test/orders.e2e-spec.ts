@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { postOrder } from './support/http';
+import { readTopic } from './support/kafka';
 import { ledgerRows } from './support/ledger';
 import { example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
@@ -45,6 +46,13 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
       nested: [1, 'two'],
     });
     assert.doesNotMatch(JSON.stringify(rows), /4111111111111111|"csc"|"cards"/);
+  });
+
+  it('keeps the card data of the card example out of Kafka and the logs', async () => {
+    const messages = await readTopic(`pos.orders.${brand}.v1`);
+    assert.ok(messages.some((message) => message.includes('9912000000000042')));
+    const everything = [...messages, gateway.logs(), ...workers.map((w) => w.logs())].join('\n');
+    assert.doesNotMatch(everything, /4111111111111111|"csc"|"cards"|Giulia Bianchi/);
   });
 
   it('gives an order posted again, or 20 times at once, one POS order and one id', async () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { postOrder } from './support/http';
+import { testKafka } from './support/kafka';
 import { example, renamed, uniqueBrand, wixId } from './support/orders';
 import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
 
@@ -12,10 +12,7 @@ describe('the POS worker', () => {
   const brand = uniqueBrand('worker');
   const topic = `pos.orders.${brand}.v1`;
   const replyTopic = `test.replies.${brand}`;
-  const kafka = new Kafka({
-    brokers: required('KAFKA_BROKERS').split(','),
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = testKafka();
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: `test-${brand}`, maxWaitTimeInMs: 100 });
   const replies = new Map<string, unknown>();
