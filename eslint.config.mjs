@@ -33,7 +33,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/*/src/main.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['apps/*/src/main.ts', 'apps/*/src/cli/main.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

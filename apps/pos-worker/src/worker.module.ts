@@ -6,6 +6,7 @@ import { Pool } from 'pg';
 import { WorkerConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { DATABASE_POOL, LedgerService } from './ledger/ledger.service';
+import { MappingTable } from './mapping/mapping-table';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { OrdersController } from './orders/orders.controller';
 import { SubmitOrderService } from './orders/submit-order.service';
@@ -25,6 +26,7 @@ export class WorkerModule implements OnApplicationShutdown {
         WorkerMetrics,
         LedgerService,
         SubmitOrderService,
+        MappingTable,
         {
           provide: DATABASE_POOL,
           useFactory: () => {

@@ -6,7 +6,10 @@ import { migrations } from './migrations';
 const MIGRATION_LOCK = 7_311_402_001;
 
 /** Applies pending migrations, one worker at a time however many start together. */
-export async function migrate(pool: Pool, logger = new Logger('migrate')): Promise<void> {
+export async function migrate(
+  pool: Pool,
+  log: (message: string) => void = (message) => new Logger('migrate').log(message),
+): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -29,7 +32,7 @@ export async function migrate(pool: Pool, logger = new Logger('migrate')): Promi
         await client.query('ROLLBACK');
         throw error;
       }
-      logger.log(`applied migration ${migration.version}: ${migration.name}`);
+      log(`applied migration ${migration.version}: ${migration.name}`);
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);

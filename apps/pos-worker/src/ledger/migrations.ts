@@ -19,4 +19,18 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX pos_orders_restaurant ON pos_orders (brand, restaurant_id, created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'item mapping table',
+    sql: `
+      CREATE TABLE item_mappings (
+        brand          text        NOT NULL,
+        restaurant_id  text        NOT NULL,
+        wix_item_id    text        NOT NULL,
+        pos_item_id    text        NOT NULL CHECK (pos_item_id <> ''),
+        updated_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (brand, restaurant_id, wix_item_id)
+      );
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeProblems, mapOrderItems } from './item-mapping';
+import { PosIds } from './pos-ids';
 
 const menu = [
   { id: 'pizza', externalIds: { pos: 'PZ-1' } },
@@ -22,7 +23,7 @@ describe('mapOrderItems', () => {
         },
       ],
       menu,
-      'pos',
+      new PosIds('pos'),
     );
     assert.deepEqual(result, {
       ok: true,
@@ -61,7 +62,7 @@ describe('mapOrderItems', () => {
         { itemId: 'no-external-ids' },
       ],
       menu,
-      'pos',
+      new PosIds('pos'),
     );
     assert.equal(result.ok, false);
     assert.deepEqual(!result.ok && result.problems, [
@@ -69,13 +70,17 @@ describe('mapOrderItems', () => {
       {
         path: 'order.orderItems[1].variationsChoices[1][0].variationsChoices[0][0]',
         itemId: 'no-pos-id',
-        reason: 'has no "pos" external id',
+        reason: 'has no POS id (no mapping-table row, no "pos" external id)',
       },
-      { path: 'order.orderItems[2]', itemId: 'empty-pos-id', reason: 'has no "pos" external id' },
+      {
+        path: 'order.orderItems[2]',
+        itemId: 'empty-pos-id',
+        reason: 'has no POS id (no mapping-table row, no "pos" external id)',
+      },
       {
         path: 'order.orderItems[3]',
         itemId: 'no-external-ids',
-        reason: 'has no "pos" external id',
+        reason: 'has no POS id (no mapping-table row, no "pos" external id)',
       },
     ]);
     assert.match(
@@ -85,7 +90,30 @@ describe('mapOrderItems', () => {
   });
 
   it('reads the external id under the configured key', () => {
-    const result = mapOrderItems([{ itemId: 'no-pos-id' }], menu, 'other');
+    const result = mapOrderItems([{ itemId: 'no-pos-id' }], menu, new PosIds('other'));
     assert.equal(result.ok && result.lines[0]?.posItemId, 'X');
+  });
+
+  it('prefers the mapping table over the menu, and maps items the menu leaves unmapped', () => {
+    const table = new Map([
+      ['pizza', 'TABLE-PZ'],
+      ['no-external-ids', 'TABLE-NX'],
+    ]);
+    const result = mapOrderItems(
+      [
+        { itemId: 'pizza', variationsChoices: [[{ itemId: 'cheese' }]] },
+        { itemId: 'no-external-ids' },
+      ],
+      menu,
+      new PosIds('pos', table),
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(
+      result.lines.map((line) => [line.posItemId, line.choices[0]?.[0]?.posItemId]),
+      [
+        ['TABLE-PZ', 'TOP-CH'],
+        ['TABLE-NX', undefined],
+      ],
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { WixOrderLine } from '@app/contracts';
+import { MenuItem, PosIds } from './pos-ids';
 
 /** An order line with the POS's own item id, and its chosen variation choices, mapped too. */
 export interface MappedLine {
@@ -17,34 +18,29 @@ export interface MappingProblem {
 export type ItemMapping =
   { ok: true; lines: MappedLine[] } | { ok: false; problems: MappingProblem[] };
 
-interface MenuItem {
-  id: string;
-  externalIds?: Record<string, unknown>;
-}
-
 /**
  * Finds the POS item id of every order line and of every chosen variation choice, at every
- * depth, in the menu item's `externalIds[key]`. Reports every line that has none.
+ * depth (see `PosIds` for where it comes from). Reports every line that has none.
  */
 export function mapOrderItems(
   orderItems: WixOrderLine[],
   menuItems: MenuItem[],
-  key: string,
+  posIds: PosIds,
 ): ItemMapping {
   const menu = new Map(menuItems.map((item) => [item.id, item]));
   const problems: MappingProblem[] = [];
 
   const mapLine = (line: WixOrderLine, path: string): MappedLine => {
     const item = menu.get(line.itemId);
-    const posItemId = item?.externalIds?.[key];
+    const posItemId = item && posIds.of(item);
     if (!item) {
       problems.push({ path, itemId: line.itemId, reason: 'is not in the menu' });
-    } else if (typeof posItemId !== 'string' || posItemId === '') {
-      problems.push({ path, itemId: line.itemId, reason: `has no "${key}" external id` });
+    } else if (!posItemId) {
+      problems.push({ path, itemId: line.itemId, reason: posIds.missingReason });
     }
     return {
       itemId: line.itemId,
-      posItemId: typeof posItemId === 'string' ? posItemId : '',
+      posItemId: posItemId ?? '',
       count: line.count ?? 1,
       choices: (line.variationsChoices ?? []).map((choices, i) =>
         choices.map((choice, j) => mapLine(choice, `${path}.variationsChoices[${i}][${j}]`)),
@@ -54,6 +50,17 @@ export function mapOrderItems(
 
   const lines = orderItems.map((line, i) => mapLine(line, `order.orderItems[${i}]`));
   return problems.length === 0 ? { ok: true, lines } : { ok: false, problems };
+}
+
+/** Every item id an order names: its lines and their chosen choices, at every depth. */
+export function orderedItemIds(orderItems: WixOrderLine[]): string[] {
+  const ids = new Set<string>();
+  const visit = (line: WixOrderLine): void => {
+    ids.add(line.itemId);
+    line.variationsChoices?.forEach((choices) => choices.forEach(visit));
+  };
+  orderItems.forEach(visit);
+  return [...ids];
 }
 
 export function describeProblems(problems: MappingProblem[]): string {

@@ -9,7 +9,9 @@ import {
 } from '@app/contracts';
 import { WorkerConfig } from '../config';
 import { LedgerService } from '../ledger/ledger.service';
-import { describeProblems, mapOrderItems } from '../mapping/item-mapping';
+import { describeProblems, mapOrderItems, orderedItemIds } from '../mapping/item-mapping';
+import { MappingTable } from '../mapping/mapping-table';
+import { PosIds } from '../mapping/pos-ids';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { InvalidOrder, PosUnavailable, UnknownItems, toSpiFailure } from './order-errors';
 
@@ -20,6 +22,7 @@ export class SubmitOrderService {
 
   constructor(
     private readonly ledger: LedgerService,
+    private readonly mappings: MappingTable,
     private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
@@ -56,7 +59,13 @@ export class SubmitOrderService {
     if (!validation.ok) throw new InvalidOrder(`invalid order: ${validation.problems.join('; ')}`);
     const { order, menu } = body as WixOrderRequest;
 
-    const mapping = mapOrderItems(order.orderItems, menu.items, this.config.POS_EXTERNAL_ID_KEY);
+    const table = await this.mappings.lookup(
+      brand,
+      order.restaurantId,
+      orderedItemIds(order.orderItems),
+    );
+    const posIds = new PosIds(this.config.POS_EXTERNAL_ID_KEY, table);
+    const mapping = mapOrderItems(order.orderItems, menu.items, posIds);
     if (!mapping.ok) throw new UnknownItems(describeProblems(mapping.problems));
 
     // Past the deadline Wix was told the order failed: recording it would make a ghost order.

@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { loadWorkerConfig } from '../config';
+import { migrate } from '../ledger/migrate';
+import { MappingFormat, formatMappings, parseMappings } from '../mapping/mapping-files';
+import { MappingTable } from '../mapping/mapping-table';
+import { PosIds } from '../mapping/pos-ids';
+import { PreflightMenu, preflight } from '../mapping/preflight';
+
+const usage = `usage: npm run mappings -- <command> --brand <brand> [options]
+  import    --file <rows.csv|rows.json> [--format csv|json]     add or replace rows
+  export    [--restaurant <id>] [--format csv|json] [--file <out>]   print or write rows
+  preflight --restaurant <id> --menu <menu.json>    list what would fail with invalid_item_mapping
+            (<menu.json> is a Wix menu, or an SPI body with a "menu"); exits 1 if anything would`;
+
+/** The mapping-table CLI; uses DATABASE_URL and POS_EXTERNAL_ID_KEY like the worker. */
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      brand: { type: 'string' },
+      restaurant: { type: 'string' },
+      file: { type: 'string' },
+      format: { type: 'string' },
+      menu: { type: 'string' },
+    },
+  });
+  const [command] = positionals;
+  const { brand } = values;
+  if (!brand || !['import', 'export', 'preflight'].includes(command ?? '')) {
+    console.error(usage);
+    return 2;
+  }
+  const config = loadWorkerConfig(process.env);
+  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
+  try {
+    await migrate(pool, () => undefined);
+    const table = new MappingTable(pool);
+    const format = (values.format ??
+      (extname(values.file ?? '') === '.json' ? 'json' : 'csv')) as MappingFormat;
+    if (command === 'import') {
+      if (!values.file) throw new UsageError('import needs --file');
+      const count = await table.import(
+        brand,
+        parseMappings(readFileSync(values.file, 'utf8'), format),
+      );
+      console.log(`imported ${count} mapping(s) for brand ${brand}`);
+      return 0;
+    }
+    if (command === 'export') {
+      const text = formatMappings(await table.export(brand, values.restaurant), format);
+      if (values.file) writeFileSync(values.file, text);
+      else process.stdout.write(text);
+      return 0;
+    }
+    if (!values.restaurant || !values.menu)
+      throw new UsageError('preflight needs --restaurant and --menu');
+    const menu = readMenu(values.menu);
+    const rows = await table.export(brand, values.restaurant);
+    const posIds = new PosIds(
+      config.POS_EXTERNAL_ID_KEY,
+      new Map(rows.map((r) => [r.wixItemId, r.posItemId])),
+    );
+    const problems = preflight(menu, posIds);
+    for (const problem of problems) {
+      console.log(`${problem.path}  [${problem.itemId}] ${problem.reason}`);
+    }
+    console.log(
+      problems.length === 0
+        ? `preflight: every item and choice of the menu maps to a POS item`
+        : `preflight: ${problems.length} item(s) or choice(s) would fail with invalid_item_mapping`,
+    );
+    return problems.length === 0 ? 0 : 1;
+  } finally {
+    await pool.end();
+  }
+}
+
+class UsageError extends Error {}
+
+function readMenu(file: string): PreflightMenu {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { menu?: PreflightMenu } & PreflightMenu;
+  const menu = json.menu ?? json;
+  if (!Array.isArray(menu.items))
+    throw new UsageError(`${file} holds no menu with an "items" array`);
+  return menu;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    if (error instanceof UsageError) console.error(usage);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
+import { DATABASE_POOL } from '../ledger/ledger.service';
+
+/** One row of a restaurant's mapping table, as imported and exported. */
+export interface ItemMappingRow {
+  restaurantId: string;
+  wixItemId: string;
+  posItemId: string;
+}
+
+/** Wix item id → POS item id, per (brand, restaurant), in PostgreSQL. */
+@Injectable()
+export class MappingTable {
+  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
+
+  /** The rows of one restaurant for the given Wix items. */
+  async lookup(
+    brand: string,
+    restaurantId: string,
+    wixItemIds: string[],
+  ): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ wix_item_id: string; pos_item_id: string }>(
+      `SELECT wix_item_id, pos_item_id FROM item_mappings
+       WHERE brand = $1 AND restaurant_id = $2 AND wix_item_id = ANY($3)`,
+      [brand, restaurantId, wixItemIds],
+    );
+    return new Map(rows.map((row) => [row.wix_item_id, row.pos_item_id]));
+  }
+
+  /** Inserts or replaces rows, all or none. */
+  async import(brand: string, rows: ItemMappingRow[]): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (let i = 0; i < rows.length; i += 1_000) {
+        const chunk = rows.slice(i, i + 1_000);
+        await client.query(
+          `INSERT INTO item_mappings (brand, restaurant_id, wix_item_id, pos_item_id)
+           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])
+           ON CONFLICT (brand, restaurant_id, wix_item_id)
+           DO UPDATE SET pos_item_id = EXCLUDED.pos_item_id, updated_at = now()`,
+          [
+            brand,
+            chunk.map((row) => row.restaurantId),
+            chunk.map((row) => row.wixItemId),
+            chunk.map((row) => row.posItemId),
+          ],
+        );
+      }
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async export(brand: string, restaurantId?: string): Promise<ItemMappingRow[]> {
+    const { rows } = await this.pool.query<{
+      restaurant_id: string;
+      wix_item_id: string;
+      pos_item_id: string;
+    }>(
+      `SELECT restaurant_id, wix_item_id, pos_item_id FROM item_mappings
+       WHERE brand = $1 AND ($2::text IS NULL OR restaurant_id = $2)
+       ORDER BY restaurant_id, wix_item_id`,
+      [brand, restaurantId ?? null],
+    );
+    return rows.map((row) => ({
+      restaurantId: row.restaurant_id,
+      wixItemId: row.wix_item_id,
+      posItemId: row.pos_item_id,
+    }));
+  }
+}

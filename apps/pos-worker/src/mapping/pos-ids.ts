@@ -1,0 +1,32 @@
+import { LocalizedTitle } from './titles';
+
+export interface MenuItem {
+  id: string;
+  title?: LocalizedTitle;
+  externalIds?: Record<string, unknown>;
+  variations?: Array<{ title?: LocalizedTitle; itemIds?: string[] }>;
+}
+
+/**
+ * Where an item's POS id comes from. The restaurant's mapping table wins; without a row there,
+ * the menu item's `externalIds[key]`. A table row is how a restaurant whose Wix menu carries
+ * no POS ids ("independent menus, manually linked by id") links its items, and how it
+ * corrects a wrong id in the menu without touching the menu.
+ */
+export class PosIds {
+  constructor(
+    private readonly key: string,
+    private readonly table: ReadonlyMap<string, string> = new Map(),
+  ) {}
+
+  of(item: MenuItem): string | undefined {
+    const fromTable = this.table.get(item.id);
+    if (fromTable) return fromTable;
+    const fromMenu = item.externalIds?.[this.key];
+    return typeof fromMenu === 'string' && fromMenu !== '' ? fromMenu : undefined;
+  }
+
+  get missingReason(): string {
+    return `has no POS id (no mapping-table row, no "${this.key}" external id)`;
+  }
+}

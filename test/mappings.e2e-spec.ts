@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { postOrder } from './support/http';
+import { ledgerRows } from './support/ledger';
+import { Json, item, orderOf, uniqueBrand, wixId } from './support/orders';
+import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
+
+const cli = resolve(__dirname, '../apps/pos-worker/src/cli/main.js');
+
+function mappings(...args: string[]) {
+  const run = spawnSync(process.execPath, [cli, ...args], {
+    env: { PATH: process.env.PATH, DATABASE_URL: required('DATABASE_URL') },
+    encoding: 'utf8',
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+describe('mapping table: CLI import/export, pre-flight check, and orders mapped by it', () => {
+  const brand = uniqueBrand('mappings');
+  const restaurant = wixId();
+  const dir = mkdtempSync(join(tmpdir(), 'mappings-'));
+  let gateway: AppProcess;
+
+  // A menu with no POS ids but one, and choices three levels deep.
+  const titled = (json: Json, title: string) => ({ ...json, title: { en_US: title } });
+  const menu = {
+    items: [
+      titled(item('burger', 'MENU-BURGER', [['cheese']]), 'Burger'),
+      titled(item('cheese', undefined, [['aged']]), 'Cheese'),
+      titled(item('aged', undefined, [['smoked']]), 'Aged'),
+      titled(item('smoked'), 'Smoked'),
+    ],
+    sections: [{ id: '1', title: { en_US: 'Mains' }, itemIds: ['burger'] }],
+  };
+  const menuFile = join(dir, 'menu.json');
+  const rows = [
+    { restaurantId: restaurant, wixItemId: 'burger', posItemId: 'TABLE-BURGER' },
+    { restaurantId: restaurant, wixItemId: 'cheese', posItemId: 'TABLE-CHEESE' },
+    { restaurantId: restaurant, wixItemId: 'aged', posItemId: 'TABLE-AGED' },
+    { restaurantId: restaurant, wixItemId: 'smoked', posItemId: 'TABLE, "SMOKED"' },
+  ];
+
+  before(async () => {
+    writeFileSync(menuFile, JSON.stringify({ menu }));
+    await startWorker(brand);
+    gateway = await startGateway();
+  });
+  after(stopAll);
+
+  const order = (restaurantId: string) =>
+    orderOf(
+      menu.items,
+      [
+        {
+          itemId: 'burger',
+          variationsChoices: [
+            [
+              {
+                itemId: 'cheese',
+                variationsChoices: [
+                  [{ itemId: 'aged', variationsChoices: [[{ itemId: 'smoked' }]] }],
+                ],
+              },
+            ],
+          ],
+        },
+      ],
+      restaurantId,
+    );
+
+  it('pre-flight lists every unmapped item and choice with its title and path, and fails', () => {
+    const run = mappings(
+      'preflight',
+      '--brand',
+      brand,
+      '--restaurant',
+      restaurant,
+      '--menu',
+      menuFile,
+    );
+    assert.equal(run.code, 1, run.err);
+    assert.match(run.out, /Mains > Burger > Variation 0 > Cheese {2}\[cheese\] has no POS id/);
+    assert.match(run.out, /Mains > Burger > Variation 0 > Cheese > Variation 0 > Aged {2}\[aged\]/);
+    assert.match(run.out, /Cheese > Variation 0 > Aged > Variation 0 > Smoked {2}\[smoked\]/);
+    assert.match(run.out, /3 item\(s\) or choice\(s\) would fail with invalid_item_mapping/);
+  });
+
+  it('answers invalid_item_mapping before the table has rows', async () => {
+    const answer = await postOrder(gateway.url, brand, order(restaurant));
+    assert.equal(answer.body.error?.code, 'invalid_item_mapping');
+  });
+
+  it('imports CSV, exports CSV and JSON, and pre-flight then passes', () => {
+    const csv = join(dir, 'rows.csv');
+    const header = 'restaurant_id,wix_item_id,pos_item_id';
+    const lines = rows.map((r) =>
+      [
+        r.restaurantId,
+        r.wixItemId,
+        r.posItemId.includes(',') ? `"${r.posItemId.replace(/"/g, '""')}"` : r.posItemId,
+      ].join(','),
+    );
+    writeFileSync(csv, [header, ...lines].join('\n'));
+    const imported = mappings('import', '--brand', brand, '--file', csv);
+    assert.equal(imported.code, 0, imported.err);
+    assert.match(imported.out, /imported 4 mapping\(s\)/);
+
+    const json = mappings(
+      'export',
+      '--brand',
+      brand,
+      '--restaurant',
+      restaurant,
+      '--format',
+      'json',
+    );
+    assert.deepEqual(
+      JSON.parse(json.out),
+      [...rows].sort((a, b) => a.wixItemId.localeCompare(b.wixItemId)),
+    );
+    const out = join(dir, 'out.csv');
+    assert.equal(mappings('export', '--brand', brand, '--file', out).code, 0);
+    assert.equal(readFileSync(out, 'utf8').split('\n')[0], header);
+    assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 5);
+
+    const reimported = mappings('import', '--brand', brand, '--file', join(dir, 'again.json'));
+    assert.equal(reimported.code, 1);
+    writeFileSync(join(dir, 'again.json'), json.out);
+    assert.equal(mappings('import', '--brand', brand, '--file', join(dir, 'again.json')).code, 0);
+
+    const run = mappings(
+      'preflight',
+      '--brand',
+      brand,
+      '--restaurant',
+      restaurant,
+      '--menu',
+      menuFile,
+    );
+    assert.equal(run.code, 0, run.out);
+  });
+
+  it('maps orders through the table, which wins over the menu, for that restaurant only', async () => {
+    const body = order(restaurant);
+    const answer = await postOrder(gateway.url, brand, body);
+    assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
+    const row = (await ledgerRows(brand)).find((r) => r.wix_order_id === body.order.id);
+    const ids: string[] = [];
+    const collect = (line: { posItemId: string; choices: Array<Array<typeof line>> }) => {
+      ids.push(line.posItemId);
+      line.choices.forEach((choices) => choices.forEach(collect));
+    };
+    (row?.lines as Parameters<typeof collect>[0][]).forEach(collect);
+    assert.deepEqual(ids, ['TABLE-BURGER', 'TABLE-CHEESE', 'TABLE-AGED', 'TABLE, "SMOKED"']);
+
+    const elsewhere = await postOrder(gateway.url, brand, order(wixId()));
+    assert.equal(elsewhere.body.error?.code, 'invalid_item_mapping');
+  });
+
+  it('rejects a bad invocation with usage and exit code 2', () => {
+    const run = mappings('import');
+    assert.equal(run.code, 2);
+    assert.match(run.err, /usage: npm run mappings/);
+  });
+});
