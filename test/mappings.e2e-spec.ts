@@ -72,16 +72,11 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
       restaurantId,
     );
 
+  const preflightCheck = () =>
+    mappings('preflight', '--brand', brand, '--restaurant', restaurant, '--menu', menuFile);
+
   it('pre-flight lists every unmapped item and choice with its title and path, and fails', () => {
-    const run = mappings(
-      'preflight',
-      '--brand',
-      brand,
-      '--restaurant',
-      restaurant,
-      '--menu',
-      menuFile,
-    );
+    const run = preflightCheck();
     assert.equal(run.code, 1, run.err);
     assert.match(run.out, /Mains > Burger > Variation 0 > Cheese {2}\[cheese\] has no POS id/);
     assert.match(run.out, /Mains > Burger > Variation 0 > Cheese > Variation 0 > Aged {2}\[aged\]/);
@@ -132,15 +127,7 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
     writeFileSync(join(dir, 'again.json'), json.out);
     assert.equal(mappings('import', '--brand', brand, '--file', join(dir, 'again.json')).code, 0);
 
-    const run = mappings(
-      'preflight',
-      '--brand',
-      brand,
-      '--restaurant',
-      restaurant,
-      '--menu',
-      menuFile,
-    );
+    const run = preflightCheck();
     assert.equal(run.code, 0, run.out);
   });
 

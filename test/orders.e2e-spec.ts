@@ -112,7 +112,7 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
     const description = answer.body.error?.description ?? '';
     assert.match(description, /^3 item\(s\) cannot be mapped/);
     for (const expected of [
-      'order.orderItems[0].variationsChoices[0][0].variationsChoices[0][0]: item smoked has no "pos" external id',
+      'order.orderItems[0].variationsChoices[0][0].variationsChoices[0][0]: item smoked has no POS id (no mapping-table row, no "pos" external id)',
       'order.orderItems[1]: item ghost-item is not in the menu',
       'order.orderItems[2].variationsChoices[0][0]: item another-ghost is not in the menu',
     ]) {
