@@ -33,11 +33,8 @@ export function mapOrderItems(
   const mapLine = (line: WixOrderLine, path: string): MappedLine => {
     const item = menu.get(line.itemId);
     const posItemId = item && posIds.of(item);
-    if (!item) {
-      problems.push({ path, itemId: line.itemId, reason: 'is not in the menu' });
-    } else if (!posItemId) {
-      problems.push({ path, itemId: line.itemId, reason: posIds.missingReason });
-    }
+    const reason = posIds.problem(item);
+    if (reason) problems.push({ path, itemId: line.itemId, reason });
     return {
       itemId: line.itemId,
       posItemId: posItemId ?? '',

@@ -26,7 +26,10 @@ export class PosIds {
     return typeof fromMenu === 'string' && fromMenu !== '' ? fromMenu : undefined;
   }
 
-  get missingReason(): string {
+  /** Why an order naming this item would be answered `invalid_item_mapping`, if it would. */
+  problem(item: MenuItem | undefined): string | undefined {
+    if (!item) return 'is not in the menu';
+    if (this.of(item)) return undefined;
     return `has no POS id (no mapping-table row, no "${this.key}" external id)`;
   }
 }

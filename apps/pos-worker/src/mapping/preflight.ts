@@ -34,14 +34,9 @@ export function preflight(menu: PreflightMenu, posIds: PosIds): PreflightProblem
     const title = titleOf(item?.title, itemId);
     const path = [...trail, title].join(' > ');
     reached.add(itemId);
-    if (!item) {
-      problems.set(`${itemId}@${path}`, { path, itemId, title, reason: 'is not in the menu' });
-      return;
-    }
-    if (!posIds.of(item)) {
-      problems.set(`${itemId}@${path}`, { path, itemId, title, reason: posIds.missingReason });
-    }
-    if (open.has(itemId)) return;
+    const reason = posIds.problem(item);
+    if (reason) problems.set(`${itemId}@${path}`, { path, itemId, title, reason });
+    if (!item || open.has(itemId)) return;
     open.add(itemId);
     for (const [i, variation] of (item.variations ?? []).entries()) {
       const variationTitle = titleOf(variation.title, `variation ${i + 1}`);
