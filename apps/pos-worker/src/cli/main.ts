@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { loadWorkerConfig } from '../config';
 import { migrate } from '../ledger/migrate';
-import { MappingFormat, formatMappings, parseMappings } from '../mapping/mapping-files';
+import { formatMappings, parseMappings } from '../mapping/mapping-files';
 import { MappingTable } from '../mapping/mapping-table';
 import { PosIds } from '../mapping/pos-ids';
 import { PreflightMenu, preflight } from '../mapping/preflight';
@@ -18,30 +18,19 @@ const usage = `usage: npm run mappings -- <command> --brand <brand> [options]
 
 /** The mapping-table CLI; uses DATABASE_URL and POS_EXTERNAL_ID_KEY like the worker. */
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      brand: { type: 'string' },
-      restaurant: { type: 'string' },
-      file: { type: 'string' },
-      format: { type: 'string' },
-      menu: { type: 'string' },
-    },
-  });
+  const { positionals, values } = parseCommandLine(argv);
   const [command] = positionals;
   const { brand } = values;
   if (!brand || !['import', 'export', 'preflight'].includes(command ?? '')) {
-    console.error(usage);
-    return 2;
+    throw new UsageError('name a command and --brand');
   }
   const config = loadWorkerConfig(process.env);
   const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
   try {
     await migrate(pool, () => undefined);
     const table = new MappingTable(pool);
-    const format = (values.format ??
-      (extname(values.file ?? '') === '.json' ? 'json' : 'csv')) as MappingFormat;
+    const format = values.format ?? (extname(values.file ?? '') === '.json' ? 'json' : 'csv');
+    if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
     if (command === 'import') {
       if (!values.file) throw new UsageError('import needs --file');
       const count = await table.import(
@@ -81,6 +70,24 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        brand: { type: 'string' },
+        restaurant: { type: 'string' },
+        file: { type: 'string' },
+        format: { type: 'string' },
+        menu: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
 
 function readMenu(file: string): PreflightMenu {
   const json = JSON.parse(readFileSync(file, 'utf8')) as { menu?: PreflightMenu } & PreflightMenu;
