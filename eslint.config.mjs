@@ -37,6 +37,24 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // An integration sees the worker only through the SDK, as a brand's own package would.
+    files: ['libs/integrations/**/*.ts', 'examples/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@app/*', '!@app/pos-sdk', '**/apps/**'],
+              message: 'Integrations import only @app/pos-sdk.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -102,14 +102,15 @@ describe('the POS worker', () => {
     const behindSlow = renamed(example('order-takeout-cash'), slow.order.restaurantId);
     const others = Array.from({ length: 5 }, () => renamed(example('order-takeout-cash'), wixId()));
 
-    // Hold the ledger row of the slow order: the worker's insert waits for this transaction.
+    // Hold the ledger row of the slow order: the worker's claim waits for this transaction.
     const blocker = new Client({ connectionString: required('DATABASE_URL') });
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query(
-      `INSERT INTO pos_orders (brand, wix_order_id, pos_order_id, restaurant_id, lines, wix_order, received_at)
-       VALUES ($1, $2, $3, $4, '[]', '{}', now())`,
-      [brand, slow.order.id, `blocker-${slow.order.id}`, slow.order.restaurantId],
+      `INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
+                                attempts, lines, received_at, deadline)
+       VALUES ($1, $2, $3, 'blocker', 'failed', 1, '[]', now(), now())`,
+      [brand, slow.order.id, slow.order.restaurantId],
     );
     const finished: string[] = [];
     const post = (body: typeof slow) =>

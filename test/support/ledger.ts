@@ -3,22 +3,55 @@ import { required } from './processes';
 
 export interface LedgerRow {
   wix_order_id: string;
-  pos_order_id: string;
+  restaurant_id: string;
+  state: string;
+  attempts: number;
+  pos_order_id: string | null;
+  idempotency_key: string;
   lines: unknown;
+  /** From the `ledger` integration's inbox, for brands on it. */
   wix_order: unknown;
+  voided: boolean | null;
 }
 
-/** Reads the ledger straight from PostgreSQL, to compare with what the gateway answered. */
-export async function ledgerRows(brand: string): Promise<LedgerRow[]> {
+async function query<T extends object>(sql: string, params: unknown[]): Promise<T[]> {
   const client = new Client({ connectionString: required('DATABASE_URL') });
   await client.connect();
   try {
-    const { rows } = await client.query<LedgerRow>(
-      'SELECT wix_order_id, pos_order_id, lines, wix_order FROM pos_orders WHERE brand = $1',
-      [brand],
-    );
-    return rows;
+    return (await client.query<T>(sql, params)).rows;
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The worker's order ledger, straight from PostgreSQL, beside the `ledger` integration's inbox
+ * row of the order: what the gateway answered should be what was recorded.
+ */
+export function ledgerRows(brand: string, states = ['accepted']): Promise<LedgerRow[]> {
+  return query<LedgerRow>(
+    `SELECT l.wix_order_id, l.restaurant_id, l.state, l.attempts, l.pos_order_id,
+            l.idempotency_key, l.lines, i.wix_order, i.voided_at IS NOT NULL AS voided
+       FROM order_ledger l
+       LEFT JOIN pos_inbox i ON i.brand = l.brand AND i.idempotency_key = l.idempotency_key
+      WHERE l.brand = $1 AND l.state = ANY($2)`,
+    [brand, states],
+  );
+}
+
+export interface InboxRow {
+  restaurant_id: string;
+  ticket: number;
+  wix_order_id: string;
+  idempotency_key: string;
+  voided: boolean;
+}
+
+/** The `ledger` integration's inbox: what a kitchen screen would show. */
+export function inboxRows(brand: string): Promise<InboxRow[]> {
+  return query<InboxRow>(
+    `SELECT restaurant_id, ticket, wix_order_id, idempotency_key, voided_at IS NOT NULL AS voided
+       FROM pos_inbox WHERE brand = $1 ORDER BY restaurant_id, ticket`,
+    [brand],
+  );
 }

@@ -17,6 +17,20 @@ export class WorkerConfig extends KafkaEnv {
   @Max(65535)
   PORT = 8081;
 
+  /** `ledger`, `http`, or the module path or package name of the brand's own integration. */
+  @Expose()
+  @IsString()
+  @MinLength(1)
+  POS_INTEGRATION = 'ledger';
+
+  /** The integration is stopped this long before the gateway's deadline, to leave time for the reply. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(5_000)
+  POS_DEADLINE_MARGIN_MS = 250;
+
   @Expose()
   @IsString()
   @MinLength(1)

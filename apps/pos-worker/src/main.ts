@@ -7,7 +7,8 @@ import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { loadWorkerConfig } from './config';
-import { DATABASE_POOL } from './ledger/ledger.service';
+import { loadIntegration } from './integration/load-integration';
+import { DATABASE_POOL } from './ledger/database';
 import { migrate } from './ledger/migrate';
 import { WorkerModule } from './worker.module';
 
@@ -15,7 +16,9 @@ import { WorkerModule } from './worker.module';
 async function bootstrap(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
-  const app = await NestFactory.create(WorkerModule.forRoot(config), { logger });
+  Logger.overrideLogger(logger);
+  const integration = await loadIntegration(config.POS_INTEGRATION, config.BRAND, process.env);
+  const app = await NestFactory.create(WorkerModule.forRoot(config, integration), { logger });
   app.enableShutdownHooks();
 
   await migrate(app.get<Pool>(DATABASE_POOL));
@@ -31,7 +34,7 @@ async function bootstrap(): Promise<void> {
   await app.startAllMicroservices();
   await app.listen(config.PORT);
   new Logger('pos-worker').log(
-    `brand ${config.BRAND}: consuming ${orderRequestTopic(config.BRAND)}, HTTP on ${await app.getUrl()}`,
+    `brand ${config.BRAND} on ${integration.name}: consuming ${orderRequestTopic(config.BRAND)}, HTTP on ${await app.getUrl()}`,
   );
 }
 

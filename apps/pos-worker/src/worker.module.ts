@@ -5,26 +5,37 @@ import { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { WorkerConfig } from './config';
 import { HealthController } from './health/health.controller';
-import { DATABASE_POOL, LedgerService } from './ledger/ledger.service';
+import { LoadedIntegration } from './integration/pos-integration.provider';
+import { DATABASE_POOL } from './ledger/database';
+import { OrderLedger } from './ledger/order-ledger';
 import { MappingTable } from './mapping/mapping-table';
+import { OrderMapper } from './mapping/order-mapper';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { OrdersController } from './orders/orders.controller';
+import { PlaceOrderService } from './orders/place-order.service';
 import { SubmitOrderService } from './orders/submit-order.service';
 
 const logger = new Logger('pos-worker');
 
 @Module({})
 export class WorkerModule implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
+    private readonly loaded: LoadedIntegration,
+  ) {}
 
-  static forRoot(config: WorkerConfig): DynamicModule {
+  /** The worker core for one brand, around the brand's integration. */
+  static forRoot(config: WorkerConfig, integration: LoadedIntegration): DynamicModule {
     return {
       module: WorkerModule,
       controllers: [OrdersController, HealthController],
       providers: [
         { provide: WorkerConfig, useValue: config },
+        { provide: LoadedIntegration, useValue: integration },
         WorkerMetrics,
-        LedgerService,
+        OrderLedger,
+        OrderMapper,
+        PlaceOrderService,
         SubmitOrderService,
         MappingTable,
         {
@@ -73,6 +84,7 @@ export class WorkerModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.loaded.integration.close?.();
     await this.pool.end();
   }
 }

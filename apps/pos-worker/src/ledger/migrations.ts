@@ -33,4 +33,36 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 3,
+    name: 'order ledger: one claim per Wix order, whichever integration takes it',
+    sql: `
+      CREATE TABLE order_ledger (
+        brand              text        NOT NULL,
+        wix_order_id       text        NOT NULL,
+        restaurant_id      text        NOT NULL,
+        idempotency_key    text        NOT NULL,
+        state              text        NOT NULL
+          CHECK (state IN ('submitting', 'voiding', 'accepted', 'failed', 'rejected', 'voided')),
+        attempts           integer     NOT NULL,
+        pos_order_id       text,
+        error_code         text,
+        error_description  text,
+        lines              jsonb       NOT NULL,
+        received_at        timestamptz NOT NULL,
+        deadline           timestamptz NOT NULL,
+        created_at         timestamptz NOT NULL DEFAULT now(),
+        updated_at         timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (brand, wix_order_id)
+      );
+      CREATE INDEX order_ledger_restaurant ON order_ledger (brand, restaurant_id, created_at);
+      INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
+                                attempts, pos_order_id, lines, received_at, deadline, created_at)
+        SELECT brand, wix_order_id, restaurant_id, 'wix:' || brand || ':' || wix_order_id,
+               'accepted', 1, pos_order_id, lines, received_at, received_at, created_at
+          FROM pos_orders;
+      DROP TABLE pos_orders;
+      DROP SEQUENCE pos_order_number;
+    `,
+  },
 ];

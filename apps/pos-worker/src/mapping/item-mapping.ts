@@ -1,13 +1,9 @@
 import { WixOrderLine } from '@app/contracts';
+import { PosOrderLine } from '@app/pos-sdk';
 import { MenuItem, PosIds } from './pos-ids';
 
 /** An order line with the POS's own item id, and its chosen variation choices, mapped too. */
-export interface MappedLine {
-  itemId: string;
-  posItemId: string;
-  count: number;
-  choices: MappedLine[][];
-}
+export type MappedLine = PosOrderLine;
 
 export interface MappingProblem {
   path: string;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { DATABASE_POOL } from '../ledger/ledger.service';
+import { DATABASE_POOL } from '../ledger/database';
 
 /** One row of a restaurant's mapping table, as imported and exported. */
 export interface ItemMappingRow {

@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The worker's Prometheus metrics, served at `GET /metrics`. */
 export class WorkerMetrics {
@@ -15,6 +15,21 @@ export class WorkerMetrics {
     name: 'pos_worker_expired_requests_total',
     help: 'Requests skipped because their deadline had passed when the worker got to them',
     labelNames: ['brand'] as const,
+    registers: [this.registry],
+  });
+
+  readonly posCalls = new Histogram({
+    name: 'pos_worker_pos_call_seconds',
+    help: 'Calls of the POS integration, by brand and outcome (accepted, failed, abandoned)',
+    labelNames: ['brand', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly voids = new Counter({
+    name: 'pos_worker_late_orders_total',
+    help: 'Orders the POS took, or may have taken, after the deadline: voided, or in doubt when voiding failed',
+    labelNames: ['brand', 'outcome'] as const,
     registers: [this.registry],
   });
 

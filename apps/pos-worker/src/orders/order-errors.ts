@@ -1,4 +1,5 @@
 import { SpiErrorCode, SpiFailure, spiFailure } from '@app/contracts';
+import { PosFailureKind, isPosFailure } from '@app/pos-sdk';
 import { DatabaseError } from 'pg';
 
 /** A failure the worker understands; `code` is what Wix is told. */
@@ -28,9 +29,17 @@ const UNAVAILABLE_ERRNO = new Set([
 ]);
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
 
-/** The one place where failures become SPI codes. */
+const POS_FAILURE_CODES: Readonly<Record<PosFailureKind, SpiErrorCode>> = {
+  unknown_items: SpiErrorCode.InvalidItemMapping,
+  card_declined: SpiErrorCode.CcRejected,
+  pos_unavailable: SpiErrorCode.EndpointDown,
+  pos_error: SpiErrorCode.PosError,
+};
+
+/** The one place where failures, the worker's own and the integration's, become SPI codes. */
 export function toSpiFailure(error: unknown): SpiFailure {
   if (error instanceof OrderRejected) return spiFailure(error.code, error.message);
+  if (isPosFailure(error)) return spiFailure(POS_FAILURE_CODES[error.kind], error.message);
   const errno = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (
@@ -41,4 +50,13 @@ export function toSpiFailure(error: unknown): SpiFailure {
     return spiFailure(SpiErrorCode.EndpointDown, `the POS store is unavailable: ${message}`);
   }
   return spiFailure(SpiErrorCode.PosError, `the POS worker failed: ${message}`);
+}
+
+/**
+ * Whether a later delivery of the same order may call the integration again. An integration's
+ * unexpected exception counts as retryable: the idempotency key keeps a second call safe.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (isPosFailure(error)) return error.retryable;
+  return !(error instanceof OrderRejected) || error.code === SpiErrorCode.EndpointDown;
 }

@@ -1,28 +1,34 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  SpiErrorCode,
   SpiResponse,
   SubmitOrder,
   WixOrderRequest,
   findUnsafeJson,
+  spiFailure,
   spiSuccess,
   validateOrderRequest,
 } from '@app/contracts';
 import { WorkerConfig } from '../config';
-import { LedgerService } from '../ledger/ledger.service';
-import { describeProblems, mapOrderItems, orderedItemIds } from '../mapping/item-mapping';
-import { MappingTable } from '../mapping/mapping-table';
-import { PosIds } from '../mapping/pos-ids';
+import { OrderLedger } from '../ledger/order-ledger';
+import { describeProblems } from '../mapping/item-mapping';
+import { OrderMapper } from '../mapping/order-mapper';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { InvalidOrder, PosUnavailable, UnknownItems, toSpiFailure } from './order-errors';
+import { PlaceOrderService } from './place-order.service';
 
-/** Turns one Wix order into one POS order: validate, map its items, record it in the ledger. */
+/**
+ * Turns one Wix order into one POS order: validate it, map its items, claim it in the ledger,
+ * and hand it to the brand's integration (`PlaceOrderService`).
+ */
 @Injectable()
 export class SubmitOrderService {
   private readonly logger = new Logger('orders');
 
   constructor(
-    private readonly ledger: LedgerService,
-    private readonly mappings: MappingTable,
+    private readonly ledger: OrderLedger,
+    private readonly mapper: OrderMapper,
+    private readonly placeOrder: PlaceOrderService,
     private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
@@ -57,27 +63,44 @@ export class SubmitOrderService {
     if (unsafe) throw new InvalidOrder(`invalid order: ${unsafe}`);
     const validation = validateOrderRequest(body);
     if (!validation.ok) throw new InvalidOrder(`invalid order: ${validation.problems.join('; ')}`);
-    const { order, menu } = body as WixOrderRequest;
+    // The body, not the validated instance: the integration sees every field Wix sent.
+    const { order, menu } = body as WixOrderRequest & { order: Record<string, unknown> };
 
-    const table = await this.mappings.lookup(
-      brand,
-      order.restaurantId,
-      orderedItemIds(order.orderItems),
-    );
-    const posIds = new PosIds(this.config.POS_EXTERNAL_ID_KEY, table);
-    const mapping = mapOrderItems(order.orderItems, menu.items, posIds);
-    if (!mapping.ok) throw new UnknownItems(describeProblems(mapping.problems));
+    // Answering needs time too: the integration must be done a little before the deadline.
+    const callDeadline = deadline - this.config.POS_DEADLINE_MARGIN_MS;
+    const mapping = await this.mapper.map(brand, order, menu, callDeadline);
+    if (!mapping.ok) {
+      const earlier = await this.ledger.settled(brand, order.id);
+      if (earlier.kind === 'accepted') return spiSuccess(earlier.posOrderId);
+      throw new UnknownItems(describeProblems(mapping.problems));
+    }
+    // Past the deadline Wix was told the order failed: submitting it would make a ghost order.
+    if (Date.now() >= callDeadline) throw new PosUnavailable('the order deadline passed');
 
-    // Past the deadline Wix was told the order failed: recording it would make a ghost order.
-    if (Date.now() >= deadline) throw new PosUnavailable('the order deadline passed');
-    const { posOrderId } = await this.ledger.record({
+    const claim = await this.ledger.claim({
       brand,
       wixOrderId: order.id,
       restaurantId: order.restaurantId,
       lines: mapping.lines,
-      wixOrder: order,
       receivedAt: new Date(receivedAt),
+      deadline: new Date(callDeadline),
     });
-    return spiSuccess(posOrderId);
+    if (claim.kind === 'accepted') return spiSuccess(claim.posOrderId);
+    if (claim.kind === 'rejected') return spiFailure(claim.code as SpiErrorCode, claim.description);
+    if (claim.kind === 'busy') throw new PosUnavailable('the order is being submitted already');
+    return this.placeOrder.place(
+      {
+        brand,
+        restaurantId: order.restaurantId,
+        wixOrderId: order.id,
+        idempotencyKey: claim.idempotencyKey,
+        lines: mapping.lines,
+        wixOrder: order,
+        menu,
+        receivedAt: new Date(receivedAt),
+      },
+      { brand, wixOrderId: order.id, attempt: claim.attempt },
+      callDeadline,
+    );
   }
 }

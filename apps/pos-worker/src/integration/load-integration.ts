@@ -1,0 +1,55 @@
+import { PosIntegration, PosIntegrationFactory } from '@app/pos-sdk';
+import { httpIntegration, ledgerIntegration } from '@app/integrations';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { LoadedIntegration } from './pos-integration.provider';
+import { posLog } from './pos-log';
+
+const BUILT_IN: Readonly<Record<string, PosIntegrationFactory>> = {
+  ledger: ledgerIntegration,
+  http: httpIntegration,
+};
+
+/**
+ * Starts the integration `POS_INTEGRATION` names: a built-in (`ledger`, `http`), a module path
+ * (`./integrations/acme`, resolved from `cwd`) or an installed package. The module exports
+ * its factory as `default` (`export default definePosIntegration(...)`), as
+ * `createIntegration`, or as the module itself.
+ */
+export async function loadIntegration(
+  spec: string,
+  brand: string,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd = process.cwd(),
+): Promise<LoadedIntegration> {
+  const factory = BUILT_IN[spec] ?? factoryOf(spec, importModule(spec, cwd));
+  const name = BUILT_IN[spec] ? spec : spec.replace(/^.*[\\/]/, '').replace(/\.[cm]?js$/, '');
+  const log = posLog(brand, name);
+  const integration: unknown = await factory({ brand, env, log });
+  if (typeof (integration as Partial<PosIntegration> | null)?.submitOrder !== 'function') {
+    throw new Error(`POS_INTEGRATION ${spec}: its factory returned no submitOrder function`);
+  }
+  return { name, integration: integration as PosIntegration, log };
+}
+
+function importModule(spec: string, cwd: string): unknown {
+  const path = spec.startsWith('.') || isAbsolute(spec) ? resolve(cwd, spec) : spec;
+  try {
+    return createRequire(join(cwd, 'package.json'))(path);
+  } catch (error) {
+    throw new Error(`POS_INTEGRATION ${spec} cannot be loaded from ${cwd}`, { cause: error });
+  }
+}
+
+function factoryOf(spec: string, loaded: unknown): PosIntegrationFactory {
+  const exports = loaded as { default?: unknown; createIntegration?: unknown } | undefined;
+  const candidate = [loaded, exports?.default, exports?.createIntegration].find(
+    (value) => typeof value === 'function',
+  );
+  if (!candidate) {
+    throw new Error(
+      `POS_INTEGRATION ${spec} exports no integration factory: export default definePosIntegration(...)`,
+    );
+  }
+  return candidate as PosIntegrationFactory;
+}

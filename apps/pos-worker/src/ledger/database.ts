@@ -1,0 +1,1 @@
+export const DATABASE_POOL = Symbol('DATABASE_POOL');

@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SpiResponse, spiFailure, spiSuccess, SpiErrorCode } from '@app/contracts';
+import { PosOrder, isPosFailure } from '@app/pos-sdk';
+import { Attempt, OrderLedger } from '../ledger/order-ledger';
+import { LoadedIntegration } from '../integration/pos-integration.provider';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { isRetryable, toSpiFailure } from './order-errors';
+
+/** How long voiding a late order may take; it runs after Wix was answered. */
+const CANCEL_BUDGET_MS = 5_000;
+
+class Abandoned extends Error {}
+
+/**
+ * One call of the integration for a claimed order, and its settlement in the ledger. The call
+ * is abandoned at `callDeadline`; an order the POS took too late, or may have taken when the
+ * call was abandoned, is voided through the integration's `cancelOrder`.
+ */
+@Injectable()
+export class PlaceOrderService {
+  private readonly logger = new Logger('orders');
+
+  constructor(
+    private readonly ledger: OrderLedger,
+    private readonly loaded: LoadedIntegration,
+    @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
+  ) {}
+
+  async place(order: PosOrder, attempt: Attempt, callDeadline: number): Promise<SpiResponse> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Abandoned()), callDeadline - Date.now());
+    const started = Date.now();
+    try {
+      const { posOrderId } = await this.call(order, attempt, controller.signal, callDeadline);
+      this.observe(order.brand, 'accepted', started);
+      if (Date.now() >= callDeadline) {
+        return await this.void(order, attempt, posOrderId, 'the POS answered after the deadline');
+      }
+      await this.ledger.accept(attempt, posOrderId);
+      return spiSuccess(posOrderId);
+    } catch (error) {
+      const abandoned = error instanceof Abandoned || controller.signal.aborted;
+      this.observe(order.brand, abandoned ? 'abandoned' : 'failed', started);
+      const reason = abandoned ? 'the POS did not answer before the deadline' : undefined;
+      if (abandoned || (isPosFailure(error) && error.orderMayExist)) {
+        return await this.void(
+          order,
+          attempt,
+          undefined,
+          reason ?? toSpiFailure(error).error.description,
+        );
+      }
+      const failure = toSpiFailure(error);
+      await this.ledger.fail(attempt, { retryable: isRetryable(error), ...failure.error });
+      return failure;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops waiting at the deadline even for an integration that ignores its signal. */
+  private call(order: PosOrder, attempt: Attempt, signal: AbortSignal, callDeadline: number) {
+    const submitted = this.loaded.integration
+      .submitOrder(order, {
+        signal,
+        deadline: new Date(callDeadline),
+        attempt: attempt.attempt,
+        log: this.loaded.log,
+      })
+      .then((answer) => {
+        if (typeof answer?.posOrderId !== 'string' || answer.posOrderId === '') {
+          throw new Error('the integration answered without a POS order id');
+        }
+        return answer;
+      });
+    const abandoned = new Promise<never>((_, reject) => {
+      const stop = () => reject(new Abandoned());
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+    });
+    submitted.catch(() => undefined);
+    return Promise.race([submitted, abandoned]);
+  }
+
+  private async void(
+    order: PosOrder,
+    attempt: Attempt,
+    posOrderId: string | undefined,
+    reason: string,
+  ): Promise<SpiResponse> {
+    const description = `${reason}; Wix was told the POS is down`;
+    const { integration } = this.loaded;
+    if (!(await this.ledger.startVoiding(attempt, posOrderId)))
+      return spiFailure(SpiErrorCode.EndpointDown, description);
+    let voided = false;
+    if (integration.cancelOrder) {
+      const signal = AbortSignal.timeout(CANCEL_BUDGET_MS);
+      const reference = { ...this.referenceOf(order), posOrderId };
+      voided = await integration.cancelOrder(reference, { signal, log: this.loaded.log }).then(
+        () => true,
+        (error: unknown) => {
+          this.logger.warn({
+            event: 'order.void_failed',
+            ...this.referenceOf(order),
+            error: String(error),
+          });
+          return false;
+        },
+      );
+    }
+    this.metrics.voids.inc({ brand: order.brand, outcome: voided ? 'voided' : 'in_doubt' });
+    if (!voided) {
+      this.logger.warn({ event: 'order.in_doubt', ...this.referenceOf(order), posOrderId, reason });
+    }
+    await this.ledger.finishVoiding(attempt, voided, description);
+    return spiFailure(SpiErrorCode.EndpointDown, description);
+  }
+
+  private referenceOf(order: PosOrder) {
+    const { brand, restaurantId, wixOrderId, idempotencyKey } = order;
+    return { brand, restaurantId, wixOrderId, idempotencyKey };
+  }
+
+  private observe(brand: string, outcome: string, started: number): void {
+    this.metrics.posCalls.observe({ brand, outcome }, (Date.now() - started) / 1000);
+  }
+}

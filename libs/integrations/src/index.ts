@@ -1,0 +1,2 @@
+export { ledgerIntegration } from './ledger/ledger-integration';
+export { httpIntegration } from './http/http-integration';

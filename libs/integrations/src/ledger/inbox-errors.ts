@@ -1,0 +1,24 @@
+import { PosError, PosUnavailableError, isPosFailure } from '@app/pos-sdk';
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/**
+ * PostgreSQL failures as the SDK's failures: the inbox unreachable, shutting down, out of
+ * connections, or cancelled at the deadline is "POS unavailable" (retryable; the transaction
+ * rolled back, so no order is left); anything else is a POS error.
+ */
+export function inboxFailure(error: unknown): Error {
+  if (isPosFailure(error)) return error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === '57014') {
+    return new PosUnavailableError('the POS inbox did not answer before the deadline');
+  }
+  if (
+    (typeof code === 'string' && (UNREACHABLE.has(code) || /^(08|53|57P|40)/.test(code))) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+  ) {
+    return new PosUnavailableError(`the POS inbox is unavailable: ${message}`, { cause: error });
+  }
+  return new PosError(`the POS inbox refused the order: ${message}`, { cause: error });
+}

@@ -1,0 +1,42 @@
+import { Pool } from 'pg';
+
+/** Any constant will do, as long as nothing else in the database takes the same lock. */
+const SCHEMA_LOCK = 7_311_402_002;
+
+/**
+ * The kitchen's inbox: each accepted order with its mapped lines and a ticket number that
+ * counts up per restaurant. `voided_at` marks an order that Wix was told had failed.
+ */
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS pos_inbox (
+    brand            text        NOT NULL,
+    restaurant_id    text        NOT NULL,
+    ticket           integer     NOT NULL,
+    idempotency_key  text        NOT NULL,
+    wix_order_id     text        NOT NULL,
+    lines            jsonb       NOT NULL,
+    wix_order        jsonb       NOT NULL,
+    received_at      timestamptz NOT NULL,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    voided_at        timestamptz,
+    PRIMARY KEY (brand, restaurant_id, ticket),
+    UNIQUE (brand, idempotency_key)
+  );
+  CREATE TABLE IF NOT EXISTS pos_inbox_tickets (
+    brand          text    NOT NULL,
+    restaurant_id  text    NOT NULL,
+    last_ticket    integer NOT NULL,
+    PRIMARY KEY (brand, restaurant_id)
+  );
+`;
+
+export async function createInbox(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
+    await client.query(SCHEMA);
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}

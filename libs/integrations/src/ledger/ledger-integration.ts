@@ -1,0 +1,124 @@
+import {
+  PosIntegration,
+  PosOrder,
+  PosUnavailableError,
+  SubmitContext,
+  definePosIntegration,
+  readIntegrationConfig,
+  toInt,
+} from '@app/pos-sdk';
+import { Expose, Transform } from 'class-transformer';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { Pool, PoolClient } from 'pg';
+import { inboxFailure } from './inbox-errors';
+import { createInbox } from './inbox-schema';
+
+class LedgerConfig {
+  /** The inbox's database; the worker's `DATABASE_URL` when unset. */
+  @Expose()
+  @IsString()
+  @MinLength(1)
+  LEDGER_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  LEDGER_POOL_SIZE = 5;
+}
+
+/**
+ * The built-in POS: an inbox in PostgreSQL that a kitchen screen reads. Each order gets the
+ * restaurant's next ticket number ("1", "2", …), what a kitchen reads out.
+ */
+export const ledgerIntegration = definePosIntegration(async ({ env, log }) => {
+  const config = readIntegrationConfig(LedgerConfig, {
+    LEDGER_DATABASE_URL: env.LEDGER_DATABASE_URL || env.DATABASE_URL,
+    LEDGER_POOL_SIZE: env.LEDGER_POOL_SIZE,
+  });
+  const pool = new Pool({
+    connectionString: config.LEDGER_DATABASE_URL,
+    max: config.LEDGER_POOL_SIZE,
+  });
+  pool.on('error', (error) => log.warn('inbox.connection_lost', { error: error.message }));
+  await createInbox(pool);
+  return new LedgerInbox(pool);
+});
+
+class LedgerInbox implements PosIntegration {
+  constructor(private readonly pool: Pool) {}
+
+  async submitOrder(order: PosOrder, { signal, deadline }: SubmitContext) {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new PosUnavailableError(`the POS inbox is unreachable: ${reason}`, { cause: error });
+    });
+    try {
+      await client.query('BEGIN');
+      // Past the deadline PostgreSQL cancels the statement and the order is rolled back.
+      const budget = Math.max(1, deadline.getTime() - Date.now());
+      await client.query(`SET LOCAL statement_timeout = ${budget}`);
+      const ticket = (await this.existing(client, order)) ?? (await this.insert(client, order));
+      if (signal.aborted) throw new PosUnavailableError('abandoned at the deadline');
+      await client.query('COMMIT');
+      return { posOrderId: String(ticket) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw inboxFailure(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  async cancelOrder({ brand, idempotencyKey }: { brand: string; idempotencyKey: string }) {
+    await this.pool.query(
+      `UPDATE pos_inbox SET voided_at = now()
+        WHERE brand = $1 AND idempotency_key = $2 AND voided_at IS NULL`,
+      [brand, idempotencyKey],
+    );
+  }
+
+  async checkHealth(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+
+  private async existing(client: PoolClient, order: PosOrder): Promise<number | undefined> {
+    const { rows } = await client.query<{ ticket: number }>(
+      'SELECT ticket FROM pos_inbox WHERE brand = $1 AND idempotency_key = $2',
+      [order.brand, order.idempotencyKey],
+    );
+    return rows[0]?.ticket;
+  }
+
+  private async insert(client: PoolClient, order: PosOrder): Promise<number> {
+    const { rows } = await client.query<{ last_ticket: number }>(
+      `INSERT INTO pos_inbox_tickets (brand, restaurant_id, last_ticket) VALUES ($1, $2, 1)
+       ON CONFLICT (brand, restaurant_id)
+         DO UPDATE SET last_ticket = pos_inbox_tickets.last_ticket + 1
+       RETURNING last_ticket`,
+      [order.brand, order.restaurantId],
+    );
+    const ticket = rows[0].last_ticket;
+    await client.query(
+      `INSERT INTO pos_inbox (brand, restaurant_id, ticket, idempotency_key, wix_order_id,
+                              lines, wix_order, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        order.brand,
+        order.restaurantId,
+        ticket,
+        order.idempotencyKey,
+        order.wixOrderId,
+        JSON.stringify(order.lines),
+        JSON.stringify(order.wixOrder),
+        order.receivedAt,
+      ],
+    );
+    return ticket;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './pos-integration';
+export * from './pos-errors';
+export { loadConfig as readIntegrationConfig, toInt } from '@app/config';
+export * from './conformance-harness';

@@ -1,0 +1,121 @@
+import type { WixMenu, WixMenuItem, WixOrder } from '@app/contracts';
+
+/**
+ * One order line with the POS's own item id. `itemId` is the Wix item id; `choices` holds the
+ * chosen choices of each of the item's variations, mapped the same way, at every depth.
+ */
+export interface PosOrderLine {
+  itemId: string;
+  posItemId: string;
+  count: number;
+  choices: PosOrderLine[][];
+}
+
+/** A payment card, present only when the merchant lets the POS clear card payments. */
+export interface PaymentCard {
+  number: string;
+  csc?: string;
+  holderName?: string;
+  holderId?: string;
+  expireMonth?: number;
+  expireYear?: number;
+  [field: string]: unknown;
+}
+
+/** A validated Wix order, ready for the POS. */
+export interface PosOrder {
+  brand: string;
+  restaurantId: string;
+  wixOrderId: string;
+  /**
+   * The same for every attempt at this Wix order: give it to the POS API's idempotency field
+   * (Square `idempotency_key`, Toast `externalId`, Simphony `idempotencyId`).
+   */
+  idempotencyKey: string;
+  lines: PosOrderLine[];
+  /** The Wix order as received (customer, delivery, payments, comment, totals); unknown fields kept. */
+  wixOrder: WixOrder & Record<string, unknown>;
+  menu: WixMenu;
+  /** Card token → card, when Wix sent cards. Never log it. */
+  cards?: Readonly<Record<string, PaymentCard>>;
+  receivedAt: Date;
+}
+
+/** What the POS answered. */
+export interface SubmittedOrder {
+  posOrderId: string;
+}
+
+/** A structured log line goes to the worker's log, tagged with the brand and the integration. */
+export interface PosLog {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
+
+export interface SubmitContext {
+  /** Aborts when Wix can no longer be answered in time: stop, and leave no order behind. */
+  signal: AbortSignal;
+  /** The instant `signal` aborts. */
+  deadline: Date;
+  /** 1 on the first call for this Wix order; more only after a retryable failure. */
+  attempt: number;
+  log: PosLog;
+}
+
+export interface HookContext {
+  signal: AbortSignal;
+  log: PosLog;
+}
+
+/** Names an order the POS may hold: used to void one that completed too late. */
+export interface OrderReference {
+  brand: string;
+  restaurantId: string;
+  wixOrderId: string;
+  idempotencyKey: string;
+  /** Known when the POS answered, too late; absent when the call was abandoned. */
+  posOrderId?: string;
+}
+
+/** Wix items the mapping table and the menu could not map. */
+export interface MappingRequest {
+  restaurantId: string;
+  items: WixMenuItem[];
+}
+
+/**
+ * What a brand implements to connect its point of sale. Only `submitOrder` is required.
+ * Fail with the errors of `pos-errors.ts`; anything else is answered `pos_error`.
+ */
+export interface PosIntegration {
+  submitOrder(order: PosOrder, context: SubmitContext): Promise<SubmittedOrder>;
+  /**
+   * Voids an order that the POS took after the deadline (Wix was told it failed), or whose
+   * call was abandoned at the deadline. Must succeed when the POS has no such order.
+   */
+  cancelOrder?(order: OrderReference, context: HookContext): Promise<void>;
+  /** Wix item id → POS item id, looked up in the POS, for items nothing else maps. */
+  resolveMappings?(request: MappingRequest, context: HookContext): Promise<Record<string, string>>;
+  /** Throws when the POS cannot take orders; the worker reports itself not ready. */
+  checkHealth?(context: HookContext): Promise<void>;
+  /** Releases connections when the worker stops. */
+  close?(): Promise<void>;
+}
+
+/** What the worker gives an integration when it starts. */
+export interface IntegrationContext {
+  brand: string;
+  /** The worker's environment: read your own settings from it (see `readIntegrationConfig`). */
+  env: Readonly<Record<string, string | undefined>>;
+  log: PosLog;
+}
+
+export type PosIntegrationFactory = (
+  context: IntegrationContext,
+) => PosIntegration | Promise<PosIntegration>;
+
+/** Types an integration module's default export: `export default definePosIntegration(...)`. */
+export function definePosIntegration(factory: PosIntegrationFactory): PosIntegrationFactory {
+  return factory;
+}
