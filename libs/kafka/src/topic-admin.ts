@@ -1,4 +1,5 @@
-import { Kafka } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface TopicSpec {
   topic: string;
@@ -18,7 +19,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     if (missing.length === 0) return;
-    await admin.createTopics({
+    const created = await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((spec) => ({
         topic: spec.topic,
@@ -27,7 +28,26 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
         configEntries: [{ name: 'retention.ms', value: String(spec.retentionMs) }],
       })),
     });
+    // Another process created it a moment ago: it may have no leaders yet.
+    if (!created)
+      await waitForLeaders(
+        admin,
+        missing.map((spec) => spec.topic),
+      );
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics }).catch(() => undefined);
+    const led = metadata?.topics.every(
+      (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
+    );
+    if (led) return;
+    if (Date.now() > until) throw new Error(`topics ${topics.join(', ')} have no leaders yet`);
+    await sleep(100);
   }
 }
