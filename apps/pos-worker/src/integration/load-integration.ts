@@ -1,14 +1,14 @@
 import { PosIntegration, PosIntegrationFactory } from '@app/pos-sdk';
 import { httpIntegration, ledgerIntegration } from '@app/integrations';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { LoadedIntegration } from './pos-integration.provider';
 import { posLog } from './pos-log';
 
-const BUILT_IN: Readonly<Record<string, PosIntegrationFactory>> = {
-  ledger: ledgerIntegration,
-  http: httpIntegration,
-};
+const BUILT_IN: ReadonlyMap<string, PosIntegrationFactory> = new Map([
+  ['ledger', ledgerIntegration],
+  ['http', httpIntegration],
+]);
 
 /**
  * Starts the integration `POS_INTEGRATION` names: a built-in (`ledger`, `http`), a module path
@@ -22,8 +22,9 @@ export async function loadIntegration(
   env: Readonly<Record<string, string | undefined>>,
   cwd = process.cwd(),
 ): Promise<LoadedIntegration> {
-  const factory = BUILT_IN[spec] ?? factoryOf(spec, importModule(spec, cwd));
-  const name = BUILT_IN[spec] ? spec : spec.replace(/^.*[\\/]/, '').replace(/\.[cm]?js$/, '');
+  const builtIn = BUILT_IN.get(spec);
+  const factory = builtIn ?? factoryOf(spec, importModule(spec, cwd));
+  const name = builtIn || !isPath(spec) ? spec : basename(spec).replace(/\.[cm]?js$/, '');
   const log = posLog(brand, name);
   const integration: unknown = await factory({ brand, env, log });
   if (typeof (integration as Partial<PosIntegration> | null)?.submitOrder !== 'function') {
@@ -33,7 +34,7 @@ export async function loadIntegration(
 }
 
 function importModule(spec: string, cwd: string): unknown {
-  const path = spec.startsWith('.') || isAbsolute(spec) ? resolve(cwd, spec) : spec;
+  const path = isPath(spec) ? resolve(cwd, spec) : spec;
   try {
     return createRequire(join(cwd, 'package.json'))(path);
   } catch (error) {
@@ -52,4 +53,8 @@ function factoryOf(spec: string, loaded: unknown): PosIntegrationFactory {
     );
   }
   return candidate as PosIntegrationFactory;
+}
+
+function isPath(spec: string): boolean {
+  return spec.startsWith('.') || isAbsolute(spec);
 }

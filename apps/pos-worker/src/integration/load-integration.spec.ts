@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PosIntegration, PosOrder, SubmitContext } from '@app/pos-sdk';
+import { loadIntegration } from './load-integration';
+
+/** Answers `brand/ACME_STORE`, so a test sees what the worker passed to the factory. */
+const FACTORY =
+  '(ctx) => ({ submitOrder: async () => ({ posOrderId: `${ctx.brand}/${ctx.env.ACME_STORE}` }) })';
+const env = { ACME_STORE: 'store-7' };
+
+const submit = (integration: PosIntegration) =>
+  integration.submitOrder({} as PosOrder, {} as SubmitContext);
+
+describe('loadIntegration', () => {
+  let dir: string;
+
+  const write = (path: string, source: string) => {
+    const file = join(dir, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, source);
+    return file;
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pos-integration-'));
+    write('acme.js', `exports.default = ${FACTORY};`);
+    write('module-exports.js', `module.exports = ${FACTORY};`);
+    write('create-integration.js', `exports.createIntegration = ${FACTORY};`);
+    write('async-factory.js', `module.exports = async ${FACTORY};`);
+    write('no-factory.js', `exports.name = 'acme';`);
+    write('no-submit.js', 'module.exports = () => ({});');
+    write('node_modules/acme-pos/package.json', '{ "name": "acme-pos", "main": "index.js" }');
+    write('node_modules/acme-pos/index.js', `exports.default = ${FACTORY};`);
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads the built-in http integration by name', async () => {
+    const { name, integration } = await loadIntegration('http', 'brand-a', {
+      POS_HTTP_URL: 'http://127.0.0.1:1',
+    });
+    assert.equal(name, 'http');
+    assert.equal(typeof integration.submitOrder, 'function');
+    assert.equal(typeof integration.cancelOrder, 'function');
+    assert.equal(typeof integration.checkHealth, 'function');
+  });
+
+  it('rejects http without POS_HTTP_URL', async () => {
+    await assert.rejects(loadIntegration('http', 'brand-a', {}), /POS_HTTP_URL/);
+  });
+
+  it('loads a module path relative to cwd, with the brand and the environment', async () => {
+    const { name, integration, log } = await loadIntegration('./acme', 'brand-a', env, dir);
+    assert.equal(name, 'acme');
+    assert.deepEqual(await submit(integration), { posOrderId: 'brand-a/store-7' });
+    assert.equal(typeof log.info, 'function');
+  });
+
+  for (const [file, shape] of [
+    ['module-exports.js', 'module.exports = factory'],
+    ['acme.js', 'exports.default'],
+    ['create-integration.js', 'exports.createIntegration'],
+    ['async-factory.js', 'an async factory'],
+  ]) {
+    it(`takes ${shape}`, async () => {
+      const { integration } = await loadIntegration(`./${file}`, 'brand-a', env, dir);
+      assert.deepEqual(await submit(integration), { posOrderId: 'brand-a/store-7' });
+    });
+  }
+
+  it('loads an absolute path', async () => {
+    const { name, integration } = await loadIntegration(join(dir, 'acme.js'), 'brand-a', env);
+    assert.equal(name, 'acme');
+    assert.deepEqual(await submit(integration), { posOrderId: 'brand-a/store-7' });
+  });
+
+  it("loads a package from cwd's node_modules", async () => {
+    const { name, integration } = await loadIntegration('acme-pos', 'brand-a', env, dir);
+    assert.equal(name, 'acme-pos');
+    assert.deepEqual(await submit(integration), { posOrderId: 'brand-a/store-7' });
+  });
+
+  it('rejects a module that cannot be found', async () => {
+    await assert.rejects(
+      loadIntegration('./missing', 'brand-a', env, dir),
+      /POS_INTEGRATION \.\/missing cannot be loaded/,
+    );
+    // Names of Object.prototype are not built-ins: they are looked up as packages.
+    await assert.rejects(
+      loadIntegration('toString', 'brand-a', env, dir),
+      /POS_INTEGRATION toString cannot be loaded/,
+    );
+  });
+
+  it('rejects a module that exports no function', async () => {
+    await assert.rejects(
+      loadIntegration('./no-factory.js', 'brand-a', env, dir),
+      /exports no integration factory/,
+    );
+  });
+
+  it('rejects a factory whose integration has no submitOrder', async () => {
+    await assert.rejects(
+      loadIntegration('./no-submit.js', 'brand-a', env, dir),
+      /returned no submitOrder function/,
+    );
+  });
+});

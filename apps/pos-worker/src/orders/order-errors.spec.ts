@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CardDeclinedError, PosError, PosUnavailableError, UnknownItemsError } from '@app/pos-sdk';
+import {
+  InvalidOrder,
+  PosUnavailable,
+  UnknownItems,
+  isRetryable,
+  toSpiFailure,
+} from './order-errors';
+
+/** A failure from an integration built against another copy of the SDK. */
+class ForeignDeclined extends Error {
+  readonly kind = 'card_declined';
+  readonly retryable = false;
+}
+
+const refused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+describe('toSpiFailure', () => {
+  const cases: [string, unknown, string, string][] = [
+    [
+      'UnknownItemsError',
+      new UnknownItemsError(['PZ-9']),
+      'invalid_item_mapping',
+      'the POS does not know PZ-9',
+    ],
+    ['CardDeclinedError', new CardDeclinedError('declined'), 'cc_rejected', 'declined'],
+    ['PosUnavailableError', new PosUnavailableError('down'), 'endpoint_down', 'down'],
+    ['PosError', new PosError('refused'), 'pos_error', 'refused'],
+    ['InvalidOrder', new InvalidOrder('no lines'), 'pos_error', 'no lines'],
+    ['UnknownItems', new UnknownItems('unmapped'), 'invalid_item_mapping', 'unmapped'],
+    ['PosUnavailable', new PosUnavailable('no store'), 'endpoint_down', 'no store'],
+    ['a plain Error', new Error('boom'), 'pos_error', 'the POS worker failed: boom'],
+    [
+      'a refused connection',
+      refused(),
+      'endpoint_down',
+      'the POS store is unavailable: connect ECONNREFUSED 127.0.0.1:5432',
+    ],
+    [
+      'a failure from another copy of the SDK',
+      new ForeignDeclined('no funds'),
+      'cc_rejected',
+      'no funds',
+    ],
+  ];
+
+  for (const [name, error, code, description] of cases) {
+    it(`maps ${name} to ${code}`, () => {
+      assert.deepEqual(toSpiFailure(error), { error: { code, description } });
+    });
+  }
+});
+
+describe('isRetryable', () => {
+  const cases: [string, unknown, boolean][] = [
+    ['PosUnavailableError', new PosUnavailableError('down'), true],
+    ['PosError', new PosError('refused'), false],
+    ['PosError with retryable', new PosError('refused', { retryable: true }), true],
+    ['CardDeclinedError', new CardDeclinedError('declined'), false],
+    ['UnknownItemsError', new UnknownItemsError(['PZ-9']), false],
+    ['a plain Error', new Error('boom'), true],
+    ['InvalidOrder', new InvalidOrder('no lines'), false],
+    ['PosUnavailable', new PosUnavailable('no store'), true],
+  ];
+
+  for (const [name, error, retryable] of cases) {
+    it(`is ${retryable} for ${name}`, () => {
+      assert.equal(isRetryable(error), retryable);
+    });
+  }
+});
+
+describe('orderMayExist', () => {
+  it('is false unless the option sets it', () => {
+    assert.equal(new PosUnavailableError('down').orderMayExist, false);
+    assert.equal(new PosUnavailableError('down', { orderMayExist: true }).orderMayExist, true);
+    assert.equal(new PosError('refused', { orderMayExist: true }).orderMayExist, true);
+  });
+});
