@@ -28,12 +28,21 @@ async function query<T extends object>(sql: string, params: unknown[]): Promise<
  * The worker's order ledger, straight from PostgreSQL, beside the `ledger` integration's inbox
  * row of the order: what the gateway answered should be what was recorded.
  */
-export function ledgerRows(brand: string, states = ['accepted']): Promise<LedgerRow[]> {
+export async function ledgerRows(brand: string, states = ['accepted']): Promise<LedgerRow[]> {
+  const [{ inbox }] = await query<{ inbox: boolean }>(
+    "SELECT to_regclass('pos_inbox') IS NOT NULL AS inbox",
+    [],
+  );
+  const [columns, join] = inbox
+    ? [
+        'i.wix_order, i.voided_at IS NOT NULL AS voided',
+        'LEFT JOIN pos_inbox i ON i.brand = l.brand AND i.idempotency_key = l.idempotency_key',
+      ]
+    : ['NULL AS wix_order, NULL AS voided', ''];
   return query<LedgerRow>(
     `SELECT l.wix_order_id, l.restaurant_id, l.state, l.attempts, l.pos_order_id,
-            l.idempotency_key, l.lines, i.wix_order, i.voided_at IS NOT NULL AS voided
-       FROM order_ledger l
-       LEFT JOIN pos_inbox i ON i.brand = l.brand AND i.idempotency_key = l.idempotency_key
+            l.idempotency_key, l.lines, ${columns}
+       FROM order_ledger l ${join}
       WHERE l.brand = $1 AND l.state = ANY($2)`,
     [brand, states],
   );
