@@ -59,11 +59,9 @@ class UsageError extends Error {}
 try {
   main();
 } catch (error) {
-  console.error(error instanceof UsageError ? `${error.message}\n\n${usage}` : error);
-  process.exit(
+  const usageError =
     error instanceof UsageError ||
-      String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')
-      ? 2
-      : 1,
-  );
+    String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  console.error(usageError ? `${(error as Error).message}\n\n${usage}` : error);
+  process.exit(usageError ? 2 : 1);
 }
