@@ -1,3 +1,4 @@
+import { UsageError } from '@app/config';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,8 +54,6 @@ function keyValue(pair: string): [string, string] {
   if (at < 1) throw new UsageError(`--env wants KEY=VALUE, got ${pair}`);
   return [pair.slice(0, at), pair.slice(at + 1)];
 }
-
-class UsageError extends Error {}
 
 try {
   main();

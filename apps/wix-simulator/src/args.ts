@@ -1,3 +1,4 @@
+import { UsageError } from '@app/config';
 import { parseArgs } from 'node:util';
 
 export const scenarios = [
@@ -49,7 +50,7 @@ export const usage = `usage: npm run simulate -- [options]
   --help                  print this`;
 
 /** A bad command line: the CLI prints the message and the usage, and exits 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export function parseOptions(argv: string[]): SimulatorOptions {
   const { values } = parseCommandLine(argv);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { UsageError, parseOptions, usage, webhookUrl } from './args';
+import { runCommand } from '@app/config';
+import { parseOptions, usage, webhookUrl } from './args';
 import { OrderResult, formatResult, summarize, summaryLines } from './report';
 import { runOrders } from './run';
 import { attemptsOf, restaurantIds, scenarioOrder } from './scenarios';
@@ -41,11 +42,4 @@ async function main(argv: string[]): Promise<number> {
   return options.expectAccepted && !allAccepted ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    if (error instanceof UsageError) console.error(usage);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommand(() => main(process.argv.slice(2)), usage);

@@ -1,3 +1,4 @@
 export * from './load-config';
 export * from './kafka-env';
 export * from './logger';
+export * from './command';

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { UsageError, runCommand } from '@app/config';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -69,8 +70,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
-
 function parseCommandLine(argv: string[]) {
   try {
     return parseArgs({
@@ -97,11 +96,4 @@ function readMenu(file: string): PreflightMenu {
   return menu;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    if (error instanceof UsageError) console.error(usage);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
-);
+runCommand(() => main(process.argv.slice(2)), usage);
