@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureTopics } from '@app/kafka';
 import { Client } from 'pg';
 import { postOrder } from './support/http';
 import { testKafka } from './support/kafka';
@@ -77,6 +78,17 @@ describe('the POS worker', () => {
     await admin.disconnect();
     assert.equal(metadata?.partitions.length, 1);
     assert.equal(configs.resources[0]?.configEntries[0]?.configValue, '600000');
+  });
+
+  it('lets workers that start together all create the same topic and see it led', async () => {
+    const shared = `test.created-together.${brand}`;
+    const spec = { topic: shared, partitions: 6, replicationFactor: 1, retentionMs: 600_000 };
+    await Promise.all(Array.from({ length: 4 }, () => ensureTopics(testKafka(), [spec])));
+    const admin = kafka.admin();
+    await admin.connect();
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [shared] })).topics;
+    await admin.disconnect();
+    assert.equal(metadata?.partitions.filter((p) => p.leader >= 0).length, 6);
   });
 
   it('answers pos_error to a message it cannot read, and keeps serving', async () => {

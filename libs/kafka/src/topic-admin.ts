@@ -19,8 +19,10 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     if (missing.length === 0) return;
-    const created = await admin.createTopics({
-      waitForLeaders: true,
+    // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers
+    // until the new topic's metadata reaches it; this one retries until every partition is led.
+    await admin.createTopics({
+      waitForLeaders: false,
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions,
@@ -28,12 +30,10 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
         configEntries: [{ name: 'retention.ms', value: String(spec.retentionMs) }],
       })),
     });
-    // Another process created it a moment ago: it may have no leaders yet.
-    if (!created)
-      await waitForLeaders(
-        admin,
-        missing.map((spec) => spec.topic),
-      );
+    await waitForLeaders(
+      admin,
+      missing.map((spec) => spec.topic),
+    );
   } finally {
     await admin.disconnect();
   }
