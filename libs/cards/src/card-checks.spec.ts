@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { checkCards } from './card-checks';
+
+const NOW = new Date('2026-05-15T12:00:00Z');
+const PAN = '4111111111111111';
+const CSC = '739';
+const credit = (token: string) => ({
+  type: 'credit',
+  amount: 1000,
+  cardToken: { token, creditCard: { expiration: { year: 2029, month: 4 } } },
+});
+
+function problemsOf(cards: unknown, payments: unknown, now = NOW): string[] {
+  const result = checkCards(cards, payments, now);
+  assert.equal(result.ok, false, 'expected problems');
+  return result.ok ? [] : result.problems;
+}
+
+/** Every digit sequence of the PAN, grouped or not, and the security code. */
+const LEAK = /4111[\s-]?1111[\s-]?1111[\s-]?111[12]|4580458045804580|378282246310005|739/;
+
+function assertNoLeak(problems: string[]): void {
+  for (const problem of problems) assert.doesNotMatch(problem, LEAK, problem);
+}
+
+describe('checkCards', () => {
+  it('passes the delivery fixture and returns the cards normalized', () => {
+    const fixture = JSON.parse(
+      readFileSync(join(process.cwd(), 'test/fixtures/order-delivery-card.json'), 'utf8'),
+    ) as { order: { payments: unknown }; cards: unknown };
+    const result = checkCards(fixture.cards, fixture.order.payments, NOW);
+    assert.deepEqual(result, {
+      ok: true,
+      cards: {
+        card_token_1: {
+          number: PAN,
+          expireMonth: 4,
+          expireYear: 2029,
+          csc: '123',
+          holderName: 'Giulia Bianchi',
+          billingPostalCode: '00100',
+        },
+      },
+    });
+  });
+
+  it('accepts both shapes side by side', () => {
+    const result = checkCards(
+      {
+        a: { number: PAN, expiration: { year: 2029, month: 4 }, additionalFields: { csc: CSC } },
+        b: { number: '378282246310005', expireMonth: '12', expireYear: '30', csc: '1234' },
+      },
+      [credit('a'), credit('b'), { type: 'cash', amount: 100 }],
+      NOW,
+    );
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.ok && Object.keys(result.cards), ['a', 'b']);
+    assert.equal(result.ok && result.cards.b.expireYear, 2030);
+  });
+
+  it('treats absent cards as none, which is fine until a payment needs one', () => {
+    assert.deepEqual(checkCards(undefined, [{ type: 'cash', amount: 5 }], NOW), {
+      ok: true,
+      cards: {},
+    });
+    assert.deepEqual(checkCards(undefined, undefined, NOW), { ok: true, cards: {} });
+    assert.deepEqual(problemsOf(undefined, [{ type: 'cash' }, credit('t')]), [
+      'payment 1: card token "t" is not in cards',
+    ]);
+  });
+
+  it('ignores other payment types and credit payments without a card token', () => {
+    const result = checkCards(
+      {},
+      [
+        { type: 'cash', amount: 1, cardToken: { token: 'x' } },
+        { type: 'paypal', amount: 1, cardToken: { token: 'y' } },
+        { type: 'credit', amount: 1 },
+        null,
+        'credit',
+      ],
+      NOW,
+    );
+    assert.deepEqual(result, { ok: true, cards: {} });
+  });
+
+  it('treats payments that are not an array as none', () => {
+    assert.deepEqual(checkCards({}, { 0: credit('t') }, NOW), { ok: true, cards: {} });
+  });
+
+  it('reports a token missing from cards and malformed card tokens', () => {
+    const problems = problemsOf({ a: { number: PAN, expireMonth: 4, expireYear: 2029 } }, [
+      credit('a'),
+      credit('b'),
+      { type: 'credit', amount: 1, cardToken: 'a' },
+      { type: 'credit', amount: 1, cardToken: { token: 7 } },
+      credit('toString'),
+    ]);
+    assert.deepEqual(problems, [
+      'payment 1: card token "b" is not in cards',
+      'payment 2: cardToken is not an object',
+      'payment 3: cardToken.token is not a string',
+      'payment 4: card token "toString" is not in cards',
+    ]);
+  });
+
+  it('rejects cards that are not an object of token → card', () => {
+    for (const cards of [[], 'cards', 42]) {
+      assert.deepEqual(problemsOf(cards, []), ['cards is not an object of card token → card']);
+    }
+  });
+
+  it('reports each card problem with its token, the PAN at most masked, the csc never', () => {
+    const problems = problemsOf(
+      {
+        shape: { number: `${PAN}x`, expireMonth: 4, expireYear: 2029, csc: CSC },
+        short: { number: '41111111111', expireMonth: 4, expireYear: 2029, csc: CSC },
+        long: { number: '41111111111111111111', expireMonth: 4, expireYear: 2029, csc: CSC },
+        luhn: { number: '4111 1111 1111 1112', expireMonth: 4, expireYear: 2029, csc: CSC },
+        month: { number: PAN, expiration: { year: 2029, month: 13 }, csc: CSC },
+        year: { number: PAN, expiration: { year: 12029, month: 4 }, csc: CSC },
+        old: { number: '4580458045804580', expireMonth: 4, expireYear: 2020, csc: CSC },
+        many: { number: '4111111111111112', expireMonth: 0, expireYear: 2029, csc: CSC },
+      },
+      [credit('luhn')],
+    );
+    assert.deepEqual(problems, [
+      'card shape: number is not a string of digits',
+      'card short: number has 11 digits, expected 12–19',
+      'card long: number has 20 digits, expected 12–19',
+      'card luhn: number 411111******1112 fails the Luhn check',
+      'card month: expiration month 13 is not 1–12',
+      'card year: expiration year 12029 is not 4 digits',
+      'card old: expired 04/2020',
+      'card many: number 411111******1112 fails the Luhn check',
+      'card many: expiration month 0 is not 1–12',
+    ]);
+    assertNoLeak(problems);
+  });
+
+  it('counts a card as valid through its expiry month, in UTC', () => {
+    const card = (month: number, year: number) => ({
+      t: { number: PAN, expireMonth: month, expireYear: year },
+    });
+    assert.equal(checkCards(card(5, 2026), [], NOW).ok, true);
+    assert.deepEqual(problemsOf(card(4, 2026), []), ['card t: expired 04/2026']);
+    assert.deepEqual(problemsOf(card(12, 2025), []), ['card t: expired 12/2025']);
+    // 23:30 on 31 May in New York is already June in UTC.
+    const juneUtc = new Date('2026-06-01T03:30:00Z');
+    assert.deepEqual(problemsOf(card(5, 2026), [], juneUtc), ['card t: expired 05/2026']);
+  });
+
+  it('masks a PAN used as a card token', () => {
+    const problems = problemsOf({ [PAN]: { number: PAN, expireMonth: 1, expireYear: 2020 } }, [
+      credit('4580458045804580'),
+    ]);
+    assert.deepEqual(problems, [
+      'card 411111******1111: expired 01/2020',
+      'payment 0: card token "458045******4580" is not in cards',
+    ]);
+    assertNoLeak(problems);
+  });
+
+  it('keeps a "__proto__" token as an ordinary key', () => {
+    const cards = JSON.parse(
+      `{"__proto__": {"number": "${PAN}", "expireMonth": 4, "expireYear": 2029}}`,
+    ) as unknown;
+    const result = checkCards(cards, [credit('__proto__')], NOW);
+    assert.equal(result.ok, true);
+    assert.ok(result.ok && Object.hasOwn(result.cards, '__proto__'));
+    assert.equal(Object.getPrototypeOf(result.ok && result.cards), Object.prototype);
+  });
+});

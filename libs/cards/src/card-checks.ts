@@ -1,0 +1,94 @@
+import { maskPan } from './mask';
+import { luhnValid } from './pan';
+import { normalizeCard, PaymentCard } from './payment-card';
+import { redactText } from './redact';
+
+export { cardNetwork, luhnValid } from './pan';
+export type { CardNetwork } from './pan';
+
+export type CardCheck =
+  { ok: true; cards: Record<string, PaymentCard> } | { ok: false; problems: string[] };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Problems about one card; the PAN appears at most masked, the security code never. */
+function cardProblems(card: PaymentCard, now: Date): string[] {
+  const problems: string[] = [];
+  const pan = card.number;
+  if (pan.length < 12 || pan.length > 19) {
+    problems.push(`number has ${pan.length} digits, expected 12–19`);
+  } else if (!luhnValid(pan)) {
+    problems.push(`number ${maskPan(pan)} fails the Luhn check`);
+  }
+  const monthOk = card.expireMonth >= 1 && card.expireMonth <= 12;
+  const yearOk = card.expireYear >= 1000 && card.expireYear <= 9999;
+  if (!monthOk) problems.push(`expiration month ${card.expireMonth} is not 1–12`);
+  if (!yearOk) problems.push(`expiration year ${card.expireYear} is not 4 digits`);
+  if (monthOk && yearOk) {
+    const nowYear = now.getUTCFullYear();
+    const nowMonth = now.getUTCMonth() + 1;
+    // A card is good through the last day of its expiry month.
+    if (card.expireYear < nowYear || (card.expireYear === nowYear && card.expireMonth < nowMonth)) {
+      problems.push(`expired ${pad2(card.expireMonth)}/${card.expireYear}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Checks the webhook's `cards` against its payments: every card well formed, unexpired and
+ * Luhn-valid, every credit payment's card token present. Card tokens are shown through redactText
+ * in case a client put a PAN where a token belongs.
+ */
+export function checkCards(cards: unknown, payments: unknown, now: Date): CardCheck {
+  const problems: string[] = [];
+  const entries: [string, PaymentCard][] = [];
+  const absent = cards === undefined || cards === null;
+
+  if (!absent && !isRecord(cards)) {
+    problems.push('cards is not an object of card token → card');
+  } else if (!absent) {
+    for (const [token, raw] of Object.entries(cards)) {
+      const shown = redactText(token);
+      const card = normalizeCard(raw);
+      if (typeof card === 'string') {
+        problems.push(`card ${shown}: ${card}`);
+        continue;
+      }
+      const found = cardProblems(card, now);
+      for (const problem of found) problems.push(`card ${shown}: ${problem}`);
+      if (found.length === 0) entries.push([token, card]);
+    }
+  }
+
+  const known = isRecord(cards) ? cards : {};
+  const list: unknown[] = Array.isArray(payments) ? payments : [];
+  list.forEach((payment, index) => {
+    if (!isRecord(payment) || payment.type !== 'credit') return;
+    const { cardToken } = payment;
+    if (cardToken === undefined || cardToken === null) return;
+    if (!isRecord(cardToken)) {
+      problems.push(`payment ${index}: cardToken is not an object`);
+      return;
+    }
+    if (typeof cardToken.token !== 'string') {
+      problems.push(`payment ${index}: cardToken.token is not a string`);
+      return;
+    }
+    if (!Object.hasOwn(known, cardToken.token)) {
+      problems.push(
+        `payment ${index}: card token ${JSON.stringify(redactText(cardToken.token))} is not in cards`,
+      );
+    }
+  });
+
+  if (problems.length > 0) return { ok: false, problems };
+  // fromEntries defines own properties, so a "__proto__" token stays an ordinary key.
+  return { ok: true, cards: Object.fromEntries(entries) };
+}

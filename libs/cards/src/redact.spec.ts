@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { luhnValid } from './pan';
+import { redact, redactText } from './redact';
+
+const PAN = '4111111111111111';
+const MASKED = '411111******1111';
+/** A Wix-style 16-digit order id that fails Luhn, so it is not a card number. */
+const ORDER_ID = '8830975305376234';
+
+describe('redactText', () => {
+  it('masks a PAN inside a sentence', () => {
+    assert.equal(
+      redactText(`charge failed for card ${PAN}, retrying`),
+      `charge failed for card ${MASKED}, retrying`,
+    );
+  });
+
+  it('masks PANs grouped by spaces or dashes', () => {
+    assert.equal(redactText('card 4111 1111 1111 1111.'), `card ${MASKED}.`);
+    assert.equal(redactText('card 4111-1111-1111-1111'), `card ${MASKED}`);
+    assert.equal(redactText('amex 3782 822463 10005'), 'amex 378282*****0005');
+    assert.equal(redactText(`pan=${PAN}&x=1`), `pan=${MASKED}&x=1`);
+    assert.equal(redactText(`"${PAN}"`), `"${MASKED}"`);
+  });
+
+  it('finds a grouped PAN next to other digit groups', () => {
+    assert.equal(redactText('order 12345 4111 1111 1111 1111'), `order 12345 ${MASKED}`);
+    assert.equal(redactText('4111 1111 1111 1111 2026-05-15'), `${MASKED} 2026-05-15`);
+  });
+
+  it('leaves ids, timestamps and other digits that are not cards alone', () => {
+    assert.equal(luhnValid(ORDER_ID), false);
+    const kept = [
+      `order ${ORDER_ID} accepted`,
+      'created 1795000200000',
+      'at 2026-05-15T12:00:00.000Z',
+      'phone +39 06 1234 5678',
+      'bad card 4111111111111112',
+      `twenty digits ${PAN}1234`,
+      'double  spaced 4111  1111  1111  1111',
+      '',
+    ];
+    for (const text of kept) assert.equal(redactText(text), text);
+  });
+
+  it('masks several PANs in one string', () => {
+    assert.equal(
+      redactText(`${PAN} and 4580458045804580 and 378282246310005`),
+      `${MASKED} and 458045******4580 and 378282*****0005`,
+    );
+  });
+});
+
+describe('redact', () => {
+  it('replaces a nested cards object whole', () => {
+    const payload = {
+      menu: { items: [] },
+      order: { id: ORDER_ID, payments: [{ type: 'credit', cardToken: { token: 't' } }] },
+      cards: { t: { number: PAN, csc: '739' } },
+    };
+    assert.deepEqual(redact({ body: payload }), {
+      body: { ...payload, cards: '[redacted]' },
+    });
+    assert.deepEqual(payload.cards, { t: { number: PAN, csc: '739' } });
+  });
+
+  it('replaces card-data keys whatever their case', () => {
+    const redacted = redact({
+      csc: '739',
+      CVV: 123,
+      Cvc: '123',
+      cvv2: '123',
+      securityCode: '123',
+      holderId: 'ID-1',
+      PAN: PAN,
+      cardNumber: 'x',
+      Cards: [],
+      nested: [{ additionalFields: { csc: '739', holderName: 'Giulia' } }],
+      missing: { csc: undefined, cvv: null },
+    });
+    assert.deepEqual(redacted, {
+      csc: '[redacted]',
+      CVV: '[redacted]',
+      Cvc: '[redacted]',
+      cvv2: '[redacted]',
+      securityCode: '[redacted]',
+      holderId: '[redacted]',
+      PAN: '[redacted]',
+      cardNumber: '[redacted]',
+      Cards: '[redacted]',
+      nested: [{ additionalFields: { csc: '[redacted]', holderName: 'Giulia' } }],
+      missing: { csc: undefined, cvv: null },
+    });
+  });
+
+  it('masks a "number" that looks like a PAN, even one failing Luhn, and keeps house numbers', () => {
+    assert.deepEqual(
+      redact({
+        card: { number: '4111111111111112' },
+        grouped: { number: '4111 1111 1111 1111' },
+        numeric: { number: 123456789012345 },
+        address: { street: 'Via Roma', number: '1' },
+        note: { number: `see ${PAN}` },
+      }),
+      {
+        card: { number: '411111******1112' },
+        grouped: { number: MASKED },
+        numeric: { number: '123456*****2345' },
+        address: { street: 'Via Roma', number: '1' },
+        note: { number: `see ${MASKED}` },
+      },
+    );
+  });
+
+  it('masks PANs in every string, including arrays and keys', () => {
+    assert.deepEqual(redact(['ok', `card ${PAN}`, { [PAN]: 'by pan', list: [[`x${PAN}`]] }]), [
+      'ok',
+      `card ${MASKED}`,
+      { [MASKED]: 'by pan', list: [[`x${MASKED}`]] },
+    ]);
+  });
+
+  it('leaves non-card content intact', () => {
+    const line = {
+      level: 'info',
+      orderId: ORDER_ID,
+      created: 1795000200000,
+      at: new Date('2026-05-15T12:00:00Z'),
+      ok: true,
+      nothing: null,
+      count: 3,
+    };
+    assert.deepEqual(redact(line), line);
+  });
+
+  it('turns errors into redacted plain objects', () => {
+    const error = new TypeError(`card ${PAN} declined`);
+    Object.assign(error, { code: 'DECLINED', detail: `Key (pan)=(${PAN}) exists` });
+    (error as Error & { cause?: unknown }).cause = new Error(`upstream said ${PAN}`);
+    const redacted = redact({ error }) as { error: Record<string, unknown> };
+    assert.equal(redacted.error.name, 'TypeError');
+    assert.equal(redacted.error.message, `card ${MASKED} declined`);
+    assert.equal(redacted.error.code, 'DECLINED');
+    assert.equal(redacted.error.detail, `Key (pan)=(${MASKED}) exists`);
+    assert.match(String(redacted.error.stack), /^TypeError: card 411111\*{6}1111 declined\n/);
+    assert.deepEqual(
+      (redacted.error.cause as Record<string, unknown>).message,
+      `upstream said ${MASKED}`,
+    );
+    assert.doesNotMatch(JSON.stringify(redacted), new RegExp(PAN));
+  });
+
+  it('marks cycles and keeps shared references that are not cycles', () => {
+    const node: Record<string, unknown> = { name: 'root', pan: PAN };
+    node.self = node;
+    node.children = [{ parent: node }];
+    const shared = { note: `card ${PAN}` };
+    assert.deepEqual(redact(node), {
+      name: 'root',
+      pan: '[redacted]',
+      self: '[circular]',
+      children: [{ parent: '[circular]' }],
+    });
+    assert.deepEqual(redact({ a: shared, b: shared }), {
+      a: { note: `card ${MASKED}` },
+      b: { note: `card ${MASKED}` },
+    });
+    const error = new Error('loop') as Error & { cause?: unknown };
+    error.cause = error;
+    assert.equal((redact(error) as Record<string, unknown>).cause, '[circular]');
+  });
+
+  it('stops at depth 20', () => {
+    const deep: Record<string, unknown> = { text: PAN };
+    let cursor = deep;
+    for (let i = 0; i < 30; i++) {
+      const next: Record<string, unknown> = { text: PAN };
+      cursor.child = next;
+      cursor = next;
+    }
+    let out = redact(deep) as Record<string, unknown>;
+    let levels = 0;
+    while (typeof out.child === 'object') {
+      assert.equal(out.text, MASKED);
+      out = out.child as Record<string, unknown>;
+      levels += 1;
+    }
+    assert.equal(levels, 19);
+    assert.equal(out.child, '[deep]');
+  });
+
+  it('describes buffers instead of copying their bytes', () => {
+    assert.deepEqual(redact({ body: Buffer.from(PAN), raw: new Uint8Array(3) }), {
+      body: '[buffer 16 bytes]',
+      raw: '[buffer 3 bytes]',
+    });
+  });
+
+  it('copies maps and sets, redacting their contents', () => {
+    const redacted = redact({
+      m: new Map<unknown, unknown>([
+        ['csc', '739'],
+        ['note', PAN],
+      ]),
+      s: new Set([PAN]),
+    }) as { m: Map<unknown, unknown>; s: Set<unknown> };
+    assert.deepEqual(
+      [...redacted.m],
+      [
+        ['csc', '[redacted]'],
+        ['note', MASKED],
+      ],
+    );
+    assert.deepEqual([...redacted.s], [MASKED]);
+  });
+
+  it('passes primitives through, redacting strings', () => {
+    assert.equal(redact(42), 42);
+    assert.equal(redact(undefined), undefined);
+    assert.equal(redact(null), null);
+    assert.equal(redact(PAN), MASKED);
+    assert.equal(
+      redact(() => PAN),
+      '[function]',
+    );
+  });
+
+  it('keeps an own "__proto__" key as data', () => {
+    const input = JSON.parse(`{"__proto__": {"note": "${PAN}"}}`) as unknown;
+    const out = redact(input) as Record<string, unknown>;
+    assert.ok(Object.hasOwn(out, '__proto__'));
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.deepEqual(JSON.parse(JSON.stringify(out)), { ['__proto__']: { note: MASKED } });
+  });
+});

@@ -1,0 +1,160 @@
+import { maskPan } from './mask';
+import { luhnValid } from './pan';
+
+const REDACTED = '[redacted]';
+const MAX_DEPTH = 20;
+
+/** Keys whose values are card data whatever they look like (compared lower-cased). */
+const SENSITIVE_KEYS = new Set([
+  'cards',
+  'csc',
+  'cvv',
+  'cvc',
+  'cvv2',
+  'securitycode',
+  'holderid',
+  'pan',
+  'cardnumber',
+]);
+
+/** Digit groups joined by single spaces or dashes: "4111 1111 1111 1111", "4111-1111-…". */
+const DIGIT_RUN = /\d+(?:[ -]\d+)*/g;
+
+/**
+ * Epoch-millisecond timestamps are 13 digits starting with 1 until 2033 and a tenth of them pass
+ * Luhn; no network issues 13-digit PANs starting with 1, so they are not taken for cards.
+ */
+function looksLikePan(digits: string): boolean {
+  if (digits.length < 12 || digits.length > 19) return false;
+  if (digits.length === 13 && digits.startsWith('1')) return false;
+  return luhnValid(digits);
+}
+
+function maskRun(run: string): string {
+  const groups = run.split(/[ -]/);
+  if (groups.length === 1) return looksLikePan(run) ? maskPan(run) : run;
+  const separators = run.match(/[ -]/g) ?? [];
+  const out: string[] = [];
+  let i = 0;
+  while (i < groups.length) {
+    // Candidate PANs start and end on group boundaries, so "order 12345 4111 1111 1111 1111"
+    // still masks the card while a long id written without separators is left alone.
+    let end = -1;
+    let digits = '';
+    for (let j = i; j < groups.length; j++) {
+      digits += groups[j];
+      if (digits.length > 19) break;
+      if (looksLikePan(digits)) end = j;
+    }
+    if (end >= 0) {
+      out.push(maskPan(groups.slice(i, end + 1).join('')));
+      i = end + 1;
+    } else {
+      out.push(groups[i]);
+      i += 1;
+    }
+    if (i < groups.length) out.push(separators[i - 1]);
+  }
+  return out.join('');
+}
+
+/** Masks every 12–19 digit run (optionally grouped by single spaces or dashes) that passes Luhn. */
+export function redactText(text: string): string {
+  return String(text).replace(DIGIT_RUN, (run) =>
+    /\d{12}/.test(run.replace(/[ -]/g, '')) ? maskRun(run) : run,
+  );
+}
+
+function maskNumberField(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const digits = value.trim().replace(/[\s-]/g, '');
+    if (/^\d{12,19}$/.test(digits)) return maskPan(digits);
+    return redactText(value);
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    const digits = String(value);
+    if (/^\d{12,19}$/.test(digits)) return maskPan(digits);
+  }
+  return undefined;
+}
+
+function redactEntry(key: string, value: unknown, ancestors: Set<object>, depth: number): unknown {
+  const lower = key.toLowerCase();
+  if (SENSITIVE_KEYS.has(lower)) return value === undefined || value === null ? value : REDACTED;
+  if (lower === 'number') {
+    const masked = maskNumberField(value);
+    if (masked !== undefined) return masked;
+  }
+  return walk(value, ancestors, depth);
+}
+
+function redactFields(
+  source: object,
+  ancestors: Set<object>,
+  depth: number,
+  target: Record<string, unknown>,
+): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    // defineProperty: an own "__proto__" key (JSON.parse makes them) must stay data, not a prototype.
+    Object.defineProperty(target, redactText(key), {
+      value: redactEntry(key, value, ancestors, depth),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return target;
+}
+
+function walk(value: unknown, ancestors: Set<object>, depth: number): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'function') return '[function]';
+  if (typeof value !== 'object' || value === null) return value;
+
+  if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) {
+    return `[buffer ${value.byteLength} bytes]`;
+  }
+  if (value instanceof ArrayBuffer) return `[buffer ${value.byteLength} bytes]`;
+  if (value instanceof Date) return new Date(value.getTime());
+  if (ancestors.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[deep]';
+
+  ancestors.add(value);
+  try {
+    const next = depth + 1;
+    if (Array.isArray(value)) return value.map((item) => walk(item, ancestors, next));
+    if (value instanceof Map) {
+      return new Map(
+        [...value].map(([k, v]) => [
+          walk(k, ancestors, next),
+          typeof k === 'string' ? redactEntry(k, v, ancestors, next) : walk(v, ancestors, next),
+        ]),
+      );
+    }
+    if (value instanceof Set) return new Set([...value].map((v) => walk(v, ancestors, next)));
+    if (value instanceof Error) {
+      // name, message and stack are not enumerable, so a plain copy would lose them; a driver's
+      // extra fields (pg's `detail`, `code`) are kept because they often quote the failing values.
+      const copy = redactFields(value, ancestors, next, {});
+      copy.name = redactText(String(value.name));
+      copy.message = redactText(String(value.message));
+      copy.stack = value.stack === undefined ? undefined : redactText(String(value.stack));
+      if ('cause' in value && value.cause !== undefined) {
+        copy.cause = walk(value.cause, ancestors, next);
+      }
+      return copy;
+    }
+    return redactFields(value, ancestors, next, {});
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+/**
+ * A deep copy fit for a log line: card-data keys replaced, PAN-looking digit runs masked in every
+ * string. The input is never modified. Numbers outside a `number` key are kept as they are:
+ * epoch-ms timestamps are numbers, and a 16-digit PAN does not survive as a JS number anyway.
+ */
+export function redact(value: unknown): unknown {
+  return walk(value, new Set(), 0);
+}
