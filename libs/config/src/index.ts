@@ -2,3 +2,4 @@ export * from './load-config';
 export * from './kafka-env';
 export * from './logger';
 export * from './command';
+export * from './crash';
