@@ -1,6 +1,6 @@
 import { KafkaEnv, loadConfig, toInt } from '@app/config';
 import { Expose, Transform } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 
@@ -48,6 +48,21 @@ export class GatewayConfig extends KafkaEnv {
   @IsInt()
   @Min(60_000)
   REPLY_TOPIC_RETENTION_MS = 3_600_000;
+
+  /** `on` when the merchant lets the POS clear cards: Wix then sends full card data. */
+  @Expose()
+  @IsIn(['on', 'off'])
+  CARD_PAYMENTS: 'on' | 'off' = 'off';
+
+  /** `<key id>:<base64 of 32 bytes>[,…]`: the first seals card data for Kafka; any opens it. */
+  @Expose()
+  @ValidateIf((config: GatewayConfig) => config.CARD_PAYMENTS === 'on')
+  @IsString()
+  @Matches(/./, {
+    message:
+      'CARD_KEYS is required when CARD_PAYMENTS=on: the keys that seal card data for Kafka (see README "Card payments")',
+  })
+  CARD_KEYS = '';
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {

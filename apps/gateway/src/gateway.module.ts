@@ -11,6 +11,7 @@ import { Kafka } from 'kafkajs';
 import { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { ForwardOrderService } from './orders/forward-order.service';
+import { CardPayments } from './orders/card-payments';
 import { TopicDirectory } from './orders/topic-directory';
 import { SpiExceptionFilter } from './spi-exception.filter';
 import { WebhookBodyMiddleware } from './webhook/webhook-body.middleware';
@@ -27,6 +28,7 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
       providers: [
         { provide: GatewayConfig, useValue: config },
         { provide: APP_FILTER, useClass: SpiExceptionFilter },
+        CardPayments,
         {
           provide: Kafka,
           useFactory: () =>

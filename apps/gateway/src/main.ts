@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger } from '@app/config';
+import { crash, createLogger, installCrashHandlers } from '@app/config';
 import { ORDER_REPLY_TOPIC } from '@app/contracts';
 import { KafkaRequestClient, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';
@@ -36,7 +36,5 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+installCrashHandlers();
+bootstrap().catch(crash);

@@ -31,7 +31,13 @@ export interface OrderConsumerEvents {
   crashed?: (error: Error) => void;
 }
 
-type Headers = { correlationId: string; replyTopic: string; deadline: number; receivedAt: number };
+interface Headers {
+  correlationId: string;
+  replyTopic: string;
+  deadline: number;
+  receivedAt: number;
+  sealedCards?: string;
+}
 
 /**
  * The worker's Kafka transport: consumes a brand's order topic in the brand's consumer group
@@ -197,6 +203,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
         receivedAt: headers.receivedAt,
         correlationId: headers.correlationId,
         body,
+        sealedCards: headers.sealedCards,
       };
       const result: unknown = await lastValueFrom(this.transformToObservable(await handler(order)));
       if (isSpiResponse(result)) return result;
@@ -244,7 +251,13 @@ function readHeaders(message: KafkaMessage): Headers | undefined {
   const deadline = Number(header(OrderHeader.Deadline));
   const receivedAt = Number(header(OrderHeader.ReceivedAt));
   if (!correlationId || !replyTopic || !Number.isFinite(deadline)) return undefined;
-  return { correlationId, replyTopic, deadline, receivedAt };
+  return {
+    correlationId,
+    replyTopic,
+    deadline,
+    receivedAt,
+    sealedCards: header(OrderHeader.SealedCards),
+  };
 }
 
 function describe(error: unknown): string {

@@ -10,6 +10,8 @@ export interface RequestPacket {
   value: Buffer | string;
   deadline: number;
   receivedAt: number;
+  /** Sealed card data, carried in a header of its own. */
+  sealedCards?: string;
 }
 
 export interface RequestClientOptions {
@@ -74,7 +76,7 @@ export class KafkaRequestClient extends ClientProxy {
   protected publish(packet: ReadPacket<RequestPacket>, callback: (packet: WritePacket) => void) {
     const correlationId = randomUUID();
     this.pending.set(correlationId, callback);
-    const { key, value, deadline, receivedAt } = packet.data;
+    const { key, value, deadline, receivedAt, sealedCards } = packet.data;
     this.producer!.send({
       topic: packet.pattern as string,
       acks: -1,
@@ -87,6 +89,7 @@ export class KafkaRequestClient extends ClientProxy {
             [OrderHeader.ReplyTopic]: ORDER_REPLY_TOPIC,
             [OrderHeader.Deadline]: String(deadline),
             [OrderHeader.ReceivedAt]: String(receivedAt),
+            ...(sealedCards === undefined ? {} : { [OrderHeader.SealedCards]: sealedCards }),
           },
         },
       ],

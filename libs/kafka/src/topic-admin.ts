@@ -1,4 +1,4 @@
-import { Admin, Kafka } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface TopicSpec {
@@ -9,7 +9,9 @@ export interface TopicSpec {
 }
 
 /**
- * Creates topics up front with a fixed partition count; an existing topic is left as it is.
+ * Creates topics up front with a fixed partition count. An existing topic keeps its partitions
+ * but takes the configured retention: the order topic carries sealed card data, and a
+ * shortened retention must reach a topic created before.
  * Brokers run with `auto.create.topics.enable=false`, so nothing else creates them.
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<void> {
@@ -17,6 +19,10 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
+    await alignRetention(
+      admin,
+      specs.filter((spec) => existing.has(spec.topic)),
+    );
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     if (missing.length === 0) return;
     // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers
@@ -27,7 +33,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
         topic: spec.topic,
         numPartitions: spec.partitions,
         replicationFactor: spec.replicationFactor,
-        configEntries: [{ name: 'retention.ms', value: String(spec.retentionMs) }],
+        configEntries: retentionOf(spec),
       })),
     });
     await waitForLeaders(
@@ -50,4 +56,47 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 15_000
     if (Date.now() > until) throw new Error(`topics ${topics.join(', ')} have no leaders yet`);
     await sleep(100);
   }
+}
+
+async function alignRetention(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  if (specs.length === 0) return;
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: specs.map((spec) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: spec.topic,
+      configNames: ['retention.ms', 'segment.ms'],
+    })),
+  });
+  const current = new Map(
+    resources.map((r) => [
+      r.resourceName,
+      new Map(r.configEntries.map((e) => [e.configName, e.configValue] as const)),
+    ]),
+  );
+  const changed = specs.filter((spec) =>
+    retentionOf(spec).some(({ name, value }) => current.get(spec.topic)?.get(name) !== value),
+  );
+  if (changed.length === 0) return;
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: changed.map((spec) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: spec.topic,
+      configEntries: retentionOf(spec),
+    })),
+  });
+}
+
+/**
+ * Kafka deletes whole segments, and a segment only once its newest message is past retention:
+ * segments must roll as often as `retention.ms`, or a busy topic keeps messages for
+ * `segment.ms` (7 days by default). A message then lives at most about twice the retention,
+ * plus the broker's retention check interval.
+ */
+function retentionOf(spec: TopicSpec): Array<{ name: string; value: string }> {
+  return [
+    { name: 'retention.ms', value: String(spec.retentionMs) },
+    { name: 'segment.ms', value: String(spec.retentionMs) },
+  ];
 }

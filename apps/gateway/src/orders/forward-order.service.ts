@@ -12,6 +12,7 @@ import {
 import { KafkaRequestClient, RequestPacket } from '@app/kafka';
 import { TimeoutError, lastValueFrom, timeout } from 'rxjs';
 import { GatewayConfig } from '../config';
+import { CardPayments } from './card-payments';
 import { TopicDirectory } from './topic-directory';
 
 export interface WebhookCall {
@@ -32,6 +33,7 @@ export class ForwardOrderService {
     private readonly config: GatewayConfig,
     private readonly client: KafkaRequestClient,
     private readonly topics: TopicDirectory,
+    private readonly cards: CardPayments,
   ) {}
 
   async forward(call: WebhookCall): Promise<SpiResponse> {
@@ -72,11 +74,14 @@ export class ForwardOrderService {
     }
     const deadline = receivedAt + this.config.ORDER_DEADLINE_MS;
     const request = body as WixOrderRequest & { cards?: unknown };
+    const cards = this.cards.seal(brand, request);
+    if ('error' in cards) return cards;
     const packet: RequestPacket = {
       key: request.order.restaurantId,
       value: withoutCards(request, rawBody),
       deadline,
       receivedAt,
+      sealedCards: cards.sealed,
     };
     try {
       const reply = await lastValueFrom(
@@ -98,7 +103,7 @@ export class ForwardOrderService {
   }
 }
 
-/** Card data never goes to Kafka in clear; until the payment step exists it stays here. */
+/** Card data never goes to Kafka in clear: it travels sealed, in a header of its own. */
 function withoutCards(request: { cards?: unknown }, rawBody?: Buffer): Buffer | string {
   if (rawBody && !('cards' in request)) return rawBody;
   return JSON.stringify({ ...request, cards: undefined });

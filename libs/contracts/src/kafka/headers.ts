@@ -8,6 +8,8 @@ export const OrderHeader = {
   Deadline: 'pos-deadline',
   /** Epoch milliseconds when the gateway received the HTTP request. */
   ReceivedAt: 'pos-received-at',
+  /** The order's `cards`, sealed by the gateway (JSON of a `SealedCards`); absent without cards. */
+  SealedCards: 'pos-sealed-cards',
 } as const;
 
 export type OrderHeader = (typeof OrderHeader)[keyof typeof OrderHeader];

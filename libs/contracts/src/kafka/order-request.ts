@@ -1,5 +1,6 @@
 /**
- * What a worker's order handler receives: the SPI body exactly as Wix sent it, minus `cards`,
+ * What a worker's order handler receives: the SPI body exactly as Wix sent it, minus `cards`
+ * (which travel sealed, apart),
  * and the metadata that travelled in Kafka headers.
  */
 export interface SubmitOrder {
@@ -10,4 +11,11 @@ export interface SubmitOrder {
   receivedAt: number;
   correlationId: string;
   body: unknown;
+  /** The `cards` Wix sent, sealed (JSON of a `SealedCards`): opened only to pay. */
+  sealedCards?: string;
+}
+
+/** What the sealed cards of an order are bound to: they open only for this brand's order. */
+export function cardSealingContext(brand: string, wixOrderId: string): string {
+  return `${brand}\n${wixOrderId}`;
 }

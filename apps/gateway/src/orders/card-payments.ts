@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { CardKeyring, checkCards } from '@app/cards';
+import {
+  SpiErrorCode,
+  SpiFailure,
+  WixOrderRequest,
+  cardSealingContext,
+  spiFailure,
+} from '@app/contracts';
+import { GatewayConfig } from '../config';
+
+/**
+ * Card data in the gateway: checked, then sealed (AES-256-GCM, bound to the brand and the
+ * Wix order) before anything goes to Kafka. Only a worker holding the key opens it, to pay.
+ */
+@Injectable()
+export class CardPayments {
+  private readonly keyring?: CardKeyring;
+
+  constructor(config: GatewayConfig) {
+    if (config.CARD_PAYMENTS === 'on') this.keyring = CardKeyring.parse(config.CARD_KEYS);
+  }
+
+  /** The sealed cards of an order (none without `cards`), or why the payment is refused. */
+  seal(
+    brand: string,
+    request: WixOrderRequest & { cards?: unknown },
+  ): SpiFailure | { sealed?: string } {
+    if (request.cards === undefined) return {};
+    if (!this.keyring) {
+      return spiFailure(
+        SpiErrorCode.PosError,
+        'this gateway does not take card data (CARD_PAYMENTS is off)',
+      );
+    }
+    const payments = (request.order as { payments?: unknown }).payments;
+    const checked = checkCards(request.cards, payments, new Date());
+    if (!checked.ok) {
+      return spiFailure(
+        SpiErrorCode.CcRejected,
+        `card payment refused: ${checked.problems.join('; ')}`,
+      );
+    }
+    const sealed = this.keyring.seal(checked.cards, cardSealingContext(brand, request.order.id));
+    return { sealed: JSON.stringify(sealed) };
+  }
+}
