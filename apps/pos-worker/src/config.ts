@@ -31,6 +31,11 @@ export class WorkerConfig extends KafkaEnv {
   @Max(5_000)
   POS_DEADLINE_MARGIN_MS = 250;
 
+  /** The gateway's card keys (`<key id>:<base64>[,…]`), to open card data; unset: no card orders. */
+  @Expose()
+  @IsString()
+  CARD_KEYS = '';
+
   @Expose()
   @IsString()
   @MinLength(1)
@@ -57,11 +62,13 @@ export class WorkerConfig extends KafkaEnv {
   @Max(1000)
   REQUEST_TOPIC_PARTITIONS = 12;
 
+  /** How long the brand's topic keeps orders — and their sealed cards: minutes to hours, never days. */
   @Expose()
   @Transform(toInt)
   @IsInt()
   @Min(60_000)
-  REQUEST_TOPIC_RETENTION_MS = 3_600_000;
+  @Max(21_600_000)
+  REQUEST_TOPIC_RETENTION_MS = 600_000;
 
   /** Orders one worker process handles at once; orders of one restaurant still run in order. */
   @Expose()

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger } from '@app/config';
+import { crash, createLogger, installCrashHandlers } from '@app/config';
 import { orderRequestTopic } from '@app/contracts';
 import { OrderConsumerServer, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';
@@ -38,7 +38,5 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+installCrashHandlers();
+bootstrap().catch(crash);

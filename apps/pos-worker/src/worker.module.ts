@@ -12,6 +12,7 @@ import { MappingTable } from './mapping/mapping-table';
 import { OrderMapper } from './mapping/order-mapper';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { OrdersController } from './orders/orders.controller';
+import { CardVault } from './orders/card-vault';
 import { PlaceOrderService } from './orders/place-order.service';
 import { SubmitOrderService } from './orders/submit-order.service';
 
@@ -36,6 +37,7 @@ export class WorkerModule implements OnApplicationShutdown {
         OrderLedger,
         OrderMapper,
         PlaceOrderService,
+        CardVault,
         SubmitOrderService,
         MappingTable,
         {

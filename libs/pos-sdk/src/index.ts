@@ -2,3 +2,4 @@ export * from './pos-integration';
 export * from './pos-errors';
 export { loadConfig as readIntegrationConfig, toInt } from '@app/config';
 export * from './conformance-harness';
+export { cardSummary, maskPan, type CardSummary, type PaymentCard } from '@app/cards';

@@ -1,3 +1,4 @@
+import type { PaymentCard } from '@app/cards';
 import type { WixMenu, WixMenuItem, WixOrder } from '@app/contracts';
 
 /**
@@ -9,17 +10,6 @@ export interface PosOrderLine {
   posItemId: string;
   count: number;
   choices: PosOrderLine[][];
-}
-
-/** A payment card, present only when the merchant lets the POS clear card payments. */
-export interface PaymentCard {
-  number: string;
-  csc?: string;
-  holderName?: string;
-  holderId?: string;
-  expireMonth?: number;
-  expireYear?: number;
-  [field: string]: unknown;
 }
 
 /** A validated Wix order, ready for the POS. */
@@ -36,7 +26,10 @@ export interface PosOrder {
   /** The Wix order as received (customer, delivery, payments, comment, totals); unknown fields kept. */
   wixOrder: WixOrder & Record<string, unknown>;
   menu: WixMenu;
-  /** Card token → card, when Wix sent cards. Never log it. */
+  /**
+   * Card token → card, when the merchant lets the POS clear cards: for the payment step only.
+   * Never log, store or echo it; keep at most `cardSummary(card)`.
+   */
   cards?: Readonly<Record<string, PaymentCard>>;
   receivedAt: Date;
 }

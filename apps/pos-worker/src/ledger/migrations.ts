@@ -65,4 +65,9 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       DROP SEQUENCE pos_order_number;
     `,
   },
+  {
+    version: 4,
+    name: 'masked card data of an order: network, first 6, last 4, expiry',
+    sql: `ALTER TABLE order_ledger ADD COLUMN cards jsonb;`,
+  },
 ];

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CardSummary } from '@app/cards';
 import { PosOrderLine } from '@app/pos-sdk';
 import { Pool } from 'pg';
 import { DATABASE_POOL } from './database';
@@ -11,6 +12,8 @@ export interface NewClaim {
   lines: PosOrderLine[];
   receivedAt: Date;
   deadline: Date;
+  /** What may be kept of the order's cards: network, first 6, last 4, expiry. */
+  cards?: Record<string, CardSummary>;
 }
 
 /** What the ledger says about an arriving order. */
@@ -49,8 +52,8 @@ export class OrderLedger {
   async claim(order: NewClaim): Promise<Claim> {
     const { rows } = await this.pool.query<{ attempts: number; idempotency_key: string }>(
       `INSERT INTO order_ledger AS l (brand, wix_order_id, restaurant_id, idempotency_key, state,
-                                      attempts, lines, received_at, deadline)
-       VALUES ($1, $2, $3, $4, 'submitting', 1, $5, $6, $7)
+                                      attempts, lines, received_at, deadline, cards)
+       VALUES ($1, $2, $3, $4, 'submitting', 1, $5, $6, $7, $8)
        ON CONFLICT (brand, wix_order_id) DO UPDATE
          SET state = 'submitting', attempts = l.attempts + 1, lines = EXCLUDED.lines,
              deadline = EXCLUDED.deadline, pos_order_id = NULL, error_code = NULL,
@@ -70,6 +73,7 @@ export class OrderLedger {
         JSON.stringify(order.lines),
         order.receivedAt,
         order.deadline,
+        order.cards ? JSON.stringify(order.cards) : null,
       ],
     );
     if (rows[0]) {

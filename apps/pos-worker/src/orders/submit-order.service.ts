@@ -15,6 +15,7 @@ import { describeProblems } from '../mapping/item-mapping';
 import { OrderMapper } from '../mapping/order-mapper';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { InvalidOrder, PosUnavailable, UnknownItems, toSpiFailure } from './order-errors';
+import { CardVault, summarize } from './card-vault';
 import { PlaceOrderService } from './place-order.service';
 
 /**
@@ -29,6 +30,7 @@ export class SubmitOrderService {
     private readonly ledger: OrderLedger,
     private readonly mapper: OrderMapper,
     private readonly placeOrder: PlaceOrderService,
+    private readonly vault: CardVault,
     private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
@@ -58,7 +60,8 @@ export class SubmitOrderService {
     return response;
   }
 
-  private async accept({ brand, body, deadline, receivedAt }: SubmitOrder): Promise<SpiResponse> {
+  private async accept(request: SubmitOrder): Promise<SpiResponse> {
+    const { brand, body, deadline, receivedAt } = request;
     const unsafe = findUnsafeJson(body);
     if (unsafe) throw new InvalidOrder(`invalid order: ${unsafe}`);
     const validation = validateOrderRequest(body);
@@ -77,6 +80,7 @@ export class SubmitOrderService {
     // Past the deadline Wix was told the order failed: submitting it would make a ghost order.
     if (Date.now() >= callDeadline) throw new PosUnavailable('the order deadline passed');
 
+    const cards = this.vault.open(brand, order.id, request.sealedCards);
     const claim = await this.ledger.claim({
       brand,
       wixOrderId: order.id,
@@ -84,6 +88,7 @@ export class SubmitOrderService {
       lines: mapping.lines,
       receivedAt: new Date(receivedAt),
       deadline: new Date(callDeadline),
+      cards: cards && summarize(cards),
     });
     if (claim.kind === 'accepted') return spiSuccess(claim.posOrderId);
     if (claim.kind === 'rejected') return spiFailure(claim.code as SpiErrorCode, claim.description);
@@ -97,6 +102,7 @@ export class SubmitOrderService {
         lines: mapping.lines,
         wixOrder: order,
         menu,
+        cards,
         receivedAt: new Date(receivedAt),
       },
       { brand, wixOrderId: order.id, attempt: claim.attempt },

@@ -113,7 +113,9 @@ describe('http integration', () => {
     });
 
     it('sends cards only when the order has them', async () => {
-      const cards = { 'tok-1': { number: CARD_NUMBER, csc: '123' } };
+      const cards = {
+        'tok-1': { number: CARD_NUMBER, csc: '123', expireMonth: 4, expireYear: 2031 },
+      };
       await integration.submitOrder(makeOrder({ cards }), makeContext());
       assert.deepEqual((pos.lastBody as { cards?: unknown }).cards, cards);
 
@@ -177,7 +179,7 @@ describe('http integration', () => {
 
     it('reports a declined card (402) with the POS message, or a default one', async () => {
       pos.declineCards = true;
-      const cards = { 'tok-1': { number: CARD_NUMBER } };
+      const cards = { 'tok-1': { number: CARD_NUMBER, expireMonth: 4, expireYear: 2031 } };
       await rejects(
         integration.submitOrder(makeOrder({ cards }), makeContext()),
         CardDeclinedError,

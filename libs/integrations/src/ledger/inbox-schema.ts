@@ -5,7 +5,8 @@ const SCHEMA_LOCK = 7_311_402_002;
 
 /**
  * The kitchen's inbox: each accepted order with its mapped lines and a ticket number that
- * counts up per restaurant. `voided_at` marks an order that Wix was told had failed.
+ * counts up per restaurant, and its card payments as authorized (masked). `voided_at` marks an
+ * order that Wix was told had failed. `card_authorizations` is the test card processor's.
  */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS pos_inbox (
@@ -21,6 +22,19 @@ const SCHEMA = `
     voided_at        timestamptz,
     PRIMARY KEY (brand, restaurant_id, ticket),
     UNIQUE (brand, idempotency_key)
+  );
+  ALTER TABLE pos_inbox ADD COLUMN IF NOT EXISTS payments jsonb NOT NULL DEFAULT '[]';
+  CREATE TABLE IF NOT EXISTS card_authorizations (
+    idempotency_key   text        PRIMARY KEY,
+    brand             text        NOT NULL,
+    wix_order_id      text        NOT NULL,
+    amount            bigint      NOT NULL,
+    currency          text        NOT NULL,
+    card              jsonb       NOT NULL,
+    outcome           text        NOT NULL,
+    authorization_id  text,
+    requests          integer     NOT NULL DEFAULT 1,
+    created_at        timestamptz NOT NULL DEFAULT now()
   );
   CREATE TABLE IF NOT EXISTS pos_inbox_tickets (
     brand          text    NOT NULL,

@@ -1,6 +1,9 @@
 import {
   PosIntegration,
+  CardSummary,
+  PosError,
   PosOrder,
+  cardSummary,
   PosUnavailableError,
   SubmitContext,
   definePosIntegration,
@@ -8,8 +11,10 @@ import {
   toInt,
 } from '@app/pos-sdk';
 import { Expose, Transform } from 'class-transformer';
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import { Pool, PoolClient } from 'pg';
+import { CardProcessor, TestCardProcessor } from './card-processor';
+import { cardPaymentsOf } from './card-payments';
 import { inboxFailure } from './inbox-errors';
 import { createInbox } from './inbox-schema';
 
@@ -26,6 +31,11 @@ class LedgerConfig {
   @Min(1)
   @Max(100)
   LEDGER_POOL_SIZE = 5;
+
+  /** `test`: the deterministic test processor; `none`: orders with cards are refused. */
+  @Expose()
+  @IsIn(['none', 'test'])
+  LEDGER_CARD_PROCESSOR: 'none' | 'test' = 'none';
 }
 
 /**
@@ -36,6 +46,7 @@ export const ledgerIntegration = definePosIntegration(async ({ env, log }) => {
   const config = readIntegrationConfig(LedgerConfig, {
     LEDGER_DATABASE_URL: env.LEDGER_DATABASE_URL || env.DATABASE_URL,
     LEDGER_POOL_SIZE: env.LEDGER_POOL_SIZE,
+    LEDGER_CARD_PROCESSOR: env.LEDGER_CARD_PROCESSOR,
   });
   const pool = new Pool({
     connectionString: config.LEDGER_DATABASE_URL,
@@ -43,13 +54,27 @@ export const ledgerIntegration = definePosIntegration(async ({ env, log }) => {
   });
   pool.on('error', (error) => log.warn('inbox.connection_lost', { error: error.message }));
   await createInbox(pool);
-  return new LedgerInbox(pool);
+  const processor =
+    config.LEDGER_CARD_PROCESSOR === 'test' ? new TestCardProcessor(pool) : undefined;
+  return new LedgerInbox(pool, processor);
 });
 
+/** A card payment as the inbox keeps it: masked, with its authorization. */
+interface PaidPayment {
+  token: string;
+  amount: number;
+  authorizationId: string;
+  card: CardSummary;
+}
+
 class LedgerInbox implements PosIntegration {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly processor?: CardProcessor,
+  ) {}
 
   async submitOrder(order: PosOrder, { signal, deadline }: SubmitContext) {
+    const payments = await this.pay(order);
     const client = await this.pool.connect().catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
       throw new PosUnavailableError(`the POS inbox is unreachable: ${reason}`, { cause: error });
@@ -59,7 +84,8 @@ class LedgerInbox implements PosIntegration {
       // Past the deadline PostgreSQL cancels the statement and the order is rolled back.
       const budget = Math.max(1, deadline.getTime() - Date.now());
       await client.query(`SET LOCAL statement_timeout = ${budget}`);
-      const ticket = (await this.existing(client, order)) ?? (await this.insert(client, order));
+      const ticket =
+        (await this.existing(client, order)) ?? (await this.insert(client, order, payments));
       if (signal.aborted) throw new PosUnavailableError('abandoned at the deadline');
       await client.query('COMMIT');
       return { posOrderId: String(ticket) };
@@ -69,6 +95,32 @@ class LedgerInbox implements PosIntegration {
     } finally {
       client.release();
     }
+  }
+
+  /** Authorizes each card payment, once per payment whatever the retries (its idempotency key). */
+  private async pay(order: PosOrder): Promise<PaidPayment[]> {
+    const payments = cardPaymentsOf(order);
+    if (payments.length === 0) return [];
+    const processor = this.processor;
+    if (!processor)
+      throw new PosError('this POS does not clear cards (LEDGER_CARD_PROCESSOR=none)');
+    const paid: PaidPayment[] = [];
+    for (const { index, token, amount, card } of payments) {
+      const authorizationId = await processor
+        .authorize({
+          idempotencyKey: `${order.idempotencyKey}:payment-${index}`,
+          brand: order.brand,
+          wixOrderId: order.wixOrderId,
+          amount,
+          currency: typeof order.wixOrder.currency === 'string' ? order.wixOrder.currency : '',
+          card,
+        })
+        .catch((error: unknown) => {
+          throw inboxFailure(error);
+        });
+      paid.push({ token, amount, authorizationId, card: cardSummary(card) });
+    }
+    return paid;
   }
 
   async cancelOrder({ brand, idempotencyKey }: { brand: string; idempotencyKey: string }) {
@@ -95,7 +147,7 @@ class LedgerInbox implements PosIntegration {
     return rows[0]?.ticket;
   }
 
-  private async insert(client: PoolClient, order: PosOrder): Promise<number> {
+  private async insert(client: PoolClient, order: PosOrder, payments: PaidPayment[]) {
     const { rows } = await client.query<{ last_ticket: number }>(
       `INSERT INTO pos_inbox_tickets (brand, restaurant_id, last_ticket) VALUES ($1, $2, 1)
        ON CONFLICT (brand, restaurant_id)
@@ -106,8 +158,8 @@ class LedgerInbox implements PosIntegration {
     const ticket = rows[0].last_ticket;
     await client.query(
       `INSERT INTO pos_inbox (brand, restaurant_id, ticket, idempotency_key, wix_order_id,
-                              lines, wix_order, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+                              lines, wix_order, received_at, payments)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         order.brand,
         order.restaurantId,
@@ -117,6 +169,7 @@ class LedgerInbox implements PosIntegration {
         JSON.stringify(order.lines),
         JSON.stringify(order.wixOrder),
         order.receivedAt,
+        JSON.stringify(payments),
       ],
     );
     return ticket;
