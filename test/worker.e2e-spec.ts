@@ -80,6 +80,28 @@ describe('the POS worker', () => {
     assert.equal(configs.resources[0]?.configEntries[0]?.configValue, '600000');
   });
 
+  it('shortens the retention of a topic created before with a longer one', async () => {
+    const second = await startWorker(brand, {
+      REQUEST_TOPIC_PARTITIONS: '1',
+      REQUEST_TOPIC_RETENTION_MS: '300000',
+    });
+    await second.stop();
+    const admin = kafka.admin();
+    await admin.connect();
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: topic, configNames: ['retention.ms', 'segment.ms'] }],
+    });
+    await admin.disconnect();
+    assert.deepEqual(
+      configs.resources[0]?.configEntries.map((e) => [e.configName, e.configValue]).sort(),
+      [
+        ['retention.ms', '300000'],
+        ['segment.ms', '300000'],
+      ],
+    );
+  });
+
   it('lets workers that start together all create the same topic and see it led', async () => {
     const shared = `test.created-together.${brand}`;
     const spec = { topic: shared, partitions: 6, replicationFactor: 1, retentionMs: 600_000 };

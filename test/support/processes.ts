@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CardKeyring } from '@app/cards';
 import { freePort } from './containers';
 
 const dist = resolve(__dirname, '../..');
@@ -64,6 +65,14 @@ export class AppProcess {
 
 const running = new Set<AppProcess>();
 
+/** The card keys of this test file's stack: card payments are on, as for a POS that clears cards. */
+export const TEST_CARD_KEYS = CardKeyring.generate('test-1');
+const cardPayments = {
+  CARD_PAYMENTS: 'on',
+  CARD_KEYS: TEST_CARD_KEYS,
+  LEDGER_CARD_PROCESSOR: 'test',
+};
+
 async function start(
   name: string,
   entry: string,
@@ -76,6 +85,7 @@ async function start(
       KAFKA_BROKERS: required('KAFKA_BROKERS'),
       DATABASE_URL: required('DATABASE_URL'),
       PORT: String(port),
+      ...cardPayments,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

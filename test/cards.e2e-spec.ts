@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Client } from 'pg';
+import { postOrder } from './support/http';
+import { readAllTopics } from './support/kafka';
+import { SpiBody, example, renamed, uniqueBrand, wixId } from './support/orders';
+import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
+
+/** The test processor's documented cards (`libs/integrations/src/ledger/card-processor.ts`). */
+const APPROVED = '4111111111111111';
+const DECLINED = '4000000000000002';
+const OUTAGE = '4000000000000119';
+const LUHN_INVALID = '4111111111111112';
+const EXPIRED = '5555555555554444';
+const PANS = [APPROVED, DECLINED, OUTAGE, LUHN_INVALID, EXPIRED];
+const CSC = '9731';
+
+async function sql<T extends object>(text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: required('DATABASE_URL') });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The card example with a fresh order id, paid with this card. */
+function cardOrder(number: string, expiration = { year: 2031, month: 7 }): SpiBody {
+  const body = renamed(example('order-delivery-card'), wixId());
+  body.cards = {
+    card_token_1: { number, expiration, csc: CSC, additionalFields: { holderId: '031234567' } },
+  };
+  return body;
+}
+
+describe('card payments cleared by the POS', () => {
+  const brand = uniqueBrand('cards');
+  let gateway: AppProcess;
+  let workers: AppProcess[];
+  const post = (body: unknown) => postOrder(gateway.url, brand, body);
+
+  before(async () => {
+    workers = await Promise.all([startWorker(brand), startWorker(brand)]);
+    gateway = await startGateway();
+  });
+  after(stopAll);
+
+  it('takes an approved card order; the ledger keeps only network, first 6 / last 4 and expiry', async () => {
+    const body = cardOrder(APPROVED);
+    const answer = await post(body);
+    assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
+
+    const masked = {
+      network: 'visa',
+      first6: '411111',
+      last4: '1111',
+      expireMonth: 7,
+      expireYear: 2031,
+    };
+    const [ledger] = await sql<{ cards: unknown }>(
+      'SELECT cards FROM order_ledger WHERE brand = $1 AND wix_order_id = $2',
+      [brand, body.order.id],
+    );
+    assert.deepEqual(ledger.cards, { card_token_1: masked });
+    const [inbox] = await sql<{ payments: Array<Record<string, unknown>> }>(
+      'SELECT payments FROM pos_inbox WHERE brand = $1 AND wix_order_id = $2',
+      [brand, body.order.id],
+    );
+    assert.deepEqual(
+      inbox.payments.map((p) => p.card),
+      [masked],
+    );
+    assert.match(String(inbox.payments[0].authorizationId), /^AUTH-/);
+    const [authorization] = await sql<{ card: unknown; amount: string; outcome: string }>(
+      'SELECT card, amount, outcome FROM card_authorizations WHERE wix_order_id = $1',
+      [body.order.id],
+    );
+    assert.deepEqual(authorization, { card: masked, amount: '10900', outcome: 'approved' });
+  });
+
+  it('answers cc_rejected to a declined, expired or Luhn-invalid card and to a token not in cards', async () => {
+    const missingToken = cardOrder(APPROVED);
+    missingToken.cards = {
+      another_token: (missingToken.cards as Record<string, unknown>).card_token_1,
+    };
+    const cases: Array<[string, SpiBody, RegExp]> = [
+      ['declined', cardOrder(DECLINED), /declined/],
+      ['expired', cardOrder(EXPIRED, { year: 2020, month: 1 }), /expired 01\/2020/],
+      ['Luhn-invalid', cardOrder(LUHN_INVALID), /fails the Luhn check/],
+      ['missing token', missingToken, /card_token_1/],
+    ];
+    for (const [name, body, reason] of cases) {
+      const { error } = (await post(body)).body;
+      assert.equal(error?.code, 'cc_rejected', `${name}: ${JSON.stringify(error)}`);
+      assert.match(error?.description ?? '', reason, name);
+      for (const secret of [...PANS, CSC]) assert.ok(!error?.description.includes(secret), name);
+    }
+  });
+
+  it('answers endpoint_down while the card processor is out, and charges nothing', async () => {
+    const body = cardOrder(OUTAGE);
+    assert.equal((await post(body)).body.error?.code, 'endpoint_down');
+    const rows = await sql('SELECT 1 FROM card_authorizations WHERE wix_order_id = $1', [
+      body.order.id,
+    ]);
+    assert.equal(rows.length, 0);
+  });
+
+  it('authorizes a card order posted 5 times at once once, as one POS order', async () => {
+    const body = cardOrder(APPROVED);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post(body)));
+    const ids = new Set(answers.map((answer) => answer.body.value?.orderId));
+    assert.equal(ids.size, 1, JSON.stringify(answers.map((a) => a.body)));
+    const authorizations = await sql<{ requests: number }>(
+      'SELECT requests FROM card_authorizations WHERE wix_order_id = $1',
+      [body.order.id],
+    );
+    assert.deepEqual(authorizations, [{ requests: 1 }]);
+    const orders = await sql('SELECT 1 FROM pos_inbox WHERE wix_order_id = $1', [body.order.id]);
+    assert.equal(orders.length, 1);
+  });
+
+  it('does not authorize again when an order is retried after endpoint_down', async () => {
+    const body = cardOrder(APPROVED);
+    // The inbox fails after the card was authorized: a retryable failure of the POS.
+    await sql(`CREATE OR REPLACE FUNCTION test_busy_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.wix_order_id = '${body.order.id}' THEN
+        RAISE EXCEPTION 'inbox busy' USING ERRCODE = '40001'; END IF; RETURN NEW; END $$`);
+    await sql(`CREATE TRIGGER test_busy_inbox BEFORE INSERT ON pos_inbox
+      FOR EACH ROW EXECUTE FUNCTION test_busy_inbox()`);
+    try {
+      assert.equal((await post(body)).body.error?.code, 'endpoint_down');
+    } finally {
+      await sql('DROP TRIGGER test_busy_inbox ON pos_inbox');
+    }
+    assert.match((await post(body)).body.value?.orderId ?? '', /^\d+$/);
+    const authorizations = await sql<{ requests: number }>(
+      'SELECT requests FROM card_authorizations WHERE wix_order_id = $1',
+      [body.order.id],
+    );
+    assert.deepEqual(authorizations, [{ requests: 2 }]);
+  });
+
+  it('refuses card data, without sending it on, when card payments are off', async () => {
+    const off = await startGateway({ CARD_PAYMENTS: 'off' });
+    const answer = await postOrder(off.url, brand, cardOrder(APPROVED));
+    assert.equal(answer.body.error?.code, 'pos_error');
+    assert.match(answer.body.error?.description ?? '', /CARD_PAYMENTS is off/);
+  });
+
+  it('leaves no card number or security code in clear in the logs, the database or any Kafka topic', async () => {
+    const logs = [gateway, ...workers].map((app) => app.logs()).join('\n');
+    const tables = await sql<{ name: string }>(
+      `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
+        WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'`,
+    );
+    const dump: string[] = [];
+    for (const { name } of tables) {
+      const rows = await sql<{ row: unknown }>(`SELECT row_to_json(t) AS row FROM ${name} t`);
+      dump.push(...rows.map((r) => JSON.stringify(r.row)));
+    }
+    const topics = await readAllTopics();
+    assert.ok(
+      dump.some((row) => row.includes('411111')),
+      'the dump holds the masked cards',
+    );
+    assert.ok(
+      topics.some((m) => m.includes('pos-sealed-cards=')),
+      'Kafka holds sealed cards',
+    );
+    for (const [where, text] of [
+      ['logs', logs],
+      ['database', dump.join('\n')],
+      ['Kafka', topics.join('\n')],
+    ]) {
+      for (const pan of PANS) assert.ok(!text.includes(pan), `${where} holds ${pan.slice(0, 6)}…`);
+      assert.doesNotMatch(text, /"csc"|"9731"|031234567/i, where);
+    }
+  });
+
+  it('refuses to start a gateway that takes cards without a key, or with a malformed one', async () => {
+    await assert.rejects(
+      startGateway({ CARD_KEYS: '' }),
+      /CARD_KEYS is required when CARD_PAYMENTS=on/,
+    );
+    const malformed = 'k1:c2hvcnQta2V5';
+    await assert.rejects(startGateway({ CARD_KEYS: malformed }), (error: Error) => {
+      assert.match(error.message, /32 bytes/);
+      assert.ok(!error.message.includes('c2hvcnQta2V5'));
+      return true;
+    });
+  });
+});
