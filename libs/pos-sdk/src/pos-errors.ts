@@ -22,6 +22,7 @@ export abstract class PosFailure extends Error {
 
   constructor(message: string, options: FailureOptions = {}) {
     super(message, { cause: options.cause });
+    this.name = new.target.name;
     this.orderMayExist = options.orderMayExist ?? false;
   }
 }

@@ -123,6 +123,15 @@ describe('http integration', () => {
       assert.equal(Object.hasOwn(pos.lastBody as object, 'cards'), false);
     });
 
+    it('refuses to send cards to a plain-http POS on another host', async () => {
+      const remote = await makeIntegration({ POS_HTTP_URL: 'http://pos.invalid' });
+      const cards = { 'tok-1': { number: CARD_NUMBER, expireMonth: 4, expireYear: 2031 } };
+      await assert.rejects(remote.submitOrder(makeOrder({ cards }), makeContext()), {
+        name: 'PosError',
+        message: 'card data goes only to an https:// POS (or one on this host)',
+      });
+    });
+
     it('sends no authorization header without a token', async () => {
       const anonymous = await makeIntegration({ POS_HTTP_URL: pos.url });
       await anonymous.submitOrder(makeOrder(), makeContext());

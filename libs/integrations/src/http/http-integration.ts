@@ -28,11 +28,15 @@
  * abandoned call, a connection lost after it was opened, and on 502 and 504; a refused
  * connection or a DNS failure means the request never left.
  *
+ * Cards (when Wix sent them) go only to an `https://` POS or one on this host: a plain `http://`
+ * POS elsewhere gets the order refused with `PosError`.
+ *
  * Error messages hold the HTTP status and at most the POS's own short (≤ 200 characters)
  * `message` or `error` field: never the request, the token or a card.
  */
 import {
   definePosIntegration,
+  PosError,
   PosUnavailableError,
   type PosIntegrationFactory,
   type PosOrder,
@@ -45,6 +49,9 @@ export const httpIntegration: PosIntegrationFactory = definePosIntegration(({ en
   const config = readHttpPosConfig(env);
   return {
     async submitOrder(order, { signal, log }) {
+      if (order.cards && !safeForCards(config.POS_HTTP_URL)) {
+        throw new PosError('card data goes only to an https:// POS (or one on this host)');
+      }
       const { idempotencyKey } = order;
       const body = orderBody(order);
       const answer = await callPos(config, {
@@ -78,6 +85,12 @@ export const httpIntegration: PosIntegrationFactory = definePosIntegration(({ en
     },
   };
 });
+
+/** Card data crosses a network only inside TLS (PCI-DSS 4.2.1); a loopback POS is this host. */
+function safeForCards(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
 
 /** The JSON the POS receives; `cards` only when Wix sent cards. */
 function orderBody(order: PosOrder): Record<string, unknown> {
