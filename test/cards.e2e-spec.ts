@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
 import { postOrder } from './support/http';
 import { readAllTopics } from './support/kafka';
+import { sql } from './support/ledger';
 import { SpiBody, example, renamed, uniqueBrand, wixId } from './support/orders';
-import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
+import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
 
 /** The test processor's documented cards (`libs/integrations/src/ledger/card-processor.ts`). */
 const APPROVED = '4111111111111111';
@@ -14,16 +14,6 @@ const LUHN_INVALID = '4111111111111112';
 const EXPIRED = '5555555555554444';
 const PANS = [APPROVED, DECLINED, OUTAGE, LUHN_INVALID, EXPIRED];
 const CSC = '9731';
-
-async function sql<T extends object>(text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: required('DATABASE_URL') });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** The card example with a fresh order id, paid with this card. */
 function cardOrder(number: string, expiration = { year: 2031, month: 7 }): SpiBody {
@@ -149,7 +139,7 @@ describe('card payments cleared by the POS', () => {
     assert.match(answer.body.error?.description ?? '', /CARD_PAYMENTS is off/);
   });
 
-  it('leaves no card number or security code in clear in the logs, the database or any Kafka topic', async () => {
+  it('leaves no card number or security code in clear in logs, metrics, the database or any Kafka topic', async () => {
     const logs = [gateway, ...workers].map((app) => app.logs()).join('\n');
     const tables = await sql<{ name: string }>(
       `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
@@ -161,6 +151,9 @@ describe('card payments cleared by the POS', () => {
       dump.push(...rows.map((r) => JSON.stringify(r.row)));
     }
     const topics = await readAllTopics();
+    const metrics = await Promise.all(
+      workers.map(async (worker) => (await fetch(`${worker.url}/metrics`)).text()),
+    );
     assert.ok(
       dump.some((row) => row.includes('411111')),
       'the dump holds the masked cards',
@@ -173,6 +166,7 @@ describe('card payments cleared by the POS', () => {
       ['logs', logs],
       ['database', dump.join('\n')],
       ['Kafka', topics.join('\n')],
+      ['metrics', metrics.join('\n')],
     ]) {
       for (const pan of PANS) assert.ok(!text.includes(pan), `${where} holds ${pan.slice(0, 6)}…`);
       assert.doesNotMatch(text, /"csc"|"9731"|031234567/i, where);

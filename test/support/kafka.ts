@@ -7,53 +7,24 @@ export function testKafka(): Kafka {
 }
 
 /** Every message now in `topic`, read back from the broker: keys, values and headers as text. */
-export async function readTopic(topic: string): Promise<string[]> {
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const remaining = new Map(
-    ends.filter((end) => end.high !== end.low).map((end) => [end.partition, Number(end.high)]),
-  );
-  const seen: string[] = [];
-  if (remaining.size === 0) return seen;
-
-  const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`could not read all of ${topic}`)), 20_000);
-    consumer
-      .run({
-        eachMessage: async ({ partition, message }) => {
-          const headers = Object.entries(message.headers ?? {}).map(
-            ([k, v]) => `${k}=${String(v)}`,
-          );
-          seen.push([message.key?.toString(), message.value?.toString(), ...headers].join('\n'));
-          if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0))
-            remaining.delete(partition);
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-  return seen;
+export function readTopic(topic: string): Promise<string[]> {
+  return readTopics([topic]);
 }
 
-/**
- * Every message of every topic on the broker — keys, values and headers as text — read back
- * with one consumer: what a backup of the broker would hold.
- */
+/** Every message of every topic on the broker: what a backup of the broker would hold. */
 export async function readAllTopics(): Promise<string[]> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  const topics = await admin.listTopics();
+  await admin.disconnect();
+  return readTopics(topics);
+}
+
+/** Reads the topics from the beginning to their current ends with one consumer. */
+async function readTopics(topics: string[]): Promise<string[]> {
   const kafka = testKafka();
   const admin = kafka.admin();
   await admin.connect();
-  const topics = await admin.listTopics();
   const remaining = new Map<string, number>();
   for (const topic of topics) {
     for (const end of await admin.fetchTopicOffsets(topic)) {
@@ -64,15 +35,13 @@ export async function readAllTopics(): Promise<string[]> {
   const seen: string[] = [];
   if (remaining.size === 0) return seen;
 
-  const consumer = kafka.consumer({ groupId: `test-scan-${randomUUID()}`, maxWaitTimeInMs: 100 });
+  const nonEmpty = [...new Set([...remaining.keys()].map((key) => key.replace(/\/\d+$/, '')))];
+  const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  await consumer.subscribe({
-    topics: [...new Set([...remaining.keys()].map((k) => k.replace(/\/\d+$/, '')))],
-    fromBeginning: true,
-  });
+  await consumer.subscribe({ topics: nonEmpty, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`could not read ${[...remaining.keys()].join(', ')}`)),
+      () => reject(new Error(`could not read all of ${[...remaining.keys()].join(', ')}`)),
       60_000,
     );
     consumer
@@ -84,8 +53,10 @@ export async function readAllTopics(): Promise<string[]> {
             );
             seen.push([message.key?.toString(), message.value?.toString(), ...headers].join('\n'));
           }
-          const id = `${batch.topic}/${batch.partition}`;
-          if (Number(batch.highWatermark) <= Number(batch.lastOffset()) + 1) remaining.delete(id);
+          const end = remaining.get(`${batch.topic}/${batch.partition}`);
+          if (end !== undefined && Number(batch.lastOffset()) + 1 >= end) {
+            remaining.delete(`${batch.topic}/${batch.partition}`);
+          }
           if (remaining.size === 0) {
             clearTimeout(timer);
             resolve();

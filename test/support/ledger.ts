@@ -14,11 +14,12 @@ export interface LedgerRow {
   voided: boolean | null;
 }
 
-async function query<T extends object>(sql: string, params: unknown[]): Promise<T[]> {
+/** One statement against the test run's database. */
+export async function sql<T extends object>(text: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: required('DATABASE_URL') });
   await client.connect();
   try {
-    return (await client.query<T>(sql, params)).rows;
+    return (await client.query<T>(text, params)).rows;
   } finally {
     await client.end();
   }
@@ -29,7 +30,7 @@ async function query<T extends object>(sql: string, params: unknown[]): Promise<
  * row of the order: what the gateway answered should be what was recorded.
  */
 export async function ledgerRows(brand: string, states = ['accepted']): Promise<LedgerRow[]> {
-  const [{ inbox }] = await query<{ inbox: boolean }>(
+  const [{ inbox }] = await sql<{ inbox: boolean }>(
     "SELECT to_regclass('pos_inbox') IS NOT NULL AS inbox",
     [],
   );
@@ -39,7 +40,7 @@ export async function ledgerRows(brand: string, states = ['accepted']): Promise<
         'LEFT JOIN pos_inbox i ON i.brand = l.brand AND i.idempotency_key = l.idempotency_key',
       ]
     : ['NULL AS wix_order, NULL AS voided', ''];
-  return query<LedgerRow>(
+  return sql<LedgerRow>(
     `SELECT l.wix_order_id, l.restaurant_id, l.state, l.attempts, l.pos_order_id,
             l.idempotency_key, l.lines, ${columns}
        FROM order_ledger l ${join}
@@ -58,7 +59,7 @@ export interface InboxRow {
 
 /** The `ledger` integration's inbox: what a kitchen screen would show. */
 export function inboxRows(brand: string): Promise<InboxRow[]> {
-  return query<InboxRow>(
+  return sql<InboxRow>(
     `SELECT restaurant_id, ticket, wix_order_id, idempotency_key, voided_at IS NOT NULL AS voided
        FROM pos_inbox WHERE brand = $1 ORDER BY restaurant_id, ticket`,
     [brand],
