@@ -1,7 +1,7 @@
 import { KafkaEnv, loadConfig, toInt } from '@app/config';
 import { BRAND_PATTERN } from '@app/contracts';
 import { Expose, Transform } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** Every variable the POS worker reads; the README lists them with these defaults. */
 export class WorkerConfig extends KafkaEnv {
@@ -36,10 +36,18 @@ export class WorkerConfig extends KafkaEnv {
   @IsString()
   CARD_KEYS = '';
 
+  /** PostgreSQL of the order ledger and mapping table; unset: the embedded store in `DATA_DIR`. */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DATABASE_URL?: string;
+
+  /** Where the embedded store lives when `DATABASE_URL` is unset: one worker per directory. */
   @Expose()
   @IsString()
   @MinLength(1)
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+  DATA_DIR = '.data/pos-worker';
 
   @Expose()
   @Transform(toInt)

@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { crash, createLogger, installCrashHandlers } from '@app/config';
 import { orderRequestTopic } from '@app/contracts';
+import { openDatabase } from '@app/database';
 import { OrderConsumerServer, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
-import { Pool } from 'pg';
 import { loadWorkerConfig } from './config';
 import { loadIntegration } from './integration/load-integration';
-import { DATABASE_POOL } from './ledger/database';
 import { migrate } from './ledger/migrate';
 import { WorkerModule } from './worker.module';
 
@@ -17,11 +16,24 @@ async function bootstrap(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   Logger.overrideLogger(logger);
-  const integration = await loadIntegration(config.POS_INTEGRATION, config.BRAND, process.env);
-  const app = await NestFactory.create(WorkerModule.forRoot(config, integration), { logger });
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    // A broken idle connection (a database restart) is replaced; orders meanwhile answer endpoint_down.
+    onIdleError: (error) => logger.warn(`idle database connection lost: ${error.message}`),
+  });
+  await migrate(database);
+  const integration = await loadIntegration(config.POS_INTEGRATION, {
+    brand: config.BRAND,
+    env: process.env,
+    database,
+  });
+  const app = await NestFactory.create(WorkerModule.forRoot(config, integration, database), {
+    logger,
+  });
   app.enableShutdownHooks();
 
-  await migrate(app.get<Pool>(DATABASE_POOL));
   await ensureTopics(app.get(Kafka), [
     {
       topic: orderRequestTopic(config.BRAND),

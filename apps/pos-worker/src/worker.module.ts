@@ -1,8 +1,8 @@
-import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { orderRequestTopic, workerGroupId } from '@app/contracts';
 import { OrderConsumerServer, createKafka } from '@app/kafka';
+import { SqlDatabase } from '@app/database';
 import { Kafka } from 'kafkajs';
-import { Pool } from 'pg';
 import { WorkerConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { LoadedIntegration } from './integration/pos-integration.provider';
@@ -16,17 +16,19 @@ import { CardVault } from './orders/card-vault';
 import { PlaceOrderService } from './orders/place-order.service';
 import { SubmitOrderService } from './orders/submit-order.service';
 
-const logger = new Logger('pos-worker');
-
 @Module({})
 export class WorkerModule implements OnApplicationShutdown {
   constructor(
-    @Inject(DATABASE_POOL) private readonly pool: Pool,
+    @Inject(DATABASE_POOL) private readonly pool: SqlDatabase,
     private readonly loaded: LoadedIntegration,
   ) {}
 
   /** The worker core for one brand, around the brand's integration. */
-  static forRoot(config: WorkerConfig, integration: LoadedIntegration): DynamicModule {
+  static forRoot(
+    config: WorkerConfig,
+    integration: LoadedIntegration,
+    database: SqlDatabase,
+  ): DynamicModule {
     return {
       module: WorkerModule,
       controllers: [OrdersController, HealthController],
@@ -40,21 +42,7 @@ export class WorkerModule implements OnApplicationShutdown {
         CardVault,
         SubmitOrderService,
         MappingTable,
-        {
-          provide: DATABASE_POOL,
-          useFactory: () => {
-            const pool = new Pool({
-              connectionString: config.DATABASE_URL,
-              max: config.DATABASE_POOL_SIZE,
-            });
-            // An idle connection that breaks (a database restart) must not crash the worker;
-            // the pool replaces it and orders in between answer endpoint_down.
-            pool.on('error', (error) =>
-              logger.warn(`idle database connection lost: ${error.message}`),
-            );
-            return pool;
-          },
-        },
+        { provide: DATABASE_POOL, useValue: database },
         {
           provide: Kafka,
           useFactory: () =>

@@ -11,10 +11,10 @@ function captured(write: () => void): string {
   const streams = [process.stdout, process.stderr];
   const originals = streams.map((stream) => stream.write.bind(stream));
   for (const stream of streams) {
-    stream.write = ((chunk: string | Uint8Array) => {
+    stream.write = (chunk: string | Uint8Array) => {
       out += chunk.toString();
       return true;
-    });
+    };
   }
   try {
     write();

@@ -1,4 +1,5 @@
 import type { PaymentCard } from '@app/cards';
+import type { SqlDatabase } from '@app/database';
 import type { WixMenu, WixMenuItem, WixOrder } from '@app/contracts';
 
 /**
@@ -102,6 +103,11 @@ export interface IntegrationContext {
   /** The worker's environment: read your own settings from it (see `readIntegrationConfig`). */
   env: Readonly<Record<string, string | undefined>>;
   log: PosLog;
+  /**
+   * The worker's own database (PostgreSQL, or the embedded store), migrated, for an integration
+   * that keeps state of its own; create your own tables, prefixed with your integration's name.
+   */
+  database: SqlDatabase;
 }
 
 export type PosIntegrationFactory = (

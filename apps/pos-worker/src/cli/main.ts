@@ -3,7 +3,7 @@ import { UsageError, runCommand } from '@app/config';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Pool } from 'pg';
+import { openDatabase } from '@app/database';
 import { loadWorkerConfig } from '../config';
 import { migrate } from '../ledger/migrate';
 import { formatMappings, parseMappings } from '../mapping/mapping-files';
@@ -26,7 +26,11 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('name a command and --brand');
   }
   const config = loadWorkerConfig(process.env);
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
+  const pool = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: 2,
+  });
   try {
     await migrate(pool, () => undefined);
     const table = new MappingTable(pool);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PosIntegration, PosOrder, SubmitContext } from '@app/pos-sdk';
+import { SqlDatabase } from '@app/database';
 import { loadIntegration } from './load-integration';
 
 /** Answers `brand/ACME_STORE`, so a test sees what the worker passed to the factory. */
@@ -13,6 +14,15 @@ const env = { ACME_STORE: 'store-7' };
 
 const submit = (integration: PosIntegration) =>
   integration.submitOrder({} as PosOrder, {} as SubmitContext);
+
+/** The unit tests never touch the database: any use of it fails loudly. */
+const noDatabase = new Proxy({} as SqlDatabase, {
+  get: () => () => Promise.reject(new Error('no database in unit tests')),
+});
+
+function contextOf(env: Record<string, string | undefined>) {
+  return { brand: 'brand-a', env, database: noDatabase };
+}
 
 describe('loadIntegration', () => {
   let dir: string;
@@ -39,9 +49,12 @@ describe('loadIntegration', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads the built-in http integration by name', async () => {
-    const { name, integration } = await loadIntegration('http', 'brand-a', {
-      POS_HTTP_URL: 'http://127.0.0.1:1',
-    });
+    const { name, integration } = await loadIntegration(
+      'http',
+      contextOf({
+        POS_HTTP_URL: 'http://127.0.0.1:1',
+      }),
+    );
     assert.equal(name, 'http');
     assert.equal(typeof integration.submitOrder, 'function');
     assert.equal(typeof integration.cancelOrder, 'function');
@@ -49,11 +62,11 @@ describe('loadIntegration', () => {
   });
 
   it('rejects http without POS_HTTP_URL', async () => {
-    await assert.rejects(loadIntegration('http', 'brand-a', {}), /POS_HTTP_URL/);
+    await assert.rejects(loadIntegration('http', contextOf({})), /POS_HTTP_URL/);
   });
 
   it('loads a module path relative to cwd, with the brand and the environment', async () => {
-    const { name, integration, log } = await loadIntegration('./acme', 'brand-a', env, dir);
+    const { name, integration, log } = await loadIntegration('./acme', contextOf(env), dir);
     assert.equal(name, 'acme');
     assert.deepEqual(await submit(integration), { posOrderId: 'brand-a/store-7' });
     assert.equal(typeof log.info, 'function');
@@ -66,45 +79,45 @@ describe('loadIntegration', () => {
     ['async-factory.js', 'an async factory'],
   ]) {
     it(`takes ${shape}`, async () => {
-      const { integration } = await loadIntegration(`./${file}`, 'brand-a', env, dir);
+      const { integration } = await loadIntegration(`./${file}`, contextOf(env), dir);
       assert.deepEqual(await submit(integration), { posOrderId: 'brand-a/store-7' });
     });
   }
 
   it('loads an absolute path', async () => {
-    const { name, integration } = await loadIntegration(join(dir, 'acme.js'), 'brand-a', env);
+    const { name, integration } = await loadIntegration(join(dir, 'acme.js'), contextOf(env));
     assert.equal(name, 'acme');
     assert.deepEqual(await submit(integration), { posOrderId: 'brand-a/store-7' });
   });
 
   it("loads a package from cwd's node_modules", async () => {
-    const { name, integration } = await loadIntegration('acme-pos', 'brand-a', env, dir);
+    const { name, integration } = await loadIntegration('acme-pos', contextOf(env), dir);
     assert.equal(name, 'acme-pos');
     assert.deepEqual(await submit(integration), { posOrderId: 'brand-a/store-7' });
   });
 
   it('rejects a module that cannot be found', async () => {
     await assert.rejects(
-      loadIntegration('./missing', 'brand-a', env, dir),
+      loadIntegration('./missing', contextOf(env), dir),
       /POS_INTEGRATION \.\/missing cannot be loaded/,
     );
     // Names of Object.prototype are not built-ins: they are looked up as packages.
     await assert.rejects(
-      loadIntegration('toString', 'brand-a', env, dir),
+      loadIntegration('toString', contextOf(env), dir),
       /POS_INTEGRATION toString cannot be loaded/,
     );
   });
 
   it('rejects a module that exports no function', async () => {
     await assert.rejects(
-      loadIntegration('./no-factory.js', 'brand-a', env, dir),
+      loadIntegration('./no-factory.js', contextOf(env), dir),
       /exports no integration factory/,
     );
   });
 
   it('rejects a factory whose integration has no submitOrder', async () => {
     await assert.rejects(
-      loadIntegration('./no-submit.js', 'brand-a', env, dir),
+      loadIntegration('./no-submit.js', contextOf(env), dir),
       /returned no submitOrder function/,
     );
   });

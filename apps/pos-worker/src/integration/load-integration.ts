@@ -1,4 +1,4 @@
-import { PosIntegration, PosIntegrationFactory } from '@app/pos-sdk';
+import { IntegrationContext, PosIntegration, PosIntegrationFactory } from '@app/pos-sdk';
 import { httpIntegration, ledgerIntegration } from '@app/integrations';
 import { createRequire } from 'node:module';
 import { basename, isAbsolute, join, resolve } from 'node:path';
@@ -18,15 +18,15 @@ const BUILT_IN: ReadonlyMap<string, PosIntegrationFactory> = new Map([
  */
 export async function loadIntegration(
   spec: string,
-  brand: string,
-  env: Readonly<Record<string, string | undefined>>,
+  context: Omit<IntegrationContext, 'log'>,
   cwd = process.cwd(),
 ): Promise<LoadedIntegration> {
+  const { brand } = context;
   const builtIn = BUILT_IN.get(spec);
   const factory = builtIn ?? factoryOf(spec, importModule(spec, cwd));
   const name = builtIn || !isPath(spec) ? spec : basename(spec).replace(/\.[cm]?js$/, '');
   const log = posLog(brand, name);
-  const integration: unknown = await factory({ brand, env, log });
+  const integration: unknown = await factory({ ...context, log });
   if (typeof (integration as Partial<PosIntegration> | null)?.submitOrder !== 'function') {
     throw new Error(`POS_INTEGRATION ${spec}: its factory returned no submitOrder function`);
   }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Pool } from 'pg';
+import { SqlDatabase } from '@app/database';
 import { migrations } from './migrations';
 
 /** Any constant will do, as long as nothing else in the database takes the same lock. */
@@ -7,7 +7,7 @@ const MIGRATION_LOCK = 7_311_402_001;
 
 /** Applies pending migrations, one worker at a time however many start together. */
 export async function migrate(
-  pool: Pool,
+  pool: SqlDatabase,
   log: (message: string) => void = (message) => new Logger('migrate').log(message),
 ): Promise<void> {
   const client = await pool.connect();

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CardSummary } from '@app/cards';
 import { PosOrderLine } from '@app/pos-sdk';
-import { Pool } from 'pg';
+import { SqlDatabase } from '@app/database';
 import { DATABASE_POOL } from './database';
 
 /** An order arriving at the worker, about to be given to the integration. */
@@ -47,7 +47,7 @@ export function idempotencyKeyOf(brand: string, wixOrderId: string): string {
  */
 @Injectable()
 export class OrderLedger {
-  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
+  constructor(@Inject(DATABASE_POOL) private readonly pool: SqlDatabase) {}
 
   async claim(order: NewClaim): Promise<Claim> {
     const { rows } = await this.pool.query<{ attempts: number; idempotency_key: string }>(

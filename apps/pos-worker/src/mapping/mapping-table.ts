@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Pool } from 'pg';
+import { SqlDatabase } from '@app/database';
 import { DATABASE_POOL } from '../ledger/database';
 
 /** One row of a restaurant's mapping table, as imported and exported. */
@@ -12,7 +12,7 @@ export interface ItemMappingRow {
 /** Wix item id → POS item id, per (brand, restaurant), in PostgreSQL. */
 @Injectable()
 export class MappingTable {
-  constructor(@Inject(DATABASE_POOL) private readonly pool: Pool) {}
+  constructor(@Inject(DATABASE_POOL) private readonly pool: SqlDatabase) {}
 
   /** The rows of one restaurant for the given Wix items. */
   async lookup(

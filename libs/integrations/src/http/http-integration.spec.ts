@@ -10,15 +10,20 @@ import {
   type PosOrder,
   type SubmitContext,
 } from '@app/pos-sdk';
+import type { SqlDatabase } from '@app/pos-sdk';
 import { FakePos } from '../../../../test/support/fake-pos';
 import { httpIntegration } from './http-integration';
 
 const TOKEN = 'secret-token-123';
 const CARD_NUMBER = '4580458045804580';
 const silent = { info() {}, warn() {}, error() {} };
+/** The http integration keeps no state: any use of the database fails loudly. */
+const noDatabase = new Proxy({} as SqlDatabase, {
+  get: () => () => Promise.reject(new Error('the http integration has no database')),
+});
 
 async function makeIntegration(env: Record<string, string | undefined>): Promise<PosIntegration> {
-  return httpIntegration({ brand: 'demo', env, log: silent });
+  return httpIntegration({ brand: 'demo', env, log: silent, database: noDatabase });
 }
 
 function makeContext(signal = new AbortController().signal): SubmitContext {

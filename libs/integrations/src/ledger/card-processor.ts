@@ -3,10 +3,10 @@ import {
   CardSummary,
   PaymentCard,
   PosUnavailableError,
+  SqlDatabase,
   cardSummary,
 } from '@app/pos-sdk';
 import { createHash } from 'node:crypto';
-import { Pool } from 'pg';
 
 export interface Authorization {
   idempotencyKey: string;
@@ -38,7 +38,7 @@ export const TEST_CARDS: Readonly<Record<string, 'declined' | 'insufficient fund
  * network, first 6 / last 4, expiry — in `card_authorizations`, never the PAN or the CSC.
  */
 export class TestCardProcessor implements CardProcessor {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly pool: SqlDatabase) {}
 
   async authorize(request: Authorization): Promise<string> {
     const verdict = TEST_CARDS[request.card.number];

@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { SqlDatabase } from '@app/pos-sdk';
 
 /** Any constant will do, as long as nothing else in the database takes the same lock. */
 const SCHEMA_LOCK = 7_311_402_002;
@@ -44,7 +44,7 @@ const SCHEMA = `
   );
 `;
 
-export async function createInbox(pool: Pool): Promise<void> {
+export async function createInbox(pool: SqlDatabase): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);

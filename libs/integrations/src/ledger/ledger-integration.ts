@@ -5,25 +5,28 @@ import {
   PosOrder,
   cardSummary,
   PosUnavailableError,
+  SqlClient,
+  SqlDatabase,
   SubmitContext,
   definePosIntegration,
   readIntegrationConfig,
   toInt,
 } from '@app/pos-sdk';
 import { Expose, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { Pool, PoolClient } from 'pg';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { Pool } from 'pg';
 import { CardProcessor, TestCardProcessor } from './card-processor';
 import { cardPaymentsOf } from './card-payments';
 import { inboxFailure } from './inbox-errors';
 import { createInbox } from './inbox-schema';
 
 class LedgerConfig {
-  /** The inbox's database; the worker's `DATABASE_URL` when unset. */
+  /** A PostgreSQL of the inbox's own; unset: the worker's database (PostgreSQL or embedded). */
   @Expose()
+  @IsOptional()
   @IsString()
   @MinLength(1)
-  LEDGER_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+  LEDGER_DATABASE_URL?: string;
 
   @Expose()
   @Transform(toInt)
@@ -42,21 +45,17 @@ class LedgerConfig {
  * The built-in POS: an inbox in PostgreSQL that a kitchen screen reads. Each order gets the
  * restaurant's next ticket number ("1", "2", …), what a kitchen reads out.
  */
-export const ledgerIntegration = definePosIntegration(async ({ env, log }) => {
-  const config = readIntegrationConfig(LedgerConfig, {
-    LEDGER_DATABASE_URL: env.LEDGER_DATABASE_URL || env.DATABASE_URL,
-    LEDGER_POOL_SIZE: env.LEDGER_POOL_SIZE,
-    LEDGER_CARD_PROCESSOR: env.LEDGER_CARD_PROCESSOR,
-  });
-  const pool = new Pool({
-    connectionString: config.LEDGER_DATABASE_URL,
-    max: config.LEDGER_POOL_SIZE,
-  });
-  pool.on('error', (error) => log.warn('inbox.connection_lost', { error: error.message }));
-  await createInbox(pool);
+export const ledgerIntegration = definePosIntegration(async ({ env, log, database }) => {
+  const config = readIntegrationConfig(LedgerConfig, env);
+  const own = config.LEDGER_DATABASE_URL
+    ? new Pool({ connectionString: config.LEDGER_DATABASE_URL, max: config.LEDGER_POOL_SIZE })
+    : undefined;
+  own?.on('error', (error) => log.warn('inbox.connection_lost', { error: error.message }));
+  const inbox = (own as SqlDatabase | undefined) ?? database;
+  await createInbox(inbox);
   const processor =
-    config.LEDGER_CARD_PROCESSOR === 'test' ? new TestCardProcessor(pool) : undefined;
-  return new LedgerInbox(pool, processor);
+    config.LEDGER_CARD_PROCESSOR === 'test' ? new TestCardProcessor(inbox) : undefined;
+  return new LedgerInbox(inbox, processor, own);
 });
 
 /** A card payment as the inbox keeps it: masked, with its authorization. */
@@ -69,8 +68,10 @@ interface PaidPayment {
 
 class LedgerInbox implements PosIntegration {
   constructor(
-    private readonly pool: Pool,
+    private readonly pool: SqlDatabase,
     private readonly processor?: CardProcessor,
+    /** A pool of the inbox's own, closed with the integration; the worker's is not. */
+    private readonly own?: Pool,
   ) {}
 
   async submitOrder(order: PosOrder, { signal, deadline }: SubmitContext) {
@@ -135,11 +136,11 @@ class LedgerInbox implements PosIntegration {
     await this.pool.query('SELECT 1');
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  async close(): Promise<void> {
+    await this.own?.end();
   }
 
-  private async existing(client: PoolClient, order: PosOrder): Promise<number | undefined> {
+  private async existing(client: SqlClient, order: PosOrder): Promise<number | undefined> {
     const { rows } = await client.query<{ ticket: number }>(
       'SELECT ticket FROM pos_inbox WHERE brand = $1 AND idempotency_key = $2',
       [order.brand, order.idempotencyKey],
@@ -147,7 +148,7 @@ class LedgerInbox implements PosIntegration {
     return rows[0]?.ticket;
   }
 
-  private async insert(client: PoolClient, order: PosOrder, payments: PaidPayment[]) {
+  private async insert(client: SqlClient, order: PosOrder, payments: PaidPayment[]) {
     const { rows } = await client.query<{ last_ticket: number }>(
       `INSERT INTO pos_inbox_tickets (brand, restaurant_id, last_ticket) VALUES ($1, $2, 1)
        ON CONFLICT (brand, restaurant_id)

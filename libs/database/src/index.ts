@@ -1,0 +1,3 @@
+export * from './sql-database';
+export * from './embedded-database';
+export * from './open-database';

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { EmbeddedDatabase } from '@app/database';
+import { goodOrder } from './conformance/conformance-orders';
+import { postOrder } from './support/http';
+import { ledgerRows, sql } from './support/ledger';
+import { example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
+import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
+
+describe('the happy path on the embedded store (no DATABASE_URL)', () => {
+  const brand = uniqueBrand('embedded');
+  const dataDir = mkdtempSync(join(tmpdir(), 'pos-worker-'));
+  const embedded = { DATABASE_URL: '', DATA_DIR: dataDir };
+  let gateway: AppProcess;
+  let worker: AppProcess;
+  const post = (body: unknown) => postOrder(gateway.url, brand, body);
+
+  before(async () => {
+    worker = await startWorker(brand, embedded);
+    gateway = await startGateway();
+  });
+  after(stopAll);
+
+  it('answers both SPI examples, the card one paid, and the same id to a repeated order', async () => {
+    for (const name of ['order-takeout-cash', 'order-delivery-card'] as const) {
+      const body = renamed(example(name));
+      const first = await post(body);
+      assert.match(first.body.value?.orderId ?? JSON.stringify(first.body), /^\d+$/);
+      const burst = await Promise.all(Array.from({ length: 10 }, () => post(body)));
+      for (const again of burst) assert.equal(again.body.value?.orderId, first.body.value?.orderId);
+    }
+  });
+
+  it('maps choices three levels deep, and lists unmapped items', async () => {
+    assert.match((await post(goodOrder())).body.value?.orderId ?? '', /^\d+$/);
+    const unmapped = orderOf([item('burger', 'PLU-1'), item('secret')], [{ itemId: 'secret' }]);
+    const answer = await post(unmapped);
+    assert.equal(answer.body.error?.code, 'invalid_item_mapping');
+    assert.match(answer.body.error?.description ?? '', /item secret has no POS id/);
+  });
+
+  it('numbers 60 concurrent orders 1 to 6 per restaurant', async () => {
+    const restaurants = Array.from({ length: 10 }, () => wixId());
+    const bodies = Array.from({ length: 60 }, (_, i) =>
+      renamed(example('order-takeout-cash'), restaurants[i % 10]),
+    );
+    const answers = await Promise.all(bodies.map(post));
+    for (const restaurant of restaurants) {
+      const tickets = answers
+        .filter((_, i) => bodies[i].order.restaurantId === restaurant)
+        .map((answer) => answer.body.value?.orderId);
+      assert.deepEqual(tickets.sort(), ['1', '2', '3', '4', '5', '6']);
+    }
+  });
+
+  it('refuses a second worker on the same store', async () => {
+    await assert.rejects(startWorker(brand, embedded), /in use by process \d+: one worker per/);
+  });
+
+  it('keeps its orders across a restart, in the store and not in PostgreSQL', async () => {
+    const body = renamed(example('order-takeout-cash'));
+    const id = (await post(body)).body.value?.orderId;
+    await worker.stop();
+    worker = await startWorker(brand, embedded);
+    assert.equal((await post(body)).body.value?.orderId, id);
+    await worker.stop();
+
+    const store = await EmbeddedDatabase.open(dataDir);
+    try {
+      const { rows } = await store.query<{ state: string; pos_order_id: string }>(
+        'SELECT state, pos_order_id FROM order_ledger WHERE brand = $1 AND wix_order_id = $2',
+        [brand, body.order.id],
+      );
+      assert.deepEqual(rows, [{ state: 'accepted', pos_order_id: id }]);
+    } finally {
+      await store.end();
+    }
+    const [{ migrated }] = await sql<{ migrated: boolean }>(
+      "SELECT to_regclass('order_ledger') IS NOT NULL AS migrated",
+    );
+    if (migrated) assert.deepEqual(await ledgerRows(brand), []);
+  });
+});
