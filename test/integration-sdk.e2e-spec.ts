@@ -127,13 +127,20 @@ describe('the worker core around a POS integration loaded from a module path', (
   });
 
   it('reports itself not ready while the integration says the POS is down', async () => {
-    const ready = () => fetch(`${worker.url}/health/ready`).then((res) => res.json());
+    const ready = async () => {
+      const res = await fetch(`${worker.url}/health/ready`);
+      return { code: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
     writeFileSync(`${journalFile}.health`, 'down');
-    assert.deepEqual(await ready(), {
-      status: 'unavailable',
-      checks: { kafka: 'up', database: 'up', pos: 'down' },
-    });
+    const down = await ready();
+    assert.equal(down.code, 503);
+    assert.deepEqual(down.body.error, { pos: { status: 'down' } });
+    assert.deepEqual(Object.keys(down.body.info as object).sort(), [
+      'consumer',
+      'database',
+      'kafka',
+    ]);
     writeFileSync(`${journalFile}.health`, 'up');
-    assert.equal(((await ready()) as { status: string }).status, 'ok');
+    assert.deepEqual(await ready().then((r) => [r.code, r.body.status]), [200, 'ok']);
   });
 });

@@ -1,7 +1,8 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { orderRequestTopic, workerGroupId } from '@app/contracts';
-import { OrderConsumerServer, createKafka } from '@app/kafka';
+import { KafkaProbe, OrderConsumerServer, createKafka } from '@app/kafka';
 import { SqlDatabase } from '@app/database';
+import { TerminusModule } from '@nestjs/terminus';
 import { Kafka } from 'kafkajs';
 import { WorkerConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -16,11 +17,12 @@ import { CardVault } from './orders/card-vault';
 import { PlaceOrderService } from './orders/place-order.service';
 import { SubmitOrderService } from './orders/submit-order.service';
 
-@Module({})
+@Module({ imports: [TerminusModule] })
 export class WorkerModule implements OnApplicationShutdown {
   constructor(
     @Inject(DATABASE_POOL) private readonly pool: SqlDatabase,
     private readonly loaded: LoadedIntegration,
+    private readonly probe: KafkaProbe,
   ) {}
 
   /** The worker core for one brand, around the brand's integration. */
@@ -43,6 +45,10 @@ export class WorkerModule implements OnApplicationShutdown {
         SubmitOrderService,
         MappingTable,
         { provide: DATABASE_POOL, useValue: database },
+        {
+          provide: KafkaProbe,
+          useFactory: () => new KafkaProbe(config.kafkaBrokers, `pos-worker-${config.BRAND}`),
+        },
         {
           provide: Kafka,
           useFactory: () =>
@@ -74,6 +80,7 @@ export class WorkerModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.probe.close();
     await this.loaded.integration.close?.();
     await this.pool.end();
   }

@@ -1,43 +1,56 @@
-import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import { LoggerService } from '@nestjs/common';
 import { redact } from '@app/cards';
-
-const enabled: Record<string, LogLevel[]> = {
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
+import pino, { DestinationStream, Level, Logger as Pino } from 'pino';
 
 /**
- * Every log line passes through `redact`: card keys are blanked and anything shaped like a card
- * number is masked to first 6 / last 4, whoever logs it — the app, kafkajs or an integration.
+ * Nest's, kafkajs's and integrations' log calls as pino JSON lines. Every line passes through
+ * `redact` first: card keys are blanked and anything shaped like a card number is masked to
+ * first 6 / last 4, whoever logs it.
  */
-class RedactingLogger extends ConsoleLogger {
-  override log(message: unknown, ...rest: unknown[]): void {
-    super.log(redact(message), ...rest.map(redact));
+export class JsonLogger implements LoggerService {
+  constructor(private readonly pino: Pino) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
   }
-  override error(message: unknown, ...rest: unknown[]): void {
-    super.error(redact(message), ...rest.map(redact));
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
   }
-  override warn(message: unknown, ...rest: unknown[]): void {
-    super.warn(redact(message), ...rest.map(redact));
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
   }
-  override debug(message: unknown, ...rest: unknown[]): void {
-    super.debug(redact(message), ...rest.map(redact));
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
   }
-  override verbose(message: unknown, ...rest: unknown[]): void {
-    super.verbose(redact(message), ...rest.map(redact));
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
   }
-  override fatal(message: unknown, ...rest: unknown[]): void {
-    super.fatal(redact(message), ...rest.map(redact));
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  /** Nest passes the context last, and an error's stack before it. */
+  private write(level: Level, message: unknown, rest: unknown[]): void {
+    if (!this.pino.isLevelEnabled(level)) return;
+    const params = [...rest];
+    const context = typeof params.at(-1) === 'string' ? params.pop() : undefined;
+    const fields =
+      message instanceof Error
+        ? { msg: message.message, err: message }
+        : typeof message === 'object' && message !== null
+          ? message
+          : { msg: message };
+    const line = { context, ...fields, ...(params.length > 0 ? { details: params } : {}) };
+    this.pino[level](redact(line) as object);
   }
 }
 
 /** One JSON object per line, for log shippers; `LOG_LEVEL` picks how much. */
-export function createLogger(level: string): ConsoleLogger {
-  return new RedactingLogger({
-    json: true,
-    colors: false,
-    logLevels: enabled[level] ?? enabled.info,
-  });
+export function createLogger(level: string, destination?: DestinationStream): JsonLogger {
+  const options = {
+    level: ['error', 'warn', 'info', 'debug'].includes(level) ? level : 'info',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return new JsonLogger(destination ? pino(options, destination) : pino(options));
 }

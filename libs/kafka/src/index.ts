@@ -2,3 +2,4 @@ export * from './kafka-client';
 export * from './topic-admin';
 export * from './request-client';
 export * from './order-consumer.server';
+export * from './kafka-probe';

@@ -1,6 +1,6 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
-import { OrderConsumerServer } from '@app/kafka';
-import type { Response } from 'express';
+import { Controller, Get, Header } from '@nestjs/common';
+import { KafkaProbe, OrderConsumerServer } from '@app/kafka';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { OrderLedger } from '../ledger/order-ledger';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -10,6 +10,9 @@ const HEALTH_TIMEOUT_MS = 2_000;
 @Controller()
 export class HealthController {
   constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly probe: KafkaProbe,
     private readonly consumer: OrderConsumerServer,
     private readonly ledger: OrderLedger,
     private readonly loaded: LoadedIntegration,
@@ -17,39 +20,48 @@ export class HealthController {
   ) {}
 
   @Get('health/live')
+  @HealthCheck()
   live() {
-    return { status: 'ok' };
+    return this.health.check([]);
   }
 
-  /** Ready once the consumer group is joined, PostgreSQL answers and the POS says it is up. */
+  /** Ready: the broker answers, the consumer group is joined, the database and the POS are up. */
   @Get('health/ready')
-  async ready(@Res({ passthrough: true }) res: Response) {
-    const checks = {
-      kafka: this.consumer.isReady ? 'up' : 'down',
-      database: await this.ledger.ping().then(
-        () => 'up',
-        () => 'down',
-      ),
-      pos: await this.posHealth(),
-    };
-    const up = Object.values(checks).every((check) => check === 'up');
-    res.status(up ? 200 : 503);
-    return { status: up ? 'ok' : 'unavailable', checks };
-  }
-
-  private async posHealth(): Promise<string> {
-    const { integration, log } = this.loaded;
-    if (!integration.checkHealth) return 'up';
-    const context = { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS), log };
-    return integration.checkHealth(context).then(
-      () => 'up',
-      () => 'down',
-    );
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.indicator('kafka', this.probe.up()),
+      () => this.indicator('consumer', Promise.resolve(this.consumer.isReady)),
+      () =>
+        this.indicator(
+          'database',
+          this.ledger.ping().then(
+            () => true,
+            () => false,
+          ),
+        ),
+      () => this.indicator('pos', this.posUp()),
+    ]);
   }
 
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
   metricsText(): Promise<string> {
     return this.metrics.registry.metrics();
+  }
+
+  private async indicator<Key extends string>(key: Key, up: Promise<boolean>) {
+    const session = this.indicators.check(key);
+    return (await up) ? session.up() : session.down();
+  }
+
+  private posUp(): Promise<boolean> {
+    const { integration, log } = this.loaded;
+    if (!integration.checkHealth) return Promise.resolve(true);
+    const context = { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS), log };
+    return integration.checkHealth(context).then(
+      () => true,
+      () => false,
+    );
   }
 }

@@ -20,8 +20,16 @@ export class WorkerMetrics {
 
   readonly posCalls = new Histogram({
     name: 'pos_worker_pos_call_seconds',
-    help: 'Calls of the POS integration, by brand and outcome (accepted, failed, abandoned)',
-    labelNames: ['brand', 'outcome'] as const,
+    help: 'Calls of the POS integration, by brand, integration and outcome (accepted, failed, abandoned)',
+    labelNames: ['brand', 'integration', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly processing = new Histogram({
+    name: 'pos_worker_order_seconds',
+    help: 'Time from taking an order off Kafka to its answer, by brand, integration and outcome',
+    labelNames: ['brand', 'integration', 'outcome'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });

@@ -122,6 +122,7 @@ export class PlaceOrderService {
   }
 
   private observe(brand: string, outcome: string, started: number): void {
-    this.metrics.posCalls.observe({ brand, outcome }, (Date.now() - started) / 1000);
+    const labels = { brand, integration: this.loaded.name, outcome };
+    this.metrics.posCalls.observe(labels, (Date.now() - started) / 1000);
   }
 }

@@ -10,6 +10,7 @@ import {
   validateOrderRequest,
 } from '@app/contracts';
 import { WorkerConfig } from '../config';
+import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { OrderLedger } from '../ledger/order-ledger';
 import { describeProblems } from '../mapping/item-mapping';
 import { OrderMapper } from '../mapping/order-mapper';
@@ -31,6 +32,7 @@ export class SubmitOrderService {
     private readonly mapper: OrderMapper,
     private readonly placeOrder: PlaceOrderService,
     private readonly vault: CardVault,
+    private readonly loaded: LoadedIntegration,
     private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
@@ -46,6 +48,10 @@ export class SubmitOrderService {
     const body = request.body as Partial<WixOrderRequest> | undefined;
     const outcome = 'value' in response ? 'accepted' : response.error.code;
     this.metrics.orders.inc({ brand: request.brand, outcome });
+    this.metrics.processing.observe(
+      { brand: request.brand, integration: this.loaded.name, outcome },
+      (Date.now() - started) / 1000,
+    );
     this.logger.log({
       event: 'order.processed',
       brand: request.brand,
