@@ -31,6 +31,13 @@ export class WorkerConfig extends KafkaEnv {
   @Max(5_000)
   POS_DEADLINE_MARGIN_MS = 250;
 
+  /** Bearer token of the read-only order lookup (`GET /orders/…`); unset: the lookup is off. */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'OPERATOR_TOKEN must be at least 16 characters' })
+  OPERATOR_TOKEN?: string;
+
   /** The gateway's card keys (`<key id>:<base64>[,…]`), to open card data; unset: no card orders. */
   @Expose()
   @IsString()

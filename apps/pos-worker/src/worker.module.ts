@@ -9,6 +9,8 @@ import { HealthController } from './health/health.controller';
 import { LoadedIntegration } from './integration/pos-integration.provider';
 import { DATABASE_POOL } from './ledger/database';
 import { OrderLedger } from './ledger/order-ledger';
+import { OrderLookup } from './ledger/order-lookup';
+import { OperatorGuard, OrdersLookupController } from './operator/orders-lookup.controller';
 import { MappingTable } from './mapping/mapping-table';
 import { OrderMapper } from './mapping/order-mapper';
 import { WorkerMetrics } from './metrics/worker-metrics';
@@ -33,12 +35,14 @@ export class WorkerModule implements OnApplicationShutdown {
   ): DynamicModule {
     return {
       module: WorkerModule,
-      controllers: [OrdersController, HealthController],
+      controllers: [OrdersController, HealthController, OrdersLookupController],
       providers: [
         { provide: WorkerConfig, useValue: config },
         { provide: LoadedIntegration, useValue: integration },
         WorkerMetrics,
         OrderLedger,
+        OrderLookup,
+        OperatorGuard,
         OrderMapper,
         PlaceOrderService,
         CardVault,

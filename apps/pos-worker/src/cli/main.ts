@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '@app/database';
 import { loadWorkerConfig } from '../config';
 import { migrate } from '../ledger/migrate';
+import { OrderLookup } from '../ledger/order-lookup';
 import { formatMappings, parseMappings } from '../mapping/mapping-files';
 import { MappingTable } from '../mapping/mapping-table';
 import { PosIds } from '../mapping/pos-ids';
@@ -15,14 +16,16 @@ const usage = `usage: npm run mappings -- <command> --brand <brand> [options]
   import    --file <rows.csv|rows.json> [--format csv|json]     add or replace rows
   export    [--restaurant <id>] [--format csv|json] [--file <out>]   print or write rows
   preflight --restaurant <id> --menu <menu.json>    list what would fail with invalid_item_mapping
-            (<menu.json> is a Wix menu, or an SPI body with a "menu"); exits 1 if anything would`;
+            (<menu.json> is a Wix menu, or an SPI body with a "menu"); exits 1 if anything would
+  order     --wix-order <id> | --pos-order <id> [--restaurant <id>]   an order's state, lines,
+            timings and outcome from the order ledger (npm run orders -- …); exits 1 if none`;
 
 /** The mapping-table CLI; uses DATABASE_URL and POS_EXTERNAL_ID_KEY like the worker. */
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseCommandLine(argv);
   const [command] = positionals;
   const { brand } = values;
-  if (!brand || !['import', 'export', 'preflight'].includes(command ?? '')) {
+  if (!brand || !['import', 'export', 'preflight', 'order'].includes(command ?? '')) {
     throw new UsageError('name a command and --brand');
   }
   const config = loadWorkerConfig(process.env);
@@ -33,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     await migrate(pool, () => undefined);
+    if (command === 'order') return await showOrder(new OrderLookup(pool), brand, values);
     const table = new MappingTable(pool);
     const format = values.format ?? (extname(values.file ?? '') === '.json' ? 'json' : 'csv');
     if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
@@ -85,11 +89,30 @@ function parseCommandLine(argv: string[]) {
         file: { type: 'string' },
         format: { type: 'string' },
         menu: { type: 'string' },
+        'wix-order': { type: 'string' },
+        'pos-order': { type: 'string' },
       },
     });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+}
+
+async function showOrder(
+  lookup: OrderLookup,
+  brand: string,
+  values: { 'wix-order'?: string; 'pos-order'?: string; restaurant?: string },
+): Promise<number> {
+  const wixOrderId = values['wix-order'];
+  const posOrderId = values['pos-order'];
+  if (!wixOrderId === !posOrderId) throw new UsageError('order needs --wix-order or --pos-order');
+  const records = await lookup.find(
+    brand,
+    wixOrderId ? { wixOrderId } : { posOrderId: posOrderId!, restaurantId: values.restaurant },
+  );
+  for (const record of records) console.log(JSON.stringify(record, null, 2));
+  if (records.length === 0) console.error(`no such order of brand ${brand}`);
+  return records.length > 0 ? 0 : 1;
 }
 
 function readMenu(file: string): PreflightMenu {

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { postOrder } from './support/http';
+import { example, renamed, uniqueBrand } from './support/orders';
+import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
+
+const TOKEN = 'operator-token-0123456789';
+const cli = resolve(__dirname, '../apps/pos-worker/src/cli/main.js');
+
+describe('looking up an order, as an operator', () => {
+  const brand = uniqueBrand('operator');
+  let gateway: AppProcess;
+  let worker: AppProcess;
+  const lookup = (path: string, token?: string) =>
+    fetch(`${worker.url}${path}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    }).then(async (res) => ({ code: res.status, body: (await res.json()) as unknown }));
+
+  before(async () => {
+    worker = await startWorker(brand, { OPERATOR_TOKEN: TOKEN });
+    gateway = await startGateway();
+  });
+  after(stopAll);
+
+  it('shows state, mapped lines, masked cards, timings and outcome by Wix or POS order id', async () => {
+    const body = renamed(example('order-delivery-card'));
+    const posOrderId = (await postOrder(gateway.url, brand, body)).body.value?.orderId;
+    const { code, body: record } = await lookup(`/orders/${body.order.id}`, TOKEN);
+    assert.equal(code, 200);
+    const shown = record as Record<string, unknown>;
+    assert.equal(shown.state, 'accepted');
+    assert.equal(shown.posOrderId, posOrderId);
+    assert.equal(shown.error, null);
+    assert.deepEqual(Object.keys(shown.timings as object), [
+      'receivedAt',
+      'claimedAt',
+      'settledAt',
+      'deadline',
+    ]);
+    assert.match(JSON.stringify(shown.lines), /"posItemId":"PZ-MARG"/);
+    assert.deepEqual((shown.cards as Record<string, { last4: string }>).card_token_1.last4, '1111');
+    assert.doesNotMatch(JSON.stringify(record), /4111111111111111/);
+
+    const byPos = await lookup(
+      `/orders?posOrderId=${posOrderId}&restaurantId=${body.order.restaurantId}`,
+      TOKEN,
+    );
+    assert.deepEqual(byPos, { code: 200, body: [record] });
+    assert.equal((await lookup('/orders/404404404', TOKEN)).code, 404);
+  });
+
+  it('answers only with the operator token', async () => {
+    assert.equal((await lookup('/orders/1')).code, 401);
+    assert.equal((await lookup('/orders/1', 'wrong-token-0123456789')).code, 401);
+    assert.doesNotMatch(worker.logs(), new RegExp(TOKEN));
+  });
+
+  it('shows the same from the command line', async () => {
+    const body = renamed(example('order-takeout-cash'));
+    await postOrder(gateway.url, brand, body);
+    const env = { ...process.env, DATABASE_URL: required('DATABASE_URL') };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cli, 'order', '--brand', brand, '--wix-order', body.order.id],
+      { env },
+    );
+    assert.equal((JSON.parse(stdout) as { state: string }).state, 'accepted');
+    await assert.rejects(
+      promisify(execFile)(process.execPath, [cli, 'order', '--brand', brand, '--wix-order', '1'], {
+        env,
+      }),
+      (error: { code: number; stderr: string }) =>
+        error.code === 1 && /no such order/.test(error.stderr),
+    );
+  });
+});
