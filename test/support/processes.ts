@@ -1,9 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CardKeyring } from '@app/cards';
 import { freePort } from './containers';
+import { httpsRequest } from './https';
 
 const dist = resolve(__dirname, '../..');
 const entries = {
@@ -20,6 +22,8 @@ export class AppProcess {
     readonly name: string,
     readonly url: string,
     private readonly child: ChildProcess,
+    /** The certificate to trust when the process serves HTTPS (`TLS_CERT_FILE`). */
+    readonly ca?: Buffer,
   ) {
     const collect = (chunk: Buffer) => (this.output += chunk.toString());
     child.stdout?.on('data', collect);
@@ -52,8 +56,9 @@ export class AppProcess {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       if (!this.running) throw new Error(`${this.name} exited while starting:\n${this.output}`);
-      const ready = await fetch(`${this.url}/health/ready`).then(
-        (res) => res.ok,
+      const url = `${this.url}/health/ready`;
+      const ready = await (this.ca ? httpsRequest(url, { ca: this.ca }) : fetch(url)).then(
+        (res) => res.status >= 200 && res.status < 300,
         () => false,
       );
       if (ready) return;
@@ -90,7 +95,8 @@ async function start(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const app = new AppProcess(name, `http://127.0.0.1:${port}`, child);
+  const ca = env.TLS_CERT_FILE ? readFileSync(env.TLS_CERT_FILE) : undefined;
+  const app = new AppProcess(name, `${ca ? 'https' : 'http'}://127.0.0.1:${port}`, child, ca);
   running.add(app);
   await app.waitReady();
   return app;

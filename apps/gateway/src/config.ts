@@ -1,8 +1,65 @@
 import { KafkaEnv, loadConfig, toInt } from '@app/config';
 import { Expose, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { createSecureContext } from 'node:tls';
+import { WebhookAuthPolicy } from './webhook/webhook-auth';
+
+type Rule = (config: GatewayConfig) => string | undefined;
+
+/** A rule across variables: `@Validate(CrossRule, [rule])`, failing with the rule's message. */
+@ValidatorConstraint({ name: 'crossRule' })
+class CrossRule implements ValidatorConstraintInterface {
+  validate(_value: unknown, args: ValidationArguments): boolean {
+    return (args.constraints[0] as Rule)(args.object as GatewayConfig) === undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return (args.constraints[0] as Rule)(args.object as GatewayConfig) ?? '';
+  }
+}
+
+const SECURITY = 'see README "Security at the edge"';
+
+function tlsProblem(config: GatewayConfig): string | undefined {
+  const cert = config.TLS_CERT_FILE !== '';
+  if (cert !== (config.TLS_KEY_FILE !== '')) {
+    return 'TLS_CERT_FILE and TLS_KEY_FILE go together: set both, or neither';
+  }
+  if (config.TLS === 'off' && cert) {
+    return 'TLS=off serves plain HTTP, yet TLS_CERT_FILE is set: unset one of them';
+  }
+  if (config.production && config.TLS === 'auto' && !cert) {
+    return `NODE_ENV=production needs HTTPS: set TLS_CERT_FILE and TLS_KEY_FILE, or TLS=off when a TLS-terminating proxy is in front of the gateway (${SECURITY})`;
+  }
+  return undefined;
+}
+
+function webhookAuthProblem(config: GatewayConfig): string | undefined {
+  try {
+    const policy = WebhookAuthPolicy.parse(config.WEBHOOK_AUTH);
+    if (config.production && policy.state === 'unset') {
+      return `NODE_ENV=production needs webhook authentication: set WEBHOOK_AUTH to "<brand or *>=<mode>:<secret>[;…]", or to "none" to take unauthenticated calls (${SECURITY})`;
+    }
+    return undefined;
+  } catch (error) {
+    return `${(error as Error).message} (${SECURITY})`;
+  }
+}
 
 /** Every variable the gateway reads; the README lists them with these defaults. */
 export class GatewayConfig extends KafkaEnv {
@@ -63,6 +120,87 @@ export class GatewayConfig extends KafkaEnv {
       'CARD_KEYS is required when CARD_PAYMENTS=on: the keys that seal card data for Kafka (see README "Card payments")',
   })
   CARD_KEYS = '';
+
+  /** `production` makes HTTPS (or `TLS=off`) and webhook authentication (or `none`) mandatory. */
+  @Expose()
+  @IsString()
+  NODE_ENV = '';
+
+  /** `auto`: HTTPS when a certificate is given; `off`: plain HTTP behind a TLS-terminating proxy. */
+  @Expose()
+  @IsIn(['auto', 'off'])
+  @Validate(CrossRule, [tlsProblem])
+  TLS: 'auto' | 'off' = 'auto';
+
+  /** PEM certificate (chain) and private key files, read once at start. */
+  @Expose()
+  @IsString()
+  TLS_CERT_FILE = '';
+
+  @Expose()
+  @IsString()
+  TLS_KEY_FILE = '';
+
+  /** `<brand or *>=<mode>:<secret>[;…]` (token, basic, bearer, hmac) or `none`. */
+  @Expose()
+  @IsString()
+  @Validate(CrossRule, [webhookAuthProblem])
+  WEBHOOK_AUTH = '';
+
+  /** How far `webhook-timestamp` may be from now, either way, for `hmac`. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  WEBHOOK_HMAC_TOLERANCE_S = 300;
+
+  get production(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}
+
+export interface TlsOptions {
+  cert: Buffer;
+  key: Buffer;
+  minVersion: 'TLSv1.2';
+}
+
+/**
+ * The certificate and key for Nest's `httpsOptions` (TLS 1.2 and later), or undefined for plain
+ * HTTP. Throws when a file cannot be read or the pair is unusable; the message names the file
+ * and the reason, never what the file holds.
+ */
+export function readTlsOptions(config: GatewayConfig): TlsOptions | undefined {
+  if (config.TLS === 'off' || config.TLS_CERT_FILE === '') return undefined;
+  const cert = readPem('TLS_CERT_FILE', config.TLS_CERT_FILE);
+  const key = readPem('TLS_KEY_FILE', config.TLS_KEY_FILE);
+  try {
+    createSecureContext({ cert, key, minVersion: 'TLSv1.2' });
+  } catch (error) {
+    const reason =
+      errorField(error, 'reason') ?? errorField(error, 'code') ?? 'rejected by OpenSSL';
+    throw new Error(
+      `Invalid configuration\n  TLS_CERT_FILE, TLS_KEY_FILE: not a usable PEM certificate and matching private key (${reason})`,
+    );
+  }
+  return { cert, key, minVersion: 'TLSv1.2' };
+}
+
+function readPem(variable: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new Error(
+      `Invalid configuration\n  ${variable}: cannot read ${JSON.stringify(path)} (${errorField(error, 'code') ?? 'unreadable'})`,
+    );
+  }
+}
+
+/** A string field of a Node or OpenSSL error (`code`, `reason`): names a failure, quotes no data. */
+function errorField(error: unknown, field: 'code' | 'reason'): string | undefined {
+  const value = (error as Record<string, unknown> | null)?.[field];
+  return typeof value === 'string' ? value : undefined;
 }
 
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {

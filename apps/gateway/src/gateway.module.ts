@@ -6,20 +6,26 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { KafkaRequestClient, createKafka } from '@app/kafka';
+import { KafkaProbe, KafkaRequestClient, createKafka } from '@app/kafka';
+import { TerminusModule } from '@nestjs/terminus';
 import { Kafka } from 'kafkajs';
 import { GatewayConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ForwardOrderService } from './orders/forward-order.service';
 import { CardPayments } from './orders/card-payments';
 import { TopicDirectory } from './orders/topic-directory';
 import { SpiExceptionFilter } from './spi-exception.filter';
+import { WebhookAuthenticator } from './webhook/webhook-authenticator';
 import { WebhookBodyMiddleware } from './webhook/webhook-body.middleware';
 import { WebhookController } from './webhook/webhook.controller';
 
-@Module({})
+@Module({ imports: [TerminusModule] })
 export class GatewayModule implements NestModule, OnApplicationShutdown {
-  constructor(private readonly client: KafkaRequestClient) {}
+  constructor(
+    private readonly client: KafkaRequestClient,
+    private readonly probe: KafkaProbe,
+  ) {}
 
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
@@ -29,6 +35,13 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
         { provide: GatewayConfig, useValue: config },
         { provide: APP_FILTER, useClass: SpiExceptionFilter },
         CardPayments,
+        GatewayMetrics,
+        {
+          provide: KafkaProbe,
+          useFactory: () =>
+            new KafkaProbe(config.kafkaBrokers, `pos-gateway-${config.GATEWAY_INSTANCE_ID}`),
+        },
+        WebhookAuthenticator,
         {
           provide: Kafka,
           useFactory: () =>
@@ -66,5 +79,6 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
   /** Runs after the HTTP server has closed, so in-flight calls still get their replies. */
   async onApplicationShutdown(): Promise<void> {
     await this.client.close();
+    await this.probe.close();
   }
 }

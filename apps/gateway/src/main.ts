@@ -1,21 +1,30 @@
 import 'reflect-metadata';
-import { crash, createLogger, installCrashHandlers } from '@app/config';
+import {
+  crash,
+  createLogger,
+  installCrashHandlers,
+  openApiDocument,
+  serveOpenApi,
+} from '@app/config';
 import { ORDER_REPLY_TOPIC } from '@app/contracts';
 import { KafkaRequestClient, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka } from 'kafkajs';
-import { loadGatewayConfig } from './config';
+import { loadGatewayConfig, readTlsOptions } from './config';
 import { GatewayModule } from './gateway.module';
 import { TopicDirectory } from './orders/topic-directory';
+import { WebhookAuthenticator } from './webhook/webhook-authenticator';
 
 /** The webhook Wix Restaurants calls: HTTP in, request/reply over Kafka to the brand's POS workers. */
 async function bootstrap(): Promise<void> {
   const config = loadGatewayConfig(process.env);
+  const httpsOptions = readTlsOptions(config);
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
     logger: createLogger(config.LOG_LEVEL),
     bodyParser: false,
+    httpsOptions,
   });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
@@ -30,10 +39,32 @@ async function bootstrap(): Promise<void> {
   ]);
   await app.get(TopicDirectory).connect();
   await app.get(KafkaRequestClient).connect();
-  await app.listen(config.PORT);
-  new Logger('gateway').log(
-    `instance ${config.GATEWAY_INSTANCE_ID} listening on ${await app.getUrl()}`,
+  serveOpenApi(
+    app,
+    openApiDocument(app, {
+      title: 'wix-pos-gateway',
+      description:
+        'The Wix Restaurants POS SPI webhook, and the health and metrics of the gateway.',
+    }),
   );
+  await app.listen(config.PORT);
+  const logger = new Logger('gateway');
+  logger.log(`instance ${config.GATEWAY_INSTANCE_ID} listening on ${await app.getUrl()}`);
+  if (config.TLS === 'off') {
+    logger.log('serving plain HTTP (TLS=off): a TLS-terminating proxy must be in front');
+  } else if (!httpsOptions) {
+    logger.warn('serving plain HTTP: TLS_CERT_FILE is not set, and Wix calls only HTTPS URLs');
+  }
+  const auth = app.get(WebhookAuthenticator).policy;
+  if (auth.enforced) {
+    logger.log(`webhook authentication: ${auth.describe()}`);
+  } else {
+    logger.warn(
+      auth.state === 'none'
+        ? 'webhook calls are not authenticated (WEBHOOK_AUTH=none)'
+        : 'webhook calls are not authenticated: WEBHOOK_AUTH is not set',
+    );
+  }
 }
 
 installCrashHandlers();

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { SpiErrorCode, spiFailure } from '@app/contracts';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 
 /** Whatever goes wrong, the caller gets an SPI error body; unexpected errors get an id to grep for. */
@@ -9,7 +9,16 @@ export class SpiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(SpiExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
+    // Health checks answer in their own format (terminus), for probes and orchestrators.
+    if (
+      exception instanceof HttpException &&
+      http.getRequest<Request>().path.startsWith('/health')
+    ) {
+      res.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     if (exception instanceof HttpException) {
       res.status(exception.getStatus()).json(spiFailure(SpiErrorCode.PosError, exception.message));
       return;

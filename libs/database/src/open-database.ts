@@ -15,5 +15,5 @@ export async function openDatabase(options: DatabaseOptions): Promise<SqlDatabas
   if (!options.url) return EmbeddedDatabase.open(options.dataDir);
   const pool = new Pool({ connectionString: options.url, max: options.poolSize });
   pool.on('error', (error) => options.onIdleError?.(error));
-  return pool as unknown as SqlDatabase;
+  return pool;
 }

@@ -12,6 +12,8 @@ export interface RequestPacket {
   receivedAt: number;
   /** Sealed card data, carried in a header of its own. */
   sealedCards?: string;
+  /** Names the request in every log line, gateway and worker; unique per request. */
+  correlationId?: string;
 }
 
 export interface RequestClientOptions {
@@ -74,7 +76,7 @@ export class KafkaRequestClient extends ClientProxy {
   }
 
   protected publish(packet: ReadPacket<RequestPacket>, callback: (packet: WritePacket) => void) {
-    const correlationId = randomUUID();
+    const correlationId = packet.data.correlationId ?? randomUUID();
     this.pending.set(correlationId, callback);
     const { key, value, deadline, receivedAt, sealedCards } = packet.data;
     this.producer!.send({

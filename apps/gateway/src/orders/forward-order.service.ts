@@ -12,6 +12,8 @@ import {
 import { KafkaRequestClient, RequestPacket } from '@app/kafka';
 import { TimeoutError, lastValueFrom, timeout } from 'rxjs';
 import { GatewayConfig } from '../config';
+import { randomUUID } from 'node:crypto';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CardPayments } from './card-payments';
 import { TopicDirectory } from './topic-directory';
 
@@ -20,6 +22,8 @@ export interface WebhookCall {
   body: unknown;
   rawBody?: Buffer;
   receivedAt: number;
+  /** Names the call in the gateway's and the worker's logs. */
+  correlationId?: string;
 }
 
 const MAX_LISTED_PROBLEMS = 20;
@@ -34,19 +38,29 @@ export class ForwardOrderService {
     private readonly client: KafkaRequestClient,
     private readonly topics: TopicDirectory,
     private readonly cards: CardPayments,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async forward(call: WebhookCall): Promise<SpiResponse> {
-    const response = await this.answer(call).catch((error: unknown) =>
-      spiFailure(SpiErrorCode.PosError, `the gateway failed: ${describe(error)}`),
-    );
+    const correlationId = call.correlationId ?? randomUUID();
+    this.metrics.inFlight.inc();
+    const response = await this.answer(call, correlationId)
+      .catch((error: unknown) =>
+        spiFailure(SpiErrorCode.PosError, `the gateway failed: ${describe(error)}`),
+      )
+      .finally(() => this.metrics.inFlight.dec());
+    const outcome = 'value' in response ? 'accepted' : response.error.code;
+    const brand = (await this.served(call.brand)) ? call.brand : 'unknown';
+    this.metrics.orders.inc({ brand, outcome });
+    this.metrics.latency.observe({ brand, outcome }, (Date.now() - call.receivedAt) / 1000);
     const order = (call.body as Partial<WixOrderRequest> | undefined)?.order;
     this.logger.log({
       event: 'order.answered',
+      correlationId,
       brand: call.brand,
       wixOrderId: typeof order?.id === 'string' ? order.id : undefined,
       restaurantId: typeof order?.restaurantId === 'string' ? order.restaurantId : undefined,
-      outcome: 'value' in response ? 'accepted' : response.error.code,
+      outcome,
       posOrderId: 'value' in response ? response.value.orderId : undefined,
       description: 'error' in response ? response.error.description : undefined,
       durationMs: Date.now() - call.receivedAt,
@@ -54,7 +68,15 @@ export class ForwardOrderService {
     return response;
   }
 
-  private async answer({ brand, body, rawBody, receivedAt }: WebhookCall): Promise<SpiResponse> {
+  /** Metrics name a brand only once a worker serves it: URLs are not labels. */
+  private async served(brand: string): Promise<boolean> {
+    return isBrand(brand) && (await this.topics.has(orderRequestTopic(brand)));
+  }
+
+  private async answer(
+    { brand, body, rawBody, receivedAt }: WebhookCall,
+    correlationId: string,
+  ): Promise<SpiResponse> {
     if (!isBrand(brand)) {
       return spiFailure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(brand)}`);
     }
@@ -82,17 +104,21 @@ export class ForwardOrderService {
       deadline,
       receivedAt,
       sealedCards: cards.sealed,
+      correlationId,
     };
+    const sent = Date.now();
     try {
       const reply = await lastValueFrom(
         this.client
           .send<unknown, RequestPacket>(topic, packet)
           .pipe(timeout({ first: Math.max(0, deadline - Date.now()) })),
       );
+      this.metrics.replies.observe({ brand }, (Date.now() - sent) / 1000);
       if (isSpiResponse(reply)) return reply;
       return spiFailure(SpiErrorCode.PosError, 'the POS worker answered with no SPI response');
     } catch (error) {
       if (error instanceof TimeoutError) {
+        this.metrics.deadlineMisses.inc({ brand });
         return spiFailure(
           SpiErrorCode.EndpointDown,
           `the POS of brand "${brand}" did not answer within ${this.config.ORDER_DEADLINE_MS} ms`,

@@ -2,10 +2,16 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import { SpiErrorCode, findUnsafeJson, spiFailure } from '@app/contracts';
 import express, { NextFunction, RequestHandler, Response } from 'express';
 import { GatewayConfig } from '../config';
+import { WebhookAuthenticator } from './webhook-authenticator';
 import { WebhookRequest } from './webhook-request';
 
+/** Thrown from the parser's `verify` when the raw body's signature fails. */
+const NOT_AUTHENTICATED = 'webhook.unauthenticated';
+
 /**
- * Reads the webhook body so that every failure still answers in the SPI shape: a non-JSON
+ * Authenticates the call (`WEBHOOK_AUTH`) and reads the webhook body so that every failure still
+ * answers in the SPI shape: not authenticated (401: token, basic and bearer before the body is
+ * read, an HMAC signature as soon as the raw body is in, before it is parsed), a non-JSON
  * content type (415), a body over `MAX_BODY_BYTES` (413), malformed JSON (400), and JSON that
  * is nested too deep or carries `__proto__` keys (400). Parser messages are never echoed:
  * they quote the body, and the body may hold card data.
@@ -13,27 +19,54 @@ import { WebhookRequest } from './webhook-request';
 @Injectable()
 export class WebhookBodyMiddleware implements NestMiddleware {
   private readonly parse: RequestHandler;
+  /** The signature check of each request whose authentication waits for its raw body. */
+  private readonly signed = new WeakMap<object, (rawBody: Buffer) => boolean>();
 
-  constructor(config: GatewayConfig) {
+  constructor(
+    config: GatewayConfig,
+    private readonly auth: WebhookAuthenticator,
+  ) {
     this.parse = express.json({
       limit: config.MAX_BODY_BYTES,
       type: () => true,
       verify: (req, _res, buffer) => {
         (req as WebhookRequest).rawBody = buffer;
+        const verify = this.signed.get(req);
+        this.signed.delete(req);
+        if (verify && !verify(buffer)) {
+          throw Object.assign(new Error('not authenticated'), { type: NOT_AUTHENTICATED });
+        }
       },
     });
   }
 
   use(req: WebhookRequest, res: Response, next: NextFunction): void {
     req.receivedAt = Date.now();
+    const check = this.auth.begin(req);
+    if (check.state === 'failed') {
+      this.auth.reject(req, res);
+      return;
+    }
+    if (check.state === 'needs-body') this.signed.set(req, check.verify);
     if (!req.is('application/json')) {
       reject(res, 415, 'the body must be JSON sent with content-type application/json');
       return;
     }
     this.parse(req, res, (error?: unknown) => {
+      if ((error as { type?: unknown } | undefined)?.type === NOT_AUTHENTICATED) {
+        this.auth.reject(req, res);
+        return;
+      }
       if (error) {
         const [status, description] = describeParseError(error);
         reject(res, status, description);
+        return;
+      }
+      // The parser skips a request without a body, and `verify` with it: check it here.
+      const unverified = this.signed.get(req);
+      this.signed.delete(req);
+      if (unverified && !unverified(req.rawBody ?? Buffer.alloc(0))) {
+        this.auth.reject(req, res);
         return;
       }
       const unsafe = findUnsafeJson(req.body);

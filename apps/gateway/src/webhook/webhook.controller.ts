@@ -1,17 +1,42 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { SpiResponse } from '@app/contracts';
+import {
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ForwardOrderService } from '../orders/forward-order.service';
+import { spiRequestSchema, spiResponseSchema } from './spi-schemas';
 import { WebhookRequest } from './webhook-request';
 
 /**
  * The Wix Restaurants POS SPI webhook. Every SPI answer, success or error, is HTTP 200: the
- * outcome travels in the body, as the SPI's JSON-RPC style expects.
+ * outcome travels in the body, as the SPI's JSON-RPC style expects. `:brand/:token` carries
+ * the brand's URL token (`WEBHOOK_AUTH`), already checked by `WebhookBodyMiddleware`.
  */
+@ApiTags('webhook')
 @Controller('webhooks/wix')
 export class WebhookController {
   constructor(private readonly orders: ForwardOrderService) {}
 
-  @Post(':brand')
+  @ApiOperation({
+    summary: 'A new order from Wix Restaurants, answered within the deadline',
+    description:
+      'Every SPI outcome is HTTP 200 with `value` or `error` in the body. `:token` is the ' +
+      "brand's URL token when WEBHOOK_AUTH gives it one (or `?token=`; or Basic, Bearer, or " +
+      'Standard Webhooks signatures).',
+  })
+  @ApiParam({ name: 'brand', description: 'the brand whose POS workers take the order' })
+  @ApiBody({ schema: spiRequestSchema })
+  @ApiOkResponse({ description: 'the SPI answer', schema: spiResponseSchema })
+  @ApiResponse({ status: 400, description: 'malformed JSON (SPI error body)' })
+  @ApiResponse({ status: 401, description: 'the call fails WEBHOOK_AUTH (SPI error body)' })
+  @ApiResponse({ status: 413, description: 'body over MAX_BODY_BYTES (SPI error body)' })
+  @ApiResponse({ status: 415, description: 'not application/json (SPI error body)' })
+  @Post([':brand', ':brand/:token'])
   @HttpCode(200)
   receive(@Param('brand') brand: string, @Req() req: WebhookRequest): Promise<SpiResponse> {
     return this.orders.forward({

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { postOrder } from './support/http';
+import { example, renamed, uniqueBrand } from './support/orders';
+import { PrivateBroker } from './support/private-broker';
+import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
+
+async function get(url: string): Promise<{ code: number; text: string }> {
+  const res = await fetch(url);
+  return { code: res.status, text: await res.text() };
+}
+
+/** The value of one sample of a Prometheus text exposition, or undefined. */
+function sample(metrics: string, name: string, labels: string): number | undefined {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
+
+describe('health and metrics on every process', () => {
+  const brand = uniqueBrand('observed');
+  let broker: PrivateBroker;
+  let gateway: AppProcess;
+  let worker: AppProcess;
+
+  before(async () => {
+    broker = await PrivateBroker.start();
+    worker = await startWorker(brand, { KAFKA_BROKERS: broker.url });
+    gateway = await startGateway({ KAFKA_BROKERS: broker.url });
+  });
+  after(async () => {
+    // Without a broker there is nothing to leave cleanly.
+    await Promise.all([gateway, worker].map((app) => app?.stop('SIGKILL')));
+    await stopAll();
+    await broker.remove();
+  });
+
+  it('counts orders, latencies and replies by brand and outcome', async () => {
+    assert.ok(
+      (await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')))).body.value,
+    );
+    await postOrder(gateway.url, 'nobody-serves-this', example('order-takeout-cash'));
+
+    const g = (await get(`${gateway.url}/metrics`)).text;
+    assert.equal(sample(g, 'pos_gateway_orders_total', `brand="${brand}",outcome="accepted"`), 1);
+    assert.equal(
+      sample(g, 'pos_gateway_orders_total', 'brand="unknown",outcome="endpoint_down"'),
+      1,
+    );
+    assert.equal(
+      sample(g, 'pos_gateway_order_seconds_count', `brand="${brand}",outcome="accepted"`),
+      1,
+    );
+    assert.equal(sample(g, 'pos_gateway_kafka_reply_seconds_count', `brand="${brand}"`), 1);
+    assert.match(g, /^pos_gateway_in_flight_orders 0$/m);
+    assert.match(g, /^# TYPE pos_gateway_deadline_misses_total counter$/m);
+
+    const w = (await get(`${worker.url}/metrics`)).text;
+    assert.equal(sample(w, 'pos_worker_orders_total', `brand="${brand}",outcome="accepted"`), 1);
+    const labels = `brand="${brand}",integration="ledger",outcome="accepted"`;
+    assert.equal(sample(w, 'pos_worker_order_seconds_count', labels), 1);
+    assert.equal(sample(w, 'pos_worker_pos_call_seconds_count', labels), 1);
+  });
+
+  it('logs one JSON line per order in each process, joined by the correlation id', async () => {
+    const body = renamed(example('order-takeout-cash'));
+    await postOrder(gateway.url, brand, body);
+    const lines = (app: AppProcess, event: string) =>
+      app
+        .logs()
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.event === event && line.wixOrderId === body.order.id);
+    const [answered] = lines(gateway, 'order.answered');
+    const [processed] = lines(worker, 'order.processed');
+    assert.equal(typeof answered?.correlationId, 'string');
+    assert.equal(processed?.correlationId, answered.correlationId);
+    for (const line of [answered, processed]) {
+      assert.equal(line.brand, brand);
+      assert.equal(line.restaurantId, body.order.restaurantId);
+      assert.equal(line.outcome, 'accepted');
+      assert.equal(typeof line.durationMs, 'number');
+      assert.equal(line.level, 'info');
+    }
+  });
+
+  it('answers live and ready on both, then not ready when the broker stops', async () => {
+    for (const app of [gateway, worker]) {
+      assert.equal((await get(`${app.url}/health/live`)).code, 200);
+      const ready = await get(`${app.url}/health/ready`);
+      assert.equal(ready.code, 200, ready.text);
+      assert.match(ready.text, /"kafka":\{"status":"up"\}/);
+    }
+
+    await broker.stop();
+    for (const app of [gateway, worker]) {
+      let ready = await get(`${app.url}/health/ready`);
+      for (let i = 0; i < 50 && ready.code === 200; i++) {
+        await sleep(200);
+        ready = await get(`${app.url}/health/ready`);
+      }
+      assert.equal(ready.code, 503, `${app.name}: ${ready.text}`);
+      assert.match(ready.text, /"error":\{"kafka":\{"status":"down"\}/);
+      assert.equal((await get(`${app.url}/health/live`)).code, 200);
+      assert.equal((await get(`${app.url}/metrics`)).code, 200);
+    }
+  });
+});
