@@ -17,7 +17,7 @@ describe('looking up an order, as an operator', () => {
   const lookup = (path: string, token?: string) =>
     fetch(`${worker.url}${path}`, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
-    }).then(async (res) => ({ code: res.status, body: (await res.json()) as unknown }));
+    }).then(async (res) => ({ code: res.status, body: await res.json() }));
 
   before(async () => {
     worker = await startWorker(brand, { OPERATOR_TOKEN: TOKEN });

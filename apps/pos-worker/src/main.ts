@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { crash, createLogger, installCrashHandlers } from '@app/config';
+import { crash, createLogger, installCrashHandlers, serveOpenApi } from '@app/config';
 import { orderRequestTopic } from '@app/contracts';
 import { openDatabase } from '@app/database';
 import { OrderConsumerServer, ensureTopics } from '@app/kafka';
@@ -9,6 +9,7 @@ import { Kafka } from 'kafkajs';
 import { loadWorkerConfig } from './config';
 import { loadIntegration } from './integration/load-integration';
 import { migrate } from './ledger/migrate';
+import { workerOpenApi } from './openapi';
 import { WorkerModule } from './worker.module';
 
 /** A POS worker for one brand: consumes the brand's orders, serves health and metrics on HTTP. */
@@ -42,6 +43,7 @@ async function bootstrap(): Promise<void> {
       retentionMs: config.REQUEST_TOPIC_RETENTION_MS,
     },
   ]);
+  serveOpenApi(app, workerOpenApi(app));
   app.connectMicroservice({ strategy: app.get(OrderConsumerServer) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.PORT);

@@ -3,3 +3,4 @@ export * from './kafka-env';
 export * from './logger';
 export * from './command';
 export * from './crash';
+export * from './openapi';

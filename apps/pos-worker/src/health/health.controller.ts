@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { KafkaProbe, OrderConsumerServer } from '@app/kafka';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { OrderLedger } from '../ledger/order-ledger';
@@ -7,6 +8,7 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 
 const HEALTH_TIMEOUT_MS = 2_000;
 
+@ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
@@ -19,6 +21,7 @@ export class HealthController {
     private readonly metrics: WorkerMetrics,
   ) {}
 
+  @ApiOperation({ summary: 'The process answers' })
   @Get('health/live')
   @HealthCheck()
   live() {
@@ -26,6 +29,9 @@ export class HealthController {
   }
 
   /** Ready: the broker answers, the consumer group is joined, the database and the POS are up. */
+  @ApiOperation({
+    summary: 'Broker, consumer group, database and POS are up (503 says which is not)',
+  })
   @Get('health/ready')
   @HealthCheck()
   ready() {
@@ -44,6 +50,8 @@ export class HealthController {
     ]);
   }
 
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiProduces('text/plain')
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
   metricsText(): Promise<string> {

@@ -11,6 +11,15 @@ import {
   UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { WorkerConfig } from '../config';
@@ -34,6 +43,9 @@ export class OperatorGuard implements CanActivate {
 }
 
 /** Read-only order lookup for operators: state, mapped lines, timings and outcome. */
+@ApiTags('operator')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'no or wrong `Authorization: Bearer <OPERATOR_TOKEN>`' })
 @Controller('orders')
 @UseGuards(OperatorGuard)
 export class OrdersLookupController {
@@ -42,6 +54,9 @@ export class OrdersLookupController {
     private readonly config: WorkerConfig,
   ) {}
 
+  @ApiOperation({ summary: "An order of the worker's brand, by Wix order id" })
+  @ApiOkResponse({ description: 'state, attempts, mapped lines, masked cards, timings, outcome' })
+  @ApiNotFoundResponse({ description: 'no such order, or the lookup is off (no OPERATOR_TOKEN)' })
   @Get(':wixOrderId')
   async byWixOrderId(@Param('wixOrderId') wixOrderId: string): Promise<OrderRecord> {
     const [record] = await this.lookup.find(this.config.BRAND, { wixOrderId });
@@ -51,6 +66,10 @@ export class OrdersLookupController {
   }
 
   /** POS order ids repeat across restaurants (ticket numbers): narrow with `restaurantId`. */
+  @ApiOperation({ summary: "Orders of the worker's brand with this POS order id" })
+  @ApiQuery({ name: 'posOrderId', required: true })
+  @ApiQuery({ name: 'restaurantId', required: false })
+  @ApiOkResponse({ description: 'the matching orders (ticket numbers repeat across restaurants)' })
   @Get()
   async byPosOrderId(
     @Query('posOrderId') posOrderId?: string,
