@@ -72,6 +72,8 @@ describe('health and metrics on every process', () => {
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .filter((line) => line.event === event && line.wixOrderId === body.order.id);
+    // Log lines travel through pipes: they may arrive a moment after the HTTP answer.
+    for (let i = 0; i < 40 && lines(gateway, 'order.answered').length === 0; i++) await sleep(50);
     const [answered] = lines(gateway, 'order.answered');
     const [processed] = lines(worker, 'order.processed');
     assert.equal(typeof answered?.correlationId, 'string');

@@ -35,6 +35,14 @@ export class AppProcess {
     return this.child.pid ?? -1;
   }
 
+  /**
+   * How the process ended: `0`, another exit code, or the signal that ended it. A Nest app
+   * that shut down gracefully on SIGTERM re-raises it, and so ends by `SIGTERM`.
+   */
+  get ended(): number | NodeJS.Signals | null {
+    return this.child.exitCode ?? this.child.signalCode;
+  }
+
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
