@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ForwardOrderService } from './orders/forward-order.service';
 import { CardPayments } from './orders/card-payments';
+import { voidLateAcceptance } from './orders/late-acceptance';
 import { TopicDirectory } from './orders/topic-directory';
 import { SpiExceptionFilter } from './spi-exception.filter';
 import { WebhookAuthenticator } from './webhook/webhook-authenticator';
@@ -54,13 +55,16 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
         {
           provide: KafkaRequestClient,
           inject: [Kafka],
-          useFactory: (kafka: Kafka) =>
-            new KafkaRequestClient(kafka, {
+          useFactory: (kafka: Kafka) => {
+            const client: KafkaRequestClient = new KafkaRequestClient(kafka, {
               instanceId: config.GATEWAY_INSTANCE_ID,
               maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
               // Without replies every order would time out: exit, and let the supervisor restart.
               crashed: () => process.exit(1),
-            }),
+              lateReply: (late) => void voidLateAcceptance(client, late),
+            });
+            return client;
+          },
         },
         {
           provide: TopicDirectory,

@@ -60,8 +60,8 @@ export class WorkerModule implements OnApplicationShutdown {
         },
         {
           provide: OrderConsumerServer,
-          inject: [Kafka, WorkerMetrics],
-          useFactory: (kafka: Kafka, metrics: WorkerMetrics) =>
+          inject: [Kafka, WorkerMetrics, PlaceOrderService],
+          useFactory: (kafka: Kafka, metrics: WorkerMetrics, placeOrder: PlaceOrderService) =>
             new OrderConsumerServer(
               kafka,
               {
@@ -76,6 +76,17 @@ export class WorkerModule implements OnApplicationShutdown {
                 expired: () => metrics.expired.inc({ brand: config.BRAND }),
                 // kafkajs gave up: exit, so that the supervisor starts a fresh worker.
                 crashed: () => process.exit(1),
+                voidRequested: (wixOrderId) =>
+                  placeOrder.voidUnanswered(
+                    config.BRAND,
+                    wixOrderId,
+                    'the gateway had answered Wix before the acceptance reached it',
+                  ),
+                unanswered: async ({ body, reason }) => {
+                  const id = (body as { order?: { id?: unknown } } | null)?.order?.id;
+                  if (typeof id === 'string')
+                    await placeOrder.voidUnanswered(config.BRAND, id, reason);
+                },
               },
             ),
         },

@@ -29,6 +29,13 @@ export interface OrderConsumerEvents {
   expired?: (order: { correlationId: string; lateByMs: number }) => void;
   /** The consumer stopped for good (kafkajs will not restart it). */
   crashed?: (error: Error) => void;
+  /**
+   * An accepted order whose reply could not reach the gateway in time (the broker was down,
+   * or the reply was produced past the deadline): Wix was told `endpoint_down`.
+   */
+  unanswered?: (order: { body: unknown; orderId: string; reason: string }) => Promise<void>;
+  /** The gateway asks to void an order whose acceptance reached it too late. */
+  voidRequested?: (wixOrderId: string) => Promise<void>;
 }
 
 interface Headers {
@@ -155,6 +162,8 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   }
 
   private async process(message: KafkaMessage): Promise<void> {
+    const voidOrder = message.headers?.[OrderHeader.Void]?.toString();
+    if (voidOrder) return this.events.voidRequested?.(voidOrder);
     const headers = readHeaders(message);
     if (!headers) {
       this.logger.warn(`skipped a message at offset ${message.offset}: no order headers`);
@@ -169,6 +178,19 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       return;
     }
     const response = await this.answer(message, headers);
+    const reason = await this.reply(headers, response);
+    if (reason && 'value' in response) {
+      this.logger.warn(`request ${headers.correlationId}: accepted, but ${reason}`);
+      await this.events.unanswered?.({
+        body: JSON.parse(message.value?.toString() ?? 'null') as unknown,
+        orderId: response.value.orderId,
+        reason,
+      });
+    }
+  }
+
+  /** Why the gateway did not get the reply in time, if it did not. */
+  private async reply(headers: Headers, response: SpiResponse): Promise<string | undefined> {
     try {
       await this.producer!.send({
         topic: headers.replyTopic,
@@ -183,7 +205,10 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       });
     } catch (error) {
       this.logger.error(`could not reply to ${headers.correlationId}: ${describe(error)}`);
+      return `its reply could not be sent: ${describe(error)}`;
     }
+    const lateByMs = Date.now() - headers.deadline;
+    return lateByMs > 0 ? `its reply was sent ${lateByMs} ms past the deadline` : undefined;
   }
 
   private async answer(message: KafkaMessage, headers: Headers): Promise<SpiResponse> {

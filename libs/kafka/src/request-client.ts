@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { OrderHeader, ORDER_REPLY_TOPIC, gatewayReplyGroupId } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
-import { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 
 /** One request: produced to `pattern` (a topic) with this key, value and deadline. */
 export interface RequestPacket {
@@ -23,7 +23,12 @@ export interface RequestClientOptions {
   maxWaitTimeInMs: number;
   /** The reply consumer stopped for good (kafkajs will not restart it). */
   crashed?: (error: Error) => void;
+  /** A reply came after its request was given up (the caller answered without it). */
+  lateReply?: (late: { topic: string; request: RequestPacket; response: unknown }) => void;
 }
+
+/** How long a given-up request is remembered, to recognize its late reply. */
+const ABANDONED_TTL_MS = 10 * 60_000;
 
 /**
  * Request/reply over Kafka for `ClientProxy.send(topic, packet)`.
@@ -37,6 +42,10 @@ export interface RequestClientOptions {
 export class KafkaRequestClient extends ClientProxy {
   private readonly logger = new Logger(KafkaRequestClient.name);
   private readonly pending = new Map<string, (packet: WritePacket) => void>();
+  private readonly abandoned = new Map<
+    string,
+    { topic: string; request: RequestPacket; until: number }
+  >();
   private producer?: Producer;
   private consumer?: Consumer;
   private connection?: Promise<void>;
@@ -96,11 +105,27 @@ export class KafkaRequestClient extends ClientProxy {
         },
       ],
     }).catch((err: unknown) => {
-      if (this.pending.delete(correlationId)) callback({ err });
+      // A failed produce may still have written the request (the broker went away before
+      // acknowledging it), and a worker may take it: keep waiting for its reply until the
+      // caller's deadline rather than answer now, and so never answer "down" for an order
+      // that is then taken.
+      const reason = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`request ${correlationId} may not have reached Kafka: ${reason}`);
     });
     return () => {
-      this.pending.delete(correlationId);
+      if (!this.pending.delete(correlationId)) return;
+      const until = Date.now() + ABANDONED_TTL_MS;
+      this.abandoned.set(correlationId, {
+        topic: packet.pattern as string,
+        request: packet.data,
+        until,
+      });
     };
+  }
+
+  /** Produces one message of the caller's (e.g. a void order request). */
+  async notify(topic: string, message: Message): Promise<void> {
+    await this.producer!.send({ topic, acks: -1, messages: [message] });
   }
 
   protected dispatchEvent(): Promise<never> {
@@ -147,8 +172,9 @@ export class KafkaRequestClient extends ClientProxy {
 
   private deliver(message: KafkaMessage): void {
     const correlationId = message.headers?.[OrderHeader.CorrelationId]?.toString();
-    const callback = correlationId === undefined ? undefined : this.pending.get(correlationId);
-    if (!callback || !correlationId) return;
+    if (correlationId === undefined) return;
+    const callback = this.pending.get(correlationId);
+    if (!callback) return this.late(correlationId, message);
     this.pending.delete(correlationId);
     try {
       const response = JSON.parse(message.value?.toString() ?? 'null') as unknown;
@@ -156,5 +182,21 @@ export class KafkaRequestClient extends ClientProxy {
     } catch (err) {
       callback({ err });
     }
+  }
+
+  /** Every gateway reads every reply: only those of its own given-up requests matter here. */
+  private late(correlationId: string, message: KafkaMessage): void {
+    const abandoned = this.abandoned.get(correlationId);
+    if (abandoned) {
+      this.abandoned.delete(correlationId);
+      try {
+        const response = JSON.parse(message.value?.toString() ?? 'null') as unknown;
+        this.options.lateReply?.({ topic: abandoned.topic, request: abandoned.request, response });
+      } catch {
+        // A reply that is not JSON holds nothing to act on.
+      }
+    }
+    const now = Date.now();
+    for (const [id, { until }] of this.abandoned) if (until < now) this.abandoned.delete(id);
   }
 }

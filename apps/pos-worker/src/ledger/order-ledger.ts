@@ -133,6 +133,31 @@ export class OrderLedger {
     return this.settle(attempt, 'submitting', { state: 'voiding', posOrderId });
   }
 
+  /** An accepted order turns out unanswered: it is being voided, under its latest attempt. */
+  async startVoidingAccepted(brand: string, wixOrderId: string) {
+    const { rows } = await this.pool.query<{
+      attempts: number;
+      idempotency_key: string;
+      restaurant_id: string;
+      pos_order_id: string;
+    }>(
+      `UPDATE order_ledger SET state = 'voiding', updated_at = now()
+        WHERE brand = $1 AND wix_order_id = $2 AND state = 'accepted'
+        RETURNING attempts, idempotency_key, restaurant_id, pos_order_id`,
+      [brand, wixOrderId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      brand,
+      wixOrderId,
+      attempt: row.attempts,
+      idempotencyKey: row.idempotency_key,
+      restaurantId: row.restaurant_id,
+      posOrderId: row.pos_order_id,
+    };
+  }
+
   /** Voided, or (when voiding failed) `failed`: a later delivery reuses the key, so the POS
    *  hands back the order it may hold instead of taking a second one. */
   finishVoiding(attempt: Attempt, voided: boolean, description: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpiResponse, spiFailure, spiSuccess, SpiErrorCode } from '@app/contracts';
-import { PosOrder, isPosFailure } from '@app/pos-sdk';
+import { OrderReference, PosOrder, isPosFailure } from '@app/pos-sdk';
 import { Attempt, OrderLedger } from '../ledger/order-ledger';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -89,31 +89,46 @@ export class PlaceOrderService {
     reason: string,
   ): Promise<SpiResponse> {
     const description = `${reason}; Wix was told the POS is down`;
+    if (await this.ledger.startVoiding(attempt, posOrderId)) {
+      await this.cancel({ ...this.referenceOf(order), posOrderId }, attempt, reason, description);
+    }
+    return spiFailure(SpiErrorCode.EndpointDown, description);
+  }
+
+  /**
+   * An order accepted in time whose answer never reached Wix (the reply was lost or late):
+   * Wix was told `endpoint_down`, so the POS order is voided like a late one.
+   */
+  async voidUnanswered(brand: string, wixOrderId: string, reason: string): Promise<void> {
+    const accepted = await this.ledger.startVoidingAccepted(brand, wixOrderId);
+    if (!accepted) return;
+    const { attempt, ...reference } = accepted;
+    const description = `accepted, but ${reason}; Wix was told the POS is down`;
+    await this.cancel(reference, { brand, wixOrderId, attempt }, reason, description);
+  }
+
+  private async cancel(
+    reference: OrderReference,
+    attempt: Attempt,
+    reason: string,
+    description: string,
+  ): Promise<void> {
     const { integration } = this.loaded;
-    if (!(await this.ledger.startVoiding(attempt, posOrderId)))
-      return spiFailure(SpiErrorCode.EndpointDown, description);
     let voided = false;
     if (integration.cancelOrder) {
       const signal = AbortSignal.timeout(CANCEL_BUDGET_MS);
-      const reference = { ...this.referenceOf(order), posOrderId };
       voided = await integration.cancelOrder(reference, { signal, log: this.loaded.log }).then(
         () => true,
         (error: unknown) => {
-          this.logger.warn({
-            event: 'order.void_failed',
-            ...this.referenceOf(order),
-            error: String(error),
-          });
+          this.logger.warn({ event: 'order.void_failed', ...reference, error: String(error) });
           return false;
         },
       );
     }
-    this.metrics.voids.inc({ brand: order.brand, outcome: voided ? 'voided' : 'in_doubt' });
-    if (!voided) {
-      this.logger.warn({ event: 'order.in_doubt', ...this.referenceOf(order), posOrderId, reason });
-    }
+    this.metrics.voids.inc({ brand: reference.brand, outcome: voided ? 'voided' : 'in_doubt' });
+    if (voided) this.logger.log({ event: 'order.voided', ...reference, reason });
+    else this.logger.warn({ event: 'order.in_doubt', ...reference, reason });
     await this.ledger.finishVoiding(attempt, voided, description);
-    return spiFailure(SpiErrorCode.EndpointDown, description);
   }
 
   private referenceOf(order: PosOrder) {

@@ -10,6 +10,11 @@ export const OrderHeader = {
   ReceivedAt: 'pos-received-at',
   /** The order's `cards`, sealed by the gateway (JSON of a `SealedCards`); absent without cards. */
   SealedCards: 'pos-sealed-cards',
+  /**
+   * On a message of its own to a brand's order topic, the Wix order id to void: the gateway
+   * answered Wix `endpoint_down`, then the worker's acceptance arrived too late.
+   */
+  Void: 'pos-void',
 } as const;
 
 export type OrderHeader = (typeof OrderHeader)[keyof typeof OrderHeader];
