@@ -92,6 +92,14 @@ export class GatewayConfig extends KafkaEnv {
   @Matches(/^[A-Za-z0-9._-]{1,100}$/)
   GATEWAY_INSTANCE_ID = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 
+  /** Calls of one brand in flight at once; more are answered `endpoint_down` at once (shed). */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_IN_FLIGHT_PER_BRAND = 500;
+
   /** Partitions of the reply topic when the gateway creates it. */
   @Expose()
   @Transform(toInt)

@@ -43,6 +43,14 @@ export class WorkerConfig extends KafkaEnv {
   @IsString()
   CARD_KEYS = '';
 
+  /** An order with less time than this left to reach the POS is answered `endpoint_down` at once. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(5_000)
+  POS_MIN_BUDGET_MS = 500;
+
   /** PostgreSQL of the order ledger and mapping table; unset: the embedded store in `DATA_DIR`. */
   @Expose()
   @IsOptional()

@@ -34,6 +34,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly shed = new Counter({
+    name: 'pos_gateway_shed_total',
+    help: 'Calls answered endpoint_down at once because the brand had MAX_IN_FLIGHT_PER_BRAND in flight',
+    labelNames: ['brand'] as const,
+    registers: [this.registry],
+  });
+
   readonly replies = new Histogram({
     name: 'pos_gateway_kafka_reply_seconds',
     help: "From producing an order to Kafka to its worker's reply, by brand",

@@ -32,6 +32,8 @@ const MAX_LISTED_PROBLEMS = 20;
 @Injectable()
 export class ForwardOrderService {
   private readonly logger = new Logger('orders');
+  /** Calls in flight per brand, for shedding load (MAX_IN_FLIGHT_PER_BRAND). */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly config: GatewayConfig,
@@ -106,6 +108,16 @@ export class ForwardOrderService {
       sealedCards: cards.sealed,
       correlationId,
     };
+    const inFlight = this.inFlight.get(brand) ?? 0;
+    if (inFlight >= this.config.MAX_IN_FLIGHT_PER_BRAND) {
+      // A backlog this deep would answer in timeouts: say so now, and send nothing.
+      this.metrics.shed.inc({ brand });
+      return spiFailure(
+        SpiErrorCode.EndpointDown,
+        `the POS of brand "${brand}" is overloaded (${inFlight} orders in flight)`,
+      );
+    }
+    this.inFlight.set(brand, inFlight + 1);
     const sent = Date.now();
     try {
       const reply = await lastValueFrom(
@@ -125,6 +137,8 @@ export class ForwardOrderService {
         );
       }
       return spiFailure(SpiErrorCode.EndpointDown, `cannot reach the POS: ${describe(error)}`);
+    } finally {
+      this.inFlight.set(brand, (this.inFlight.get(brand) ?? 1) - 1);
     }
   }
 }

@@ -83,8 +83,16 @@ export class SubmitOrderService {
       if (earlier.kind === 'accepted') return spiSuccess(earlier.posOrderId);
       throw new UnknownItems(describeProblems(mapping.problems));
     }
-    // Past the deadline Wix was told the order failed: submitting it would make a ghost order.
-    if (Date.now() >= callDeadline) throw new PosUnavailable('the order deadline passed');
+    // Too close to the deadline the POS call could not finish: shed the order now, answered in
+    // time, rather than start it and void it later.
+    const budget = callDeadline - Date.now();
+    if (budget < this.config.POS_MIN_BUDGET_MS) {
+      throw new PosUnavailable(
+        budget <= 0
+          ? 'the order deadline passed'
+          : `only ${budget} ms were left before the deadline: the POS is overloaded`,
+      );
+    }
 
     const cards = this.vault.open(brand, order.id, request.sealedCards);
     const claim = await this.ledger.claim({
