@@ -8,11 +8,14 @@ import { Started, startKafkaContainer, startPostgresContainer } from './support/
  * `npm test`: runs every unit test (`*.spec.js`) and end-to-end test (`*.e2e-spec.js`) of the
  * build with Node's test runner. End-to-end tests get a real broker and a real PostgreSQL:
  * those named by KAFKA_BROKERS and DATABASE_URL, or containers started here. Each run gets a
- * database of its own, dropped afterwards. Arguments filter the test files by substring.
+ * database of its own, dropped afterwards. Arguments filter the test files by substring;
+ * options (`--test-name-pattern=…`) go to the test runner.
  */
 async function main(): Promise<number> {
   const dist = resolve(__dirname, '..');
-  const filters = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const filters = args.filter((arg) => !arg.startsWith('--'));
+  const options = args.filter((arg) => arg.startsWith('--'));
   const files = findTests(dist).filter(
     (file) => filters.length === 0 || filters.some((f) => relative(dist, file).includes(f)),
   );
@@ -26,7 +29,7 @@ async function main(): Promise<number> {
       const adminUrl = env.DATABASE_URL ?? (await started(startPostgresContainer(), cleanups));
       env.DATABASE_URL = await createRunDatabase(adminUrl, cleanups);
     }
-    return await nodeTest(files, env);
+    return await nodeTest(files, env, options);
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(console.error);
   }
@@ -63,9 +66,9 @@ async function createRunDatabase(adminUrl: string, cleanups: Array<() => Promise
   return url.toString();
 }
 
-function nodeTest(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function nodeTest(files: string[], env: NodeJS.ProcessEnv, options: string[]): Promise<number> {
   const args = ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec'];
-  const child = spawn(process.execPath, [...args, ...files], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [...args, ...options, ...files], { env, stdio: 'inherit' });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 

@@ -1,0 +1,319 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Sent, Tally, stream, tally } from './support/faults';
+import { postOrder } from './support/http';
+import { testKafka } from './support/kafka';
+import { inboxRows, ledgerRows } from './support/ledger';
+import { readJournal } from './fixtures/integrations/journal-pos';
+import { example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
+import { PrivateBroker } from './support/private-broker';
+import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
+
+const DEADLINE_MS = 3_000;
+/** What "answered inside the deadline" allows on top of it: the HTTP and reply hops. */
+const MARGIN_MS = 500;
+
+function report(name: string, t: Tally): void {
+  console.log(`fault "${name}": ${JSON.stringify(t)}`);
+}
+
+function assertClean(t: Tally): void {
+  assert.equal(t.lost, 0, 'lost orders');
+  assert.equal(t.duplicated, 0, 'duplicated orders');
+  assert.equal(t.phantom, 0, 'phantom orders');
+  assert.ok(t.worstMs < DEADLINE_MS + MARGIN_MS, `worst answer ${t.worstMs} ms`);
+  assert.equal(t.answers.http_0 ?? 0, 0, 'unanswered requests');
+}
+
+describe('faults: a worker killed mid-stream (kill -9)', () => {
+  const brand = uniqueBrand('fault-kill');
+  let gateway: AppProcess;
+  let workers: AppProcess[];
+
+  before(async () => {
+    const env = { KAFKA_SESSION_TIMEOUT_MS: '6000' };
+    workers = [await startWorker(brand, env), await startWorker(brand, env)];
+    gateway = await startGateway({ ORDER_DEADLINE_MS: String(DEADLINE_MS) });
+  });
+  after(stopAll);
+
+  it('answers every request in time; none lost, duplicated or phantom', async () => {
+    const run = stream(() => gateway.url, brand);
+    await sleep(2_000);
+    await workers[0].stop('SIGKILL');
+    await sleep(9_000);
+    const t = await tally(brand, await run.stop());
+    report('kill -9 one of two workers', t);
+    assertClean(t);
+    assert.ok((t.answers.accepted ?? 0) > 50, 'the stream went on');
+  });
+});
+
+describe('faults: a worker paused (SIGSTOP) past the deadline, then resumed', () => {
+  const brand = uniqueBrand('fault-pause');
+  let gateway: AppProcess;
+  let worker: AppProcess;
+
+  before(async () => {
+    worker = await startWorker(brand);
+    gateway = await startGateway({ ORDER_DEADLINE_MS: String(DEADLINE_MS) });
+  });
+  after(async () => {
+    process.kill(worker.pid, 'SIGCONT');
+    await stopAll();
+  });
+
+  it('answered endpoint_down, and leaves none of those orders live after it resumes', async () => {
+    process.kill(worker.pid, 'SIGSTOP');
+    const bodies = Array.from({ length: 8 }, () => renamed(example('order-takeout-cash'), wixId()));
+    const sent: Sent[] = await Promise.all(
+      bodies.map(async (body) => ({ body, answer: await postOrder(gateway.url, brand, body) })),
+    );
+    process.kill(worker.pid, 'SIGCONT');
+    await sleep(3_000);
+    const after = renamed(example('order-takeout-cash'));
+    const resumed = await postOrder(gateway.url, brand, after);
+    const t = await tally(brand, sent);
+    report('SIGSTOP a worker past the deadline', t);
+    assert.deepEqual(t.answers, { endpoint_down: 8 });
+    assertClean(t);
+    assert.ok(resumed.body.value?.orderId, 'the worker serves again');
+    const recorded = new Set((await ledgerRows(brand, ['accepted'])).map((r) => r.wix_order_id));
+    for (const body of bodies) assert.equal(recorded.has(body.order.id), false);
+  });
+});
+
+describe('faults: 1,000 deliveries of 100 orders', () => {
+  const brand = uniqueBrand('fault-dup');
+  const replyTopic = `test.replies.${brand}`;
+  const kafka = testKafka();
+  const producer = kafka.producer();
+
+  before(async () => {
+    await startWorker(brand, { REQUEST_TOPIC_PARTITIONS: '4' });
+    await startWorker(brand, { REQUEST_TOPIC_PARTITIONS: '4' });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: replyTopic, numPartitions: 1 }] });
+    await admin.disconnect();
+    await producer.connect();
+  });
+  after(async () => {
+    await producer.disconnect();
+    await stopAll();
+  });
+
+  it('makes exactly 100 POS orders', async () => {
+    const orders = Array.from({ length: 100 }, (_, i) =>
+      JSON.stringify(renamed(example('order-takeout-cash'), `restaurant-${i % 10}`)),
+    );
+    const deliveries = orders.flatMap((value) =>
+      Array.from({ length: 10 }, () => ({
+        key: (JSON.parse(value) as { order: { restaurantId: string } }).order.restaurantId,
+        value,
+        headers: {
+          'pos-correlation-id': randomUUID(),
+          'pos-reply-topic': replyTopic,
+          'pos-deadline': String(Date.now() + 60_000),
+          'pos-received-at': String(Date.now()),
+        },
+      })),
+    );
+    // Shuffled, as redeliveries and retries arrive.
+    deliveries.sort(() => Math.random() - 0.5);
+    for (let i = 0; i < deliveries.length; i += 100) {
+      await producer.send({
+        topic: `pos.orders.${brand}.v1`,
+        acks: -1,
+        messages: deliveries.slice(i, i + 100),
+      });
+    }
+    let rows = await ledgerRows(brand);
+    for (let i = 0; i < 150 && rows.length < 100; i++) {
+      await sleep(200);
+      rows = await ledgerRows(brand);
+    }
+    await sleep(1_000);
+    const inbox = await inboxRows(brand);
+    console.log(
+      `fault "1,000 deliveries of 100 orders": ledger ${rows.length}, inbox ${inbox.length}`,
+    );
+    assert.equal(rows.length, 100);
+    assert.equal(inbox.length, 100);
+    assert.equal(new Set(inbox.map((row) => row.wix_order_id)).size, 100);
+  });
+});
+
+describe('faults: the broker stopped for 20 s under load', () => {
+  const brand = uniqueBrand('fault-broker');
+  let broker: PrivateBroker;
+  let gateway: AppProcess;
+
+  before(async () => {
+    broker = await PrivateBroker.start();
+    const env = { KAFKA_BROKERS: broker.url };
+    await startWorker(brand, env);
+    await startWorker(brand, env);
+    gateway = await startGateway({ ...env, ORDER_DEADLINE_MS: String(DEADLINE_MS) });
+  });
+  after(async () => {
+    await stopAll();
+    await broker.remove();
+  });
+
+  it('answers endpoint_down in time during the outage, and takes orders within 30 s of its return', async () => {
+    const run = stream(() => gateway.url, brand);
+    await sleep(2_000);
+    await broker.stop();
+    await sleep(20_000);
+    await broker.restart();
+    const back = Date.now();
+    let recovered = -1;
+    while (Date.now() - back < 30_000) {
+      const answer = await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')));
+      if (answer.body.value) {
+        recovered = Date.now() - back;
+        break;
+      }
+      await sleep(250);
+    }
+    const sent = await run.stop();
+    // Acceptances that reached the gateway late are voided once the broker is back.
+    let t = await tally(brand, sent);
+    for (let i = 0; i < 50 && t.phantom > 0; i++) {
+      await sleep(200);
+      t = await tally(brand, sent);
+    }
+    report('broker stopped for 20 s', { ...t, recoveredMs: recovered } as Tally);
+    assert.ok(recovered >= 0, 'no order succeeded within 30 s of the broker coming back');
+    assertClean(t);
+    assert.ok((t.answers.endpoint_down ?? 0) > 0, 'the outage was felt');
+  });
+});
+
+/** The machine's PostgreSQL cluster, when the tests run against it (CI does). */
+function localCluster(): string[] | undefined {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://x@nowhere/');
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname)) return undefined;
+  if (!existsSync('/usr/bin/pg_ctlcluster') || !existsSync('/etc/postgresql')) return undefined;
+  const [version] = readdirSync('/etc/postgresql');
+  return version ? ['--skip-systemctl-redirect', version, 'main'] : undefined;
+}
+
+describe('faults: PostgreSQL stopped briefly', () => {
+  const brand = uniqueBrand('fault-pg');
+  const cluster = localCluster();
+  let gateway: AppProcess;
+
+  before(async () => {
+    await startWorker(brand);
+    gateway = await startGateway({ ORDER_DEADLINE_MS: String(DEADLINE_MS) });
+  });
+  after(stopAll);
+
+  it(
+    'answers endpoint_down in time while it is down, and recovers',
+    { skip: cluster ? false : 'needs the local cluster (pg_ctlcluster) to stop and start' },
+    async () => {
+      const run = stream(() => gateway.url, brand);
+      await sleep(1_500);
+      await pgctl(cluster!, 'stop');
+      await sleep(4_000);
+      await pgctl(cluster!, 'start');
+      const back = Date.now();
+      let recovered = -1;
+      while (Date.now() - back < 20_000) {
+        const answer = await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')));
+        if (answer.body.value) {
+          recovered = Date.now() - back;
+          break;
+        }
+        await sleep(200);
+      }
+      const t = await tally(brand, await run.stop());
+      report('PostgreSQL stopped for 4 s', { ...t, recoveredMs: recovered } as Tally);
+      assert.ok(recovered >= 0, 'no order succeeded within 20 s of PostgreSQL coming back');
+      assertClean(t);
+      assert.ok((t.answers.endpoint_down ?? 0) > 0, 'the outage was felt');
+    },
+  );
+});
+
+async function pgctl(cluster: string[], action: 'stop' | 'start'): Promise<void> {
+  const args = [...cluster, action, ...(action === 'stop' ? ['-m', 'fast'] : [])];
+  await promisify(execFile)('pg_ctlcluster', args);
+  if (action === 'start') {
+    for (let i = 0; i < 50; i++) {
+      const ready = await promisify(execFile)('pg_isready', ['-h', '127.0.0.1', '-q']).then(
+        () => true,
+        () => false,
+      );
+      if (ready) return;
+      await sleep(200);
+    }
+  }
+}
+
+describe('faults: overload is shed, not queued into timeouts', () => {
+  const brand = uniqueBrand('fault-shed');
+  const journal = join(mkdtempSync(join(tmpdir(), 'journal-')), 'calls.jsonl');
+  const SLOW_MS = 1_200;
+  let gateway: AppProcess;
+
+  /** An order the POS takes only after SLOW_MS. */
+  const slowOrder = (restaurantId = wixId()) => {
+    const body = orderOf([item('soup', 'SOUP-1')], [{ itemId: 'soup' }], restaurantId);
+    body.order.comment = `ignore-deadline-once:${SLOW_MS}`;
+    return body;
+  };
+  const submitted = () => new Set(readJournal(journal).map((entry) => entry.wixOrderId));
+
+  before(async () => {
+    await startWorker(brand, {
+      POS_INTEGRATION: resolve(__dirname, 'fixtures/integrations/journal-pos.js'),
+      JOURNAL_FILE: journal,
+    });
+    gateway = await startGateway({
+      ORDER_DEADLINE_MS: String(DEADLINE_MS),
+      MAX_IN_FLIGHT_PER_BRAND: '4',
+    });
+  });
+  after(stopAll);
+
+  it('answers what a brand cannot take now endpoint_down at once, and sends it nowhere', async () => {
+    const bodies = Array.from({ length: 12 }, () => slowOrder());
+    const answers = await Promise.all(bodies.map((body) => postOrder(gateway.url, brand, body)));
+    const shed = answers.filter((answer) =>
+      /overloaded/.test(answer.body.error?.description ?? ''),
+    );
+    assert.equal(answers.filter((answer) => answer.body.value).length, 4);
+    assert.equal(shed.length, 8);
+    for (const answer of shed) assert.ok(answer.ms < 500, `shed after ${answer.ms} ms`);
+    const sent = submitted();
+    bodies.forEach((body, i) =>
+      assert.equal(sent.has(body.order.id), Boolean(answers[i].body.value)),
+    );
+  });
+
+  it('answers an order whose turn comes too close to the deadline at once, and never starts it', async () => {
+    const restaurant = wixId();
+    const bodies = [slowOrder(restaurant), slowOrder(restaurant), slowOrder(restaurant)];
+    const answers = await Promise.all(bodies.map((body) => postOrder(gateway.url, brand, body)));
+    const late = answers.filter((answer) => answer.body.error);
+    assert.equal(late.length, 1, JSON.stringify(answers.map((answer) => answer.body)));
+    assert.match(
+      late[0].body.error?.description ?? '',
+      /left before the deadline: the POS is overloaded/,
+    );
+    assert.ok(late[0].ms < DEADLINE_MS, `answered after ${late[0].ms} ms`);
+    const lateBody = bodies[answers.indexOf(late[0])];
+    assert.equal(submitted().has(lateBody.order.id), false);
+  });
+});
