@@ -83,9 +83,8 @@ export class WorkerModule implements OnApplicationShutdown {
                     'the gateway had answered Wix before the acceptance reached it',
                   ),
                 unanswered: async ({ body, reason }) => {
-                  const id = (body as { order?: { id?: unknown } } | null)?.order?.id;
-                  if (typeof id === 'string')
-                    await placeOrder.voidUnanswered(config.BRAND, id, reason);
+                  const id = wixOrderIdOf(body);
+                  if (id) await placeOrder.voidUnanswered(config.BRAND, id, reason);
                 },
               },
             ),
@@ -99,4 +98,9 @@ export class WorkerModule implements OnApplicationShutdown {
     await this.loaded.integration.close?.();
     await this.pool.end();
   }
+}
+
+function wixOrderIdOf(body: unknown): string | undefined {
+  const id = (body as { order?: { id?: unknown } } | null | undefined)?.order?.id;
+  return typeof id === 'string' ? id : undefined;
 }

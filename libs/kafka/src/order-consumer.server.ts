@@ -163,7 +163,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
 
   private async process(message: KafkaMessage): Promise<void> {
     const voidOrder = message.headers?.[OrderHeader.Void]?.toString();
-    if (voidOrder) return this.events.voidRequested?.(voidOrder);
+    if (voidOrder) return this.safely('void', () => this.events.voidRequested?.(voidOrder));
     const headers = readHeaders(message);
     if (!headers) {
       this.logger.warn(`skipped a message at offset ${message.offset}: no order headers`);
@@ -181,11 +181,22 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
     const reason = await this.reply(headers, response);
     if (reason && 'value' in response) {
       this.logger.warn(`request ${headers.correlationId}: accepted, but ${reason}`);
-      await this.events.unanswered?.({
-        body: JSON.parse(message.value?.toString() ?? 'null') as unknown,
-        orderId: response.value.orderId,
-        reason,
-      });
+      await this.safely('unanswered', () =>
+        this.events.unanswered?.({
+          body: parseBody(message),
+          orderId: response.value.orderId,
+          reason,
+        }),
+      );
+    }
+  }
+
+  /** An event handler that fails (its database is down) must not stop the partition's work. */
+  private async safely(event: string, handle: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await handle();
+    } catch (error) {
+      this.logger.error(`${event} handler failed: ${describe(error)}`);
     }
   }
 
@@ -266,6 +277,14 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       // Uncommitted orders are redelivered and answered again from the ledger.
       this.logger.warn(`offset commit failed: ${describe(error)}`);
     }
+  }
+}
+
+function parseBody(message: KafkaMessage): unknown {
+  try {
+    return JSON.parse(message.value?.toString() ?? 'null');
+  } catch {
+    return undefined;
   }
 }
 

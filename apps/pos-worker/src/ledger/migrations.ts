@@ -70,4 +70,10 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'masked card data of an order: network, first 6, last 4, expiry',
     sql: `ALTER TABLE order_ledger ADD COLUMN cards jsonb;`,
   },
+  {
+    version: 5,
+    name: 'orders in doubt: taken late by a POS that could not void them, for a human to check',
+    sql: `ALTER TABLE order_ledger ADD COLUMN in_doubt boolean NOT NULL DEFAULT false;
+          CREATE INDEX order_ledger_in_doubt ON order_ledger (brand) WHERE in_doubt;`,
+  },
 ];

@@ -165,6 +165,7 @@ export class OrderLedger {
       state: voided ? 'voided' : 'failed',
       errorCode: 'endpoint_down',
       errorDescription: description,
+      inDoubt: !voided,
     });
   }
 
@@ -175,12 +176,18 @@ export class OrderLedger {
   private async settle(
     { brand, wixOrderId, attempt }: Attempt,
     from: 'submitting' | 'voiding',
-    to: { state: string; posOrderId?: string; errorCode?: string; errorDescription?: string },
+    to: {
+      state: string;
+      posOrderId?: string;
+      errorCode?: string;
+      errorDescription?: string;
+      inDoubt?: boolean;
+    },
   ): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `UPDATE order_ledger
-          SET state = $5, pos_order_id = COALESCE($6, pos_order_id), error_code = $7, error_description = $8,
-              updated_at = now()
+          SET state = $5, pos_order_id = COALESCE($6, pos_order_id), error_code = $7,
+              error_description = $8, in_doubt = $9, updated_at = now()
         WHERE brand = $1 AND wix_order_id = $2 AND attempts = $3 AND state = $4`,
       [
         brand,
@@ -191,6 +198,7 @@ export class OrderLedger {
         to.posOrderId ?? null,
         to.errorCode ?? null,
         to.errorDescription ?? null,
+        to.inDoubt ?? false,
       ],
     );
     return rowCount === 1;

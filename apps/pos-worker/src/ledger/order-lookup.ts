@@ -8,6 +8,8 @@ export interface OrderRecord {
   wixOrderId: string;
   restaurantId: string;
   state: string;
+  /** The POS may hold this order though Wix was told it failed: a human should check. */
+  inDoubt: boolean;
   attempts: number;
   posOrderId: string | null;
   idempotencyKey: string;
@@ -24,6 +26,7 @@ interface Row {
   wix_order_id: string;
   restaurant_id: string;
   state: string;
+  in_doubt: boolean;
   attempts: number;
   pos_order_id: string | null;
   idempotency_key: string;
@@ -63,6 +66,7 @@ function toRecord(row: Row): OrderRecord {
     wixOrderId: row.wix_order_id,
     restaurantId: row.restaurant_id,
     state: row.state,
+    inDoubt: row.in_doubt,
     attempts: row.attempts,
     posOrderId: row.pos_order_id,
     idempotencyKey: row.idempotency_key,
