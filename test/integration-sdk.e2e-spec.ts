@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JournalEntry, readJournal } from './fixtures/integrations/journal-pos';
 import { postOrder } from './support/http';
-import { ledgerRows } from './support/ledger';
+import { ledgerRows, sql } from './support/ledger';
 import { Json, item, orderOf, uniqueBrand } from './support/orders';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
 
@@ -142,5 +142,52 @@ describe('the worker core around a POS integration loaded from a module path', (
     ]);
     writeFileSync(`${journalFile}.health`, 'up');
     assert.deepEqual(await ready().then((r) => [r.code, r.body.status]), [200, 'ok']);
+  });
+});
+
+describe('a POS that cannot void an order it took too late', () => {
+  const brand = uniqueBrand('sdk-no-cancel');
+  const journalFile = join(mkdtempSync(join(tmpdir(), 'journal-pos-')), 'calls.jsonl');
+  let gateway: AppProcess;
+  let worker: AppProcess;
+
+  before(async () => {
+    worker = await startWorker(brand, {
+      POS_INTEGRATION: resolve(__dirname, 'fixtures/integrations/journal-pos.js'),
+      JOURNAL_FILE: journalFile,
+      JOURNAL_NO_CANCEL: '1',
+    });
+    gateway = await startGateway({ ORDER_DEADLINE_MS: String(DEADLINE_MS) });
+  });
+  after(stopAll);
+
+  it('flags the order in doubt for a human — ledger, metric, log — until a retry settles it', async () => {
+    const body = orderOf([item('soup', 'SOUP-1')], [{ itemId: 'soup' }]);
+    body.order.comment = `ignore-deadline-once:${DEADLINE_MS + 1_000}`;
+    assert.equal((await postOrder(gateway.url, brand, body)).body.error?.code, 'endpoint_down');
+    const flagged = () =>
+      sql<{ in_doubt: boolean; state: string }>(
+        'SELECT in_doubt, state FROM order_ledger WHERE brand = $1 AND wix_order_id = $2',
+        [brand, body.order.id],
+      );
+    let rows = await flagged();
+    for (let i = 0; i < 30 && !rows[0]?.in_doubt; i++) {
+      await sleep(100);
+      rows = await flagged();
+    }
+    assert.deepEqual(rows, [{ in_doubt: true, state: 'failed' }]);
+    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    assert.match(
+      metrics,
+      new RegExp(`pos_worker_late_orders_total\\{brand="${brand}",outcome="in_doubt"\\} 1`),
+    );
+    assert.match(
+      worker.logs(),
+      new RegExp(`"event":"order.in_doubt".*"wixOrderId":"${body.order.id}"`),
+    );
+
+    // The retry carries the same key: the POS hands back what it holds, and the doubt is gone.
+    assert.ok((await postOrder(gateway.url, brand, body)).body.value?.orderId);
+    assert.deepEqual(await flagged(), [{ in_doubt: false, state: 'accepted' }]);
   });
 });
