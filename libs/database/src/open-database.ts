@@ -13,7 +13,13 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<SqlDatabase> {
   if (!options.url) return EmbeddedDatabase.open(options.dataDir);
-  const pool = new Pool({ connectionString: options.url, max: options.poolSize });
+  // Without a connect timeout a connection attempt to a restarting server can wait forever,
+  // and with every pooled slot waiting the worker stops answering.
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    connectionTimeoutMillis: 2_000,
+  });
   pool.on('error', (error) => options.onIdleError?.(error));
   return pool;
 }

@@ -48,7 +48,11 @@ class LedgerConfig {
 export const ledgerIntegration = definePosIntegration(async ({ env, log, database }) => {
   const config = readIntegrationConfig(LedgerConfig, env);
   const own = config.LEDGER_DATABASE_URL
-    ? new Pool({ connectionString: config.LEDGER_DATABASE_URL, max: config.LEDGER_POOL_SIZE })
+    ? new Pool({
+        connectionString: config.LEDGER_DATABASE_URL,
+        max: config.LEDGER_POOL_SIZE,
+        connectionTimeoutMillis: 2_000,
+      })
     : undefined;
   own?.on('error', (error) => log.warn('inbox.connection_lost', { error: error.message }));
   const inbox = (own as SqlDatabase | undefined) ?? database;
