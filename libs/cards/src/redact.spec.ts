@@ -94,6 +94,23 @@ describe('redact', () => {
     });
   });
 
+  it('keeps the ids operators grep for, even one that passes Luhn, and masks it elsewhere', () => {
+    const luhnId = '51642592330687198';
+    assert.ok(luhnValid(luhnId));
+    assert.deepEqual(
+      redact({ event: 'order.in_doubt', wixOrderId: luhnId, restaurantId: luhnId, note: luhnId }),
+      {
+        event: 'order.in_doubt',
+        wixOrderId: luhnId,
+        restaurantId: luhnId,
+        note: '516425*******7198',
+      },
+    );
+    assert.deepEqual(redact({ wixOrderId: { cards: 'x' } }), {
+      wixOrderId: { cards: '[redacted]' },
+    });
+  });
+
   it('masks a "number" that looks like a PAN, even one failing Luhn, and keeps house numbers', () => {
     assert.deepEqual(
       redact({
