@@ -7,7 +7,7 @@ export interface DatabaseOptions {
   url?: string;
   dataDir: string;
   poolSize: number;
-  /** An idle PostgreSQL connection broke: the pool replaces it. */
+  /** A PostgreSQL connection broke: the pool replaces it. */
   onIdleError?: (error: Error) => void;
 }
 
@@ -20,6 +20,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<SqlDatabas
     max: options.poolSize,
     connectionTimeoutMillis: 2_000,
   });
-  pool.on('error', (error) => options.onIdleError?.(error));
+  watchPool(pool, (error) => options.onIdleError?.(error));
   return pool;
+}
+
+/**
+ * Reports connection errors of a `pg` pool instead of letting them end the process. The pool
+ * listens on idle connections only: one that breaks while checked out (a database restart in
+ * the middle of a transaction) emits an `error` nobody hears, which Node treats as uncaught.
+ * Its query fails on its own, and the caller releases it as broken.
+ */
+export function watchPool(pool: Pool, onError: (error: Error) => void): void {
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
 }

@@ -10,7 +10,8 @@ export interface SqlClient {
     text: string,
     params?: unknown[],
   ): Promise<SqlResult<T>>;
-  release(): void;
+  /** `true` (or an error) when the connection is broken: it is closed, not reused. */
+  release(broken?: boolean | Error): void;
 }
 
 /**

@@ -4,3 +4,4 @@ export { loadConfig as readIntegrationConfig, toInt } from '@app/config';
 export * from './conformance-harness';
 export { cardSummary, maskPan, type CardSummary, type PaymentCard } from '@app/cards';
 export type { SqlClient, SqlDatabase, SqlResult } from '@app/database';
+export { watchPool } from '@app/database';

@@ -11,6 +11,7 @@ import {
   definePosIntegration,
   readIntegrationConfig,
   toInt,
+  watchPool,
 } from '@app/pos-sdk';
 import { Expose, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
@@ -54,7 +55,7 @@ export const ledgerIntegration = definePosIntegration(async ({ env, log, databas
         connectionTimeoutMillis: 2_000,
       })
     : undefined;
-  own?.on('error', (error) => log.warn('inbox.connection_lost', { error: error.message }));
+  if (own) watchPool(own, (error) => log.warn('inbox.connection_lost', { error: error.message }));
   const inbox = (own as SqlDatabase | undefined) ?? database;
   await createInbox(inbox);
   const processor =
@@ -84,6 +85,7 @@ class LedgerInbox implements PosIntegration {
       const reason = error instanceof Error ? error.message : String(error);
       throw new PosUnavailableError(`the POS inbox is unreachable: ${reason}`, { cause: error });
     });
+    let broken = false;
     try {
       await client.query('BEGIN');
       // Past the deadline PostgreSQL cancels the statement and the order is rolled back.
@@ -95,10 +97,13 @@ class LedgerInbox implements PosIntegration {
       await client.query('COMMIT');
       return { posOrderId: String(ticket) };
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
       throw inboxFailure(error);
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
