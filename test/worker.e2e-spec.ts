@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureTopics } from '@app/kafka';
 import { Client } from 'pg';
 import { postOrder } from './support/http';
+import { sql } from './support/ledger';
 import { testKafka } from './support/kafka';
 import { example, renamed, uniqueBrand, wixId } from './support/orders';
 import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
@@ -45,8 +46,10 @@ describe('the POS worker', () => {
     await stopAll();
   });
 
-  async function request(value: string): Promise<unknown> {
-    const correlationId = randomUUID();
+  async function request(
+    value: string,
+    { correlationId = randomUUID(), deadlineInMs = 8_000, waitMs = 5_000 } = {},
+  ): Promise<unknown> {
     await producer.send({
       topic,
       acks: -1,
@@ -57,13 +60,13 @@ describe('the POS worker', () => {
           headers: {
             'pos-correlation-id': correlationId,
             'pos-reply-topic': replyTopic,
-            'pos-deadline': String(Date.now() + 8_000),
+            'pos-deadline': String(Date.now() + deadlineInMs),
             'pos-received-at': String(Date.now()),
           },
         },
       ],
     });
-    for (let i = 0; i < 100 && !replies.has(correlationId); i++) await sleep(50);
+    for (let i = 0; i < waitMs / 50 && !replies.has(correlationId); i++) await sleep(50);
     return replies.get(correlationId);
   }
 
@@ -129,6 +132,87 @@ describe('the POS worker', () => {
       value: { orderId: string };
     };
     assert.match(valid.value.orderId, /^\d+$/);
+  });
+
+  /** What a gateway sends when an acceptance reached it after it had answered `endpoint_down`. */
+  async function askVoid(wixOrderId: string, correlationId: string): Promise<void> {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        {
+          key: 'restaurant',
+          value: JSON.stringify({ void: { wixOrderId } }),
+          headers: { 'pos-void': wixOrderId, 'pos-correlation-id': correlationId },
+        },
+      ],
+    });
+  }
+
+  async function stateOf(wixOrderId: string): Promise<string | undefined> {
+    const rows = await sql<{ state: string }>(
+      'SELECT state FROM order_ledger WHERE brand = $1 AND wix_order_id = $2',
+      [brand, wixOrderId],
+    );
+    return rows[0]?.state;
+  }
+
+  it('answers a request seen past its deadline with the id an earlier delivery placed, and voids only for the request that last heard it', async () => {
+    const body = JSON.stringify(renamed(example('order-takeout-cash'), wixId()));
+    const { id } = (JSON.parse(body) as { order: { id: string } }).order;
+    const [first, retry, late] = [randomUUID(), randomUUID(), randomUUID()];
+    const placed = (await request(body, { correlationId: first })) as {
+      value: { orderId: string };
+    };
+    assert.deepEqual(await request(body, { correlationId: retry }), placed);
+
+    // The first request's gateway gave up on it, but Wix's retry heard the id: no void.
+    await askVoid(id, first);
+    // Past its deadline: not started, but the id it would get is still sent, for its gateway.
+    assert.deepEqual(await request(body, { correlationId: late, deadlineInMs: -1 }), placed);
+    assert.equal(await stateOf(id), 'accepted');
+
+    // The late request is now the last to hear the id; its gateway gave up on it: voided.
+    await askVoid(id, late);
+    for (let i = 0; i < 50 && (await stateOf(id)) !== 'voided'; i++) await sleep(100);
+    assert.equal(await stateOf(id), 'voided');
+  });
+
+  it('voids an attempt a dead worker left submitting, when a request for it comes past its deadline', async () => {
+    const body = JSON.stringify(renamed(example('order-takeout-cash'), wixId()));
+    const { id } = (JSON.parse(body) as { order: { id: string } }).order;
+    await request(body);
+    // As a worker killed after the POS call leaves it: the POS has the order, the ledger not.
+    await sql(
+      `UPDATE order_ledger SET state = 'submitting', deadline = now() - interval '1 second'
+        WHERE brand = $1 AND wix_order_id = $2`,
+      [brand, id],
+    );
+    const correlationId = randomUUID();
+    await request(body, { correlationId, deadlineInMs: -1, waitMs: 0 });
+    for (let i = 0; i < 50 && (await stateOf(id)) !== 'voided'; i++) await sleep(100);
+    assert.equal(await stateOf(id), 'voided');
+    assert.equal(replies.has(correlationId), false, 'nothing was answered for it');
+    const [inbox] = await sql<{ voided: boolean }>(
+      `SELECT voided_at IS NOT NULL AS voided FROM pos_inbox
+        WHERE brand = $1 AND wix_order_id = $2`,
+      [brand, id],
+    );
+    assert.deepEqual(inbox, { voided: true });
+  });
+
+  it('voids, unasked, an attempt left submitting well past its deadline', async () => {
+    const body = JSON.stringify(renamed(example('order-takeout-cash'), wixId()));
+    const { id } = (JSON.parse(body) as { order: { id: string } }).order;
+    await request(body);
+    // As a worker that lost its database after the POS call leaves it, with no retry to come.
+    await sql(
+      `UPDATE order_ledger SET state = 'submitting', deadline = now() - interval '11 seconds'
+        WHERE brand = $1 AND wix_order_id = $2`,
+      [brand, id],
+    );
+    for (let i = 0; i < 80 && (await stateOf(id)) !== 'voided'; i++) await sleep(100);
+    assert.equal(await stateOf(id), 'voided');
   });
 
   it('does not let one slow order hold up other restaurants, and keeps each restaurant in order', async () => {

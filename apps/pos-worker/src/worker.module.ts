@@ -18,6 +18,7 @@ import { OrdersController } from './orders/orders.controller';
 import { CardVault } from './orders/card-vault';
 import { PlaceOrderService } from './orders/place-order.service';
 import { SubmitOrderService } from './orders/submit-order.service';
+import { UnsettledOrders } from './orders/unsettled-orders';
 
 @Module({ imports: [TerminusModule] })
 export class WorkerModule implements OnApplicationShutdown {
@@ -47,6 +48,7 @@ export class WorkerModule implements OnApplicationShutdown {
         PlaceOrderService,
         CardVault,
         SubmitOrderService,
+        UnsettledOrders,
         MappingTable,
         { provide: DATABASE_POOL, useValue: database },
         {
@@ -73,18 +75,24 @@ export class WorkerModule implements OnApplicationShutdown {
                 sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
               },
               {
-                expired: () => metrics.expired.inc({ brand: config.BRAND }),
+                expired: async ({ correlationId, wixOrderId }) => {
+                  metrics.expired.inc({ brand: config.BRAND });
+                  if (!wixOrderId) return undefined;
+                  return placeOrder.recall(config.BRAND, wixOrderId, correlationId);
+                },
                 // kafkajs gave up: exit, so that the supervisor starts a fresh worker.
                 crashed: () => process.exit(1),
-                voidRequested: (wixOrderId) =>
+                voidRequested: ({ wixOrderId, correlationId }) =>
                   placeOrder.voidUnanswered(
                     config.BRAND,
                     wixOrderId,
                     'the gateway had answered Wix before the acceptance reached it',
+                    { correlationId, requireFresh: false },
                   ),
-                unanswered: async ({ body, reason }) => {
-                  const id = wixOrderIdOf(body);
-                  if (id) await placeOrder.voidUnanswered(config.BRAND, id, reason);
+                unanswered: async ({ wixOrderId, correlationId, reason }) => {
+                  if (!wixOrderId) return;
+                  const unanswered = { correlationId, requireFresh: true };
+                  await placeOrder.voidUnanswered(config.BRAND, wixOrderId, reason, unanswered);
                 },
               },
             ),
@@ -98,9 +106,4 @@ export class WorkerModule implements OnApplicationShutdown {
     await this.loaded.integration.close?.();
     await this.pool.end();
   }
-}
-
-function wixOrderIdOf(body: unknown): string | undefined {
-  const id = (body as { order?: { id?: unknown } } | null | undefined)?.order?.id;
-  return typeof id === 'string' ? id : undefined;
 }

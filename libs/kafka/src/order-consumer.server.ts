@@ -8,6 +8,7 @@ import {
   SUBMIT_ORDER_PATTERN,
   isSpiResponse,
   spiFailure,
+  wixOrderIdOf,
 } from '@app/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
@@ -25,17 +26,30 @@ export interface OrderConsumerOptions {
 }
 
 export interface OrderConsumerEvents {
-  /** A request arrived after its deadline and was not started. */
-  expired?: (order: { correlationId: string; lateByMs: number }) => void;
+  /**
+   * A request arrived after its deadline and was not started. An answer the handler returns
+   * (an order an earlier delivery placed) is still sent: only the gateway knows whether Wix
+   * heard it, and it asks for a void if not.
+   */
+  expired?: (order: {
+    correlationId: string;
+    lateByMs: number;
+    wixOrderId?: string;
+  }) => Promise<SpiResponse | undefined>;
   /** The consumer stopped for good (kafkajs will not restart it). */
   crashed?: (error: Error) => void;
   /**
    * An accepted order whose reply could not reach the gateway in time (the broker was down,
    * or the reply was produced past the deadline): Wix was told `endpoint_down`.
    */
-  unanswered?: (order: { body: unknown; orderId: string; reason: string }) => Promise<void>;
+  unanswered?: (order: {
+    correlationId: string;
+    wixOrderId?: string;
+    orderId: string;
+    reason: string;
+  }) => Promise<void>;
   /** The gateway asks to void an order whose acceptance reached it too late. */
-  voidRequested?: (wixOrderId: string) => Promise<void>;
+  voidRequested?: (order: { wixOrderId: string; correlationId: string }) => Promise<void>;
 }
 
 interface Headers {
@@ -163,7 +177,12 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
 
   private async process(message: KafkaMessage): Promise<void> {
     const voidOrder = message.headers?.[OrderHeader.Void]?.toString();
-    if (voidOrder) return this.safely('void', () => this.events.voidRequested?.(voidOrder));
+    if (voidOrder) {
+      const correlationId = message.headers?.[OrderHeader.CorrelationId]?.toString() ?? '';
+      return this.safely('void', () =>
+        this.events.voidRequested?.({ wixOrderId: voidOrder, correlationId }),
+      );
+    }
     const headers = readHeaders(message);
     if (!headers) {
       this.logger.warn(`skipped a message at offset ${message.offset}: no order headers`);
@@ -174,8 +193,12 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       this.logger.warn(
         `skipped request ${headers.correlationId}: its deadline passed ${lateByMs} ms ago`,
       );
-      this.events.expired?.({ correlationId: headers.correlationId, lateByMs });
-      return;
+      return this.safely('expired', async () => {
+        const { correlationId } = headers;
+        const wixOrderId = wixOrderIdOf(message.value);
+        const recorded = await this.events.expired?.({ correlationId, lateByMs, wixOrderId });
+        if (recorded) await this.reply(headers, recorded);
+      });
     }
     const response = await this.answer(message, headers);
     const reason = await this.reply(headers, response);
@@ -183,7 +206,8 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       this.logger.warn(`request ${headers.correlationId}: accepted, but ${reason}`);
       await this.safely('unanswered', () =>
         this.events.unanswered?.({
-          body: parseBody(message),
+          correlationId: headers.correlationId,
+          wixOrderId: wixOrderIdOf(message.value),
           orderId: response.value.orderId,
           reason,
         }),
@@ -277,14 +301,6 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       // Uncommitted orders are redelivered and answered again from the ledger.
       this.logger.warn(`offset commit failed: ${describe(error)}`);
     }
-  }
-}
-
-function parseBody(message: KafkaMessage): unknown {
-  try {
-    return JSON.parse(message.value?.toString() ?? 'null');
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { OrderHeader, isSpiResponse } from '@app/contracts';
+import { OrderHeader, isSpiResponse, wixOrderIdOf } from '@app/contracts';
 import { KafkaRequestClient, RequestPacket } from '@app/kafka';
 
 const logger = new Logger('orders');
@@ -15,7 +15,7 @@ export async function voidLateAcceptance(
 ): Promise<void> {
   const { topic, request, response } = late;
   if (!isSpiResponse(response) || !('value' in response)) return;
-  const wixOrderId = orderIdOf(request.value);
+  const wixOrderId = wixOrderIdOf(request.value);
   if (!wixOrderId) return;
   logger.warn({
     event: 'order.late_acceptance',
@@ -35,13 +35,4 @@ export async function voidLateAcceptance(
     .catch((error: unknown) =>
       logger.error({ event: 'order.void_not_sent', wixOrderId, error: String(error) }),
     );
-}
-
-function orderIdOf(value: Buffer | string): string | undefined {
-  try {
-    const id = (JSON.parse(value.toString()) as { order?: { id?: unknown } }).order?.id;
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }

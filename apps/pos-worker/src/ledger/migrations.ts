@@ -76,4 +76,12 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
     sql: `ALTER TABLE order_ledger ADD COLUMN in_doubt boolean NOT NULL DEFAULT false;
           CREATE INDEX order_ledger_in_doubt ON order_ledger (brand) WHERE in_doubt;`,
   },
+  {
+    version: 6,
+    name: "which request last heard an order's POS id, so a void asked for an older one is refused",
+    sql: `ALTER TABLE order_ledger ADD COLUMN answered_to text;
+          ALTER TABLE order_ledger ADD COLUMN answered_fresh boolean NOT NULL DEFAULT false;
+          CREATE INDEX order_ledger_unsettled ON order_ledger (brand, deadline)
+            WHERE state IN ('submitting', 'voiding');`,
+  },
 ];

@@ -7,6 +7,8 @@ import { DATABASE_POOL } from './database';
 /** An order arriving at the worker, about to be given to the integration. */
 export interface NewClaim {
   brand: string;
+  /** The request being answered: it is recorded as the one that heard the POS id. */
+  correlationId: string;
   wixOrderId: string;
   restaurantId: string;
   lines: PosOrderLine[];
@@ -35,6 +37,9 @@ export interface Attempt {
  * mid-call: a new delivery may take the order over (with the same idempotency key).
  */
 const ABANDONED_AFTER = '1 minute';
+
+/** Past its deadline, a live worker has abandoned and started voiding its call long before. */
+const UNSETTLED_AFTER = '10 seconds';
 
 export function idempotencyKeyOf(brand: string, wixOrderId: string): string {
   return `wix:${brand}:${wixOrderId}`;
@@ -83,20 +88,26 @@ export class OrderLedger {
         idempotencyKey: rows[0].idempotency_key,
       };
     }
-    return this.settled(order.brand, order.wixOrderId);
+    return this.settled(order.brand, order.wixOrderId, order.correlationId);
   }
 
-  /** How an order already in the ledger was settled, for a delivery that may not call again. */
-  async settled(brand: string, wixOrderId: string): Promise<Claim> {
+  /**
+   * How an order already in the ledger was settled, for a delivery that may not call again.
+   * An accepted order's id is about to be sent to `correlationId`, which is recorded as a replay.
+   */
+  async settled(brand: string, wixOrderId: string, correlationId: string): Promise<Claim> {
     const { rows } = await this.pool.query<{
       state: string;
       pos_order_id: string | null;
       error_code: string | null;
       error_description: string | null;
     }>(
-      `SELECT state, pos_order_id, error_code, error_description
-         FROM order_ledger WHERE brand = $1 AND wix_order_id = $2`,
-      [brand, wixOrderId],
+      `UPDATE order_ledger
+          SET answered_to = CASE WHEN state = 'accepted' THEN $3 ELSE answered_to END,
+              answered_fresh = answered_fresh AND state <> 'accepted'
+        WHERE brand = $1 AND wix_order_id = $2
+        RETURNING state, pos_order_id, error_code, error_description`,
+      [brand, wixOrderId, correlationId],
     );
     const row = rows[0];
     if (row?.state === 'accepted' && row.pos_order_id) {
@@ -112,10 +123,12 @@ export class OrderLedger {
     return { kind: 'busy' };
   }
 
-  accept(attempt: Attempt, posOrderId: string): Promise<boolean> {
+  /** False when the attempt was taken over (voided by another delivery) meanwhile. */
+  accept(attempt: Attempt, posOrderId: string, correlationId: string): Promise<boolean> {
     return this.settle(attempt, 'submitting', {
       state: 'accepted',
       posOrderId,
+      answeredTo: correlationId,
     });
   }
 
@@ -133,29 +146,54 @@ export class OrderLedger {
     return this.settle(attempt, 'submitting', { state: 'voiding', posOrderId });
   }
 
-  /** An accepted order turns out unanswered: it is being voided, under its latest attempt. */
-  async startVoidingAccepted(brand: string, wixOrderId: string) {
-    const { rows } = await this.pool.query<{
-      attempts: number;
-      idempotency_key: string;
-      restaurant_id: string;
-      pos_order_id: string;
-    }>(
+  /**
+   * An accepted order turns out unanswered: it is being voided, under its latest attempt.
+   * Only if `correlationId` is the last request sent its id: a later one may have told Wix.
+   */
+  async startVoidingAccepted(brand: string, wixOrderId: string, unanswered: Unanswered) {
+    const { rows } = await this.pool.query<VoidRow>(
       `UPDATE order_ledger SET state = 'voiding', updated_at = now()
         WHERE brand = $1 AND wix_order_id = $2 AND state = 'accepted'
+          AND (answered_to IS NULL OR answered_to = $3) AND (answered_fresh OR NOT $4)
+        RETURNING attempts, idempotency_key, restaurant_id, pos_order_id`,
+      [brand, wixOrderId, unanswered.correlationId, unanswered.requireFresh],
+    );
+    return voidingOf(brand, wixOrderId, rows[0]);
+  }
+
+  /**
+   * An attempt still `submitting` after its deadline, seen by a delivery that came too late:
+   * its worker died after the call (or is about to void it itself). Whatever the POS took
+   * under the key is voided; a worker that comes back finds the attempt taken over.
+   */
+  async startVoidingOverdue(brand: string, wixOrderId: string) {
+    const { rows } = await this.pool.query<VoidRow>(
+      `UPDATE order_ledger SET state = 'voiding', updated_at = now()
+        WHERE brand = $1 AND wix_order_id = $2 AND state = 'submitting' AND deadline < now()
         RETURNING attempts, idempotency_key, restaurant_id, pos_order_id`,
       [brand, wixOrderId],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      brand,
-      wixOrderId,
-      attempt: row.attempts,
-      idempotencyKey: row.idempotency_key,
-      restaurantId: row.restaurant_id,
-      posOrderId: row.pos_order_id,
-    };
+    return voidingOf(brand, wixOrderId, rows[0]);
+  }
+
+  /**
+   * Attempts no worker will settle: `submitting` well past the deadline (its worker died, or
+   * lost the database, after the call), or `voiding` for a minute (died while voiding). Each
+   * is taken, once, by one caller.
+   */
+  async startVoidingUnsettled(brand: string, limit = 50) {
+    const { rows } = await this.pool.query<VoidRow & { wix_order_id: string }>(
+      `UPDATE order_ledger SET state = 'voiding', updated_at = now()
+        WHERE (brand, wix_order_id) IN (
+          SELECT brand, wix_order_id FROM order_ledger
+           WHERE brand = $1
+             AND ((state = 'submitting' AND deadline < now() - interval '${UNSETTLED_AFTER}')
+               OR (state = 'voiding' AND updated_at < now() - interval '${ABANDONED_AFTER}'))
+           ORDER BY deadline LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING wix_order_id, attempts, idempotency_key, restaurant_id, pos_order_id`,
+      [brand, limit],
+    );
+    return rows.map((row) => voidingOf(brand, row.wix_order_id, row)!);
   }
 
   /** Voided, or (when voiding failed) `failed`: a later delivery reuses the key, so the POS
@@ -182,12 +220,14 @@ export class OrderLedger {
       errorCode?: string;
       errorDescription?: string;
       inDoubt?: boolean;
+      answeredTo?: string;
     },
   ): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `UPDATE order_ledger
           SET state = $5, pos_order_id = COALESCE($6, pos_order_id), error_code = $7,
-              error_description = $8, in_doubt = $9, updated_at = now()
+              error_description = $8, in_doubt = $9, updated_at = now(),
+              answered_to = COALESCE($10, answered_to), answered_fresh = $10 IS NOT NULL
         WHERE brand = $1 AND wix_order_id = $2 AND attempts = $3 AND state = $4`,
       [
         brand,
@@ -199,8 +239,38 @@ export class OrderLedger {
         to.errorCode ?? null,
         to.errorDescription ?? null,
         to.inDoubt ?? false,
+        to.answeredTo ?? null,
       ],
     );
     return rowCount === 1;
   }
+}
+
+/** A request that heard an order's id, as far as its worker knows, too late. */
+export interface Unanswered {
+  correlationId: string;
+  /**
+   * Asked by the worker that could not answer: only if its answer was the acceptance itself.
+   * A replay may follow a delivery whose answer did reach the gateway.
+   */
+  requireFresh: boolean;
+}
+
+interface VoidRow {
+  attempts: number;
+  idempotency_key: string;
+  restaurant_id: string;
+  pos_order_id: string | null;
+}
+
+function voidingOf(brand: string, wixOrderId: string, row: VoidRow | undefined) {
+  if (!row) return undefined;
+  return {
+    brand,
+    wixOrderId,
+    attempt: row.attempts,
+    idempotencyKey: row.idempotency_key,
+    restaurantId: row.restaurant_id,
+    posOrderId: row.pos_order_id ?? undefined,
+  };
 }

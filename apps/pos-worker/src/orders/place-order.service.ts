@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpiResponse, spiFailure, spiSuccess, SpiErrorCode } from '@app/contracts';
 import { OrderReference, PosOrder, isPosFailure } from '@app/pos-sdk';
-import { Attempt, OrderLedger } from '../ledger/order-ledger';
+import { Attempt, OrderLedger, Unanswered } from '../ledger/order-ledger';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { isRetryable, toSpiFailure } from './order-errors';
@@ -26,7 +26,12 @@ export class PlaceOrderService {
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
 
-  async place(order: PosOrder, attempt: Attempt, callDeadline: number): Promise<SpiResponse> {
+  async place(
+    order: PosOrder,
+    attempt: Attempt,
+    callDeadline: number,
+    correlationId: string,
+  ): Promise<SpiResponse> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Abandoned()), callDeadline - Date.now());
     const started = Date.now();
@@ -36,7 +41,10 @@ export class PlaceOrderService {
       if (Date.now() >= callDeadline) {
         return await this.void(order, attempt, posOrderId, 'the POS answered after the deadline');
       }
-      await this.ledger.accept(attempt, posOrderId);
+      if (!(await this.ledger.accept(attempt, posOrderId, correlationId))) {
+        // A delivery that came too late took the attempt over, and voids it.
+        return spiFailure(SpiErrorCode.EndpointDown, 'the order was voided past its deadline');
+      }
       return spiSuccess(posOrderId);
     } catch (error) {
       const abandoned = error instanceof Abandoned || controller.signal.aborted;
@@ -99,12 +107,50 @@ export class PlaceOrderService {
    * An order accepted in time whose answer never reached Wix (the reply was lost or late):
    * Wix was told `endpoint_down`, so the POS order is voided like a late one.
    */
-  async voidUnanswered(brand: string, wixOrderId: string, reason: string): Promise<void> {
-    const accepted = await this.ledger.startVoidingAccepted(brand, wixOrderId);
+  async voidUnanswered(
+    brand: string,
+    wixOrderId: string,
+    reason: string,
+    unanswered: Unanswered,
+  ): Promise<void> {
+    const accepted = await this.ledger.startVoidingAccepted(brand, wixOrderId, unanswered);
     if (!accepted) return;
     const { attempt, ...reference } = accepted;
     const description = `accepted, but ${reason}; Wix was told the POS is down`;
     await this.cancel(reference, { brand, wixOrderId, attempt }, reason, description);
+  }
+
+  /**
+   * A request seen only after its deadline. An order it placed through an earlier delivery
+   * is answered again (late: the gateway voids it if Wix heard `endpoint_down`); an attempt
+   * left `submitting` by a worker that died after the call is voided here.
+   */
+  async recall(
+    brand: string,
+    wixOrderId: string,
+    correlationId: string,
+  ): Promise<SpiResponse | undefined> {
+    const earlier = await this.ledger.settled(brand, wixOrderId, correlationId);
+    if (earlier.kind === 'accepted') return spiSuccess(earlier.posOrderId);
+    const overdue = await this.ledger.startVoidingOverdue(brand, wixOrderId);
+    if (!overdue) return undefined;
+    const { attempt, ...reference } = overdue;
+    const reason = 'its worker stopped before settling it';
+    const description = `${reason}; Wix was told the POS is down`;
+    await this.cancel(reference, { brand, wixOrderId, attempt }, reason, description);
+    return undefined;
+  }
+
+  /** Voids what no worker will settle (see `OrderLedger.startVoidingUnsettled`). */
+  async voidUnsettled(brand: string): Promise<number> {
+    const unsettled = await this.ledger.startVoidingUnsettled(brand);
+    const reason = 'it was left unsettled past its deadline';
+    const description = `${reason}; Wix was told the POS is down`;
+    for (const { attempt, ...reference } of unsettled) {
+      const { wixOrderId } = reference;
+      await this.cancel(reference, { brand, wixOrderId, attempt }, reason, description);
+    }
+    return unsettled.length;
   }
 
   private async cancel(

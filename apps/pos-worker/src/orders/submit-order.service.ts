@@ -79,7 +79,7 @@ export class SubmitOrderService {
     const callDeadline = deadline - this.config.POS_DEADLINE_MARGIN_MS;
     const mapping = await this.mapper.map(brand, order, menu, callDeadline);
     if (!mapping.ok) {
-      const earlier = await this.ledger.settled(brand, order.id);
+      const earlier = await this.ledger.settled(brand, order.id, request.correlationId);
       if (earlier.kind === 'accepted') return spiSuccess(earlier.posOrderId);
       throw new UnknownItems(describeProblems(mapping.problems));
     }
@@ -97,6 +97,7 @@ export class SubmitOrderService {
     const cards = this.vault.open(brand, order.id, request.sealedCards);
     const claim = await this.ledger.claim({
       brand,
+      correlationId: request.correlationId,
       wixOrderId: order.id,
       restaurantId: order.restaurantId,
       lines: mapping.lines,
@@ -121,6 +122,7 @@ export class SubmitOrderService {
       },
       { brand, wixOrderId: order.id, attempt: claim.attempt },
       callDeadline,
+      request.correlationId,
     );
   }
 }

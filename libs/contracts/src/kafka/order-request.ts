@@ -19,3 +19,17 @@ export interface SubmitOrder {
 export function cardSealingContext(brand: string, wixOrderId: string): string {
   return `${brand}\n${wixOrderId}`;
 }
+
+/** The Wix order id of an order message: its body as a string or buffer, or already parsed. */
+export function wixOrderIdOf(body: unknown): string | undefined {
+  let parsed = body;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    try {
+      parsed = JSON.parse(body.toString());
+    } catch {
+      return undefined;
+    }
+  }
+  const id = (parsed as { order?: { id?: unknown } } | null | undefined)?.order?.id;
+  return typeof id === 'string' ? id : undefined;
+}
