@@ -24,6 +24,16 @@ function report(name: string, t: Tally): void {
   console.log(`fault "${name}": ${JSON.stringify(t)}`);
 }
 
+/** The tally once voids in progress have had up to `waitMs` to land. */
+async function settledTally(brand: string, sent: Sent[], waitMs = 10_000): Promise<Tally> {
+  let t = await tally(brand, sent);
+  for (let i = 0; i < waitMs / 200 && t.phantom > 0; i++) {
+    await sleep(200);
+    t = await tally(brand, sent);
+  }
+  return t;
+}
+
 function assertClean(t: Tally): void {
   assert.equal(t.lost, 0, 'lost orders');
   assert.equal(t.duplicated, 0, 'duplicated orders');
@@ -49,11 +59,12 @@ describe('faults: a worker killed mid-stream (kill -9)', () => {
     await sleep(2_000);
     await workers[0].stop('SIGKILL');
     await sleep(9_000);
-    const t = await tally(brand, await run.stop());
+    const sent = await run.stop();
+    // Orders the killed worker placed but never answered are voided when the survivor takes
+    // its partitions over and meets their requests, expired.
+    const t = await settledTally(brand, sent);
     report('kill -9 one of two workers', t);
-    // A worker killed between the POS taking an order and its reply leaves that order live
-    // although Wix heard endpoint_down (see the README's guarantees): counted, not asserted.
-    assertClean({ ...t, phantom: 0 });
+    assertClean(t);
     assert.ok((t.answers.accepted ?? 0) > 50, 'the stream went on');
   });
 });
@@ -188,11 +199,7 @@ describe('faults: the broker stopped for 20 s under load', () => {
     }
     const sent = await run.stop();
     // Acceptances that reached the gateway late are voided once the broker is back.
-    let t = await tally(brand, sent);
-    for (let i = 0; i < 50 && t.phantom > 0; i++) {
-      await sleep(200);
-      t = await tally(brand, sent);
-    }
+    const t = await settledTally(brand, sent);
     report('broker stopped for 20 s', { ...t, recoveredMs: recovered } as Tally);
     assert.ok(recovered >= 0, 'no order succeeded within 30 s of the broker coming back');
     assertClean(t);
@@ -214,8 +221,10 @@ describe('faults: PostgreSQL stopped briefly', () => {
   const cluster = localCluster();
   let gateway: AppProcess;
 
+  let worker: AppProcess;
+
   before(async () => {
-    await startWorker(brand);
+    worker = await startWorker(brand);
     gateway = await startGateway({ ORDER_DEADLINE_MS: String(DEADLINE_MS) });
   });
   after(stopAll);
@@ -239,11 +248,13 @@ describe('faults: PostgreSQL stopped briefly', () => {
         }
         await sleep(200);
       }
-      const t = await tally(brand, await run.stop());
+      // An order the POS took just before its settlement failed is voided by the worker's
+      // sweep of unsettled orders, 10 s past its deadline.
+      const t = await settledTally(brand, await run.stop(), 25_000);
       report('PostgreSQL stopped for 4 s', { ...t, recoveredMs: recovered } as Tally);
-      // Recovery and phantoms are reported, not asserted: one run in several has seen the
-      // worker stop answering after the restart (see the README's guarantees).
-      assertClean({ ...t, phantom: 0 });
+      assert.ok(worker.running, `the worker exited:\n${worker.logs().slice(-4_000)}`);
+      assert.ok(recovered >= 0, 'no order succeeded within 20 s of PostgreSQL coming back');
+      assertClean(t);
       assert.ok((t.answers.endpoint_down ?? 0) > 0, 'the outage was felt');
     },
   );
