@@ -95,6 +95,18 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
     }
   });
 
+  it('takes an order whose menu is several megabytes, over the 1 MB a Kafka topic takes by default', async () => {
+    const description = { en_US: 'x'.repeat(1_500) };
+    const padding = Array.from({ length: 2_000 }, (_, i) => ({
+      ...item(`pad-${i}`, `POS-PAD-${i}`),
+      description,
+    }));
+    const body = orderOf([item('soup', 'SOUP-1'), ...padding], [{ itemId: 'soup' }]);
+    assert.ok(Buffer.byteLength(JSON.stringify(body)) > 3 * 1024 * 1024);
+    const answer = await postOrder(gateway.url, brand, body);
+    assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
+  });
+
   it('answers invalid_item_mapping listing every unknown or unmapped item', async () => {
     const menu = [
       item('burger', 'PLU-1', [['cheese']]),

@@ -1,3 +1,4 @@
+import { ORDER_MESSAGE_MAX_BYTES } from '@app/contracts';
 import { KafkaEnv, loadConfig, toInt } from '@app/config';
 import { Expose, Transform } from 'class-transformer';
 import {
@@ -78,12 +79,15 @@ export class GatewayConfig extends KafkaEnv {
   @Max(9_500)
   ORDER_DEADLINE_MS = 8_000;
 
-  /** Largest accepted body; a full menu with its order can be several megabytes. */
+  /**
+   * Largest accepted body; a full menu with its order can be several megabytes. It must fit a
+   * Kafka message of the order topic, with room for the headers and sealed cards.
+   */
   @Expose()
   @Transform(toInt)
   @IsInt()
   @Min(1_024)
-  @Max(100 * 1024 * 1024)
+  @Max(ORDER_MESSAGE_MAX_BYTES - 1024 * 1024)
   MAX_BODY_BYTES = 10 * 1024 * 1024;
 
   /** Names this process's own reply consumer group; must differ between running gateways. */

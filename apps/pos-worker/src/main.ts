@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { crash, createLogger, installCrashHandlers, serveOpenApi } from '@app/config';
-import { orderRequestTopic } from '@app/contracts';
+import { ORDER_MESSAGE_MAX_BYTES, orderRequestTopic } from '@app/contracts';
 import { openDatabase } from '@app/database';
 import { OrderConsumerServer, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';
@@ -41,6 +41,7 @@ async function bootstrap(): Promise<void> {
       partitions: config.REQUEST_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
       retentionMs: config.REQUEST_TOPIC_RETENTION_MS,
+      maxMessageBytes: ORDER_MESSAGE_MAX_BYTES,
     },
   ]);
   serveOpenApi(app, workerOpenApi(app));

@@ -6,12 +6,14 @@ export interface TopicSpec {
   partitions: number;
   replicationFactor: number;
   retentionMs: number;
+  /** `max.message.bytes`; the broker's default (1 MB) when unset. */
+  maxMessageBytes?: number;
 }
 
 /**
  * Creates topics up front with a fixed partition count. An existing topic keeps its partitions
- * but takes the configured retention: the order topic carries sealed card data, and a
- * shortened retention must reach a topic created before.
+ * but takes the configured retention and message size: the order topic carries sealed card
+ * data, and a shortened retention must reach a topic created before.
  * Brokers run with `auto.create.topics.enable=false`, so nothing else creates them.
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<void> {
@@ -19,7 +21,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    await alignRetention(
+    await alignConfig(
       admin,
       specs.filter((spec) => existing.has(spec.topic)),
     );
@@ -33,7 +35,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
         topic: spec.topic,
         numPartitions: spec.partitions,
         replicationFactor: spec.replicationFactor,
-        configEntries: retentionOf(spec),
+        configEntries: topicConfigOf(spec),
       })),
     });
     await waitForLeaders(
@@ -58,7 +60,7 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 15_000
   }
 }
 
-async function alignRetention(admin: Admin, specs: TopicSpec[]): Promise<void> {
+async function alignConfig(admin: Admin, specs: TopicSpec[]): Promise<void> {
   if (specs.length === 0) return;
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
@@ -75,7 +77,7 @@ async function alignRetention(admin: Admin, specs: TopicSpec[]): Promise<void> {
     ]),
   );
   const changed = specs.filter((spec) =>
-    retentionOf(spec).some(({ name, value }) => current.get(spec.topic)?.get(name) !== value),
+    topicConfigOf(spec).some(({ name, value }) => current.get(spec.topic)?.get(name) !== value),
   );
   if (changed.length === 0) return;
   await admin.alterConfigs({
@@ -83,20 +85,24 @@ async function alignRetention(admin: Admin, specs: TopicSpec[]): Promise<void> {
     resources: changed.map((spec) => ({
       type: ConfigResourceTypes.TOPIC,
       name: spec.topic,
-      configEntries: retentionOf(spec),
+      configEntries: topicConfigOf(spec),
     })),
   });
 }
 
 /**
- * Kafka deletes whole segments, and a segment only once its newest message is past retention:
+ * A topic's own settings. Kafka deletes whole segments, and a segment only once its newest
+ * message is past retention:
  * segments must roll as often as `retention.ms`, or a busy topic keeps messages for
  * `segment.ms` (7 days by default). A message then lives at most about twice the retention,
  * plus the broker's retention check interval.
  */
-function retentionOf(spec: TopicSpec): Array<{ name: string; value: string }> {
+function topicConfigOf(spec: TopicSpec): Array<{ name: string; value: string }> {
   return [
     { name: 'retention.ms', value: String(spec.retentionMs) },
     { name: 'segment.ms', value: String(spec.retentionMs) },
+    ...(spec.maxMessageBytes
+      ? [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }]
+      : []),
   ];
 }

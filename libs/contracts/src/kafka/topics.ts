@@ -6,6 +6,12 @@ export function isBrand(value: string): boolean {
 }
 
 /** Where the gateway sends a brand's orders; keyed by restaurant id. */
+/**
+ * The largest message a brand's order topic takes (its `max.message.bytes`): a whole menu
+ * travels with every order, and a broker's default of 1 MB is less than a big menu.
+ */
+export const ORDER_MESSAGE_MAX_BYTES = 16 * 1024 * 1024;
+
 export function orderRequestTopic(brand: string): string {
   return `pos.orders.${brand}.v1`;
 }
