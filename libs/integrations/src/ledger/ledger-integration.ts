@@ -87,12 +87,10 @@ class LedgerInbox implements PosIntegration {
     });
     let broken = false;
     try {
-      await client.query('BEGIN');
       // Past the deadline PostgreSQL cancels the statement and the order is rolled back.
-      const budget = Math.max(1, deadline.getTime() - Date.now());
-      await client.query(`SET LOCAL statement_timeout = ${budget}`);
-      const ticket =
-        (await this.existing(client, order)) ?? (await this.insert(client, order, payments));
+      const budget = Math.max(1, Math.round(deadline.getTime() - Date.now()));
+      await client.query(`BEGIN; SET LOCAL statement_timeout = ${budget}`);
+      const ticket = await this.take(client, order, payments);
       if (signal.aborted) throw new PosUnavailableError('abandoned at the deadline');
       await client.query('COMMIT');
       return { posOrderId: String(ticket) };
@@ -149,39 +147,38 @@ class LedgerInbox implements PosIntegration {
     await this.own?.end();
   }
 
-  private async existing(client: SqlClient, order: PosOrder): Promise<number | undefined> {
+  /**
+   * The order's ticket: the one it already has (a retry under the same key), or the
+   * restaurant's next one, taken with the order in one statement.
+   */
+  private async take(client: SqlClient, order: PosOrder, payments: PaidPayment[]) {
     const { rows } = await client.query<{ ticket: number }>(
-      'SELECT ticket FROM pos_inbox WHERE brand = $1 AND idempotency_key = $2',
-      [order.brand, order.idempotencyKey],
-    );
-    return rows[0]?.ticket;
-  }
-
-  private async insert(client: SqlClient, order: PosOrder, payments: PaidPayment[]) {
-    const { rows } = await client.query<{ last_ticket: number }>(
-      `INSERT INTO pos_inbox_tickets (brand, restaurant_id, last_ticket) VALUES ($1, $2, 1)
-       ON CONFLICT (brand, restaurant_id)
-         DO UPDATE SET last_ticket = pos_inbox_tickets.last_ticket + 1
-       RETURNING last_ticket`,
-      [order.brand, order.restaurantId],
-    );
-    const ticket = rows[0].last_ticket;
-    await client.query(
-      `INSERT INTO pos_inbox (brand, restaurant_id, ticket, idempotency_key, wix_order_id,
-                              lines, wix_order, received_at, payments)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `WITH existing AS (
+         SELECT ticket FROM pos_inbox WHERE brand = $1 AND idempotency_key = $4
+       ), next AS (
+         INSERT INTO pos_inbox_tickets (brand, restaurant_id, last_ticket)
+         SELECT $1, $2, 1 WHERE NOT EXISTS (SELECT 1 FROM existing)
+         ON CONFLICT (brand, restaurant_id)
+           DO UPDATE SET last_ticket = pos_inbox_tickets.last_ticket + 1
+         RETURNING last_ticket
+       ), taken AS (
+         INSERT INTO pos_inbox (brand, restaurant_id, ticket, idempotency_key, wix_order_id,
+                                lines, wix_order, received_at, payments)
+         SELECT $1, $2, last_ticket, $4, $3, $5, $6, $7, $8 FROM next
+         RETURNING ticket
+       )
+       SELECT ticket FROM existing UNION ALL SELECT ticket FROM taken`,
       [
         order.brand,
         order.restaurantId,
-        ticket,
-        order.idempotencyKey,
         order.wixOrderId,
+        order.idempotencyKey,
         JSON.stringify(order.lines),
         JSON.stringify(order.wixOrder),
         order.receivedAt,
         JSON.stringify(payments),
       ],
     );
-    return ticket;
+    return rows[0].ticket;
   }
 }
