@@ -162,14 +162,20 @@ describe('card payments cleared by the POS', () => {
       topics.some((m) => m.includes('pos-sealed-cards=')),
       'Kafka holds sealed cards',
     );
-    for (const [where, text] of [
-      ['logs', logs],
-      ['database', dump.join('\n')],
-      ['Kafka', topics.join('\n')],
-      ['metrics', metrics.join('\n')],
-    ]) {
-      for (const pan of PANS) assert.ok(!text.includes(pan), `${where} holds ${pan.slice(0, 6)}…`);
-      assert.doesNotMatch(text, /"csc"|"9731"|031234567/i, where);
+    // Piece by piece: a broker shared with other runs can hold more than one string can.
+    const places: Array<[string, string[]]> = [
+      ['logs', [logs]],
+      ['database', dump],
+      ['Kafka', topics],
+      ['metrics', metrics],
+    ];
+    for (const [where, texts] of places) {
+      for (const text of texts) {
+        for (const pan of PANS) {
+          assert.ok(!text.includes(pan), `${where} holds ${pan.slice(0, 6)}…`);
+        }
+        assert.doesNotMatch(text, /"csc"|"9731"|031234567/i, where);
+      }
     }
   });
 
