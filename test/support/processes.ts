@@ -86,7 +86,8 @@ const cardPayments = {
   LEDGER_CARD_PROCESSOR: 'test',
 };
 
-async function start(
+/** A process of `entry` (a compiled script), on a free port, once its `/health/ready` answers. */
+export async function startApp(
   name: string,
   entry: string,
   env: Record<string, string>,
@@ -111,11 +112,11 @@ async function start(
 }
 
 export function startGateway(env: Record<string, string> = {}): Promise<AppProcess> {
-  return start('gateway', entries.gateway, env);
+  return startApp('gateway', entries.gateway, env);
 }
 
 export function startWorker(brand: string, env: Record<string, string> = {}): Promise<AppProcess> {
-  return start(`worker ${brand}`, entries.worker, { BRAND: brand, ...env });
+  return startApp(`worker ${brand}`, entries.worker, { BRAND: brand, ...env });
 }
 
 /** Stops every process a test file started; for its `after` hook. */

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMenu, orderLine } from './menu-factory';
+import { MenuNode, buildMenu, orderLine } from './menu-factory';
 import { firstNames, lastNames } from './names';
 import { Draw } from './random';
 import type { CardJson, JsonObject, OrderItemJson, OrderJson, SpiRequest } from './wix-json';
@@ -61,12 +61,17 @@ export function generatedOrder(options: GeneratedOrderOptions = {}): SpiRequest 
     },
     draw,
   );
-  const orderItems = dishes.map((dish) => ({ ...orderLine(dish, draw), count: draw.int(1, 3) }));
-  const order = newOrder(options.restaurantId ?? DEFAULT_RESTAURANT_ID, orderItems, draw);
+  const order = orderOf(dishes, options.restaurantId ?? DEFAULT_RESTAURANT_ID, draw);
   if (!options.withCard) return { menu, order };
   const { payment, token, card } = cardPayment(order, draw);
   order.payments = [payment];
   return { menu, order, cards: { [token]: card } };
+}
+
+/** A new order (fresh id) of one line per dish, with choices down to each dish's depth. */
+export function orderOf(dishes: readonly MenuNode[], restaurantId: string, draw: Draw): OrderJson {
+  const orderItems = dishes.map((dish) => ({ ...orderLine(dish, draw), count: draw.int(1, 3) }));
+  return newOrder(restaurantId, orderItems, draw);
 }
 
 function newOrder(restaurantId: string, orderItems: OrderItemJson[], draw: Draw): OrderJson {

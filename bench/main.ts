@@ -1,0 +1,261 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import {
+  AppProcess,
+  startApp,
+  startGateway,
+  startWorker,
+  stopAll,
+} from '../test/support/processes';
+import { CpuMeter, findPids } from './cpu';
+import { Figures, figuresOf } from './figures';
+import { LoadRun, Target, closedLoop, openLoop } from './load';
+import { printReport } from './report';
+import { StageMeter } from './stages';
+import { Workload } from './workload';
+
+/**
+ * `npm run bench`: the stack (gateway → Kafka → 1 and 2 workers → PostgreSQL) against the
+ * in-process limit (the worker's own work behind a bare HTTP handler), under one load generator.
+ * Prints tables and writes the same figures as JSON.
+ */
+interface Options {
+  seconds: number;
+  rates: number[];
+  concurrency: number[];
+  overloadSeconds: number;
+  out: string;
+}
+
+const root = resolve(__dirname, '../..');
+
+function parseOptions(argv: string[]): Options {
+  const quick = argv.includes('--quick');
+  const value = (name: string) => {
+    const at = argv.indexOf(`--${name}`);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const list = (text: string) => text.split(',').map(Number);
+  return {
+    seconds: Number(value('seconds') ?? (quick ? 3 : 10)),
+    rates: list(value('rates') ?? '100,300,1000'),
+    concurrency: list(value('concurrency') ?? (quick ? '8,32' : '1,4,8,16,32,64')),
+    overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
+    out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  if (!process.env.KAFKA_BROKERS) {
+    execFileSync('bash', [resolve(root, 'scripts/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
+    process.env.KAFKA_BROKERS = '127.0.0.1:9092';
+  }
+  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const database = await createDatabase(adminUrl);
+  process.env.DATABASE_URL = database.url;
+
+  const normal = new Workload({ menuItems: 150, dishes: 6, restaurants: 50 });
+  const large = new Workload({ menuItems: 2000, dishes: 6, restaurants: 50 });
+  const report: Record<string, unknown> = {
+    machine: machine(),
+    options,
+    workload: {
+      normal: { menuItems: normal.menuItemCount, bodyBytes: bytes(normal) },
+      large: { menuItems: large.menuItemCount, bodyBytes: bytes(large) },
+    },
+  };
+  const phases: Record<string, Record<string, Figures>> = {};
+  report.phases = phases;
+  try {
+    const limit = await startApp('limit', resolve(root, 'dist/bench/limit-server.js'), {
+      BRAND: `bench-limit-${Date.now()}`,
+    });
+    const limitMeter = meterOf({ limit: [limit] });
+    phases.limit = await measure(limit.url, normal, options, limitMeter);
+    phases['limit, 2000-item menu'] = await measureLarge(limit.url, large, options, limitMeter);
+    await limit.stop();
+
+    const brand = `bench-${Date.now()}`;
+    const gateway = await startGateway();
+    const workers = [await startWorker(brand)];
+    const url = `${gateway.url}/webhooks/wix/${brand}`;
+    phases['stack, 1 worker'] = await measure(url, normal, options, meterOf({ gateway, workers }));
+    workers.push(await startWorker(brand));
+    await sleep(5_000);
+    const stackMeter = meterOf({ gateway, workers });
+    phases['stack, 2 workers'] = await measure(url, normal, options, stackMeter);
+    phases['stack, 2 workers, 2000-item menu'] = await measureLarge(
+      url,
+      large,
+      options,
+      stackMeter,
+    );
+    const sustained = phases['stack, 2 workers'].max.throughput;
+    phases.overload = await overload(url, normal, 2 * sustained, options, stackMeter);
+  } finally {
+    await stopAll();
+    await database.drop();
+  }
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  printReport(report as never);
+  console.log(`\nfigures written to ${options.out}`);
+}
+
+interface Meter {
+  cpu: () => CpuMeter;
+  /** Only the stack's processes serve `/metrics`. */
+  stages?: () => StageMeter;
+}
+
+function meterOf(processes: {
+  gateway?: AppProcess;
+  workers?: AppProcess[];
+  limit?: AppProcess[];
+}): Meter {
+  const groups: Record<string, () => number[]> = {
+    kafka: () => findPids(/kafka\.Kafka/),
+    postgres: () => findPids(/^(\S*\/bin\/postgres |postgres: )/),
+    loadgen: () => [process.pid],
+  };
+  const { gateway, workers, limit } = processes;
+  if (gateway) groups.gateway = () => [gateway.pid];
+  if (workers) groups.workers = () => workers.map((w) => w.pid);
+  if (limit) groups.limit = () => limit.map((l) => l.pid);
+  const urls = gateway && workers ? [gateway, ...workers].map((p) => p.url) : undefined;
+  return {
+    cpu: () => new CpuMeter(groups),
+    stages: urls && (() => new StageMeter(urls)),
+  };
+}
+
+async function timed(meter: Meter, run: () => Promise<LoadRun>): Promise<Figures> {
+  const cpu = meter.cpu();
+  const stages = meter.stages?.();
+  await stages?.start();
+  cpu.start();
+  const result = await run();
+  const used = cpu.stop();
+  return { ...figuresOf(result), cpu: used, stagesMs: await stages?.stop() };
+}
+
+/** Open loop at each rate, then closed loop at rising concurrency for the best 0-error rate. */
+async function measure(url: string, workload: Workload, options: Options, meter: Meter) {
+  const target = new Target(url);
+  const phase: Record<string, Figures> = {};
+  await openLoop(target, bodies(workload, 100, 3), 100);
+  for (const rate of options.rates) {
+    const load = bodies(workload, rate, options.seconds);
+    phase[`${rate}/s`] = await timed(meter, () => openLoop(target, load, rate));
+    await sleep(2_000);
+  }
+  phase.max = await findMax(target, workload, options, meter);
+  target.close();
+  return phase;
+}
+
+async function findMax(target: Target, workload: Workload, options: Options, meter: Meter) {
+  let best: (Figures & { concurrency: number }) | undefined;
+  for (const concurrency of options.concurrency) {
+    const seconds = Math.max(3, Math.round(options.seconds / 2));
+    const run = () =>
+      closedLoop(target, () => workload.body(workload.order()), concurrency, seconds);
+    const figures = await timed(meter, run);
+    console.log(`  closed loop, ${concurrency} clients: ${JSON.stringify(figures)}`);
+    await sleep(1_000);
+    if (figures.errors > 0) break;
+    if (best && figures.throughput < best.throughput * 1.05) {
+      if (figures.throughput > best.throughput) best = { ...figures, concurrency };
+      break;
+    }
+    best = { ...figures, concurrency };
+  }
+  return best ?? { ...figuresOf({ sent: 0, seconds: 1, answers: [] }), concurrency: 0 };
+}
+
+async function measureLarge(url: string, workload: Workload, options: Options, meter: Meter) {
+  const target = new Target(url);
+  const phase: Record<string, Figures> = {};
+  await openLoop(target, bodies(workload, 10, 3), 10);
+  const rate = 20;
+  const load = bodies(workload, rate, options.seconds);
+  phase[`${rate}/s`] = await timed(meter, () => openLoop(target, load, rate));
+  await sleep(2_000);
+  phase.max = await findMax(target, workload, { ...options, concurrency: [1, 2, 4, 8] }, meter);
+  target.close();
+  return phase;
+}
+
+/** Twice the sustainable rate: what share is answered inside 10 s, and how. */
+async function overload(
+  url: string,
+  workload: Workload,
+  rate: number,
+  options: Options,
+  meter: Meter,
+) {
+  const target = new Target(url);
+  const load = bodies(workload, rate, options.overloadSeconds);
+  const cpu = meter.cpu();
+  cpu.start();
+  const run = await openLoop(target, load, rate);
+  const cpuUsed = cpu.stop();
+  target.close();
+  const inTime = run.answers.filter((a) => a.ms <= 10_000).length;
+  return {
+    all: { ...figuresOf(run), cpu: cpuUsed },
+    accepted: figuresOf(run, 'accepted'),
+    summary: {
+      rate,
+      answeredWithin10s: round3(inTime / run.sent),
+      endpointDown: round3(
+        run.answers.filter((a) => a.outcome === 'endpoint_down').length / run.sent,
+      ),
+    } as never,
+  };
+}
+
+function bodies(workload: Workload, rate: number, seconds: number): string[] {
+  return workload.orders(Math.round(rate * seconds)).map((order) => workload.body(order));
+}
+
+function bytes(workload: Workload): number {
+  return Buffer.byteLength(workload.body(workload.order()));
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+function machine() {
+  const cpus = execFileSync('nproc').toString().trim();
+  return { node: process.version, cpus: Number(cpus), at: new Date().toISOString() };
+}
+
+async function createDatabase(adminUrl: string) {
+  const name = `pos_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
