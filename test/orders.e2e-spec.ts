@@ -105,6 +105,12 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
     assert.ok(Buffer.byteLength(JSON.stringify(body)) > 3 * 1024 * 1024);
     const answer = await postOrder(gateway.url, brand, body);
     assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
+    // Kafka carries the menu items the order names, not the whole menu.
+    const [message] = (await readTopic(`pos.orders.${brand}.v1`)).filter((m) =>
+      m.includes(body.order.id),
+    );
+    assert.ok(message.length < 10_000, `a ${message.length}-character message`);
+    assert.match(message, /"SOUP-1"/);
   });
 
   it('answers invalid_item_mapping listing every unknown or unmapped item', async () => {

@@ -26,6 +26,7 @@ export interface PosOrder {
   lines: PosOrderLine[];
   /** The Wix order as received (customer, delivery, payments, comment, totals); unknown fields kept. */
   wixOrder: WixOrder & Record<string, unknown>;
+  /** The menu's items this order names, at every depth of choices, as Wix sent them. */
   menu: WixMenu;
   /**
    * Card token → card, when the merchant lets the POS clear cards: for the payment step only.

@@ -15,12 +15,12 @@ import { GatewayConfig } from '../config';
 import { randomUUID } from 'node:crypto';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CardPayments } from './card-payments';
+import { orderMessage } from './order-message';
 import { TopicDirectory } from './topic-directory';
 
 export interface WebhookCall {
   brand: string;
   body: unknown;
-  rawBody?: Buffer;
   receivedAt: number;
   /** Names the call in the gateway's and the worker's logs. */
   correlationId?: string;
@@ -76,7 +76,7 @@ export class ForwardOrderService {
   }
 
   private async answer(
-    { brand, body, rawBody, receivedAt }: WebhookCall,
+    { brand, body, receivedAt }: WebhookCall,
     correlationId: string,
   ): Promise<SpiResponse> {
     if (!isBrand(brand)) {
@@ -102,7 +102,7 @@ export class ForwardOrderService {
     if ('error' in cards) return cards;
     const packet: RequestPacket = {
       key: request.order.restaurantId,
-      value: withoutCards(request, rawBody),
+      value: orderMessage(request),
       deadline,
       receivedAt,
       sealedCards: cards.sealed,
@@ -144,11 +144,6 @@ export class ForwardOrderService {
 }
 
 /** Card data never goes to Kafka in clear: it travels sealed, in a header of its own. */
-function withoutCards(request: { cards?: unknown }, rawBody?: Buffer): Buffer | string {
-  if (rawBody && !('cards' in request)) return rawBody;
-  return JSON.stringify({ ...request, cards: undefined });
-}
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

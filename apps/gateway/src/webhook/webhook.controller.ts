@@ -42,7 +42,6 @@ export class WebhookController {
     return this.orders.forward({
       brand,
       body: req.body as unknown,
-      rawBody: req.rawBody,
       receivedAt: req.receivedAt,
     });
   }

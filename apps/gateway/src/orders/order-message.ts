@@ -1,0 +1,24 @@
+import { WixOrderLine, WixOrderRequest } from '@app/contracts';
+
+/**
+ * What the gateway puts on Kafka for an order: the body Wix sent, without `cards` (they travel
+ * sealed, in a header) and with the menu cut down to the items the order names, at every depth
+ * of choices. A menu can weigh a megabyte and an order names a handful of its items; the worker
+ * needs no more to map them. Every other field of the body, the menu and its items travels as
+ * Wix sent it; the menu's `sections` (ids of the whole menu) stay behind.
+ */
+export function orderMessage(request: WixOrderRequest & { cards?: unknown }): string {
+  const named = new Set<string>();
+  collectItemIds(request.order.orderItems, named);
+  const items = request.menu.items.filter((item) => named.has(item.id));
+  const menu: Record<string, unknown> = { ...request.menu, items };
+  delete menu.sections;
+  return JSON.stringify({ ...request, menu, cards: undefined });
+}
+
+function collectItemIds(lines: readonly WixOrderLine[], into: Set<string>): void {
+  for (const line of lines) {
+    into.add(line.itemId);
+    for (const choices of line.variationsChoices ?? []) collectItemIds(choices, into);
+  }
+}
