@@ -27,6 +27,8 @@ interface Options {
   rates: number[];
   concurrency: number[];
   overloadSeconds: number;
+  /** Run only the overload phase, at this rate (orders/s). */
+  overloadRate?: number;
   out: string;
 }
 
@@ -44,6 +46,7 @@ function parseOptions(argv: string[]): Options {
     rates: list(value('rates') ?? '100,300,1000'),
     concurrency: list(value('concurrency') ?? (quick ? '8,32' : '1,4,8,16,32,64')),
     overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
+    overloadRate: value('overload-rate') === undefined ? undefined : Number(value('overload-rate')),
     out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
   };
 }
@@ -71,6 +74,16 @@ async function main(): Promise<void> {
   const phases: Record<string, Record<string, Figures>> = {};
   report.phases = phases;
   try {
+    if (options.overloadRate) {
+      const brand = `bench-${Date.now()}`;
+      const gateway = await startGateway();
+      const workers = [await startWorker(brand), await startWorker(brand)];
+      const url = `${gateway.url}/webhooks/wix/${brand}`;
+      await openLoop(new Target(url), bodies(normal, 100, 3), 100);
+      const meter = meterOf({ gateway, workers });
+      phases.overload = await overload(url, normal, options.overloadRate, options, meter);
+      return;
+    }
     const limit = await startApp('limit', resolve(root, 'dist/bench/limit-server.js'), {
       BRAND: `bench-limit-${Date.now()}`,
     });
@@ -99,7 +112,11 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
     await database.drop();
+    finish(report, options);
   }
+}
+
+function finish(report: Record<string, unknown>, options: Options): void {
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   printReport(report as never);

@@ -4,6 +4,7 @@ import { Expose, Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsString,
   Matches,
   Max,
@@ -103,6 +104,17 @@ export class GatewayConfig extends KafkaEnv {
   @Min(1)
   @Max(100_000)
   MAX_IN_FLIGHT_PER_BRAND = 500;
+
+  /**
+   * Share of the last two seconds this gateway's event loop may have been busy; past it, a
+   * call is answered `endpoint_down` before its body is read (shed). `1` turns this off.
+   */
+  @Expose()
+  @Transform(({ value }: { value: unknown }) => (value === undefined ? undefined : Number(value)))
+  @IsNumber()
+  @Min(0.5)
+  @Max(1)
+  MAX_EVENT_LOOP_UTILIZATION = 0.9;
 
   /** Partitions of the reply topic when the gateway creates it. */
   @Expose()

@@ -18,6 +18,7 @@ import { voidLateAcceptance } from './orders/late-acceptance';
 import { TopicDirectory } from './orders/topic-directory';
 import { SpiExceptionFilter } from './spi-exception.filter';
 import { WebhookAuthenticator } from './webhook/webhook-authenticator';
+import { LoadShedder } from './webhook/load-shedder';
 import { WebhookBodyMiddleware } from './webhook/webhook-body.middleware';
 import { WebhookController } from './webhook/webhook.controller';
 
@@ -77,7 +78,7 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(WebhookBodyMiddleware).forRoutes(WebhookController);
+    consumer.apply(LoadShedder, WebhookBodyMiddleware).forRoutes(WebhookController);
   }
 
   /** Runs after the HTTP server has closed, so in-flight calls still get their replies. */

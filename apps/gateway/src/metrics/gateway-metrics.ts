@@ -41,6 +41,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly overloadShed = new Counter({
+    name: 'pos_gateway_overload_shed_total',
+    help: 'Calls answered endpoint_down before their body was read: the gateway itself was saturated (MAX_EVENT_LOOP_UTILIZATION)',
+    registers: [this.registry],
+  });
+
   readonly replies = new Histogram({
     name: 'pos_gateway_kafka_reply_seconds',
     help: "From producing an order to Kafka to its worker's reply, by brand",
