@@ -2,14 +2,11 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage } from 'node:http';
 import { createLogger } from '@app/config';
-import { openDatabase } from '@app/database';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadWorkerConfig } from '../apps/pos-worker/src/config';
-import { loadIntegration } from '../apps/pos-worker/src/integration/load-integration';
-import { migrate } from '../apps/pos-worker/src/ledger/migrate';
 import { SubmitOrderService } from '../apps/pos-worker/src/orders/submit-order.service';
-import { WorkerModule } from '../apps/pos-worker/src/worker.module';
+import { openWorkerCore } from '../apps/pos-worker/src/worker-core';
 
 /**
  * The in-process limit: a bare HTTP handler that does a worker's whole job for an order
@@ -20,21 +17,8 @@ async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   Logger.overrideLogger(logger);
-  const database = await openDatabase({
-    url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    poolSize: config.DATABASE_POOL_SIZE,
-  });
-  await migrate(database);
-  const integration = await loadIntegration(config.POS_INTEGRATION, {
-    brand: config.BRAND,
-    env: process.env,
-    database,
-  });
-  const app = await NestFactory.createApplicationContext(
-    WorkerModule.forRoot(config, integration, database),
-    { logger },
-  );
+  const { module } = await openWorkerCore(config, logger, process.env);
+  const app = await NestFactory.createApplicationContext(module, { logger });
   const orders = app.get(SubmitOrderService);
 
   const server = createServer((req, res) => {

@@ -1,0 +1,34 @@
+import { openDatabase } from '@app/database';
+import { DynamicModule, LoggerService } from '@nestjs/common';
+import { WorkerConfig } from './config';
+import { loadIntegration } from './integration/load-integration';
+import { LoadedIntegration } from './integration/pos-integration.provider';
+import { migrate } from './ledger/migrate';
+import { WorkerModule } from './worker.module';
+
+/**
+ * The worker's database (migrated) and integration, and the module around them. `env` is what
+ * the integration reads its own settings from.
+ */
+export async function openWorkerCore(
+  config: WorkerConfig,
+  logger: LoggerService,
+  env: NodeJS.ProcessEnv,
+): Promise<{ module: DynamicModule; integration: LoadedIntegration }> {
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    // A broken idle connection (a database restart) is replaced; orders meanwhile answer endpoint_down.
+    onIdleError: (error) => {
+      logger.warn(`idle database connection lost: ${error.message}`);
+    },
+  });
+  await migrate(database);
+  const integration = await loadIntegration(config.POS_INTEGRATION, {
+    brand: config.BRAND,
+    env,
+    database,
+  });
+  return { module: WorkerModule.forRoot(config, integration, database), integration };
+}
