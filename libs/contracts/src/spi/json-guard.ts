@@ -6,6 +6,40 @@ export const MAX_JSON_DEPTH = 64;
  * nesting deeper than `maxDepth`, or a `__proto__` key. Iterative, so any depth is safe here.
  */
 export function findUnsafeJson(root: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
+  if (typeof root !== 'object' || root === null) return undefined;
+  return isSafeJson(root, maxDepth) ? undefined : describeUnsafeJson(root, maxDepth);
+}
+
+/** The same walk without paths: it runs on every body, and a path string per node is costly. */
+function isSafeJson(root: unknown, maxDepth: number): boolean {
+  const values: unknown[] = [root];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop() as Record<string, unknown> | unknown[];
+    const depth = depths.pop()!;
+    if (depth >= maxDepth) return false;
+    if (Array.isArray(value)) {
+      for (const child of value) {
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+      continue;
+    }
+    for (const key in value) {
+      if (key === '__proto__') return false;
+      const child = value[key];
+      if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
+function describeUnsafeJson(root: unknown, maxDepth: number): string | undefined {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [
     { value: root, path: '', depth: 0 },
   ];
