@@ -106,7 +106,7 @@ export class GatewayConfig extends KafkaEnv {
   MAX_IN_FLIGHT_PER_BRAND = 500;
 
   /**
-   * Share of the last two seconds this gateway's event loop may have been busy; past it, a
+   * Share of the last three seconds this gateway's event loop may have been busy; past it, a
    * call is answered `endpoint_down` before its body is read (shed). `1` turns this off.
    */
   @Expose()

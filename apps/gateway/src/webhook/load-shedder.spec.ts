@@ -49,15 +49,15 @@ describe('LoadShedder', () => {
     assert.equal(call(s).passed, true);
   });
 
-  it('takes a burst: a second of a saturated loop is not overload', () => {
-    const s = shedder(0.9, [1, 1, 1, 1, 0.3, 0.3, 0.3, 0.3]);
-    for (let i = 0; i < 8; i++) s.load.sample();
+  it('takes a burst: two seconds of a saturated loop are not overload', () => {
+    const s = shedder(0.9, [...Array(4).fill(0.3), ...Array(8).fill(1)]);
+    for (let i = 0; i < 12; i++) s.load.sample();
     assert.equal(call(s).passed, true);
   });
 
   it('answers endpoint_down before the body is read while the loop stays saturated', () => {
-    const s = shedder(0.9, [0.97, 0.95, 0.92, 0.99]);
-    for (let i = 0; i < 4; i++) s.load.sample();
+    const s = shedder(0.9, Array(12).fill(0.97));
+    for (let i = 0; i < 12; i++) s.load.sample();
     assert.deepEqual(call(s), {
       passed: false,
       body: {
@@ -69,9 +69,9 @@ describe('LoadShedder', () => {
     });
   });
 
-  it('takes calls again once the loop has room, and never sheds at a limit of 1', () => {
-    const s = shedder(0.9, [0.97, 0.97, 0.2, 0.2]);
-    for (let i = 0; i < 4; i++) s.load.sample();
+  it('takes calls again as soon as the loop has room, and never sheds at a limit of 1', () => {
+    const s = shedder(0.9, [...Array(11).fill(1), 0.5]);
+    for (let i = 0; i < 12; i++) s.load.sample();
     assert.equal(call(s).passed, true);
     const off = shedder(1, [1]);
     off.load.sample();

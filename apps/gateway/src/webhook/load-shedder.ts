@@ -6,11 +6,11 @@ import { GatewayConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 
 const SAMPLE_MS = 250;
-/** Two seconds: a burst of calls the gateway works off within a second is not overload. */
-const SAMPLES = 8;
+/** Three seconds: a burst the gateway works off in a couple of seconds is not overload. */
+const SAMPLES = 12;
 
 /**
- * How busy this process's event loop was over the last two seconds. A gateway short of CPU
+ * How busy this process's event loop was over the last three seconds. A gateway short of CPU
  * cannot even read the calls waiting in its sockets, so they queue unseen until Wix gives up.
  */
 export class EventLoopLoad {
@@ -29,10 +29,15 @@ export class EventLoopLoad {
     this.timer.unref();
   }
 
-  /** Share of the last two seconds the loop was busy, 0–1. */
+  /** Share of the last three seconds the loop was busy, 0–1. */
   get utilization(): number {
     if (this.samples.length === 0) return 0;
     return this.samples.reduce((sum, busy) => sum + busy, 0) / this.samples.length;
+  }
+
+  /** Share of the last quarter second the loop was busy: whether it is still saturated. */
+  get latest(): number {
+    return this.samples[this.samples.length - 1] ?? 0;
   }
 
   sample(): void {
@@ -63,7 +68,9 @@ export class LoadShedder implements NestMiddleware, OnModuleDestroy {
 
   use(_req: Request, res: Response, next: NextFunction): void {
     const limit = this.config.MAX_EVENT_LOOP_UTILIZATION;
-    if (limit >= 1 || this.load.utilization < limit) return next();
+    // Saturated for three seconds, and still: a burst it has worked off sheds nothing more.
+    const { utilization, latest } = this.load;
+    if (limit >= 1 || utilization < limit || latest < limit) return next();
     this.metrics.overloadShed.inc();
     res
       .status(200)
