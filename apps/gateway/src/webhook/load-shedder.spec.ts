@@ -50,13 +50,13 @@ describe('LoadShedder', () => {
   });
 
   it('takes a burst: two seconds of a saturated loop are not overload', () => {
-    const s = shedder(0.9, [...Array(4).fill(0.3), ...Array(8).fill(1)]);
+    const s = shedder(0.9, [...Array<number>(4).fill(0.3), ...Array<number>(8).fill(1)]);
     for (let i = 0; i < 12; i++) s.load.sample();
     assert.equal(call(s).passed, true);
   });
 
   it('answers endpoint_down before the body is read while the loop stays saturated', () => {
-    const s = shedder(0.9, Array(12).fill(0.97));
+    const s = shedder(0.9, Array<number>(12).fill(0.97));
     for (let i = 0; i < 12; i++) s.load.sample();
     assert.deepEqual(call(s), {
       passed: false,
@@ -70,7 +70,7 @@ describe('LoadShedder', () => {
   });
 
   it('takes calls again as soon as the loop has room, and never sheds at a limit of 1', () => {
-    const s = shedder(0.9, [...Array(11).fill(1), 0.5]);
+    const s = shedder(0.9, [...Array<number>(11).fill(1), 0.5]);
     for (let i = 0; i < 12; i++) s.load.sample();
     assert.equal(call(s).passed, true);
     const off = shedder(1, [1]);
