@@ -263,7 +263,17 @@ interface VoidRow {
   pos_order_id: string | null;
 }
 
-function voidingOf(brand: string, wixOrderId: string, row: VoidRow | undefined) {
+/** An attempt the ledger marked `voiding` for its caller, and how to name it to the POS. */
+export interface Voiding {
+  brand: string;
+  wixOrderId: string;
+  attempt: number;
+  idempotencyKey: string;
+  restaurantId: string;
+  posOrderId?: string;
+}
+
+function voidingOf(brand: string, wixOrderId: string, row?: VoidRow): Voiding | undefined {
   if (!row) return undefined;
   return {
     brand,

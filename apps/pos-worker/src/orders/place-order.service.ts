@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpiResponse, spiFailure, spiSuccess, SpiErrorCode } from '@app/contracts';
 import { OrderReference, PosOrder, isPosFailure } from '@app/pos-sdk';
-import { Attempt, OrderLedger, Unanswered } from '../ledger/order-ledger';
+import { Attempt, OrderLedger, Unanswered, Voiding } from '../ledger/order-ledger';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { isRetryable, toSpiFailure } from './order-errors';
@@ -114,10 +114,7 @@ export class PlaceOrderService {
     unanswered: Unanswered,
   ): Promise<void> {
     const accepted = await this.ledger.startVoidingAccepted(brand, wixOrderId, unanswered);
-    if (!accepted) return;
-    const { attempt, ...reference } = accepted;
-    const description = `accepted, but ${reason}; Wix was told the POS is down`;
-    await this.cancel(reference, { brand, wixOrderId, attempt }, reason, description);
+    if (accepted) await this.cancelVoiding(accepted, reason, `accepted, but ${reason}`);
   }
 
   /**
@@ -133,24 +130,28 @@ export class PlaceOrderService {
     const earlier = await this.ledger.settled(brand, wixOrderId, correlationId);
     if (earlier.kind === 'accepted') return spiSuccess(earlier.posOrderId);
     const overdue = await this.ledger.startVoidingOverdue(brand, wixOrderId);
-    if (!overdue) return undefined;
-    const { attempt, ...reference } = overdue;
-    const reason = 'its worker stopped before settling it';
-    const description = `${reason}; Wix was told the POS is down`;
-    await this.cancel(reference, { brand, wixOrderId, attempt }, reason, description);
+    if (overdue) await this.cancelVoiding(overdue, 'its worker stopped before settling it');
     return undefined;
   }
 
   /** Voids what no worker will settle (see `OrderLedger.startVoidingUnsettled`). */
   async voidUnsettled(brand: string): Promise<number> {
     const unsettled = await this.ledger.startVoidingUnsettled(brand);
-    const reason = 'it was left unsettled past its deadline';
-    const description = `${reason}; Wix was told the POS is down`;
-    for (const { attempt, ...reference } of unsettled) {
-      const { wixOrderId } = reference;
-      await this.cancel(reference, { brand, wixOrderId, attempt }, reason, description);
+    for (const voiding of unsettled) {
+      await this.cancelVoiding(voiding, 'it was left unsettled past its deadline');
     }
     return unsettled.length;
+  }
+
+  /** Voids an attempt the ledger has just marked `voiding` for this caller. */
+  private async cancelVoiding(
+    { attempt, ...reference }: Voiding,
+    reason: string,
+    what = reason,
+  ): Promise<void> {
+    const { brand, wixOrderId } = reference;
+    const description = `${what}; Wix was told the POS is down`;
+    await this.cancel(reference, { brand, wixOrderId, attempt }, reason, description);
   }
 
   private async cancel(
