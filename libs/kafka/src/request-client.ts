@@ -196,7 +196,11 @@ export class KafkaRequestClient extends ClientProxy {
         // A reply that is not JSON holds nothing to act on.
       }
     }
+    // Entries share one lifetime, so the map is in expiry order: the expired ones lead it.
     const now = Date.now();
-    for (const [id, { until }] of this.abandoned) if (until < now) this.abandoned.delete(id);
+    for (const [id, { until }] of this.abandoned) {
+      if (until >= now) break;
+      this.abandoned.delete(id);
+    }
   }
 }
