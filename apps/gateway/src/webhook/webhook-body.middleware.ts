@@ -59,9 +59,9 @@ export class WebhookBodyMiddleware implements NestMiddleware {
         this.auth.reject(req, res);
         return;
       }
-      const parsed = error ? undefined : parseJson(req);
-      if (error || parsed?.failed) {
-        const [status, description] = describeParseError(error ?? parsed?.failed);
+      const failure = error ?? parseJson(req);
+      if (failure) {
+        const [status, description] = describeParseError(failure);
         reject(res, status, description);
         return;
       }
@@ -83,24 +83,25 @@ export class WebhookBodyMiddleware implements NestMiddleware {
 }
 
 /**
- * The raw body as JSON, with body-parser's rules: UTF-8 only (a BOM is dropped), an object or
- * an array at the top, an empty body taken as `{}`. A request without a body keeps none.
+ * Replaces the raw body by its JSON, with body-parser's rules: UTF-8 only (a BOM is dropped),
+ * an object or an array at the top, an empty body taken as `{}`. A request without a body keeps
+ * none. What fails is named as body-parser names it.
  */
-function parseJson(req: WebhookRequest): { failed?: { type: string } } {
-  if (!Buffer.isBuffer(req.body)) return {};
+function parseJson(req: WebhookRequest): { type: string } | undefined {
+  if (!Buffer.isBuffer(req.body)) return undefined;
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
-  if (charset && !/^utf-8$/i.test(charset)) return { failed: { type: 'charset.unsupported' } };
+  if (charset && !/^utf-8$/i.test(charset)) return { type: 'charset.unsupported' };
   const text = req.body.toString('utf8').replace(/^\uFEFF/, '');
   if (text.length === 0) {
     req.body = {};
-    return {};
+    return undefined;
   }
-  if (!/^[\s]*[[{]/.test(text)) return { failed: { type: 'entity.parse.failed' } };
+  if (!/^\s*[[{]/.test(text)) return { type: 'entity.parse.failed' };
   try {
     req.body = JSON.parse(text) as unknown;
-    return {};
+    return undefined;
   } catch {
-    return { failed: { type: 'entity.parse.failed' } };
+    return { type: 'entity.parse.failed' };
   }
 }
 
