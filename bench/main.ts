@@ -71,6 +71,9 @@ async function main(): Promise<void> {
       large: { menuItems: large.menuItemCount, bodyBytes: bytes(large) },
     },
   };
+  const normalPlan: Plan = { ...options, warmUpRate: 100 };
+  // A megabyte an order: one modest rate, and fewer clients.
+  const largePlan: Plan = { ...options, warmUpRate: 10, rates: [20], concurrency: [1, 2, 4, 8] };
   const phases: Record<string, Record<string, Figures>> = {};
   report.phases = phases;
   try {
@@ -88,25 +91,21 @@ async function main(): Promise<void> {
       BRAND: `bench-limit-${Date.now()}`,
     });
     const limitMeter = meterOf({ limit: [limit] });
-    phases.limit = await measure(limit.url, normal, options, limitMeter);
-    phases['limit, 2000-item menu'] = await measureLarge(limit.url, large, options, limitMeter);
+    phases.limit = await measure(limit.url, normal, normalPlan, limitMeter);
+    phases['limit, 2000-item menu'] = await measure(limit.url, large, largePlan, limitMeter);
     await limit.stop();
 
     const brand = `bench-${Date.now()}`;
     const gateway = await startGateway();
     const workers = [await startWorker(brand)];
     const url = `${gateway.url}/webhooks/wix/${brand}`;
-    phases['stack, 1 worker'] = await measure(url, normal, options, meterOf({ gateway, workers }));
+    const oneWorker = meterOf({ gateway, workers });
+    phases['stack, 1 worker'] = await measure(url, normal, normalPlan, oneWorker);
     workers.push(await startWorker(brand));
     await sleep(5_000);
     const stackMeter = meterOf({ gateway, workers });
-    phases['stack, 2 workers'] = await measure(url, normal, options, stackMeter);
-    phases['stack, 2 workers, 2000-item menu'] = await measureLarge(
-      url,
-      large,
-      options,
-      stackMeter,
-    );
+    phases['stack, 2 workers'] = await measure(url, normal, normalPlan, stackMeter);
+    phases['stack, 2 workers, 2000-item menu'] = await measure(url, large, largePlan, stackMeter);
     const sustained = phases['stack, 2 workers'].max.throughput;
     phases.overload = await overload(url, normal, 2 * sustained, options, stackMeter);
   } finally {
@@ -160,25 +159,33 @@ async function timed(meter: Meter, run: () => Promise<LoadRun>): Promise<Figures
   return { ...figuresOf(result), cpu: used, stagesMs: await stages?.stop() };
 }
 
+/** What one setup is put through: a warm-up, open loop at each rate, closed loop at each concurrency. */
+interface Plan {
+  warmUpRate: number;
+  rates: number[];
+  concurrency: number[];
+  seconds: number;
+}
+
 /** Open loop at each rate, then closed loop at rising concurrency for the best 0-error rate. */
-async function measure(url: string, workload: Workload, options: Options, meter: Meter) {
+async function measure(url: string, workload: Workload, plan: Plan, meter: Meter) {
   const target = new Target(url);
   const phase: Record<string, Figures> = {};
-  await openLoop(target, bodies(workload, 100, 3), 100);
-  for (const rate of options.rates) {
-    const load = bodies(workload, rate, options.seconds);
+  await openLoop(target, bodies(workload, plan.warmUpRate, 3), plan.warmUpRate);
+  for (const rate of plan.rates) {
+    const load = bodies(workload, rate, plan.seconds);
     phase[`${rate}/s`] = await timed(meter, () => openLoop(target, load, rate));
     await sleep(2_000);
   }
-  phase.max = await findMax(target, workload, options, meter);
+  phase.max = await findMax(target, workload, plan, meter);
   target.close();
   return phase;
 }
 
-async function findMax(target: Target, workload: Workload, options: Options, meter: Meter) {
+async function findMax(target: Target, workload: Workload, plan: Plan, meter: Meter) {
   let best: (Figures & { concurrency: number }) | undefined;
-  for (const concurrency of options.concurrency) {
-    const seconds = Math.max(3, Math.round(options.seconds / 2));
+  for (const concurrency of plan.concurrency) {
+    const seconds = Math.max(3, Math.round(plan.seconds / 2));
     const run = () =>
       closedLoop(target, () => workload.body(workload.order()), concurrency, seconds);
     const figures = await timed(meter, run);
@@ -192,19 +199,6 @@ async function findMax(target: Target, workload: Workload, options: Options, met
     best = { ...figures, concurrency };
   }
   return best ?? { ...figuresOf({ sent: 0, seconds: 1, answers: [] }), concurrency: 0 };
-}
-
-async function measureLarge(url: string, workload: Workload, options: Options, meter: Meter) {
-  const target = new Target(url);
-  const phase: Record<string, Figures> = {};
-  await openLoop(target, bodies(workload, 10, 3), 10);
-  const rate = 20;
-  const load = bodies(workload, rate, options.seconds);
-  phase[`${rate}/s`] = await timed(meter, () => openLoop(target, load, rate));
-  await sleep(2_000);
-  phase.max = await findMax(target, workload, { ...options, concurrency: [1, 2, 4, 8] }, meter);
-  target.close();
-  return phase;
 }
 
 /** Twice the sustainable rate: what share is answered inside 10 s, and how. */
