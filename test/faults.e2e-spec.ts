@@ -24,6 +24,17 @@ function report(name: string, t: Tally): void {
   console.log(`fault "${name}": ${JSON.stringify(t)}`);
 }
 
+/** How long until the brand takes an order again (-1: not within `withinMs`), trying every `everyMs`. */
+async function msUntilAccepted(url: string, brand: string, withinMs: number, everyMs: number) {
+  const from = Date.now();
+  while (Date.now() - from < withinMs) {
+    const answer = await postOrder(url, brand, renamed(example('order-takeout-cash')));
+    if (answer.body.value) return Date.now() - from;
+    await sleep(everyMs);
+  }
+  return -1;
+}
+
 /** The tally once voids in progress have had up to `waitMs` to land. */
 async function settledTally(brand: string, sent: Sent[], waitMs = 10_000): Promise<Tally> {
   let t = await tally(brand, sent);
@@ -187,16 +198,7 @@ describe('faults: the broker stopped for 20 s under load', () => {
     await broker.stop();
     await sleep(20_000);
     await broker.restart();
-    const back = Date.now();
-    let recovered = -1;
-    while (Date.now() - back < 30_000) {
-      const answer = await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')));
-      if (answer.body.value) {
-        recovered = Date.now() - back;
-        break;
-      }
-      await sleep(250);
-    }
+    const recovered = await msUntilAccepted(gateway.url, brand, 30_000, 250);
     const sent = await run.stop();
     // Acceptances that reached the gateway late are voided once the broker is back.
     const t = await settledTally(brand, sent);
@@ -220,7 +222,6 @@ describe('faults: PostgreSQL stopped briefly', () => {
   const brand = uniqueBrand('fault-pg');
   const cluster = localCluster();
   let gateway: AppProcess;
-
   let worker: AppProcess;
 
   before(async () => {
@@ -238,16 +239,7 @@ describe('faults: PostgreSQL stopped briefly', () => {
       await pgctl(cluster!, 'stop');
       await sleep(4_000);
       await pgctl(cluster!, 'start');
-      const back = Date.now();
-      let recovered = -1;
-      while (Date.now() - back < 20_000) {
-        const answer = await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')));
-        if (answer.body.value) {
-          recovered = Date.now() - back;
-          break;
-        }
-        await sleep(200);
-      }
+      const recovered = await msUntilAccepted(gateway.url, brand, 20_000, 200);
       // An order the POS took just before its settlement failed is voided by the worker's
       // sweep of unsettled orders, 10 s past its deadline.
       const t = await settledTally(brand, await run.stop(), 25_000);

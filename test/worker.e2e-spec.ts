@@ -157,9 +157,29 @@ describe('the POS worker', () => {
     return rows[0]?.state;
   }
 
+  /** A new order, as the message body a gateway sends, and its Wix id. */
+  function newOrder(): { body: string; id: string } {
+    const order = renamed(example('order-takeout-cash'), wixId());
+    return { body: JSON.stringify(order), id: order.order.id };
+  }
+
+  /** As a worker that stopped after the POS call leaves an order: `submitting`, past due. */
+  async function leaveSubmitting(wixOrderId: string, secondsPastDeadline: number): Promise<void> {
+    await sql(
+      `UPDATE order_ledger SET state = 'submitting', deadline = now() - make_interval(secs => $3)
+        WHERE brand = $1 AND wix_order_id = $2`,
+      [brand, wixOrderId, secondsPastDeadline],
+    );
+  }
+
+  /** The order's state once it is `voided`, or after `tries` looks 100 ms apart. */
+  async function settledState(wixOrderId: string, tries: number): Promise<string | undefined> {
+    for (let i = 0; i < tries && (await stateOf(wixOrderId)) !== 'voided'; i++) await sleep(100);
+    return stateOf(wixOrderId);
+  }
+
   it('answers a request seen past its deadline with the id an earlier delivery placed, and voids only for the request that last heard it', async () => {
-    const body = JSON.stringify(renamed(example('order-takeout-cash'), wixId()));
-    const { id } = (JSON.parse(body) as { order: { id: string } }).order;
+    const { body, id } = newOrder();
     const [first, retry, late] = [randomUUID(), randomUUID(), randomUUID()];
     const placed = (await request(body, { correlationId: first })) as {
       value: { orderId: string };
@@ -174,24 +194,17 @@ describe('the POS worker', () => {
 
     // The late request is now the last to hear the id; its gateway gave up on it: voided.
     await askVoid(id, late);
-    for (let i = 0; i < 50 && (await stateOf(id)) !== 'voided'; i++) await sleep(100);
-    assert.equal(await stateOf(id), 'voided');
+    assert.equal(await settledState(id, 50), 'voided');
   });
 
   it('voids an attempt a dead worker left submitting, when a request for it comes past its deadline', async () => {
-    const body = JSON.stringify(renamed(example('order-takeout-cash'), wixId()));
-    const { id } = (JSON.parse(body) as { order: { id: string } }).order;
+    const { body, id } = newOrder();
     await request(body);
     // As a worker killed after the POS call leaves it: the POS has the order, the ledger not.
-    await sql(
-      `UPDATE order_ledger SET state = 'submitting', deadline = now() - interval '1 second'
-        WHERE brand = $1 AND wix_order_id = $2`,
-      [brand, id],
-    );
+    await leaveSubmitting(id, 1);
     const correlationId = randomUUID();
     await request(body, { correlationId, deadlineInMs: -1, waitMs: 0 });
-    for (let i = 0; i < 50 && (await stateOf(id)) !== 'voided'; i++) await sleep(100);
-    assert.equal(await stateOf(id), 'voided');
+    assert.equal(await settledState(id, 50), 'voided');
     assert.equal(replies.has(correlationId), false, 'nothing was answered for it');
     const [inbox] = await sql<{ voided: boolean }>(
       `SELECT voided_at IS NOT NULL AS voided FROM pos_inbox
@@ -202,17 +215,11 @@ describe('the POS worker', () => {
   });
 
   it('voids, unasked, an attempt left submitting well past its deadline', async () => {
-    const body = JSON.stringify(renamed(example('order-takeout-cash'), wixId()));
-    const { id } = (JSON.parse(body) as { order: { id: string } }).order;
+    const { body, id } = newOrder();
     await request(body);
     // As a worker that lost its database after the POS call leaves it, with no retry to come.
-    await sql(
-      `UPDATE order_ledger SET state = 'submitting', deadline = now() - interval '11 seconds'
-        WHERE brand = $1 AND wix_order_id = $2`,
-      [brand, id],
-    );
-    for (let i = 0; i < 80 && (await stateOf(id)) !== 'voided'; i++) await sleep(100);
-    assert.equal(await stateOf(id), 'voided');
+    await leaveSubmitting(id, 11);
+    assert.equal(await settledState(id, 80), 'voided');
   });
 
   it('does not let one slow order hold up other restaurants, and keeps each restaurant in order', async () => {
