@@ -5,3 +5,4 @@ export * from './spi/json-guard';
 export * from './kafka/topics';
 export * from './kafka/headers';
 export * from './kafka/order-request';
+export * from './kafka/order-answers';

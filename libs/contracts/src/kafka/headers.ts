@@ -4,17 +4,16 @@ export const OrderHeader = {
   CorrelationId: 'pos-correlation-id',
   /** The topic the reply must go to. */
   ReplyTopic: 'pos-reply-topic',
-  /** Epoch milliseconds after which the gateway has answered `endpoint_down`; never start later. */
-  Deadline: 'pos-deadline',
+  /**
+   * Milliseconds the gateway had left to answer when it sent the request. A worker measures
+   * it from the request's arrival on its own monotonic clock: no two machines' clocks are
+   * compared (docs/order-protocol.md, "Budgets, not clocks").
+   */
+  Budget: 'pos-budget-ms',
   /** Epoch milliseconds when the gateway received the HTTP request. */
   ReceivedAt: 'pos-received-at',
   /** The order's `cards`, sealed by the gateway (JSON of a `SealedCards`); absent without cards. */
   SealedCards: 'pos-sealed-cards',
-  /**
-   * On a message of its own to a brand's order topic, the Wix order id to void: the gateway
-   * answered Wix `endpoint_down`, then the worker's acceptance arrived too late.
-   */
-  Void: 'pos-void',
 } as const;
 
 export type OrderHeader = (typeof OrderHeader)[keyof typeof OrderHeader];

@@ -5,8 +5,10 @@
  */
 export interface SubmitOrder {
   brand: string;
-  /** Epoch ms: the gateway has answered `endpoint_down` by then. */
-  deadline: number;
+  /** What the gateway had left to answer when it sent the request, in ms. */
+  budgetMs: number;
+  /** `performance.now()` of the receiving process when the request arrived: the budget runs from then. */
+  arrivedAt: number;
   /** Epoch ms: when the gateway received the webhook call. */
   receivedAt: number;
   correlationId: string;
