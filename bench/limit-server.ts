@@ -36,7 +36,8 @@ async function main(): Promise<void> {
           brand: config.BRAND,
           body,
           receivedAt,
-          deadline: receivedAt + 8_000,
+          budgetMs: 8_000,
+          arrivedAt: performance.now(),
           correlationId: randomUUID(),
         }),
       );

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { OrderAnswer, encodeOrderAnswer, orderAnswersTopic } from '@app/contracts';
 import { ensureTopics } from '@app/kafka';
 import { Client } from 'pg';
 import { postOrder } from './support/http';
@@ -18,6 +19,7 @@ describe('the POS worker', () => {
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: `test-${brand}`, maxWaitTimeInMs: 100 });
   const replies = new Map<string, unknown>();
+  const answersTopic = orderAnswersTopic(brand);
   let gateway: AppProcess;
 
   before(async () => {
@@ -25,6 +27,8 @@ describe('the POS worker', () => {
     await startWorker(brand, {
       REQUEST_TOPIC_PARTITIONS: '1',
       REQUEST_TOPIC_RETENTION_MS: '600000',
+      ORDER_SETTLE_MS: '1000',
+      RECONCILE_EVERY_MS: '200',
     });
     gateway = await startGateway();
     const admin = kafka.admin();
@@ -48,7 +52,7 @@ describe('the POS worker', () => {
 
   async function request(
     value: string,
-    { correlationId = randomUUID(), deadlineInMs = 8_000, waitMs = 5_000 } = {},
+    { correlationId = randomUUID(), budgetMs = 8_000, waitMs = 5_000 } = {},
   ): Promise<unknown> {
     await producer.send({
       topic,
@@ -60,7 +64,7 @@ describe('the POS worker', () => {
           headers: {
             'pos-correlation-id': correlationId,
             'pos-reply-topic': replyTopic,
-            'pos-deadline': String(Date.now() + deadlineInMs),
+            'pos-budget-ms': String(budgetMs),
             'pos-received-at': String(Date.now()),
           },
         },
@@ -134,27 +138,39 @@ describe('the POS worker', () => {
     assert.match(valid.value.orderId, /^\d+$/);
   });
 
-  /** What a gateway sends when an acceptance reached it after it had answered `endpoint_down`. */
-  async function askVoid(wixOrderId: string, correlationId: string): Promise<void> {
+  /** What a gateway records on the answers topic about the answer it gave Wix. */
+  async function record(...answers: OrderAnswer[]): Promise<void> {
     await producer.send({
-      topic,
+      topic: answersTopic,
       acks: -1,
-      messages: [
-        {
-          key: 'restaurant',
-          value: JSON.stringify({ void: { wixOrderId } }),
-          headers: { 'pos-void': wixOrderId, 'pos-correlation-id': correlationId },
-        },
-      ],
+      messages: answers.map(encodeOrderAnswer),
     });
   }
 
-  async function stateOf(wixOrderId: string): Promise<string | undefined> {
-    const rows = await sql<{ state: string }>(
-      'SELECT state FROM order_ledger WHERE brand = $1 AND wix_order_id = $2',
+  async function rowOf(wixOrderId: string) {
+    const rows = await sql<{ state: string; in_doubt: boolean; pos_order_id: string | null }>(
+      'SELECT state, in_doubt, pos_order_id FROM order_ledger WHERE brand = $1 AND wix_order_id = $2',
       [brand, wixOrderId],
     );
-    return rows[0]?.state;
+    return rows[0];
+  }
+
+  /** The order's row once its state is one of `states`, or after `tries` looks 100 ms apart. */
+  async function settled(wixOrderId: string, states: string[], tries = 80) {
+    for (let i = 0; i < tries; i++) {
+      const row = await rowOf(wixOrderId);
+      if (row && states.includes(row.state)) return row;
+      await sleep(100);
+    }
+    return rowOf(wixOrderId);
+  }
+
+  async function inboxVoided(wixOrderId: string): Promise<boolean | undefined> {
+    const [inbox] = await sql<{ voided: boolean }>(
+      `SELECT voided_at IS NOT NULL AS voided FROM pos_inbox WHERE brand = $1 AND wix_order_id = $2`,
+      [brand, wixOrderId],
+    );
+    return inbox?.voided;
   }
 
   /** A new order, as the message body a gateway sends, and its Wix id. */
@@ -163,63 +179,101 @@ describe('the POS worker', () => {
     return { body: JSON.stringify(order), id: order.order.id };
   }
 
-  /** As a worker that stopped after the POS call leaves an order: `submitting`, past due. */
-  async function leaveSubmitting(wixOrderId: string, secondsPastDeadline: number): Promise<void> {
-    await sql(
-      `UPDATE order_ledger SET state = 'submitting', deadline = now() - make_interval(secs => $3)
-        WHERE brand = $1 AND wix_order_id = $2`,
-      [brand, wixOrderId, secondsPastDeadline],
-    );
-  }
-
-  /** The order's state once it is `voided`, or after `tries` looks 100 ms apart. */
-  async function settledState(wixOrderId: string, tries: number): Promise<string | undefined> {
-    for (let i = 0; i < tries && (await stateOf(wixOrderId)) !== 'voided'; i++) await sleep(100);
-    return stateOf(wixOrderId);
-  }
-
-  it('answers a request seen past its deadline with the id an earlier delivery placed, and voids only for the request that last heard it', async () => {
-    const { body, id } = newOrder();
-    const [first, retry, late] = [randomUUID(), randomUUID(), randomUUID()];
-    const placed = (await request(body, { correlationId: first })) as {
-      value: { orderId: string };
+  /** Accepted with a short budget, so that the reconciler gets to it soon. */
+  async function accepted(body: string, correlationId = randomUUID()): Promise<string> {
+    const answer = (await request(body, { correlationId, budgetMs: 2_000 })) as {
+      value?: { orderId: string };
     };
-    assert.deepEqual(await request(body, { correlationId: retry }), placed);
+    assert.ok(answer.value, JSON.stringify(answer));
+    return answer.value.orderId;
+  }
 
-    // The first request's gateway gave up on it, but Wix's retry heard the id: no void.
-    await askVoid(id, first);
-    // Past its deadline: not started, but the id it would get is still sent, for its gateway.
-    assert.deepEqual(await request(body, { correlationId: late, deadlineInMs: -1 }), placed);
-    assert.equal(await stateOf(id), 'accepted');
-
-    // The late request is now the last to hear the id; its gateway gave up on it: voided.
-    await askVoid(id, late);
-    assert.equal(await settledState(id, 50), 'voided');
+  it('confirms an acceptance a gateway recorded, and never voids it', async () => {
+    const { body, id } = newOrder();
+    const correlationId = randomUUID();
+    const posOrderId = await accepted(body, correlationId);
+    assert.equal((await rowOf(id))?.state, 'accepted');
+    await record(
+      { kind: 'decided', wixOrderId: id, correlationId, posOrderId },
+      { kind: 'written', wixOrderId: id, correlationId },
+    );
+    assert.deepEqual(await settled(id, ['confirmed', 'voided']), {
+      state: 'confirmed',
+      in_doubt: false,
+      pos_order_id: posOrderId,
+    });
+    await sleep(1_500);
+    assert.equal((await rowOf(id))?.state, 'confirmed');
+    assert.equal(await inboxVoided(id), false);
   });
 
-  it('voids an attempt a dead worker left submitting, when a request for it comes past its deadline', async () => {
+  it('voids an acceptance no gateway recorded, once the answers prove none can come', async () => {
     const { body, id } = newOrder();
-    await request(body);
-    // As a worker killed after the POS call leaves it: the POS has the order, the ledger not.
-    await leaveSubmitting(id, 1);
+    await accepted(body);
+    assert.equal((await settled(id, ['voided', 'confirmed']))?.state, 'voided');
+    assert.equal(await inboxVoided(id), true);
+  });
+
+  it('voids an acceptance whose only decision was withdrawn', async () => {
+    const { body, id } = newOrder();
     const correlationId = randomUUID();
-    await request(body, { correlationId, deadlineInMs: -1, waitMs: 0 });
-    assert.equal(await settledState(id, 50), 'voided');
-    assert.equal(replies.has(correlationId), false, 'nothing was answered for it');
-    const [inbox] = await sql<{ voided: boolean }>(
-      `SELECT voided_at IS NOT NULL AS voided FROM pos_inbox
+    const posOrderId = await accepted(body, correlationId);
+    await record(
+      { kind: 'decided', wixOrderId: id, correlationId, posOrderId },
+      { kind: 'withdrawn', wixOrderId: id, correlationId },
+    );
+    assert.equal((await settled(id, ['voided', 'confirmed']))?.state, 'voided');
+  });
+
+  it('confirms, in doubt, a decision whose response was never marked written', async () => {
+    const { body, id } = newOrder();
+    const correlationId = randomUUID();
+    const posOrderId = await accepted(body, correlationId);
+    await record({ kind: 'decided', wixOrderId: id, correlationId, posOrderId });
+    assert.deepEqual(await settled(id, ['confirmed', 'voided']), {
+      state: 'confirmed',
+      in_doubt: true,
+      pos_order_id: posOrderId,
+    });
+  });
+
+  it('answers every delivery of an order with the same id; a redelivery is a replay', async () => {
+    const { body, id } = newOrder();
+    const correlationId = randomUUID();
+    const posOrderId = await accepted(body, correlationId);
+    // The same request again (a rebalance), another gateway's, and one with no budget left.
+    assert.equal(await accepted(body, correlationId), posOrderId);
+    assert.equal(await accepted(body), posOrderId);
+    const late = randomUUID();
+    assert.deepEqual(await request(body, { correlationId: late, budgetMs: 0 }), {
+      value: { orderId: posOrderId },
+    });
+    const [count] = await sql<{ n: string }>(
+      'SELECT count(*) AS n FROM pos_inbox WHERE brand = $1 AND wix_order_id = $2',
+      [brand, id],
+    );
+    assert.equal(count?.n, '1');
+  });
+
+  it('does not start an order whose budget ran out before it arrived', async () => {
+    const { body, id } = newOrder();
+    const answer = (await request(body, { budgetMs: 0 })) as { error?: { code: string } };
+    assert.equal(answer.error?.code, 'endpoint_down');
+    assert.equal(await rowOf(id), undefined);
+  });
+
+  it('voids, unasked, an attempt left submitting past its settle time', async () => {
+    const { body, id } = newOrder();
+    await accepted(body);
+    // As a worker that died after the POS call leaves it: the POS has it, the ledger does not.
+    await sql(
+      `UPDATE order_ledger SET state = 'submitting', pos_order_id = NULL,
+              answer_by = now() - interval '2 seconds', version = version + 1
         WHERE brand = $1 AND wix_order_id = $2`,
       [brand, id],
     );
-    assert.deepEqual(inbox, { voided: true });
-  });
-
-  it('voids, unasked, an attempt left submitting well past its deadline', async () => {
-    const { body, id } = newOrder();
-    await request(body);
-    // As a worker that lost its database after the POS call leaves it, with no retry to come.
-    await leaveSubmitting(id, 11);
-    assert.equal(await settledState(id, 80), 'voided');
+    assert.equal((await settled(id, ['voided']))?.state, 'voided');
+    assert.equal(await inboxVoided(id), true);
   });
 
   it('does not let one slow order hold up other restaurants, and keeps each restaurant in order', async () => {
@@ -233,8 +287,8 @@ describe('the POS worker', () => {
     await blocker.query('BEGIN');
     await blocker.query(
       `INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
-                                attempts, lines, received_at, deadline)
-       VALUES ($1, $2, $3, 'blocker', 'failed', 1, '[]', now(), now())`,
+                                attempts, lines, received_at, deadline, answer_by, changed_at)
+       VALUES ($1, $2, $3, 'blocker', 'failed', 1, '[]', now(), now(), now(), now())`,
       [brand, slow.order.id, slow.order.restaurantId],
     );
     const finished: string[] = [];

@@ -51,6 +51,33 @@ export class WorkerConfig extends KafkaEnv {
   @Max(5_000)
   POS_MIN_BUDGET_MS = 500;
 
+  /**
+   * How long past the last deadline of the deliveries that heard an order's id the reconciler
+   * waits before it confirms the order, or voids it when no gateway recorded that answer.
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  ORDER_SETTLE_MS = 10_000;
+
+  /** How often the reconciler looks for orders to confirm or void. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  RECONCILE_EVERY_MS = 2_000;
+
+  /** Every PostgreSQL statement of the worker is cancelled after this long. */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 5_000;
+
   /** PostgreSQL of the order ledger and mapping table; unset: the embedded store in `DATA_DIR`. */
   @Expose()
   @IsOptional()

@@ -1,13 +1,17 @@
 import 'reflect-metadata';
 import { crash, createLogger, installCrashHandlers, serveOpenApi } from '@app/config';
-import { ORDER_MESSAGE_MAX_BYTES, orderRequestTopic } from '@app/contracts';
+import { ORDER_MESSAGE_MAX_BYTES, orderAnswersTopic, orderRequestTopic } from '@app/contracts';
 import { OrderConsumerServer, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { loadWorkerConfig } from './config';
 import { workerOpenApi } from './openapi';
+import { AnswersConsumer } from './orders/answers-consumer';
+import { Reconciler } from './orders/reconciler';
 import { openWorkerCore } from './worker-core';
+
+const ANSWERS_RETENTION_MS = 7 * 24 * 3600_000;
 
 /** A POS worker for one brand: consumes the brand's orders, serves health and metrics on HTTP. */
 async function bootstrap(): Promise<void> {
@@ -26,7 +30,18 @@ async function bootstrap(): Promise<void> {
       retentionMs: config.REQUEST_TOPIC_RETENTION_MS,
       maxMessageBytes: ORDER_MESSAGE_MAX_BYTES,
     },
+    {
+      // The protocol's decisions: kept well past any order's settle time.
+      topic: orderAnswersTopic(config.BRAND),
+      partitions: config.REQUEST_TOPIC_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      retentionMs: ANSWERS_RETENTION_MS,
+    },
   ]);
+  // The protocol's other half: recorded answers into the ledger, and their reconciliation.
+  // kafkajs gave up: exit, so that the supervisor starts a fresh worker.
+  await app.get(AnswersConsumer).start(() => process.exit(1));
+  app.get(Reconciler).start();
   serveOpenApi(app, workerOpenApi(app));
   app.connectMicroservice({ strategy: app.get(OrderConsumerServer) }, { inheritAppConfig: true });
   await app.startAllMicroservices();

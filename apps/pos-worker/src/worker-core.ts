@@ -19,6 +19,7 @@ export async function openWorkerCore(
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     // A broken idle connection (a database restart) is replaced; orders meanwhile answer endpoint_down.
     onIdleError: (error) => {
       logger.warn(`idle database connection lost: ${error.message}`);

@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { orderRequestTopic, workerGroupId } from '@app/contracts';
+import { SUBMIT_ORDER_PATTERN, orderRequestTopic, workerGroupId } from '@app/contracts';
 import { KafkaProbe, OrderConsumerServer, createKafka } from '@app/kafka';
 import { SqlDatabase } from '@app/database';
 import { TerminusModule } from '@nestjs/terminus';
@@ -18,11 +18,18 @@ import { OrdersController } from './orders/orders.controller';
 import { CardVault } from './orders/card-vault';
 import { PlaceOrderService } from './orders/place-order.service';
 import { SubmitOrderService } from './orders/submit-order.service';
-import { UnsettledOrders } from './orders/unsettled-orders';
+import { AnswersConsumer } from './orders/answers-consumer';
+import { AnswersProof } from './orders/answers-proof';
+import { toSpiFailure } from './orders/order-errors';
+import { Reconciler } from './orders/reconciler';
+
+/** A request older than its budget by this much was given up by its gateway long ago. */
+const STALE_AFTER_MS = 5_000;
 
 @Module({ imports: [TerminusModule] })
 export class WorkerModule implements OnApplicationShutdown {
   constructor(
+    private readonly answers: AnswersConsumer,
     @Inject(DATABASE_POOL) private readonly pool: SqlDatabase,
     private readonly loaded: LoadedIntegration,
     private readonly probe: KafkaProbe,
@@ -48,7 +55,6 @@ export class WorkerModule implements OnApplicationShutdown {
         PlaceOrderService,
         CardVault,
         SubmitOrderService,
-        UnsettledOrders,
         MappingTable,
         { provide: DATABASE_POOL, useValue: database },
         {
@@ -61,39 +67,46 @@ export class WorkerModule implements OnApplicationShutdown {
             createKafka(`pos-worker-${config.BRAND}`, config.kafkaBrokers, config.LOG_LEVEL),
         },
         {
+          provide: AnswersProof,
+          inject: [Kafka],
+          useFactory: (kafka: Kafka) => new AnswersProof(kafka, config.BRAND),
+        },
+        Reconciler,
+        {
+          provide: AnswersConsumer,
+          inject: [Kafka, OrderLedger, Reconciler],
+          useFactory: (kafka: Kafka, ledger: OrderLedger, reconciler: Reconciler) =>
+            new AnswersConsumer(
+              kafka,
+              ledger,
+              config.BRAND,
+              {
+                maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+                sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+              },
+              (wixOrderIds) => reconciler.rejudge(wixOrderIds),
+            ),
+        },
+        {
           provide: OrderConsumerServer,
-          inject: [Kafka, WorkerMetrics, PlaceOrderService],
-          useFactory: (kafka: Kafka, metrics: WorkerMetrics, placeOrder: PlaceOrderService) =>
+          inject: [Kafka],
+          useFactory: (kafka: Kafka) =>
             new OrderConsumerServer(
               kafka,
               {
                 brand: config.BRAND,
                 topic: orderRequestTopic(config.BRAND),
                 groupId: workerGroupId(config.BRAND),
+                pattern: SUBMIT_ORDER_PATTERN,
                 maxInFlight: config.WORKER_MAX_IN_FLIGHT,
                 maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
                 sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+                staleAfterMs: STALE_AFTER_MS,
               },
               {
-                expired: async ({ correlationId, wixOrderId }) => {
-                  metrics.expired.inc({ brand: config.BRAND });
-                  if (!wixOrderId) return undefined;
-                  return placeOrder.recall(config.BRAND, wixOrderId, correlationId);
-                },
+                failed: (error) => toSpiFailure(error),
                 // kafkajs gave up: exit, so that the supervisor starts a fresh worker.
                 crashed: () => process.exit(1),
-                voidRequested: ({ wixOrderId, correlationId }) =>
-                  placeOrder.voidUnanswered(
-                    config.BRAND,
-                    wixOrderId,
-                    'the gateway had answered Wix before the acceptance reached it',
-                    { correlationId, requireFresh: false },
-                  ),
-                unanswered: async ({ wixOrderId, correlationId, reason }) => {
-                  if (!wixOrderId) return;
-                  const unanswered = { correlationId, requireFresh: true };
-                  await placeOrder.voidUnanswered(config.BRAND, wixOrderId, reason, unanswered);
-                },
               },
             ),
         },
@@ -102,6 +115,7 @@ export class WorkerModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.answers.close();
     await this.probe.close();
     await this.loaded.integration.close?.();
     await this.pool.end();

@@ -7,6 +7,8 @@ export interface DatabaseOptions {
   url?: string;
   dataDir: string;
   poolSize: number;
+  /** Every statement is cancelled by the server after this long, and given up by the client soon after. */
+  statementTimeoutMs?: number;
   /** A PostgreSQL connection broke: the pool replaces it. */
   onIdleError?: (error: Error) => void;
 }
@@ -19,6 +21,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<SqlDatabas
     connectionString: options.url,
     max: options.poolSize,
     connectionTimeoutMillis: 2_000,
+    // A hung statement or a silently dead connection must not hold an order (and its slot)
+    // forever: the server cancels it, the client gives up on it, TCP notices a dead peer.
+    statement_timeout: options.statementTimeoutMs,
+    query_timeout: options.statementTimeoutMs && options.statementTimeoutMs + 1_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
   watchPool(pool, (error) => options.onIdleError?.(error));
   return pool;

@@ -1,15 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import {
-  OrderHeader,
-  SpiErrorCode,
-  SpiResponse,
-  SubmitOrder,
-  SUBMIT_ORDER_PATTERN,
-  isSpiResponse,
-  spiFailure,
-  wixOrderIdOf,
-} from '@app/contracts';
+import { OrderHeader, SubmitOrder } from '@app/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { PartitionWork } from './partition-work';
@@ -19,51 +10,42 @@ export interface OrderConsumerOptions {
   brand: string;
   topic: string;
   groupId: string;
+  /** The message pattern of the handler that answers each request. */
+  pattern: string;
   /** Orders processed at once by this process, across all its partitions. */
   maxInFlight: number;
   maxWaitTimeInMs: number;
   sessionTimeoutMs: number;
+  /**
+   * A request older than its budget by this much (its Kafka timestamp against this process's
+   * clock) is handed over with no budget left: its caller gave up long ago. Only saves work;
+   * nothing the order's outcome depends on reads it.
+   */
+  staleAfterMs: number;
 }
 
 export interface OrderConsumerEvents {
-  /**
-   * A request arrived after its deadline and was not started. An answer the handler returns
-   * (an order an earlier delivery placed) is still sent: only the gateway knows whether Wix
-   * heard it, and it asks for a void if not.
-   */
-  expired?: (order: {
-    correlationId: string;
-    lateByMs: number;
-    wixOrderId?: string;
-  }) => Promise<SpiResponse | undefined>;
+  /** The reply to a request whose handler threw. */
+  failed: (error: unknown, correlationId: string) => unknown;
   /** The consumer stopped for good (kafkajs will not restart it). */
   crashed?: (error: Error) => void;
-  /**
-   * An accepted order whose reply could not reach the gateway in time (the broker was down,
-   * or the reply was produced past the deadline): Wix was told `endpoint_down`.
-   */
-  unanswered?: (order: {
-    correlationId: string;
-    wixOrderId?: string;
-    orderId: string;
-    reason: string;
-  }) => Promise<void>;
-  /** The gateway asks to void an order whose acceptance reached it too late. */
-  voidRequested?: (order: { wixOrderId: string; correlationId: string }) => Promise<void>;
 }
 
 interface Headers {
   correlationId: string;
   replyTopic: string;
-  deadline: number;
+  budgetMs: number;
   receivedAt: number;
   sealedCards?: string;
 }
 
+/** Requests fetched but not started, per slot: enough to keep slots busy, bounded in memory. */
+const QUEUED_PER_SLOT = 4;
+
 /**
  * The worker's Kafka transport: consumes a brand's order topic in the brand's consumer group
- * and hands each order to the `SUBMIT_ORDER_PATTERN` handler, then produces its answer to the
- * reply topic the request named.
+ * and hands each request to the handler of `pattern`, then produces its answer to the reply
+ * topic the request named. It knows nothing of what the answer means.
  *
  * Orders of one restaurant (one message key) run in order; other restaurants run alongside
  * (see `PartitionWork`). Offsets are committed only below the oldest unfinished order, so a
@@ -74,6 +56,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   private readonly work = new Map<number, PartitionWork>();
   private readonly committed = new Map<number, number>();
   private readonly slots: Slots;
+  private readonly queued: Slots;
   private consumer?: Consumer;
   private producer?: Producer;
   private commitTimer?: NodeJS.Timeout;
@@ -83,10 +66,11 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   constructor(
     private readonly kafka: Kafka,
     private readonly options: OrderConsumerOptions,
-    private readonly events: OrderConsumerEvents = {},
+    private readonly events: OrderConsumerEvents,
   ) {
     super();
     this.slots = new Slots(options.maxInFlight);
+    this.queued = new Slots(options.maxInFlight * QUEUED_PER_SLOT);
   }
 
   get isReady(): boolean {
@@ -104,11 +88,14 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
     );
   }
 
-  /** Stops taking orders, finishes those in flight, commits, and leaves the group. */
+  /**
+   * Stops taking orders, finishes those running (starting none of those queued behind them),
+   * commits below the first that did not run, and leaves the group.
+   */
   async close(): Promise<void> {
     this.closing = true;
     this.consumer?.pause([{ topic: this.options.topic }]);
-    await Promise.all([...this.work.values()].map((work) => work.drain()));
+    await Promise.all([...this.work.values()].map((work) => work.stop()));
     clearTimeout(this.commitTimer);
     await this.commit();
     this.joined = false;
@@ -162,70 +149,53 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
     let work = this.work.get(batch.partition);
     if (!work) this.work.set(batch.partition, (work = new PartitionWork()));
     for (const message of batch.messages) {
-      if (this.closing || !payload.isRunning() || payload.isStale()) break;
-      await this.slots.acquire(() => payload.heartbeat());
+      await this.queued.acquire(() => payload.heartbeat());
+      if (this.closing || !payload.isRunning() || payload.isStale()) {
+        this.queued.release();
+        break;
+      }
+      const key = message.key?.toString() ?? '';
+      const arrivedAt = performance.now();
+      // A slot is taken when the order starts, not while it waits behind its restaurant.
+      const run = async () => {
+        await this.slots.acquire();
+        try {
+          await this.process(message, arrivedAt);
+        } finally {
+          this.slots.release();
+        }
+      };
       const finish = () => {
-        this.slots.release();
+        this.queued.release();
         this.scheduleCommit();
       };
-      const key = message.key?.toString() ?? '';
-      work.add(Number(message.offset), key, () => this.process(message)).then(finish, finish);
+      work.add(Number(message.offset), key, run).then(finish, finish);
       payload.resolveOffset(message.offset);
     }
     await payload.heartbeat();
   }
 
-  private async process(message: KafkaMessage): Promise<void> {
-    const voidOrder = message.headers?.[OrderHeader.Void]?.toString();
-    if (voidOrder) {
-      const correlationId = message.headers?.[OrderHeader.CorrelationId]?.toString() ?? '';
-      return this.safely('void', () =>
-        this.events.voidRequested?.({ wixOrderId: voidOrder, correlationId }),
-      );
-    }
+  private async process(message: KafkaMessage, arrivedAt: number): Promise<void> {
     const headers = readHeaders(message);
     if (!headers) {
       this.logger.warn(`skipped a message at offset ${message.offset}: no order headers`);
       return;
     }
-    const lateByMs = Date.now() - headers.deadline;
-    if (lateByMs >= 0) {
-      this.logger.warn(
-        `skipped request ${headers.correlationId}: its deadline passed ${lateByMs} ms ago`,
-      );
-      return this.safely('expired', async () => {
-        const { correlationId } = headers;
-        const wixOrderId = wixOrderIdOf(message.value);
-        const recorded = await this.events.expired?.({ correlationId, lateByMs, wixOrderId });
-        if (recorded) await this.reply(headers, recorded);
-      });
-    }
-    const response = await this.answer(message, headers);
-    const reason = await this.reply(headers, response);
-    if (reason && 'value' in response) {
-      this.logger.warn(`request ${headers.correlationId}: accepted, but ${reason}`);
-      await this.safely('unanswered', () =>
-        this.events.unanswered?.({
-          correlationId: headers.correlationId,
-          wixOrderId: wixOrderIdOf(message.value),
-          orderId: response.value.orderId,
-          reason,
-        }),
-      );
-    }
+    const ageMs = Date.now() - Number(message.timestamp);
+    const stale = ageMs > headers.budgetMs + this.options.staleAfterMs;
+    const request: SubmitOrder = {
+      brand: this.options.brand,
+      budgetMs: stale ? 0 : headers.budgetMs,
+      arrivedAt,
+      receivedAt: headers.receivedAt,
+      correlationId: headers.correlationId,
+      body: message.value?.toString() ?? '',
+      sealedCards: headers.sealedCards,
+    };
+    await this.reply(headers, await this.answer(request));
   }
 
-  /** An event handler that fails (its database is down) must not stop the partition's work. */
-  private async safely(event: string, handle: () => Promise<void> | undefined): Promise<void> {
-    try {
-      await handle();
-    } catch (error) {
-      this.logger.error(`${event} handler failed: ${describe(error)}`);
-    }
-  }
-
-  /** Why the gateway did not get the reply in time, if it did not. */
-  private async reply(headers: Headers, response: SpiResponse): Promise<string | undefined> {
+  private async reply(headers: Headers, response: unknown): Promise<void> {
     try {
       await this.producer!.send({
         topic: headers.replyTopic,
@@ -239,38 +209,20 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
         ],
       });
     } catch (error) {
-      this.logger.error(`could not reply to ${headers.correlationId}: ${describe(error)}`);
-      return `its reply could not be sent: ${describe(error)}`;
+      // The gateway answers without it when its budget runs out; what the worker recorded
+      // stays provisional until a gateway records an answer.
+      this.logger.warn(`could not reply to ${headers.correlationId}: ${describe(error)}`);
     }
-    const lateByMs = Date.now() - headers.deadline;
-    return lateByMs > 0 ? `its reply was sent ${lateByMs} ms past the deadline` : undefined;
   }
 
-  private async answer(message: KafkaMessage, headers: Headers): Promise<SpiResponse> {
-    const handler = this.getHandlerByPattern(SUBMIT_ORDER_PATTERN);
-    if (!handler) return spiFailure(SpiErrorCode.PosError, 'the worker has no order handler');
-    let body: unknown;
+  private async answer(request: SubmitOrder): Promise<unknown> {
     try {
-      body = JSON.parse(message.value?.toString() ?? 'null');
-    } catch {
-      // The parser's message quotes the input, which is not for logs or answers.
-      return spiFailure(SpiErrorCode.PosError, 'the order message is not valid JSON');
-    }
-    try {
-      const order: SubmitOrder = {
-        brand: this.options.brand,
-        deadline: headers.deadline,
-        receivedAt: headers.receivedAt,
-        correlationId: headers.correlationId,
-        body,
-        sealedCards: headers.sealedCards,
-      };
-      const result: unknown = await lastValueFrom(this.transformToObservable(await handler(order)));
-      if (isSpiResponse(result)) return result;
-      throw new Error('the order handler returned no SPI response');
+      const handler = this.getHandlerByPattern(this.options.pattern);
+      if (!handler) throw new Error(`no handler for ${this.options.pattern}`);
+      return await lastValueFrom(this.transformToObservable(await handler(request)));
     } catch (error) {
-      this.logger.error(`request ${headers.correlationId} failed: ${describe(error)}`);
-      return spiFailure(SpiErrorCode.PosError, `the POS worker failed: ${describe(error)}`);
+      this.logger.error(`request ${request.correlationId} failed: ${describe(error)}`);
+      return this.events.failed(error, request.correlationId);
     }
   }
 
@@ -308,13 +260,13 @@ function readHeaders(message: KafkaMessage): Headers | undefined {
   const header = (name: string) => message.headers?.[name]?.toString();
   const correlationId = header(OrderHeader.CorrelationId);
   const replyTopic = header(OrderHeader.ReplyTopic);
-  const deadline = Number(header(OrderHeader.Deadline));
+  const budgetMs = Number(header(OrderHeader.Budget));
   const receivedAt = Number(header(OrderHeader.ReceivedAt));
-  if (!correlationId || !replyTopic || !Number.isFinite(deadline)) return undefined;
+  if (!correlationId || !replyTopic || !Number.isFinite(budgetMs)) return undefined;
   return {
     correlationId,
     replyTopic,
-    deadline,
+    budgetMs,
     receivedAt,
     sealedCards: header(OrderHeader.SealedCards),
   };

@@ -56,3 +56,23 @@ describe('PartitionWork', () => {
     assert.equal(ran, true);
   });
 });
+
+describe('PartitionWork.stop', () => {
+  it('starts nothing queued after it, and commits below what never ran', async () => {
+    const work = new PartitionWork();
+    const slow = gate();
+    const seen: number[] = [];
+    void work.add(5, 'a', async () => {
+      await slow.opened;
+      seen.push(5);
+    });
+    void work.add(6, 'a', () => Promise.resolve(void seen.push(6)));
+    void work.add(7, 'b', () => Promise.resolve(void seen.push(7)));
+    await new Promise((resolve) => setImmediate(resolve));
+    const stopped = work.stop();
+    slow.open();
+    await stopped;
+    assert.deepEqual(seen, [7, 5]);
+    assert.equal(work.committable(), 6);
+  });
+});

@@ -8,6 +8,7 @@ export class PartitionWork {
   private readonly running = new Set<number>();
   private readonly tails = new Map<string, Promise<void>>();
   private next = -1;
+  private stopped = false;
 
   get size(): number {
     return this.running.size;
@@ -26,12 +27,27 @@ export class PartitionWork {
     this.next = Math.max(this.next, offset + 1);
     // A failed task does not stop its key: the next one runs either way.
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const done = previous.then(task, task).finally(() => {
-      this.running.delete(offset);
+    let skipped = false;
+    const run = () => {
+      // Stopped: what has not started is left for the partition's next owner.
+      skipped = this.stopped;
+      return skipped ? undefined : task();
+    };
+    const done = previous.then(run, run).finally(() => {
+      if (!skipped) this.running.delete(offset);
       if (this.tails.get(key) === done) this.tails.delete(key);
     });
     this.tails.set(key, done);
     return done;
+  }
+
+  /**
+   * Starts nothing more and resolves when what had started has finished; `committable` then
+   * stays below the first task that never ran.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.drain();
   }
 
   /** Resolves when everything started so far has finished. */

@@ -98,7 +98,7 @@ export class KafkaRequestClient extends ClientProxy {
           headers: {
             [OrderHeader.CorrelationId]: correlationId,
             [OrderHeader.ReplyTopic]: ORDER_REPLY_TOPIC,
-            [OrderHeader.Deadline]: String(deadline),
+            [OrderHeader.Budget]: String(deadline - Date.now()),
             [OrderHeader.ReceivedAt]: String(receivedAt),
             ...(sealedCards === undefined ? {} : { [OrderHeader.SealedCards]: sealedCards }),
           },

@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { callHook } from '../integration/hook-call';
 import { KafkaProbe, OrderConsumerServer } from '@app/kafka';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
@@ -66,8 +67,8 @@ export class HealthController {
   private posUp(): Promise<boolean> {
     const { integration, log } = this.loaded;
     if (!integration.checkHealth) return Promise.resolve(true);
-    const context = { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS), log };
-    return integration.checkHealth(context).then(
+    const check = integration.checkHealth.bind(integration);
+    return callHook('checkHealth', HEALTH_TIMEOUT_MS, (signal) => check({ signal, log })).then(
       () => true,
       () => false,
     );

@@ -84,4 +84,37 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
           CREATE INDEX order_ledger_unsettled ON order_ledger (brand, deadline)
             WHERE state IN ('submitting', 'voiding');`,
   },
+  {
+    version: 7,
+    name: 'provisional acceptances: compare-and-set records, answer-by bounds, recorded answers',
+    sql: `
+      ALTER TABLE order_ledger DROP CONSTRAINT order_ledger_state_check;
+      -- Orders accepted under the earlier protocol were answered then: they are final.
+      UPDATE order_ledger SET state = 'confirmed' WHERE state = 'accepted';
+      ALTER TABLE order_ledger ADD CONSTRAINT order_ledger_state_check CHECK (state IN
+        ('submitting', 'accepted', 'confirmed', 'voiding', 'voided', 'failed', 'rejected'));
+      ALTER TABLE order_ledger ADD COLUMN version integer NOT NULL DEFAULT 0;
+      ALTER TABLE order_ledger ADD COLUMN answer_by timestamptz;
+      ALTER TABLE order_ledger ADD COLUMN changed_at timestamptz;
+      UPDATE order_ledger SET answer_by = deadline, changed_at = updated_at;
+      ALTER TABLE order_ledger ALTER COLUMN answer_by SET NOT NULL;
+      ALTER TABLE order_ledger ALTER COLUMN changed_at SET NOT NULL;
+      ALTER TABLE order_ledger DROP COLUMN answered_to;
+      ALTER TABLE order_ledger DROP COLUMN answered_fresh;
+      DROP INDEX order_ledger_unsettled;
+      CREATE INDEX order_ledger_unsettled ON order_ledger (brand, answer_by)
+        WHERE state IN ('submitting', 'accepted', 'voiding') OR (state = 'failed' AND in_doubt);
+      CREATE TABLE order_answers (
+        brand           text        NOT NULL,
+        wix_order_id    text        NOT NULL,
+        correlation_id  text        NOT NULL,
+        pos_order_id    text,
+        decided         boolean     NOT NULL DEFAULT false,
+        written         boolean     NOT NULL DEFAULT false,
+        withdrawn       boolean     NOT NULL DEFAULT false,
+        recorded_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (brand, wix_order_id, correlation_id)
+      );
+    `,
+  },
 ];

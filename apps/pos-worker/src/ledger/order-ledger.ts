@@ -1,286 +1,246 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CardSummary } from '@app/cards';
+import { OrderAnswer, SpiErrorCode } from '@app/contracts';
 import { PosOrderLine } from '@app/pos-sdk';
 import { SqlDatabase } from '@app/database';
+import { OrderRecord, OrderState, RecordedAnswers } from '../lifecycle/order-lifecycle';
 import { DATABASE_POOL } from './database';
 
-/** An order arriving at the worker, about to be given to the integration. */
-export interface NewClaim {
+/** What the ledger keeps of an order beside its lifecycle record. */
+export interface OrderDetails {
   brand: string;
-  /** The request being answered: it is recorded as the one that heard the POS id. */
-  correlationId: string;
   wixOrderId: string;
   restaurantId: string;
   lines: PosOrderLine[];
   receivedAt: Date;
-  deadline: Date;
   /** What may be kept of the order's cards: network, first 6, last 4, expiry. */
   cards?: Record<string, CardSummary>;
 }
 
-/** What the ledger says about an arriving order. */
-export type Claim =
-  | { kind: 'claimed'; attempt: number; idempotencyKey: string }
-  | { kind: 'accepted'; posOrderId: string }
-  | { kind: 'rejected'; code: string; description: string }
-  | { kind: 'busy' };
+/** A record as stored: `version` is what a compare and set checks. */
+export interface Stored {
+  record: OrderRecord;
+  version: number;
+}
 
-/** One attempt at a Wix order: only the latest attempt may settle it. */
-export interface Attempt {
-  brand: string;
+export interface Read {
+  stored?: Stored;
+  /** The database's clock when it read the record. */
+  now: number;
+}
+
+/** An order the reconciler looks at, with what it needs to void it. */
+export interface Unsettled extends Stored {
   wixOrderId: string;
-  attempt: number;
+  restaurantId: string;
 }
 
-/**
- * An attempt still `submitting` this long after its deadline belongs to a worker that died
- * mid-call: a new delivery may take the order over (with the same idempotency key).
- */
-const ABANDONED_AFTER = '1 minute';
-
-/** Past its deadline, a live worker has abandoned and started voiding its call long before. */
-const UNSETTLED_AFTER = '10 seconds';
-
-export function idempotencyKeyOf(brand: string, wixOrderId: string): string {
-  return `wix:${brand}:${wixOrderId}`;
+interface Row {
+  state: OrderState;
+  attempts: number;
+  idempotency_key: string;
+  pos_order_id: string | null;
+  answer_by: number;
+  changed_at: number;
+  error_code: string | null;
+  error_description: string | null;
+  in_doubt: boolean;
+  version: number;
 }
 
+const COLUMNS = `state, attempts, idempotency_key, pos_order_id, in_doubt, version,
+  error_code, error_description,
+  extract(epoch from answer_by) * 1000 AS answer_by,
+  extract(epoch from changed_at) * 1000 AS changed_at`;
+
+const CLOCK = `extract(epoch from clock_timestamp()) * 1000`;
+
 /**
- * The worker's record of every Wix order and what became of it. It is what makes a POS
- * integration see each (brand, Wix order id) at most once unless it failed retryably:
- * an order is claimed before the integration is called, and settled after.
+ * The worker's record of every Wix order: the lifecycle's `OrderRecord`, written only by
+ * compare and set on its version, so that of two workers judging the same record only one
+ * moves it. The record of a new order is inserted only if there is none.
  */
 @Injectable()
 export class OrderLedger {
   constructor(@Inject(DATABASE_POOL) private readonly pool: SqlDatabase) {}
 
-  async claim(order: NewClaim): Promise<Claim> {
-    const { rows } = await this.pool.query<{ attempts: number; idempotency_key: string }>(
-      `INSERT INTO order_ledger AS l (brand, wix_order_id, restaurant_id, idempotency_key, state,
-                                      attempts, lines, received_at, deadline, cards)
-       VALUES ($1, $2, $3, $4, 'submitting', 1, $5, $6, $7, $8)
-       ON CONFLICT (brand, wix_order_id) DO UPDATE
-         SET state = 'submitting', attempts = l.attempts + 1, lines = EXCLUDED.lines,
-             deadline = EXCLUDED.deadline, pos_order_id = NULL, error_code = NULL,
-             error_description = NULL, updated_at = now(),
-             -- a voided POS order keeps its key at the POS: a new order needs a new one
-             idempotency_key = CASE WHEN l.state = 'voided'
-               THEN EXCLUDED.idempotency_key || ':' || (l.attempts + 1) ELSE l.idempotency_key END
-         WHERE l.state IN ('failed', 'voided')
-            OR (l.state IN ('submitting', 'voiding')
-                AND l.deadline < now() - interval '${ABANDONED_AFTER}')
-       RETURNING attempts, idempotency_key`,
-      [
-        order.brand,
-        order.wixOrderId,
-        order.restaurantId,
-        idempotencyKeyOf(order.brand, order.wixOrderId),
-        JSON.stringify(order.lines),
-        order.receivedAt,
-        order.deadline,
-        order.cards ? JSON.stringify(order.cards) : null,
-      ],
-    );
-    if (rows[0]) {
-      return {
-        kind: 'claimed',
-        attempt: rows[0].attempts,
-        idempotencyKey: rows[0].idempotency_key,
-      };
-    }
-    return this.settled(order.brand, order.wixOrderId, order.correlationId);
-  }
-
-  /**
-   * How an order already in the ledger was settled, for a delivery that may not call again.
-   * An accepted order's id is about to be sent to `correlationId`, which is recorded as a replay.
-   */
-  async settled(brand: string, wixOrderId: string, correlationId: string): Promise<Claim> {
-    const { rows } = await this.pool.query<{
-      state: string;
-      pos_order_id: string | null;
-      error_code: string | null;
-      error_description: string | null;
-    }>(
-      `UPDATE order_ledger
-          SET answered_to = CASE WHEN state = 'accepted' THEN $3 ELSE answered_to END,
-              answered_fresh = answered_fresh AND state <> 'accepted'
-        WHERE brand = $1 AND wix_order_id = $2
-        RETURNING state, pos_order_id, error_code, error_description`,
-      [brand, wixOrderId, correlationId],
-    );
-    const row = rows[0];
-    if (row?.state === 'accepted' && row.pos_order_id) {
-      return { kind: 'accepted', posOrderId: row.pos_order_id };
-    }
-    if (row?.state === 'rejected') {
-      return {
-        kind: 'rejected',
-        code: row.error_code ?? '',
-        description: row.error_description ?? '',
-      };
-    }
-    return { kind: 'busy' };
-  }
-
-  /** False when the attempt was taken over (voided by another delivery) meanwhile. */
-  accept(attempt: Attempt, posOrderId: string, correlationId: string): Promise<boolean> {
-    return this.settle(attempt, 'submitting', {
-      state: 'accepted',
-      posOrderId,
-      answeredTo: correlationId,
-    });
-  }
-
-  /** A retryable failure leaves the order `failed`, to be tried again; any other, `rejected`. */
-  fail(attempt: Attempt, failure: { retryable: boolean; code: string; description: string }) {
-    return this.settle(attempt, 'submitting', {
-      state: failure.retryable ? 'failed' : 'rejected',
-      errorCode: failure.code,
-      errorDescription: failure.description,
-    });
-  }
-
-  /** The attempt's outcome came too late for Wix: the POS order, if any, is being voided. */
-  startVoiding(attempt: Attempt, posOrderId: string | undefined): Promise<boolean> {
-    return this.settle(attempt, 'submitting', { state: 'voiding', posOrderId });
-  }
-
-  /**
-   * An accepted order turns out unanswered: it is being voided, under its latest attempt.
-   * Only if `correlationId` is the last request sent its id: a later one may have told Wix.
-   */
-  async startVoidingAccepted(brand: string, wixOrderId: string, unanswered: Unanswered) {
-    const { rows } = await this.pool.query<VoidRow>(
-      `UPDATE order_ledger SET state = 'voiding', updated_at = now()
-        WHERE brand = $1 AND wix_order_id = $2 AND state = 'accepted'
-          AND (answered_to IS NULL OR answered_to = $3) AND (answered_fresh OR NOT $4)
-        RETURNING attempts, idempotency_key, restaurant_id, pos_order_id`,
-      [brand, wixOrderId, unanswered.correlationId, unanswered.requireFresh],
-    );
-    return voidingOf(brand, wixOrderId, rows[0]);
-  }
-
-  /**
-   * An attempt still `submitting` after its deadline, seen by a delivery that came too late:
-   * its worker died after the call (or is about to void it itself). Whatever the POS took
-   * under the key is voided; a worker that comes back finds the attempt taken over.
-   */
-  async startVoidingOverdue(brand: string, wixOrderId: string) {
-    const { rows } = await this.pool.query<VoidRow>(
-      `UPDATE order_ledger SET state = 'voiding', updated_at = now()
-        WHERE brand = $1 AND wix_order_id = $2 AND state = 'submitting' AND deadline < now()
-        RETURNING attempts, idempotency_key, restaurant_id, pos_order_id`,
+  async read(brand: string, wixOrderId: string): Promise<Read> {
+    const { rows } = await this.pool.query<Row & { now: number }>(
+      `SELECT ${COLUMNS}, ${CLOCK} AS now
+         FROM (SELECT 1) AS one LEFT JOIN order_ledger ON brand = $1 AND wix_order_id = $2`,
       [brand, wixOrderId],
     );
-    return voidingOf(brand, wixOrderId, rows[0]);
+    const row = rows[0];
+    return { stored: row.state ? storedOf(row) : undefined, now: Number(row.now) };
   }
 
   /**
-   * Attempts no worker will settle: `submitting` well past the deadline (its worker died, or
-   * lost the database, after the call), or `voiding` for a minute (died while voiding). Each
-   * is taken, once, by one caller.
+   * The first record of an order, if it has none yet. Its `answerBy` and `changedAt` are set
+   * here, on the database's clock: the statement's time plus `budgetMs`, as `onDelivery` sets
+   * them with `now` being that time.
    */
-  async startVoidingUnsettled(brand: string, limit = 50) {
-    const { rows } = await this.pool.query<VoidRow & { wix_order_id: string }>(
-      `UPDATE order_ledger SET state = 'voiding', updated_at = now()
-        WHERE (brand, wix_order_id) IN (
-          SELECT brand, wix_order_id FROM order_ledger
-           WHERE brand = $1
-             AND ((state = 'submitting' AND deadline < now() - interval '${UNSETTLED_AFTER}')
-               OR (state = 'voiding' AND updated_at < now() - interval '${ABANDONED_AFTER}'))
-           ORDER BY deadline LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING wix_order_id, attempts, idempotency_key, restaurant_id, pos_order_id`,
-      [brand, limit],
+  async insert(details: OrderDetails, record: OrderRecord, budgetMs: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
+                                 attempts, lines, received_at, deadline, cards, answer_by,
+                                 changed_at, in_doubt)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+               clock_timestamp() + make_interval(secs => $9::float8 / 1000), $10,
+               clock_timestamp() + make_interval(secs => $9::float8 / 1000),
+               clock_timestamp(), $11)
+       ON CONFLICT (brand, wix_order_id) DO NOTHING`,
+      [
+        details.brand,
+        details.wixOrderId,
+        details.restaurantId,
+        record.idempotencyKey,
+        record.state,
+        record.attempt,
+        JSON.stringify(details.lines),
+        details.receivedAt,
+        Math.max(0, budgetMs),
+        details.cards ? JSON.stringify(details.cards) : null,
+        record.inDoubt,
+      ],
     );
-    return rows.map((row) => voidingOf(brand, row.wix_order_id, row)!);
+    return rowCount === 1;
   }
 
-  /** Voided, or (when voiding failed) `failed`: a later delivery reuses the key, so the POS
-   *  hands back the order it may hold instead of taking a second one. */
-  finishVoiding(attempt: Attempt, voided: boolean, description: string): Promise<boolean> {
-    return this.settle(attempt, 'voiding', {
-      state: voided ? 'voided' : 'failed',
-      errorCode: 'endpoint_down',
-      errorDescription: description,
-      inDoubt: !voided,
-    });
+  /** Writes `next` if the record is still `stored`; false when another writer moved it. */
+  async replace(brand: string, wixOrderId: string, stored: Stored, next: OrderRecord) {
+    const { rowCount } = await this.pool.query(
+      `UPDATE order_ledger
+          SET state = $4, attempts = $5, idempotency_key = $6, pos_order_id = $7,
+              answer_by = to_timestamp($8::float8 / 1000), changed_at = to_timestamp($9::float8 / 1000),
+              error_code = $10, error_description = $11, in_doubt = $12,
+              deadline = CASE WHEN $5 <> attempts THEN to_timestamp($8::float8 / 1000) ELSE deadline END,
+              version = version + 1, updated_at = now()
+        WHERE brand = $1 AND wix_order_id = $2 AND version = $3`,
+      [
+        brand,
+        wixOrderId,
+        stored.version,
+        next.state,
+        next.attempt,
+        next.idempotencyKey,
+        next.posOrderId ?? null,
+        next.answerBy,
+        next.changedAt,
+        next.failure?.code ?? null,
+        next.failure?.description ?? null,
+        next.inDoubt,
+      ],
+    );
+    return rowCount === 1;
+  }
+
+  /** Orders the reconciler may have to settle: see `onSweep`. */
+  async unsettled(brand: string, settleMs: number, limit = 100) {
+    const { rows } = await this.pool.query<
+      Row & { wix_order_id: string; restaurant_id: string; now: number }
+    >(
+      `SELECT ${COLUMNS}, wix_order_id, restaurant_id, ${CLOCK} AS now FROM order_ledger
+        WHERE brand = $1
+          AND (state IN ('submitting', 'accepted', 'voiding') OR (state = 'failed' AND in_doubt))
+          AND LEAST(answer_by, changed_at) < clock_timestamp() - make_interval(secs => $2::float8 / 1000)
+        ORDER BY answer_by LIMIT $3`,
+      [brand, settleMs, limit],
+    );
+    const now = rows.length > 0 ? Number(rows[0].now) : 0;
+    const orders: Unsettled[] = rows.map((row) => ({
+      ...storedOf(row),
+      wixOrderId: row.wix_order_id,
+      restaurantId: row.restaurant_id,
+    }));
+    return { now, orders };
+  }
+
+  /** Records what gateways wrote on the answers topic; idempotent, in any order. */
+  async recordAnswers(brand: string, answers: OrderAnswer[]): Promise<void> {
+    const merged = new Map<string, { a: OrderAnswer; d: boolean; w: boolean; x: boolean }>();
+    for (const a of answers) {
+      const key = `${a.wixOrderId}\n${a.correlationId}`;
+      const m = merged.get(key) ?? { a, d: false, w: false, x: false };
+      if (a.kind === 'decided') m.a = a;
+      m.d ||= a.kind === 'decided';
+      m.w ||= a.kind === 'written';
+      m.x ||= a.kind === 'withdrawn';
+      merged.set(key, m);
+    }
+    if (merged.size === 0) return;
+    const all = [...merged.values()];
+    await this.pool.query(
+      `INSERT INTO order_answers AS o (brand, wix_order_id, correlation_id, pos_order_id, decided,
+                                       written, withdrawn)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::boolean[],
+                                $7::boolean[])
+       ON CONFLICT (brand, wix_order_id, correlation_id) DO UPDATE
+         SET pos_order_id = COALESCE(EXCLUDED.pos_order_id, o.pos_order_id),
+             decided = o.decided OR EXCLUDED.decided, written = o.written OR EXCLUDED.written,
+             withdrawn = o.withdrawn OR EXCLUDED.withdrawn`,
+      [
+        brand,
+        all.map((m) => m.a.wixOrderId),
+        all.map((m) => m.a.correlationId),
+        all.map((m) => m.a.posOrderId ?? null),
+        all.map((m) => m.d),
+        all.map((m) => m.w),
+        all.map((m) => m.x),
+      ],
+    );
+  }
+
+  /** The recorded answers of one order, judged against the id its record holds. */
+  async answersOf(
+    brand: string,
+    wixOrderId: string,
+    posOrderId?: string,
+  ): Promise<RecordedAnswers> {
+    const { rows } = await this.pool.query<{ decided: string; unwritten: string; foreign: string }>(
+      `SELECT count(*) FILTER (WHERE live) AS decided,
+              count(*) FILTER (WHERE live AND NOT written) AS unwritten,
+              count(*) FILTER (WHERE live AND pos_order_id IS DISTINCT FROM $3) AS foreign
+         FROM (SELECT decided AND NOT withdrawn AS live, written, pos_order_id FROM order_answers
+                WHERE brand = $1 AND wix_order_id = $2) a`,
+      [brand, wixOrderId, posOrderId ?? null],
+    );
+    const row = rows[0];
+    return {
+      decided: Number(row?.decided ?? 0),
+      unwritten: Number(row?.unwritten ?? 0),
+      foreignIds: Number(row?.foreign ?? 0),
+    };
+  }
+
+  /** Orders flagged for a human, for the metric. */
+  async countInDoubt(brand: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM order_ledger WHERE brand = $1 AND in_doubt`,
+      [brand],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
-
-  private async settle(
-    { brand, wixOrderId, attempt }: Attempt,
-    from: 'submitting' | 'voiding',
-    to: {
-      state: string;
-      posOrderId?: string;
-      errorCode?: string;
-      errorDescription?: string;
-      inDoubt?: boolean;
-      answeredTo?: string;
-    },
-  ): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE order_ledger
-          SET state = $5, pos_order_id = COALESCE($6, pos_order_id), error_code = $7,
-              error_description = $8, in_doubt = $9, updated_at = now(),
-              answered_to = COALESCE($10, answered_to), answered_fresh = $10 IS NOT NULL
-        WHERE brand = $1 AND wix_order_id = $2 AND attempts = $3 AND state = $4`,
-      [
-        brand,
-        wixOrderId,
-        attempt,
-        from,
-        to.state,
-        to.posOrderId ?? null,
-        to.errorCode ?? null,
-        to.errorDescription ?? null,
-        to.inDoubt ?? false,
-        to.answeredTo ?? null,
-      ],
-    );
-    return rowCount === 1;
-  }
 }
 
-/** A request that heard an order's id, as far as its worker knows, too late. */
-export interface Unanswered {
-  correlationId: string;
-  /**
-   * Asked by the worker that could not answer: only if its answer was the acceptance itself.
-   * A replay may follow a delivery whose answer did reach the gateway.
-   */
-  requireFresh: boolean;
-}
-
-interface VoidRow {
-  attempts: number;
-  idempotency_key: string;
-  restaurant_id: string;
-  pos_order_id: string | null;
-}
-
-/** An attempt the ledger marked `voiding` for its caller, and how to name it to the POS. */
-export interface Voiding {
-  brand: string;
-  wixOrderId: string;
-  attempt: number;
-  idempotencyKey: string;
-  restaurantId: string;
-  posOrderId?: string;
-}
-
-function voidingOf(brand: string, wixOrderId: string, row?: VoidRow): Voiding | undefined {
-  if (!row) return undefined;
+function storedOf(row: Row): Stored {
+  const failure = row.error_code
+    ? { code: row.error_code as SpiErrorCode, description: row.error_description ?? '' }
+    : undefined;
   return {
-    brand,
-    wixOrderId,
-    attempt: row.attempts,
-    idempotencyKey: row.idempotency_key,
-    restaurantId: row.restaurant_id,
-    posOrderId: row.pos_order_id ?? undefined,
+    version: row.version,
+    record: {
+      state: row.state,
+      attempt: row.attempts,
+      idempotencyKey: row.idempotency_key,
+      posOrderId: row.pos_order_id ?? undefined,
+      answerBy: Number(row.answer_by),
+      changedAt: Number(row.changed_at),
+      failure,
+      inDoubt: row.in_doubt,
+    },
   };
 }

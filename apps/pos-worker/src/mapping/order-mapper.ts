@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { WixMenu, WixOrder } from '@app/contracts';
 import { WorkerConfig } from '../config';
+import { callHook } from '../integration/hook-call';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { ItemMapping, mapOrderItems, orderedItemIds } from './item-mapping';
 import { MappingTable } from './mapping-table';
@@ -29,12 +30,11 @@ export class OrderMapper {
     const unmapped = new Set(mapping.problems.map((problem) => problem.itemId));
     const items = menu.items.filter((item) => unmapped.has(item.id));
     if (items.length === 0) return mapping;
-    const resolved = await integration.resolveMappings(
-      { restaurantId: order.restaurantId, items },
-      {
-        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-        log: this.loaded.log,
-      },
+    const resolved = await callHook('resolveMappings', deadline - Date.now(), (signal) =>
+      integration.resolveMappings!(
+        { restaurantId: order.restaurantId, items },
+        { signal, log: this.loaded.log },
+      ),
     );
     const found = Object.entries(resolved ?? {}).filter(
       (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The worker's Prometheus metrics, served at `GET /metrics`. */
 export class WorkerMetrics {
@@ -8,13 +8,6 @@ export class WorkerMetrics {
     name: 'pos_worker_orders_total',
     help: 'Orders processed, by brand and outcome (accepted or SPI error code)',
     labelNames: ['brand', 'outcome'] as const,
-    registers: [this.registry],
-  });
-
-  readonly expired = new Counter({
-    name: 'pos_worker_expired_requests_total',
-    help: 'Requests skipped because their deadline had passed when the worker got to them',
-    labelNames: ['brand'] as const,
     registers: [this.registry],
   });
 
@@ -36,8 +29,15 @@ export class WorkerMetrics {
 
   readonly voids = new Counter({
     name: 'pos_worker_late_orders_total',
-    help: 'Orders the POS took, or may have taken, after the deadline: voided, or in doubt when voiding failed',
+    help: 'Voids of orders Wix was not told the id of: voided, or in doubt when voiding failed',
     labelNames: ['brand', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly inDoubt = new Gauge({
+    name: 'pos_worker_orders_in_doubt',
+    help: 'Orders the POS may hold while Wix may think otherwise, for a human to check (docs/order-protocol.md)',
+    labelNames: ['brand'] as const,
     registers: [this.registry],
   });
 

@@ -1,24 +1,28 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SpiResponse, spiFailure, spiSuccess, SpiErrorCode } from '@app/contracts';
+import { SpiResponse } from '@app/contracts';
 import { OrderReference, PosOrder, isPosFailure } from '@app/pos-sdk';
-import { Attempt, OrderLedger, Unanswered, Voiding } from '../ledger/order-ledger';
+import { OrderLedger, Stored } from '../ledger/order-ledger';
+import { callHook } from '../integration/hook-call';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { OrderRecord, PosOutcome, onCancelled, onPosOutcome } from '../lifecycle/order-lifecycle';
 import { isRetryable, toSpiFailure } from './order-errors';
 
-/** How long voiding a late order may take; it runs after Wix was answered. */
+/** How long voiding an order may take; it runs after Wix was answered. */
 const CANCEL_BUDGET_MS = 5_000;
 
 class Abandoned extends Error {}
 
 /**
- * One call of the integration for a claimed order, and its settlement in the ledger. The call
- * is abandoned at `callDeadline`; an order the POS took too late, or may have taken when the
- * call was abandoned, is voided through the integration's `cancelOrder`.
+ * The lifecycle's edges at the POS: one call of the integration for an attempt the ledger
+ * holds for this delivery, the record's settlement by compare and set, and voids. The call is
+ * abandoned at `callDeadline` (on this process's monotonic clock) even if the integration
+ * ignores its signal.
  */
 @Injectable()
 export class PlaceOrderService {
   private readonly logger = new Logger('orders');
+  private readonly voiding = new Set<Promise<void>>();
 
   constructor(
     private readonly ledger: OrderLedger,
@@ -26,53 +30,75 @@ export class PlaceOrderService {
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
 
-  async place(
-    order: PosOrder,
-    attempt: Attempt,
-    callDeadline: number,
-    correlationId: string,
-  ): Promise<SpiResponse> {
+  async place(order: PosOrder, record: OrderRecord, callDeadline: number): Promise<SpiResponse> {
+    const outcome = await this.call(order, record.attempt, callDeadline);
+    const late = performance.now() >= callDeadline;
+    for (;;) {
+      const { stored, now } = await this.ledger.read(order.brand, order.wixOrderId);
+      const step = onPosOutcome(stored?.record, record.attempt, outcome, late, now);
+      if (
+        step.record &&
+        !(await this.ledger.replace(order.brand, order.wixOrderId, stored!, step.record))
+      ) {
+        continue;
+      }
+      if (step.cancel && step.record)
+        this.voidLater(this.referenceOf(order, step.record), step.record);
+      return step.response;
+    }
+  }
+
+  /** Voids the POS order of `record`, which the ledger has just marked `voiding` for this caller. */
+  void(reference: OrderReference, record: OrderRecord): Promise<void> {
+    return this.cancel(reference, record);
+  }
+
+  /** Resolves when the voids started so far have finished. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.voiding]);
+  }
+
+  private voidLater(reference: OrderReference, record: OrderRecord): void {
+    const done: Promise<void> = this.cancel(reference, record)
+      .catch((error: unknown) =>
+        this.logger.warn({ event: 'order.void_failed', ...reference, error: String(error) }),
+      )
+      .finally(() => this.voiding.delete(done));
+    this.voiding.add(done);
+  }
+
+  private async call(order: PosOrder, attempt: number, callDeadline: number): Promise<PosOutcome> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Abandoned()), callDeadline - Date.now());
-    const started = Date.now();
+    const timer = setTimeout(
+      () => controller.abort(new Abandoned()),
+      Math.max(0, callDeadline - performance.now()),
+    );
+    const started = performance.now();
     try {
-      const { posOrderId } = await this.call(order, attempt, controller.signal, callDeadline);
+      const { posOrderId } = await this.submit(order, attempt, controller.signal, callDeadline);
       this.observe(order.brand, 'accepted', started);
-      if (Date.now() >= callDeadline) {
-        return await this.void(order, attempt, posOrderId, 'the POS answered after the deadline');
-      }
-      if (!(await this.ledger.accept(attempt, posOrderId, correlationId))) {
-        // A delivery that came too late took the attempt over, and voids it.
-        return spiFailure(SpiErrorCode.EndpointDown, 'the order was voided past its deadline');
-      }
-      return spiSuccess(posOrderId);
+      return { kind: 'accepted', posOrderId };
     } catch (error) {
       const abandoned = error instanceof Abandoned || controller.signal.aborted;
       this.observe(order.brand, abandoned ? 'abandoned' : 'failed', started);
-      const reason = abandoned ? 'the POS did not answer before the deadline' : undefined;
-      if (abandoned || (isPosFailure(error) && error.orderMayExist)) {
-        return await this.void(
-          order,
-          attempt,
-          undefined,
-          reason ?? toSpiFailure(error).error.description,
-        );
-      }
-      const failure = toSpiFailure(error);
-      await this.ledger.fail(attempt, { retryable: isRetryable(error), ...failure.error });
-      return failure;
+      if (abandoned) return { kind: 'abandoned' };
+      return {
+        kind: 'failed',
+        failure: toSpiFailure(error).error,
+        retryable: isRetryable(error),
+        mayExist: isPosFailure(error) && error.orderMayExist === true,
+      };
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** Stops waiting at the deadline even for an integration that ignores its signal. */
-  private call(order: PosOrder, attempt: Attempt, signal: AbortSignal, callDeadline: number) {
+  private submit(order: PosOrder, attempt: number, signal: AbortSignal, callDeadline: number) {
     const submitted = this.loaded.integration
       .submitOrder(order, {
         signal,
-        deadline: new Date(callDeadline),
-        attempt: attempt.attempt,
+        deadline: new Date(Date.now() + (callDeadline - performance.now())),
+        attempt,
         log: this.loaded.log,
       })
       .then((answer) => {
@@ -90,81 +116,14 @@ export class PlaceOrderService {
     return Promise.race([submitted, abandoned]);
   }
 
-  private async void(
-    order: PosOrder,
-    attempt: Attempt,
-    posOrderId: string | undefined,
-    reason: string,
-  ): Promise<SpiResponse> {
-    const description = `${reason}; Wix was told the POS is down`;
-    if (await this.ledger.startVoiding(attempt, posOrderId)) {
-      await this.cancel({ ...this.referenceOf(order), posOrderId }, attempt, reason, description);
-    }
-    return spiFailure(SpiErrorCode.EndpointDown, description);
-  }
-
-  /**
-   * An order accepted in time whose answer never reached Wix (the reply was lost or late):
-   * Wix was told `endpoint_down`, so the POS order is voided like a late one.
-   */
-  async voidUnanswered(
-    brand: string,
-    wixOrderId: string,
-    reason: string,
-    unanswered: Unanswered,
-  ): Promise<void> {
-    const accepted = await this.ledger.startVoidingAccepted(brand, wixOrderId, unanswered);
-    if (accepted) await this.cancelVoiding(accepted, reason, `accepted, but ${reason}`);
-  }
-
-  /**
-   * A request seen only after its deadline. An order it placed through an earlier delivery
-   * is answered again (late: the gateway voids it if Wix heard `endpoint_down`); an attempt
-   * left `submitting` by a worker that died after the call is voided here.
-   */
-  async recall(
-    brand: string,
-    wixOrderId: string,
-    correlationId: string,
-  ): Promise<SpiResponse | undefined> {
-    const earlier = await this.ledger.settled(brand, wixOrderId, correlationId);
-    if (earlier.kind === 'accepted') return spiSuccess(earlier.posOrderId);
-    const overdue = await this.ledger.startVoidingOverdue(brand, wixOrderId);
-    if (overdue) await this.cancelVoiding(overdue, 'its worker stopped before settling it');
-    return undefined;
-  }
-
-  /** Voids what no worker will settle (see `OrderLedger.startVoidingUnsettled`). */
-  async voidUnsettled(brand: string): Promise<number> {
-    const unsettled = await this.ledger.startVoidingUnsettled(brand);
-    for (const voiding of unsettled) {
-      await this.cancelVoiding(voiding, 'it was left unsettled past its deadline');
-    }
-    return unsettled.length;
-  }
-
-  /** Voids an attempt the ledger has just marked `voiding` for this caller. */
-  private async cancelVoiding(
-    { attempt, ...reference }: Voiding,
-    reason: string,
-    what = reason,
-  ): Promise<void> {
-    const { brand, wixOrderId } = reference;
-    const description = `${what}; Wix was told the POS is down`;
-    await this.cancel(reference, { brand, wixOrderId, attempt }, reason, description);
-  }
-
-  private async cancel(
-    reference: OrderReference,
-    attempt: Attempt,
-    reason: string,
-    description: string,
-  ): Promise<void> {
+  private async cancel(reference: OrderReference, record: OrderRecord): Promise<void> {
     const { integration } = this.loaded;
     let voided = false;
     if (integration.cancelOrder) {
-      const signal = AbortSignal.timeout(CANCEL_BUDGET_MS);
-      voided = await integration.cancelOrder(reference, { signal, log: this.loaded.log }).then(
+      const log = this.loaded.log;
+      voided = await callHook('cancelOrder', CANCEL_BUDGET_MS, (signal) =>
+        integration.cancelOrder!(reference, { signal, log }),
+      ).then(
         () => true,
         (error: unknown) => {
           this.logger.warn({ event: 'order.void_failed', ...reference, error: String(error) });
@@ -173,18 +132,32 @@ export class PlaceOrderService {
       );
     }
     this.metrics.voids.inc({ brand: reference.brand, outcome: voided ? 'voided' : 'in_doubt' });
-    if (voided) this.logger.log({ event: 'order.voided', ...reference, reason });
-    else this.logger.warn({ event: 'order.in_doubt', ...reference, reason });
-    await this.ledger.finishVoiding(attempt, voided, description);
+    if (voided) this.logger.log({ event: 'order.voided', ...reference });
+    else this.logger.warn({ event: 'order.in_doubt', ...reference });
+    await this.settleVoid(reference, record.attempt, voided);
   }
 
-  private referenceOf(order: PosOrder) {
-    const { brand, restaurantId, wixOrderId, idempotencyKey } = order;
-    return { brand, restaurantId, wixOrderId, idempotencyKey };
+  private async settleVoid(reference: OrderReference, attempt: number, voided: boolean) {
+    for (;;) {
+      const { stored, now } = await this.ledger.read(reference.brand, reference.wixOrderId);
+      const next = onCancelled(stored?.record, attempt, voided, now);
+      if (!next) return;
+      if (
+        await this.ledger.replace(reference.brand, reference.wixOrderId, stored as Stored, next)
+      ) {
+        return;
+      }
+    }
+  }
+
+  private referenceOf(order: PosOrder, record: OrderRecord): OrderReference {
+    const { brand, restaurantId, wixOrderId } = order;
+    const { idempotencyKey, posOrderId } = record;
+    return { brand, restaurantId, wixOrderId, idempotencyKey, posOrderId };
   }
 
   private observe(brand: string, outcome: string, started: number): void {
     const labels = { brand, integration: this.loaded.name, outcome };
-    this.metrics.posCalls.observe(labels, (Date.now() - started) / 1000);
+    this.metrics.posCalls.observe(labels, (performance.now() - started) / 1000);
   }
 }

@@ -1,21 +1,27 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  SpiErrorCode,
   SpiResponse,
   SubmitOrder,
   WixOrderRequest,
   findUnsafeJson,
-  spiFailure,
-  spiSuccess,
   validateOrderRequest,
 } from '@app/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PosOrder } from '@app/pos-sdk';
 import { WorkerConfig } from '../config';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
-import { OrderLedger } from '../ledger/order-ledger';
+import { OrderDetails, OrderLedger, Stored } from '../ledger/order-ledger';
+import {
+  Delivery,
+  LifecycleSettings,
+  OrderRecord,
+  onDelivery,
+  onWaitedOut,
+} from '../lifecycle/order-lifecycle';
 import { describeProblems } from '../mapping/item-mapping';
 import { OrderMapper } from '../mapping/order-mapper';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { InvalidOrder, PosUnavailable, UnknownItems, toSpiFailure } from './order-errors';
+import { InvalidOrder, UnknownItems, toSpiFailure } from './order-errors';
 import { CardVault, summarize } from './card-vault';
 import { PlaceOrderService } from './place-order.service';
 
@@ -26,6 +32,7 @@ import { PlaceOrderService } from './place-order.service';
 @Injectable()
 export class SubmitOrderService {
   private readonly logger = new Logger('orders');
+  private readonly settings: LifecycleSettings;
 
   constructor(
     private readonly ledger: OrderLedger,
@@ -35,17 +42,24 @@ export class SubmitOrderService {
     private readonly loaded: LoadedIntegration,
     private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
-  ) {}
+  ) {
+    this.settings = {
+      minBudgetMs: config.POS_MIN_BUDGET_MS,
+      settleMs: config.ORDER_SETTLE_MS,
+    };
+  }
 
   async submit(request: SubmitOrder): Promise<SpiResponse> {
     const started = Date.now();
     let response: SpiResponse;
+    let body: unknown;
     try {
-      response = await this.accept(request);
+      body = parse(request.body);
+      response = await this.accept({ ...request, body });
     } catch (error) {
       response = toSpiFailure(error);
     }
-    const body = request.body as Partial<WixOrderRequest> | undefined;
+    const order = (body as Partial<WixOrderRequest> | undefined)?.order;
     const outcome = 'value' in response ? 'accepted' : response.error.code;
     this.metrics.orders.inc({ brand: request.brand, outcome });
     this.metrics.processing.observe(
@@ -55,8 +69,8 @@ export class SubmitOrderService {
     this.logger.log({
       event: 'order.processed',
       brand: request.brand,
-      wixOrderId: body?.order?.id,
-      restaurantId: body?.order?.restaurantId,
+      wixOrderId: order?.id,
+      restaurantId: order?.restaurantId,
       outcome,
       posOrderId: 'value' in response ? response.value.orderId : undefined,
       description: 'error' in response ? response.error.description : undefined,
@@ -67,62 +81,127 @@ export class SubmitOrderService {
   }
 
   private async accept(request: SubmitOrder): Promise<SpiResponse> {
-    const { brand, body, deadline, receivedAt } = request;
+    const { brand, body } = request;
     const unsafe = findUnsafeJson(body);
     if (unsafe) throw new InvalidOrder(`invalid order: ${unsafe}`);
     const validation = validateOrderRequest(body);
     if (!validation.ok) throw new InvalidOrder(`invalid order: ${validation.problems.join('; ')}`);
     // The body, not the validated instance: the integration sees every field Wix sent.
     const { order, menu } = body as WixOrderRequest & { order: Record<string, unknown> };
-
+    const left = () => request.budgetMs - (performance.now() - request.arrivedAt);
     // Answering needs time too: the integration must be done a little before the deadline.
-    const callDeadline = deadline - this.config.POS_DEADLINE_MARGIN_MS;
-    const mapping = await this.mapper.map(brand, order, menu, callDeadline);
+    const callDeadline = request.arrivedAt + request.budgetMs - this.config.POS_DEADLINE_MARGIN_MS;
+    const delivery = (now: number) => ({ brand, wixOrderId: order.id, now, budgetMs: left() });
+
+    // Too little time to reach the POS: only the record can answer (a replay, or too late).
+    if (left() < this.config.POS_MIN_BUDGET_MS) {
+      return (await this.fromRecord(brand, order.id, delivery)) ?? onWaitedOut();
+    }
+    const mapping = await this.mapper.map(brand, order, menu, epochOf(callDeadline));
     if (!mapping.ok) {
-      const earlier = await this.ledger.settled(brand, order.id, request.correlationId);
-      if (earlier.kind === 'accepted') return spiSuccess(earlier.posOrderId);
+      const replay = await this.fromRecord(brand, order.id, delivery, true);
+      if (replay && 'value' in replay) return replay;
       throw new UnknownItems(describeProblems(mapping.problems));
     }
-    // Too close to the deadline the POS call could not finish: shed the order now, answered in
-    // time, rather than start it and void it later.
-    const budget = callDeadline - Date.now();
-    if (budget < this.config.POS_MIN_BUDGET_MS) {
-      throw new PosUnavailable(
-        budget <= 0
-          ? 'the order deadline passed'
-          : `only ${budget} ms were left before the deadline: the POS is overloaded`,
-      );
-    }
-
     const cards = this.vault.open(brand, order.id, request.sealedCards);
-    const claim = await this.ledger.claim({
+    const details: OrderDetails = {
       brand,
-      correlationId: request.correlationId,
       wixOrderId: order.id,
       restaurantId: order.restaurantId,
       lines: mapping.lines,
-      receivedAt: new Date(receivedAt),
-      deadline: new Date(callDeadline),
+      receivedAt: new Date(request.receivedAt),
       cards: cards && summarize(cards),
+    };
+    const posOrder = (record: OrderRecord): PosOrder => ({
+      brand,
+      restaurantId: order.restaurantId,
+      wixOrderId: order.id,
+      idempotencyKey: record.idempotencyKey,
+      lines: mapping.lines,
+      wixOrder: order,
+      menu,
+      cards,
+      receivedAt: details.receivedAt,
     });
-    if (claim.kind === 'accepted') return spiSuccess(claim.posOrderId);
-    if (claim.kind === 'rejected') return spiFailure(claim.code as SpiErrorCode, claim.description);
-    if (claim.kind === 'busy') throw new PosUnavailable('the order is being submitted already');
-    return this.placeOrder.place(
-      {
-        brand,
-        restaurantId: order.restaurantId,
-        wixOrderId: order.id,
-        idempotencyKey: claim.idempotencyKey,
-        lines: mapping.lines,
-        wixOrder: order,
-        menu,
-        cards,
-        receivedAt: new Date(receivedAt),
-      },
-      { brand, wixOrderId: order.id, attempt: claim.attempt },
-      callDeadline,
-      request.correlationId,
-    );
+
+    // The common case, a new order, in one statement: insert its first record.
+    const first = onDelivery(undefined, delivery(NaN), this.settings);
+    if (first.kind === 'submit') {
+      const budgetMs = left();
+      if (await this.ledger.insert(details, first.record, budgetMs)) {
+        return this.placeOrder.place(posOrder(first.record), first.record, callDeadline);
+      }
+    }
+    for (;;) {
+      const budgetMs = left();
+      const { stored, now } = await this.ledger.read(brand, order.id);
+      const step = onDelivery(stored?.record, { ...delivery(now), budgetMs }, this.settings);
+      if (step.kind === 'wait') {
+        if (left() <= WAIT_MS) return onWaitedOut();
+        await sleep(WAIT_MS);
+        continue;
+      }
+      const next = step.record;
+      if (next && !(await this.write(brand, order.id, stored, next, details, budgetMs))) continue;
+      if (step.kind === 'reply') return step.response;
+      return this.placeOrder.place(posOrder(step.record), step.record, callDeadline);
+    }
   }
+
+  /** The answer the order's record gives a delivery that may not call the POS. */
+  private async fromRecord(
+    brand: string,
+    wixOrderId: string,
+    delivery: (now: number) => Delivery,
+    replayOnly = false,
+  ): Promise<SpiResponse | undefined> {
+    for (;;) {
+      const { stored, now } = await this.ledger.read(brand, wixOrderId);
+      const noCall = { ...this.settings, minBudgetMs: Infinity };
+      const step = onDelivery(stored?.record, delivery(now), noCall);
+      if (step.kind === 'submit' || (replayOnly && step.kind === 'wait')) {
+        return undefined;
+      }
+      if (step.kind === 'wait') {
+        if (delivery(now).budgetMs <= WAIT_MS) return onWaitedOut();
+        await sleep(WAIT_MS);
+        continue;
+      }
+      if (!step.record || (await this.ledger.replace(brand, wixOrderId, stored!, step.record))) {
+        return step.response;
+      }
+    }
+  }
+
+  private write(
+    brand: string,
+    wixOrderId: string,
+    stored: Stored | undefined,
+    next: OrderRecord,
+    details: OrderDetails,
+    budgetMs: number,
+  ): Promise<boolean> {
+    return stored
+      ? this.ledger.replace(brand, wixOrderId, stored, next)
+      : this.ledger.insert(details, next, budgetMs);
+  }
+}
+
+/** The message as the transport hands it over: its text, or (in tests) already parsed. */
+function parse(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    // The parser's message quotes the input, which is not for logs or answers.
+    throw new InvalidOrder('the order message is not valid JSON');
+  }
+}
+
+/** How often a delivery looks again at an order another delivery is submitting. */
+const WAIT_MS = 50;
+
+/** A point on this process's monotonic clock, as epoch ms for APIs that take a date. */
+function epochOf(monotonic: number): number {
+  return Date.now() + (monotonic - performance.now());
 }
