@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Answer, percentile, postOrder } from './http';
-import { inboxRows, ledgerRows } from './ledger';
+import { inboxRows, sql } from './ledger';
 import { SpiBody, example, renamed, wixId } from './orders';
 
 export interface Sent {
@@ -36,49 +36,77 @@ export function stream(gatewayUrl: () => string, brand: string, loops = 4) {
   };
 }
 
-/** What a run amounts to, against the ledger and the kitchen inbox. */
+/**
+ * What a run amounts to, order by order, from the POS's own records (the kitchen inbox)
+ * against every HTTP answer (docs/order-protocol.md, "The invariant").
+ */
 export interface Tally {
   requests: number;
+  orders: number;
   answers: Record<string, number>;
-  /** Accepted by the gateway, but not in the ledger with that id. */
+  /** Answered `value`, but the POS holds no live order with that id. */
   lost: number;
-  /** More than one live inbox order for one Wix order. */
+  /** More than one live POS order for one Wix order, or two ids answered for it. */
   duplicated: number;
-  /** Answered with an error, yet live in the inbox. */
+  /** No delivery was answered `value`, yet the POS holds a live order, not flagged in doubt. */
   phantom: number;
+  /** Orders the worker flagged for a human (the windows no webhook can close). */
+  inDoubt: number;
+  /** Answered after the deadline plus the stated margin. */
+  late: number;
   phantomIds?: string[];
   worstMs: number;
   p99Ms: number;
 }
 
-export async function tally(brand: string, sent: Sent[]): Promise<Tally> {
-  const ledger = new Map((await ledgerRows(brand)).map((r) => [r.wix_order_id, r.pos_order_id]));
-  const live = new Map<string, number>();
+export async function tally(brand: string, sent: Sent[], lateAfterMs = Infinity): Promise<Tally> {
+  const live = new Map<string, string[]>();
   for (const row of await inboxRows(brand)) {
-    if (!row.voided) live.set(row.wix_order_id, (live.get(row.wix_order_id) ?? 0) + 1);
+    if (!row.voided)
+      live.set(row.wix_order_id, [...(live.get(row.wix_order_id) ?? []), String(row.ticket)]);
   }
+  const flagged = new Set(
+    (
+      await sql<{ wix_order_id: string }>(
+        'SELECT wix_order_id FROM order_ledger WHERE brand = $1 AND in_doubt',
+        [brand],
+      )
+    ).map((row) => row.wix_order_id),
+  );
   const answers: Record<string, number> = {};
-  let lost = 0;
-  let phantom = 0;
-  const phantomIds: string[] = [];
+  const values = new Map<string, Set<string>>();
   for (const { body, answer } of sent) {
     const outcome = answer.body.value
       ? 'accepted'
       : (answer.body.error?.code ?? `http_${answer.status}`);
     answers[outcome] = (answers[outcome] ?? 0) + 1;
-    if (answer.body.value && ledger.get(body.order.id) !== answer.body.value.orderId) lost += 1;
-    if (!answer.body.value && (live.get(body.order.id) ?? 0) > 0) {
+    const ids = values.get(body.order.id) ?? new Set<string>();
+    if (answer.body.value) ids.add(answer.body.value.orderId);
+    values.set(body.order.id, ids);
+  }
+  let lost = 0;
+  let duplicated = 0;
+  let phantom = 0;
+  const phantomIds: string[] = [];
+  for (const [wixOrderId, ids] of values) {
+    const held = live.get(wixOrderId) ?? [];
+    if (held.length > 1 || ids.size > 1) duplicated += 1;
+    if (ids.size > 0 && !held.some((id) => ids.has(id))) lost += 1;
+    if (ids.size === 0 && held.length > 0 && !flagged.has(wixOrderId)) {
       phantom += 1;
-      phantomIds.push(body.order.id);
+      phantomIds.push(wixOrderId);
     }
   }
   const times = sent.map((s) => s.answer.ms).filter((ms) => Number.isFinite(ms));
   return {
     requests: sent.length,
+    orders: values.size,
     answers,
     lost,
-    duplicated: [...live.values()].filter((n) => n > 1).length,
+    duplicated,
     phantom,
+    inDoubt: [...values.keys()].filter((id) => flagged.has(id)).length,
+    late: times.filter((ms) => ms > lateAfterMs).length,
     ...(phantomIds.length > 0 ? { phantomIds } : {}),
     worstMs: Math.round(Math.max(...times)),
     p99Ms: Math.round(percentile(times, 99)),

@@ -29,7 +29,10 @@ export async function sql<T extends object>(text: string, params: unknown[] = []
  * The worker's order ledger, straight from PostgreSQL, beside the `ledger` integration's inbox
  * row of the order: what the gateway answered should be what was recorded.
  */
-export async function ledgerRows(brand: string, states = ['accepted']): Promise<LedgerRow[]> {
+export async function ledgerRows(
+  brand: string,
+  states = ['accepted', 'confirmed'],
+): Promise<LedgerRow[]> {
   const [{ inbox }] = await sql<{ inbox: boolean }>(
     "SELECT to_regclass('pos_inbox') IS NOT NULL AS inbox",
     [],

@@ -115,8 +115,11 @@ export function startGateway(env: Record<string, string> = {}): Promise<AppProce
   return startApp('gateway', entries.gateway, env);
 }
 
+/** Tests settle provisional orders within seconds, not the production default's ten. */
+const quickSettle = { ORDER_SETTLE_MS: '2000', RECONCILE_EVERY_MS: '500' };
+
 export function startWorker(brand: string, env: Record<string, string> = {}): Promise<AppProcess> {
-  return startApp(`worker ${brand}`, entries.worker, { BRAND: brand, ...env });
+  return startApp(`worker ${brand}`, entries.worker, { BRAND: brand, ...quickSettle, ...env });
 }
 
 /** Stops every process a test file started; for its `after` hook. */

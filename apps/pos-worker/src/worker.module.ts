@@ -23,8 +23,8 @@ import { AnswersProof } from './orders/answers-proof';
 import { toSpiFailure } from './orders/order-errors';
 import { Reconciler } from './orders/reconciler';
 
-/** A request older than its budget by this much was given up by its gateway long ago. */
-const STALE_AFTER_MS = 5_000;
+/** How far apart the gateway's and the worker's clocks may be before budgets shrink. */
+const CLOCK_SLACK_MS = 1_000;
 
 @Module({ imports: [TerminusModule] })
 export class WorkerModule implements OnApplicationShutdown {
@@ -101,7 +101,7 @@ export class WorkerModule implements OnApplicationShutdown {
                 maxInFlight: config.WORKER_MAX_IN_FLIGHT,
                 maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
                 sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-                staleAfterMs: STALE_AFTER_MS,
+                clockSlackMs: CLOCK_SLACK_MS,
               },
               {
                 failed: (error) => toSpiFailure(error),

@@ -17,11 +17,12 @@ export interface OrderConsumerOptions {
   maxWaitTimeInMs: number;
   sessionTimeoutMs: number;
   /**
-   * A request older than its budget by this much (its Kafka timestamp against this process's
-   * clock) is handed over with no budget left: its caller gave up long ago. Only saves work;
-   * nothing the order's outcome depends on reads it.
+   * A request's age (its Kafka timestamp against this process's clock) beyond this much is
+   * taken off its budget: one that waited in Kafka while no worker read it is not started for
+   * a caller that gave up. Clocks apart by more than this only shorten budgets: nothing an
+   * order's outcome depends on reads another machine's clock.
    */
-  staleAfterMs: number;
+  clockSlackMs: number;
 }
 
 export interface OrderConsumerEvents {
@@ -182,10 +183,9 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       return;
     }
     const ageMs = Date.now() - Number(message.timestamp);
-    const stale = ageMs > headers.budgetMs + this.options.staleAfterMs;
     const request: SubmitOrder = {
       brand: this.options.brand,
-      budgetMs: stale ? 0 : headers.budgetMs,
+      budgetMs: headers.budgetMs - Math.max(0, ageMs - this.options.clockSlackMs),
       arrivedAt,
       receivedAt: headers.receivedAt,
       correlationId: headers.correlationId,
