@@ -1,12 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  SpiErrorCode,
   SpiResponse,
   WixOrderRequest,
   isBrand,
-  isSpiResponse,
   orderRequestTopic,
-  spiFailure,
   validateOrderRequest,
 } from '@app/contracts';
 import { KafkaRequestClient, RequestPacket } from '@app/kafka';
@@ -14,6 +11,7 @@ import { TimeoutError, lastValueFrom, timeout } from 'rxjs';
 import { GatewayConfig } from '../config';
 import { randomUUID } from 'node:crypto';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { GatewayAnswer, onReply, onTimeout } from './answer-rules';
 import { CardPayments } from './card-payments';
 import { orderMessage } from './order-message';
 import { TopicDirectory } from './topic-directory';
@@ -47,9 +45,7 @@ export class ForwardOrderService {
     const correlationId = call.correlationId ?? randomUUID();
     this.metrics.inFlight.inc();
     const response = await this.answer(call, correlationId)
-      .catch((error: unknown) =>
-        spiFailure(SpiErrorCode.PosError, `the gateway failed: ${describe(error)}`),
-      )
+      .catch((error: unknown) => GatewayAnswer.gatewayFailed(describe(error)))
       .finally(() => this.metrics.inFlight.dec());
     const outcome = 'value' in response ? 'accepted' : response.error.code;
     const brand = (await this.served(call.brand)) ? call.brand : 'unknown';
@@ -79,23 +75,11 @@ export class ForwardOrderService {
     { brand, body, receivedAt }: WebhookCall,
     correlationId: string,
   ): Promise<SpiResponse> {
-    if (!isBrand(brand)) {
-      return spiFailure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(brand)}`);
-    }
+    if (!isBrand(brand)) return GatewayAnswer.noSuchBrand(brand);
     const validation = validateOrderRequest(body);
-    if (!validation.ok) {
-      const { problems } = validation;
-      const more = problems.length > MAX_LISTED_PROBLEMS;
-      const listed = problems.slice(0, MAX_LISTED_PROBLEMS).join('; ');
-      return spiFailure(
-        SpiErrorCode.PosError,
-        `invalid order request: ${listed}${more ? `; and ${problems.length - MAX_LISTED_PROBLEMS} more` : ''}`,
-      );
-    }
+    if (!validation.ok) return GatewayAnswer.invalidOrder(validation.problems, MAX_LISTED_PROBLEMS);
     const topic = orderRequestTopic(brand);
-    if (!(await this.topics.has(topic))) {
-      return spiFailure(SpiErrorCode.EndpointDown, `no POS worker serves brand "${brand}"`);
-    }
+    if (!(await this.topics.has(topic))) return GatewayAnswer.noWorker(brand);
     const deadline = receivedAt + this.config.ORDER_DEADLINE_MS;
     const request = body as WixOrderRequest & { cards?: unknown };
     const cards = this.cards.seal(brand, request);
@@ -112,10 +96,7 @@ export class ForwardOrderService {
     if (inFlight >= this.config.MAX_IN_FLIGHT_PER_BRAND) {
       // A backlog this deep would answer in timeouts: say so now, and send nothing.
       this.metrics.shed.inc({ brand });
-      return spiFailure(
-        SpiErrorCode.EndpointDown,
-        `the POS of brand "${brand}" is overloaded (${inFlight} orders in flight)`,
-      );
+      return GatewayAnswer.brandOverloaded(brand, inFlight);
     }
     this.inFlight.set(brand, inFlight + 1);
     const sent = Date.now();
@@ -126,17 +107,14 @@ export class ForwardOrderService {
           .pipe(timeout({ first: Math.max(0, deadline - Date.now()) })),
       );
       this.metrics.replies.observe({ brand }, (Date.now() - sent) / 1000);
-      if (isSpiResponse(reply)) return reply;
-      return spiFailure(SpiErrorCode.PosError, 'the POS worker answered with no SPI response');
+      const rule = onReply(reply);
+      return rule.kind === 'answer' ? rule.response : GatewayAnswer.accepted(rule.posOrderId);
     } catch (error) {
       if (error instanceof TimeoutError) {
         this.metrics.deadlineMisses.inc({ brand });
-        return spiFailure(
-          SpiErrorCode.EndpointDown,
-          `the POS of brand "${brand}" did not answer within ${this.config.ORDER_DEADLINE_MS} ms`,
-        );
+        return onTimeout(brand, this.config.ORDER_DEADLINE_MS);
       }
-      return spiFailure(SpiErrorCode.EndpointDown, `cannot reach the POS: ${describe(error)}`);
+      return GatewayAnswer.unreachable(describe(error));
     } finally {
       this.inFlight.set(brand, (this.inFlight.get(brand) ?? 1) - 1);
     }

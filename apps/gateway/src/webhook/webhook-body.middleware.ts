@@ -1,7 +1,8 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import { SpiErrorCode, findUnsafeJson, spiFailure } from '@app/contracts';
+import { findUnsafeJson } from '@app/contracts';
 import express, { NextFunction, RequestHandler, Response } from 'express';
 import { GatewayConfig } from '../config';
+import { GatewayAnswer } from '../orders/answer-rules';
 import { WebhookAuthenticator } from './webhook-authenticator';
 import { WebhookRequest } from './webhook-request';
 
@@ -121,5 +122,5 @@ function describeParseError(error: unknown): [number, string] {
 }
 
 function reject(res: Response, status: number, description: string): void {
-  res.status(status).json(spiFailure(SpiErrorCode.PosError, description));
+  res.status(status).json(GatewayAnswer.bodyRejected(description));
 }
