@@ -44,6 +44,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
   }
 
   use(req: WebhookRequest, res: Response, next: NextFunction): void {
+    req.arrivedAt = performance.now();
     req.receivedAt = Date.now();
     const check = this.auth.begin(req);
     if (check.state === 'failed') {

@@ -43,6 +43,7 @@ export class WebhookController {
       brand,
       body: req.body as unknown,
       receivedAt: req.receivedAt,
+      arrivedAt: req.arrivedAt,
     });
   }
 }
