@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ForwardOrderService } from './orders/forward-order.service';
 import { CardPayments } from './orders/card-payments';
+import { AnswerPublisher, OrderAnswers } from './orders/order-answers';
 import { TopicDirectory } from './orders/topic-directory';
 import { SpiExceptionFilter } from './spi-exception.filter';
 import { WebhookAuthenticator } from './webhook/webhook-authenticator';
@@ -27,10 +28,14 @@ import { WebhookController } from './webhook/webhook.controller';
  */
 const GATEWAY_KAFKA_RETRY = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 5 };
 
+/** How long a stopping gateway waits for its `written` marks and withdrawals to go out. */
+const SHUTDOWN_WRITES_MS = 5_000;
+
 @Module({ imports: [TerminusModule] })
 export class GatewayModule implements NestModule, OnApplicationShutdown {
   constructor(
     private readonly client: KafkaRequestClient,
+    private readonly answers: OrderAnswers,
     private readonly probe: KafkaProbe,
   ) {}
 
@@ -68,6 +73,8 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
               maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
             }),
         },
+        { provide: AnswerPublisher, useExisting: KafkaRequestClient },
+        OrderAnswers,
         {
           provide: TopicDirectory,
           inject: [Kafka],
@@ -84,6 +91,7 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
 
   /** Runs after the HTTP server has closed, so in-flight calls still get their replies. */
   async onApplicationShutdown(): Promise<void> {
+    await this.answers.drain(SHUTDOWN_WRITES_MS);
     await this.client.close();
     await this.probe.close();
   }

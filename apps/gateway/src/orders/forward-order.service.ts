@@ -4,6 +4,7 @@ import {
   SpiResponse,
   WixOrderRequest,
   isBrand,
+  orderAnswersTopic,
   orderRequestTopic,
   validateOrderRequest,
 } from '@app/contracts';
@@ -18,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { GatewayAnswer, onReply, onTimeout } from './answer-rules';
 import { CardPayments } from './card-payments';
+import { OrderAnswers } from './order-answers';
 import { orderMessage } from './order-message';
 import { TopicDirectory } from './topic-directory';
 
@@ -32,8 +34,10 @@ export interface WebhookCall {
   correlationId?: string;
 }
 
-interface Forwarded {
+/** The answer to a call, and what to do once it is written to the connection, if anything. */
+export interface Forwarded {
   response: SpiResponse;
+  written?: () => void;
 }
 
 const MAX_LISTED_PROBLEMS = 20;
@@ -50,10 +54,11 @@ export class ForwardOrderService {
     private readonly client: KafkaRequestClient,
     private readonly topics: TopicDirectory,
     private readonly cards: CardPayments,
+    private readonly answers: OrderAnswers,
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  async forward(call: WebhookCall): Promise<SpiResponse> {
+  async forward(call: WebhookCall): Promise<Forwarded> {
     const correlationId = call.correlationId ?? randomUUID();
     this.metrics.inFlight.inc();
     const forwarded = await this.answer(call, correlationId)
@@ -79,7 +84,7 @@ export class ForwardOrderService {
       description: 'error' in response ? response.error.description : undefined,
       durationMs,
     });
-    return response;
+    return forwarded;
   }
 
   /** Metrics name a brand only once a worker serves it: URLs are not labels. */
@@ -98,6 +103,9 @@ export class ForwardOrderService {
     if (!this.client.isReady) return { response: GatewayAnswer.kafkaUnavailable() };
     const topic = orderRequestTopic(brand);
     if (!(await this.topics.has(topic))) return { response: GatewayAnswer.noWorker(brand) };
+    if (!(await this.topics.has(orderAnswersTopic(brand)))) {
+      return { response: GatewayAnswer.noAnswersTopic(brand) };
+    }
     const request = body as WixOrderRequest & { cards?: unknown };
     const cards = this.cards.seal(brand, request);
     if ('error' in cards) return { response: cards };
@@ -124,7 +132,15 @@ export class ForwardOrderService {
       if ('response' in reply) return reply;
       const rule = onReply(reply.reply);
       if (rule.kind === 'answer') return { response: rule.response };
-      return { response: GatewayAnswer.accepted(rule.posOrderId) };
+      const decision = {
+        brand,
+        wixOrderId: request.order.id,
+        correlationId,
+        posOrderId: rule.posOrderId,
+      };
+      const response = await this.answers.decide(decision, deadline);
+      if (!('value' in response)) return { response };
+      return { response, written: () => this.answers.written(decision) };
     } finally {
       this.inFlight.set(brand, (this.inFlight.get(brand) ?? 1) - 1);
     }
