@@ -76,7 +76,6 @@ export const GatewayAnswer = {
   unauthenticated: (): SpiFailure =>
     spiFailure(SpiErrorCode.PosError, 'the webhook call is not authenticated'),
 
-  /** A validly signed call whose `webhook-id` was already taken: never processed twice. */
   /**
    * A worker's failure, as Wix hears it: bounded, and with anything card-shaped masked, whatever
    * the integration put in it.
@@ -84,6 +83,7 @@ export const GatewayAnswer = {
   fromWorker: ({ error }: SpiFailure): SpiFailure =>
     spiFailure(error.code, safeDescription(error.description, MAX_DESCRIPTION_CHARS)),
 
+  /** A validly signed call whose `webhook-id` was already taken: never processed twice. */
   replayed: (): SpiFailure =>
     spiFailure(
       SpiErrorCode.PosError,
