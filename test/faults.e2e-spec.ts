@@ -215,14 +215,7 @@ describe('faults: the broker stopped for 20 s under load', () => {
     // Acceptances that reached the gateway late are voided once the broker is back.
     const t = await settledTally(brand, sent);
     report('broker stopped for 20 s', { ...t, recoveredMs: recovered } as Tally);
-    if (process.env.DEBUG_PHANTOMS) {
-      for (const id of t.phantomIds ?? []) {
-        for (const app of [gateway, ...workers]) {
-          for (const line of app.logs().split('\n'))
-            if (line.includes(id)) console.log(app.name, line.slice(0, 400));
-        }
-      }
-    }
+    explainPhantoms(t, [gateway, ...workers]);
     assert.ok(recovered >= 0, 'no order succeeded within 30 s of the broker coming back');
     assertClean(t);
     assert.ok((t.answers.endpoint_down ?? 0) > 0, 'the outage was felt');
