@@ -90,9 +90,19 @@ describe('onDelivery', () => {
   });
 
   it('retries a failed attempt under the same key', () => {
-    const failed = record({ state: 'failed', failure, inDoubt: true });
+    const failed = record({ state: 'failed', failure });
     const step = onDelivery(failed, delivery, settings);
-    assert.deepEqual(step, { kind: 'submit', record: record({ attempt: 2, inDoubt: true }) });
+    assert.deepEqual(step, { kind: 'submit', record: record({ attempt: 2 }) });
+  });
+
+  it('answers the failure of a void that failed, whose key a new attempt may not reuse', () => {
+    const voidFailed = {
+      code: SpiErrorCode.EndpointDown,
+      description: 'the POS could not void it',
+    };
+    const failed = record({ state: 'failed', failure: voidFailed, inDoubt: true });
+    const step = onDelivery(failed, delivery, settings);
+    assert.deepEqual(step, { kind: 'reply', response: { error: voidFailed } });
   });
 
   it('starts a voided order again under a new key', () => {
