@@ -234,6 +234,12 @@ describe('onSweep', () => {
     });
   });
 
+  it('voids a proven acceptance only decisions for an earlier id name', () => {
+    const step = onSweep(accepted, sweep({ decided: 1, unwritten: 1, foreignIds: 1 }), settings);
+    assert.equal(step?.record.state, 'voiding');
+    assert.equal(step?.cancel, true);
+  });
+
   it('confirms a decided acceptance, in doubt if a decision is unwritten or foreign', () => {
     const confirm = (answers: RecordedAnswers) => onSweep(accepted, sweep(answers), settings);
     assert.deepEqual(confirm(one), {
@@ -241,7 +247,9 @@ describe('onSweep', () => {
       cancel: false,
     });
     assert.equal(confirm({ ...one, unwritten: 1 })?.record.inDoubt, true);
-    assert.equal(confirm({ ...one, foreignIds: 1 })?.record.inDoubt, true);
+    const mixed = confirm({ decided: 2, unwritten: 0, foreignIds: 1 });
+    assert.equal(mixed?.record.state, 'confirmed');
+    assert.equal(mixed?.record.inDoubt, true);
   });
 
   it('never voids a confirmed order, and flags it while its decisions are in doubt', () => {

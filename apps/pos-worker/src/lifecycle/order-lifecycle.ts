@@ -205,7 +205,11 @@ export interface RecordedAnswers {
   decided: number;
   /** Of those, how many have no "response written" mark from their gateway. */
   unwritten: number;
-  /** Ids they carried other than the record's (never expected: flags the order). */
+  /**
+   * Of those, how many carried an id other than the record's: decisions acknowledged too late
+   * for an attempt voided since, whose withdrawal was lost. They flag the order, but do not keep
+   * an acceptance no decision names.
+   */
   foreignIds: number;
 }
 
@@ -244,7 +248,7 @@ export function onSweep(
     case 'accepted': {
       if (!settled || !sweep.proven) return undefined;
       const { decided, unwritten, foreignIds } = sweep.answers;
-      if (decided === 0) return voiding(record);
+      if (decided === foreignIds) return voiding(record);
       const inDoubt = unwritten > 0 || foreignIds > 0;
       return {
         record: { ...record, state: 'confirmed', inDoubt, changedAt: sweep.now },
