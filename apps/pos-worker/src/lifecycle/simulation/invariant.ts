@@ -9,8 +9,6 @@ export interface Windows {
   lateDecision: number;
   /** The gateway died between recording a decision for the order's id and writing it. */
   gatewayDied: number;
-  /** Only a decision for an earlier, voided id (one of the above) kept this one live. */
-  foreignDecision: number;
 }
 
 export interface Verdict {
@@ -24,7 +22,7 @@ const ANSWER_SLACK_MS = 500;
 /** The invariant of docs/order-protocol.md, on each order once the world has settled. */
 export function check(world: World): Verdict {
   const violations = [...world.sim.violations];
-  const windows: Windows = { lateDecision: 0, gatewayDied: 0, foreignDecision: 0 };
+  const windows: Windows = { lateDecision: 0, gatewayDied: 0 };
   for (const { wixOrderId } of world.scenario.orders) {
     const fail = (rule: string) => violations.push(`${wixOrderId}: ${rule}`);
     checkOrder(world, wixOrderId, fail, windows);
@@ -59,12 +57,13 @@ function checkOrder(
   if (!record?.inDoubt) {
     return fail(`no value answer, ${holds}, not in doubt: ${record ? describe(record) : '-'}`);
   }
-  const decided = deliveries.filter((d) => d.decision?.appendedAt !== undefined);
-  const naming = decided.filter((d) => d.decision!.posOrderId === live[0]);
+  // Only a decision naming the live order may keep it: one for an earlier id never does.
+  const naming = deliveries.filter(
+    (d) => d.decision?.appendedAt !== undefined && d.decision.posOrderId === live[0],
+  );
   if (naming.some((d) => d.dropped)) windows.gatewayDied++;
   else if (naming.some((d) => !d.decision!.inTime)) windows.lateDecision++;
-  else if (decided.some((d) => d.dropped || !d.decision!.inTime)) windows.foreignDecision++;
-  else fail(`no value answer, ${holds}, in doubt for no known reason`);
+  else fail(`no value answer, ${holds}, in doubt, and no decision names it`);
 }
 
 function unsettled(record: OrderRecord): boolean {
