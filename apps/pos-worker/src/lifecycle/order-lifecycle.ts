@@ -99,14 +99,17 @@ export function onDelivery(
     case 'voiding':
       return { kind: 'wait' };
     case 'failed':
-      return attempt(delivery, record.attempt + 1, record.idempotencyKey, record.inDoubt);
+      // The void failed, but may yet reach the POS, as may the create it chased: an attempt
+      // under that key could be voided after its id was answered. The sweep voids it again.
+      if (record.inDoubt) return { kind: 'reply', response: failureOf(record) };
+      return attempt(delivery, record.attempt + 1, record.idempotencyKey);
     case 'voided': {
       const next = record.attempt + 1;
       return attempt(delivery, next, idempotencyKeyOf(delivery.brand, delivery.wixOrderId, next));
     }
   }
 
-  function attempt(d: Delivery, n: number, key: string, inDoubt = false): DeliveryStep {
+  function attempt(d: Delivery, n: number, key: string): DeliveryStep {
     if (d.budgetMs < settings.minBudgetMs) return { kind: 'reply', response: tooLate(d.budgetMs) };
     const next: OrderRecord = {
       state: 'submitting',
@@ -114,7 +117,7 @@ export function onDelivery(
       idempotencyKey: key,
       answerBy,
       changedAt: d.now,
-      inDoubt,
+      inDoubt: false,
     };
     return { kind: 'submit', record: next };
   }
@@ -196,8 +199,8 @@ export function onCancelled(
 ): OrderRecord | undefined {
   if (!record || record.attempt !== attempt || record.state !== 'voiding') return undefined;
   if (voided) return { ...record, state: 'voided', inDoubt: false, changedAt: now };
-  // The POS may still hold it: a later delivery reuses the key and gets that order back, and
-  // the sweep tries the void again meanwhile.
+  // The POS may still hold it, and the void may still reach it: deliveries answer this failure
+  // until the sweep's next void succeeds.
   const failure = { code: SpiErrorCode.EndpointDown, description: 'the POS could not void it' };
   return { ...record, state: 'failed', failure, inDoubt: true, changedAt: now };
 }
@@ -208,7 +211,11 @@ export interface RecordedAnswers {
   decided: number;
   /** Of those, how many have no "response written" mark from their gateway. */
   unwritten: number;
-  /** Ids they carried other than the record's (never expected: flags the order). */
+  /**
+   * Of those, how many carried an id other than the record's: decisions acknowledged too late
+   * for an attempt voided since, whose withdrawal was lost. They flag the order, but do not keep
+   * an acceptance no decision names.
+   */
   foreignIds: number;
 }
 
@@ -247,7 +254,7 @@ export function onSweep(
     case 'accepted': {
       if (!settled || !sweep.proven) return undefined;
       const { decided, unwritten, foreignIds } = sweep.answers;
-      if (decided === 0) return voiding(record);
+      if (decided === foreignIds) return voiding(record);
       const inDoubt = unwritten > 0 || foreignIds > 0;
       return {
         record: { ...record, state: 'confirmed', inDoubt, changedAt: sweep.now },
