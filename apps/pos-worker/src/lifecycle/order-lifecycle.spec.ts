@@ -184,27 +184,43 @@ describe('onPosOutcome', () => {
   });
 });
 
+const NONE: RecordedAnswers = { decided: 0, unwritten: 0, foreignIds: 0 };
+
 describe('onCancelled', () => {
   const voiding = record({ state: 'voiding', posOrderId: 'pos-1', inDoubt: true });
 
   it('records a void', () => {
     assert.deepEqual(
-      onCancelled(voiding, 1, true, 9_000),
+      onCancelled(voiding, 1, 'voided', 9_000),
       record({ state: 'voided', posOrderId: 'pos-1', changedAt: 9_000 }),
     );
   });
 
   it('flags an order the POS could not void', () => {
-    const next = onCancelled(voiding, 1, false, 9_000);
+    const next = onCancelled(voiding, 1, 'failed', 9_000);
     assert.equal(next?.state, 'failed');
     assert.equal(next?.inDoubt, true);
     assert.equal(next?.failure?.code, SpiErrorCode.EndpointDown);
   });
 
+  it('flags an order an integration with no void left at the POS, and lets its key be reused', () => {
+    const next = onCancelled(voiding, 1, 'unsupported', 9_000);
+    assert.equal(next?.state, 'failed');
+    assert.equal(next?.inDoubt, true);
+    assert.equal(next?.unvoidable, true);
+    // No void is on its way: a retry may take back what the POS holds under the key.
+    const step = onDelivery(next, delivery, settings);
+    assert.equal(step.kind, 'submit');
+    assert.equal(step.kind === 'submit' && step.record.idempotencyKey, next?.idempotencyKey);
+    assert.equal(step.kind === 'submit' && step.record.inDoubt, true);
+    // Nothing for the sweep to try again.
+    assert.equal(onSweep(next!, { now: 1e9, proven: true, answers: NONE }, settings), undefined);
+  });
+
   it('writes nothing for another attempt or a record no longer voiding', () => {
-    assert.equal(onCancelled(voiding, 2, true, 9_000), undefined);
-    assert.equal(onCancelled(accepted, 1, true, 9_000), undefined);
-    assert.equal(onCancelled(undefined, 1, true, 9_000), undefined);
+    assert.equal(onCancelled(voiding, 2, 'voided', 9_000), undefined);
+    assert.equal(onCancelled(accepted, 1, 'voided', 9_000), undefined);
+    assert.equal(onCancelled(undefined, 1, 'voided', 9_000), undefined);
   });
 });
 

@@ -75,6 +75,8 @@ export interface Scenario {
   workerCrashes: ProcessFault[];
   workerPauses: ProcessFault[];
   gatewayCrashes: ProcessFault[];
+  /** The integration has no `cancelOrder`: every void is 'unsupported'. */
+  posCannotVoid: boolean;
   /** When the last planned fault is over. */
   calmAt: number;
 }
@@ -137,8 +139,11 @@ export function scenarioOf(seed: number): Scenario {
     workerCrashes: faults(workers, 0.3, 10_000),
     workerPauses: faults(workers, 0.3, 30_000),
     gatewayCrashes: faults(gateways, 0.2, 10_000),
+    posCannotVoid: false,
     calmAt: 0,
   };
+  // Drawn last, so that the rest of a seed's schedule does not depend on it.
+  scenario.posCannotVoid = !calm && random.chance(0.1);
   scenario.calmAt = calmAtOf(scenario);
   return scenario;
 }
@@ -191,6 +196,7 @@ export function summaryOf(s: Scenario): string {
       `${s.workers} workers, ${s.gateways} gateways`,
     ...orders,
     `faults: ${rates.join(', ') || 'none per call'}`,
+    ...(s.posCannotVoid ? ['the integration cannot void orders'] : []),
     ...outages,
     ...faults('crash w', s.workerCrashes),
     ...faults('pause w', s.workerPauses),

@@ -1,4 +1,4 @@
-import { onSweep } from '../order-lifecycle';
+import { onSweep } from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { SweptRow } from './ledger';
 import { Process } from './process';
 import { Services, voidAtPos } from './services';

@@ -1,5 +1,5 @@
 import { SpiErrorCode } from '@app/contracts';
-import { PosOutcome } from '../order-lifecycle';
+import { PosOutcome } from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { Process } from './process';
 import { Sim } from './sim';
 

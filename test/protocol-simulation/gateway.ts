@@ -1,5 +1,5 @@
 import { OrderAnswer, SpiResponse } from '@app/contracts';
-import { onDecision, onReply, onTimeout } from '../../../../gateway/src/orders/answer-rules';
+import { onDecision, onReply, onTimeout } from '../../apps/gateway/src/orders/answer-rules';
 import { Broker, Produced } from './broker';
 import { Process } from './process';
 import { OrderRequest } from './services';

@@ -1,4 +1,4 @@
-import { OrderRecord } from '../order-lifecycle';
+import { OrderRecord } from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { describe } from './ledger';
 import { DeliveryRun } from './wix';
 import { World } from './world';
@@ -9,6 +9,8 @@ export interface Windows {
   lateDecision: number;
   /** The gateway died between recording a decision for the order's id and writing it. */
   gatewayDied: number;
+  /** The integration cannot void: the order Wix heard failed stays, flagged, for a human. */
+  cannotVoid: number;
 }
 
 export interface Verdict {
@@ -22,7 +24,7 @@ const ANSWER_SLACK_MS = 500;
 /** The invariant of docs/order-protocol.md, on each order once the world has settled. */
 export function check(world: World): Verdict {
   const violations = [...world.sim.violations];
-  const windows: Windows = { lateDecision: 0, gatewayDied: 0 };
+  const windows: Windows = { lateDecision: 0, gatewayDied: 0, cannotVoid: 0 };
   for (const { wixOrderId } of world.scenario.orders) {
     const fail = (rule: string) => violations.push(`${wixOrderId}: ${rule}`);
     checkOrder(world, wixOrderId, fail, windows);
@@ -57,6 +59,10 @@ function checkOrder(
   if (!record?.inDoubt) {
     return fail(`no value answer, ${holds}, not in doubt: ${record ? describe(record) : '-'}`);
   }
+  if (record.unvoidable) {
+    windows.cannotVoid++;
+    return;
+  }
   // Only a decision naming the live order may keep it: one for an earlier id never does.
   const naming = deliveries.filter(
     (d) => d.decision?.appendedAt !== undefined && d.decision.posOrderId === live[0],
@@ -72,7 +78,7 @@ function unsettled(record: OrderRecord): boolean {
     state === 'submitting' ||
     state === 'accepted' ||
     state === 'voiding' ||
-    (state === 'failed' && record.inDoubt)
+    (state === 'failed' && record.inDoubt && !record.unvoidable)
   );
 }
 

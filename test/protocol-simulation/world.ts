@@ -1,5 +1,5 @@
 import { SpiResponse } from '@app/contracts';
-import { OrderState } from '../order-lifecycle';
+import { OrderState } from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { AnswersConsumer } from './answers-consumer';
 import { Broker } from './broker';
 import { Gateway, text } from './gateway';

@@ -1,5 +1,9 @@
 import { SpiResponse } from '@app/contracts';
-import { OrderRecord, onCancelled } from '../order-lifecycle';
+import {
+  CancelResult,
+  OrderRecord,
+  onCancelled,
+} from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { Broker } from './broker';
 import { Ledger } from './ledger';
 import { Pos } from './pos';
@@ -27,14 +31,17 @@ export interface Services {
 
 /** Voids the POS order of `record`'s attempt by its key, then records the outcome. */
 export function voidAtPos(s: Services, caller: Process, key: string, record: OrderRecord): void {
-  s.pos.cancel(caller, record.idempotencyKey, function settle(voided: boolean): void {
+  const settle = (result: CancelResult): void => {
     s.ledger.read(caller, key, (read) => {
       if (read === 'error' || !read.stored) return;
-      const next = onCancelled(read.stored.record, record.attempt, voided, read.now);
+      const next = onCancelled(read.stored.record, record.attempt, result, read.now);
       if (!next) return;
       s.ledger.write(caller, key, read.stored.version, next, (written) => {
-        if (written === 'conflict') settle(voided);
+        if (written === 'conflict') settle(result);
       });
     });
-  });
+  };
+  // An integration without `cancelOrder`: nothing is sent to the POS.
+  if (s.sim.scenario.posCannotVoid) return settle('unsupported');
+  s.pos.cancel(caller, record.idempotencyKey, (voided) => settle(voided ? 'voided' : 'failed'));
 }

@@ -35,7 +35,7 @@ function replay(seed: number, trace: boolean): number {
 
 function explore(from: number, count: number): number {
   const started = process.hrtime.bigint();
-  const windows: Windows = { lateDecision: 0, gatewayDied: 0 };
+  const windows: Windows = { lateDecision: 0, gatewayDied: 0, cannotVoid: 0 };
   let failed = 0;
   for (let seed = from; seed < from + count; seed++) {
     const outcome = runSchedule(seed);
@@ -63,7 +63,10 @@ function report({ seed, violations, windows, simulatedMs }: Outcome): void {
 }
 
 function wordsOf(w: Windows): string {
-  return `live in doubt: late decision ${w.lateDecision}, gateway died ${w.gatewayDied}`;
+  return (
+    `live in doubt: late decision ${w.lateDecision}, gateway died ${w.gatewayDied}, ` +
+    `POS cannot void ${w.cannotVoid}`
+  );
 }
 
 process.exitCode = main();

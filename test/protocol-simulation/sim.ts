@@ -1,4 +1,4 @@
-import { LifecycleSettings } from '../order-lifecycle';
+import { LifecycleSettings } from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { Clock } from './clock';
 import { Random } from './random';
 import { Interval, Rates, Scenario } from './scenario';

@@ -1,5 +1,9 @@
 import { OrderAnswer } from '@app/contracts';
-import { OrderRecord, OrderState, RecordedAnswers } from '../order-lifecycle';
+import {
+  OrderRecord,
+  OrderState,
+  RecordedAnswers,
+} from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { Process } from './process';
 import { Sim } from './sim';
 

@@ -1,5 +1,11 @@
 import { SpiErrorCode, SpiResponse, spiFailure } from '@app/contracts';
-import { OrderRecord, PosOutcome, onDelivery, onPosOutcome, onWaitedOut } from '../order-lifecycle';
+import {
+  OrderRecord,
+  PosOutcome,
+  onDelivery,
+  onPosOutcome,
+  onWaitedOut,
+} from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { describe } from './ledger';
 import { outcomeOf } from './pos';
 import { Process } from './process';
