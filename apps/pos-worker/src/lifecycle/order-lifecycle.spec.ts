@@ -214,7 +214,7 @@ describe('onCancelled', () => {
     assert.equal(step.kind === 'submit' && step.record.idempotencyKey, next?.idempotencyKey);
     assert.equal(step.kind === 'submit' && step.record.inDoubt, true);
     // Nothing for the sweep to try again.
-    assert.equal(onSweep(next!, { now: 1e9, proven: true, answers: NONE }, settings), undefined);
+    assert.equal(onSweep(next, { now: 1e9, proven: true, answers: NONE }, settings), undefined);
   });
 
   it('writes nothing for another attempt or a record no longer voiding', () => {
