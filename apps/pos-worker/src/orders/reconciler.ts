@@ -11,6 +11,9 @@ import { WorkerMetrics } from '../metrics/worker-metrics';
 import { AnswersProof } from './answers-proof';
 import { PlaceOrderService } from './place-order.service';
 
+/** How long acceptances may wait for a proof before the reconciler says so (and again). */
+const UNPROVEN_WARN_MS = 30_000;
+
 /** Voids a sweep runs side by side: each may take the POS up to its cancel budget. */
 const VOIDS_AT_ONCE = 8;
 
@@ -25,6 +28,8 @@ export class Reconciler implements BeforeApplicationShutdown {
   private readonly settings: LifecycleSettings;
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
+  private unprovenSince?: number;
+  private warnedAtMs = 0;
 
   constructor(
     private readonly ledger: OrderLedger,
@@ -56,6 +61,7 @@ export class Reconciler implements BeforeApplicationShutdown {
     // The proof starts after `now` was read, and the answers are read after the proof: see
     // docs/order-protocol.md.
     const proven = accepted.length > 0 && (await this.proof.prove());
+    this.watchProof(accepted.length > 0, proven);
     const answers = proven
       ? await this.ledger.answersOfAll(
           brand,
@@ -111,6 +117,26 @@ export class Reconciler implements BeforeApplicationShutdown {
       { brand, restaurantId, wixOrderId, idempotencyKey, posOrderId },
       next,
     );
+  }
+
+  /** Says so when acceptances wait for a proof for long: voids of unrecorded ones wait too. */
+  private watchProof(needed: boolean, proven: boolean): void {
+    if (!needed || proven) {
+      this.unprovenSince = undefined;
+      this.warnedAtMs = 0;
+      return;
+    }
+    const since = (this.unprovenSince ??= performance.now());
+    const waitedMs = performance.now() - since;
+    if (waitedMs >= UNPROVEN_WARN_MS && waitedMs - this.warnedAtMs >= UNPROVEN_WARN_MS) {
+      this.warnedAtMs = waitedMs;
+      this.logger.warn({
+        event: 'order.answers_unproven',
+        brand: this.config.BRAND,
+        waitedMs: Math.round(waitedMs),
+        why: 'the answers consumer is behind, or Kafka does not answer',
+      });
+    }
   }
 
   private tick(): void {
