@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { DatabaseControlSpec } from './database-control';
 
 /**
  * Kafka and PostgreSQL for a machine with Docker and nothing else: started only when
@@ -11,6 +12,17 @@ export const POSTGRES_IMAGE = 'postgres:17-alpine';
 export interface Started {
   url: string;
   stop: () => Promise<void>;
+  /** For a database: how a test stops and starts it. */
+  control?: DatabaseControlSpec;
+}
+
+/** Whether testcontainers finds a container runtime (Docker, Podman, …) to talk to. */
+export async function dockerReachable(): Promise<boolean> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
+  return getContainerRuntimeClient().then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function startKafkaContainer(): Promise<Started> {
@@ -40,10 +52,22 @@ export async function startKafkaContainer(): Promise<Started> {
   return { url: `127.0.0.1:${port}`, stop: async () => void (await container.stop()) };
 }
 
+/** On a fixed host port, so that the container, stopped and started again by a test, keeps it. */
 export async function startPostgresContainer(): Promise<Started> {
-  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-  const container = await new PostgreSqlContainer(POSTGRES_IMAGE).start();
-  return { url: container.getConnectionUri(), stop: async () => void (await container.stop()) };
+  const { GenericContainer, Wait } = await import('testcontainers');
+  const port = await freePort();
+  const container = await new GenericContainer(POSTGRES_IMAGE)
+    .withExposedPorts({ container: 5432, host: port })
+    .withEnvironment({ POSTGRES_PASSWORD: 'test' })
+    // The image's entry point runs a server once to initialise, then the real one.
+    .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+    .withStartupTimeout(120_000)
+    .start();
+  return {
+    url: `postgres://postgres:test@127.0.0.1:${port}/postgres`,
+    stop: async () => void (await container.stop()),
+    control: { kind: 'container', id: container.getId() },
+  };
 }
 
 export function freePort(): Promise<number> {
