@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import {
   AppProcess,
   startApp,
@@ -10,6 +9,7 @@ import {
   startWorker,
   stopAll,
 } from '../test/support/processes';
+import { RunServices, stopOnSignals } from '../test/support/services';
 import { CpuMeter, findPids } from './cpu';
 import { Figures, figuresOf } from './figures';
 import { LoadRun, Target, closedLoop, openLoop } from './load';
@@ -53,14 +53,25 @@ function parseOptions(argv: string[]): Options {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  if (!process.env.KAFKA_BROKERS) {
-    execFileSync('bash', [resolve(root, 'scripts/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
-    process.env.KAFKA_BROKERS = '127.0.0.1:9092';
+  const services = new RunServices({
+    who: 'bench',
+    databasePrefix: 'pos_bench',
+    durable: true,
+    stoppedByTests: false,
+  });
+  stopOnSignals(async () => {
+    await stopAll();
+    await services.stop();
+  });
+  try {
+    Object.assign(process.env, await services.start(process.env));
+    await run(options);
+  } finally {
+    await services.stop();
   }
-  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const database = await createDatabase(adminUrl);
-  process.env.DATABASE_URL = database.url;
+}
 
+async function run(options: Options): Promise<void> {
   const normal = new Workload({ menuItems: 150, dishes: 6, restaurants: 50 });
   const large = new Workload({ menuItems: 2000, dishes: 6, restaurants: 50 });
   const report: Record<string, unknown> = {
@@ -110,7 +121,6 @@ async function main(): Promise<void> {
     phases.overload = await overload(url, normal, 2 * sustained, options, stackMeter);
   } finally {
     await stopAll();
-    await database.drop();
     finish(report, options);
   }
 }
@@ -245,25 +255,6 @@ function round3(n: number): number {
 function machine() {
   const cpus = execFileSync('nproc').toString().trim();
   return { node: process.version, cpus: Number(cpus), at: new Date().toISOString() };
-}
-
-async function createDatabase(adminUrl: string) {
-  const name = `pos_bench_${Date.now()}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 main().catch((error: unknown) => {

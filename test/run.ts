@@ -1,37 +1,52 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { Client } from 'pg';
-import { Started, startKafkaContainer, startPostgresContainer } from './support/containers';
+import { RunServices, stopOnSignals } from './support/services';
 
 /**
  * `npm test`: runs every unit test (`*.spec.js`) and end-to-end test (`*.e2e-spec.js`) of the
  * build with Node's test runner. End-to-end tests get a real broker and a real PostgreSQL:
- * those named by KAFKA_BROKERS and DATABASE_URL, or containers started here. Each run gets a
- * database of its own, dropped afterwards. Arguments filter the test files by substring;
- * options (`--test-name-pattern=…`) go to the test runner.
+ * those named by KAFKA_BROKERS and DATABASE_URL, else containers when Docker is reachable, else
+ * a local broker and an embedded PostgreSQL started here (test/support/services.ts); each run
+ * gets a database of its own, dropped afterwards. `--unit` runs the unit tests only. Other
+ * arguments filter the test files by substring; options (`--test-name-pattern=…`) go to the
+ * test runner.
  */
 async function main(): Promise<number> {
   const dist = resolve(__dirname, '..');
   const args = process.argv.slice(2);
+  const unitOnly = args.includes('--unit');
   const filters = args.filter((arg) => !arg.startsWith('--'));
-  const options = args.filter((arg) => arg.startsWith('--'));
+  const options = args.filter((arg) => arg.startsWith('--') && arg !== '--unit');
   const files = findTests(dist).filter(
-    (file) => filters.length === 0 || filters.some((f) => relative(dist, file).includes(f)),
+    (file) =>
+      (!unitOnly || !file.endsWith('.e2e-spec.js')) &&
+      (filters.length === 0 || filters.some((f) => relative(dist, file).includes(f))),
   );
   if (files.length === 0) throw new Error(`no test file matches ${filters.join(' ')}`);
 
-  const env = { ...process.env };
-  const cleanups: Array<() => Promise<void>> = [];
+  const endToEnd = files.some((file) => file.endsWith('.e2e-spec.js'));
+  const services = new RunServices({
+    who: 'tests',
+    databasePrefix: 'pos_test',
+    durable: false,
+    stoppedByTests: true,
+  });
+  let child: ChildProcess | undefined;
+  stopOnSignals(async (signal) => {
+    if (child?.pid) process.kill(-child.pid, signal);
+    await services.stop();
+  });
   try {
-    if (files.some((file) => file.endsWith('.e2e-spec.js'))) {
-      env.KAFKA_BROKERS ??= await started(startKafkaContainer(), cleanups);
-      const adminUrl = env.DATABASE_URL ?? (await started(startPostgresContainer(), cleanups));
-      env.DATABASE_URL = await createRunDatabase(adminUrl, cleanups);
-    }
-    return await nodeTest(files, env, options);
+    const env = endToEnd ? { ...process.env, ...(await services.start(process.env)) } : process.env;
+    // End-to-end files share the broker and database and start processes of their own: one at
+    // a time. Unit tests share nothing.
+    const concurrency = endToEnd ? 1 : availableParallelism();
+    child = nodeTest(files, env, [`--test-concurrency=${concurrency}`, ...options]);
+    return await exitCode(child);
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(console.error);
+    await services.stop();
   }
 }
 
@@ -43,32 +58,17 @@ function findTests(dir: string): string[] {
   });
 }
 
-async function started(container: Promise<Started>, cleanups: Array<() => Promise<void>>) {
-  const { url, stop } = await container;
-  cleanups.push(stop);
-  return url;
-}
-
-async function createRunDatabase(adminUrl: string, cleanups: Array<() => Promise<void>>) {
-  const name = `pos_test_${Date.now()}_${process.pid}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.end();
+function nodeTest(files: string[], env: NodeJS.ProcessEnv, options: string[]): ChildProcess {
+  const args = ['--enable-source-maps', '--test', '--test-reporter=spec'];
+  // A process group of its own, with the apps the tests start: a signal reaches them all.
+  return spawn(process.execPath, [...args, ...options, ...files], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
-function nodeTest(files: string[], env: NodeJS.ProcessEnv, options: string[]): Promise<number> {
-  const args = ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec'];
-  const child = spawn(process.execPath, [...args, ...options, ...files], { env, stdio: 'inherit' });
+function exitCode(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 
