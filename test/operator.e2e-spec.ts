@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { postOrder } from './support/http';
+import { sql } from './support/ledger';
 import { example, renamed, uniqueBrand } from './support/orders';
 import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
 
@@ -67,7 +69,7 @@ describe('looking up an order, as an operator', () => {
       [cli, 'order', '--brand', brand, '--wix-order', body.order.id],
       { env },
     );
-    assert.equal((JSON.parse(stdout) as { state: string }).state, 'accepted');
+    assert.equal((JSON.parse(stdout) as { state: string }).state, 'confirmed');
     await assert.rejects(
       promisify(execFile)(process.execPath, [cli, 'order', '--brand', brand, '--wix-order', '1'], {
         env,
@@ -75,5 +77,33 @@ describe('looking up an order, as an operator', () => {
       (error: { code: number; stderr: string }) =>
         error.code === 1 && /no such order/.test(error.stderr),
     );
+  });
+
+  it('lists the orders in doubt, on HTTP, on the command line and as a metric', async () => {
+    const body = renamed(example('order-takeout-cash'));
+    await postOrder(gateway.url, brand, body);
+    await sql('UPDATE order_ledger SET in_doubt = true WHERE brand = $1 AND wix_order_id = $2', [
+      brand,
+      body.order.id,
+    ]);
+    const listed = await lookup('/orders/in-doubt', TOKEN);
+    assert.equal(listed.code, 200);
+    assert.deepEqual(
+      (listed.body as Array<{ wixOrderId: string }>).map((r) => r.wixOrderId),
+      [body.order.id],
+    );
+    const env = { ...process.env, DATABASE_URL: required('DATABASE_URL') };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [cli, 'order', '--brand', brand, '--in-doubt'],
+      { env },
+    );
+    assert.equal((JSON.parse(stdout) as { wixOrderId: string }).wixOrderId, body.order.id);
+    let metrics = '';
+    for (let i = 0; i < 30 && !/pos_worker_orders_in_doubt\{[^}]*\} 1/.test(metrics); i++) {
+      await sleep(200);
+      metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    }
+    assert.match(metrics, /pos_worker_orders_in_doubt\{[^}]*\} 1/);
   });
 });

@@ -24,7 +24,7 @@ import { toSpiFailure } from './orders/order-errors';
 import { Reconciler } from './orders/reconciler';
 
 /** How far apart the gateway's and the worker's clocks may be before budgets shrink. */
-const CLOCK_SLACK_MS = 1_000;
+const CLOCK_SLACK_MS = 250;
 
 @Module({ imports: [TerminusModule] })
 export class WorkerModule implements OnApplicationShutdown {

@@ -18,7 +18,8 @@ const usage = `usage: npm run mappings -- <command> --brand <brand> [options]
   preflight --restaurant <id> --menu <menu.json>    list what would fail with invalid_item_mapping
             (<menu.json> is a Wix menu, or an SPI body with a "menu"); exits 1 if anything would
   order     --wix-order <id> | --pos-order <id> [--restaurant <id>]   an order's state, lines,
-            timings and outcome from the order ledger (npm run orders -- …); exits 1 if none`;
+            timings and outcome from the order ledger (npm run orders -- …); exits 1 if none
+  order     --in-doubt   the orders flagged for a human (docs/order-protocol.md)`;
 
 /** The mapping-table CLI; uses DATABASE_URL and POS_EXTERNAL_ID_KEY like the worker. */
 async function main(argv: string[]): Promise<number> {
@@ -91,6 +92,7 @@ function parseCommandLine(argv: string[]) {
         menu: { type: 'string' },
         'wix-order': { type: 'string' },
         'pos-order': { type: 'string' },
+        'in-doubt': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -101,8 +103,14 @@ function parseCommandLine(argv: string[]) {
 async function showOrder(
   lookup: OrderLookup,
   brand: string,
-  values: { 'wix-order'?: string; 'pos-order'?: string; restaurant?: string },
+  values: { 'wix-order'?: string; 'pos-order'?: string; restaurant?: string; 'in-doubt'?: boolean },
 ): Promise<number> {
+  if (values['in-doubt']) {
+    const records = await lookup.find(brand, { inDoubt: true });
+    for (const record of records) console.log(JSON.stringify(record));
+    console.error(`${records.length} order(s) of brand ${brand} in doubt`);
+    return 0;
+  }
   const wixOrderId = values['wix-order'];
   const posOrderId = values['pos-order'];
   if (!wixOrderId === !posOrderId) throw new UsageError('order needs --wix-order or --pos-order');

@@ -29,6 +29,15 @@ export interface Read {
   now: number;
 }
 
+/** A compare and set of one order's record. */
+export interface Change {
+  wixOrderId: string;
+  stored: Stored;
+  next: OrderRecord;
+}
+
+export const NO_ANSWERS: RecordedAnswers = { decided: 0, unwritten: 0, foreignIds: 0 };
+
 /** An order the reconciler looks at, with what it needs to void it. */
 export interface Unsettled extends Stored {
   wixOrderId: string;
@@ -108,41 +117,56 @@ export class OrderLedger {
 
   /** Writes `next` if the record is still `stored`; false when another writer moved it. */
   async replace(brand: string, wixOrderId: string, stored: Stored, next: OrderRecord) {
-    const { rowCount } = await this.pool.query(
-      `UPDATE order_ledger
-          SET state = $4, attempts = $5, idempotency_key = $6, pos_order_id = $7,
-              answer_by = to_timestamp($8::float8 / 1000), changed_at = to_timestamp($9::float8 / 1000),
-              error_code = $10, error_description = $11, in_doubt = $12,
-              deadline = CASE WHEN $5 <> attempts THEN to_timestamp($8::float8 / 1000) ELSE deadline END,
-              version = version + 1, updated_at = now()
-        WHERE brand = $1 AND wix_order_id = $2 AND version = $3`,
+    return (await this.replaceAll(brand, [{ wixOrderId, stored, next }])).has(wixOrderId);
+  }
+
+  /** `replace` for many orders in one statement; the ids of those written. */
+  async replaceAll(brand: string, changes: Change[]): Promise<Set<string>> {
+    if (changes.length === 0) return new Set();
+    const column = <T>(pick: (c: Change) => T) => changes.map(pick);
+    const { rows } = await this.pool.query<{ wix_order_id: string }>(
+      `UPDATE order_ledger o
+          SET state = c.state, attempts = c.attempt, idempotency_key = c.key,
+              pos_order_id = c.pos_order_id, answer_by = to_timestamp(c.answer_by / 1000),
+              changed_at = to_timestamp(c.changed_at / 1000), error_code = c.error_code,
+              error_description = c.error_description, in_doubt = c.in_doubt,
+              deadline = CASE WHEN c.attempt <> o.attempts THEN to_timestamp(c.answer_by / 1000)
+                              ELSE o.deadline END,
+              version = o.version + 1, updated_at = now()
+         FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[],
+                     $8::float8[], $9::float8[], $10::text[], $11::text[], $12::boolean[])
+           AS c(wix_order_id, version, state, attempt, key, pos_order_id, answer_by, changed_at,
+                error_code, error_description, in_doubt)
+        WHERE o.brand = $1 AND o.wix_order_id = c.wix_order_id AND o.version = c.version
+        RETURNING o.wix_order_id`,
       [
         brand,
-        wixOrderId,
-        stored.version,
-        next.state,
-        next.attempt,
-        next.idempotencyKey,
-        next.posOrderId ?? null,
-        next.answerBy,
-        next.changedAt,
-        next.failure?.code ?? null,
-        next.failure?.description ?? null,
-        next.inDoubt,
+        column((c) => c.wixOrderId),
+        column((c) => c.stored.version),
+        column((c) => c.next.state),
+        column((c) => c.next.attempt),
+        column((c) => c.next.idempotencyKey),
+        column((c) => c.next.posOrderId ?? null),
+        column((c) => c.next.answerBy),
+        column((c) => c.next.changedAt),
+        column((c) => c.next.failure?.code ?? null),
+        column((c) => c.next.failure?.description ?? null),
+        column((c) => c.next.inDoubt),
       ],
     );
-    return rowCount === 1;
+    return new Set(rows.map((row) => row.wix_order_id));
   }
 
   /** Orders the reconciler may have to settle: see `onSweep`. */
-  async unsettled(brand: string, settleMs: number, limit = 100) {
+  async unsettled(brand: string, settleMs: number, limit = 2_000) {
     const { rows } = await this.pool.query<
       Row & { wix_order_id: string; restaurant_id: string; now: number }
     >(
       `SELECT ${COLUMNS}, wix_order_id, restaurant_id, ${CLOCK} AS now FROM order_ledger
         WHERE brand = $1
           AND (state IN ('submitting', 'accepted', 'voiding') OR (state = 'failed' AND in_doubt))
-          AND LEAST(answer_by, changed_at) < clock_timestamp() - make_interval(secs => $2::float8 / 1000)
+          AND CASE WHEN state IN ('submitting', 'accepted') THEN answer_by ELSE changed_at END
+              < clock_timestamp() - make_interval(secs => $2::float8 / 1000)
         ORDER BY answer_by LIMIT $3`,
       [brand, settleMs, limit],
     );
@@ -191,25 +215,43 @@ export class OrderLedger {
   }
 
   /** The recorded answers of one order, judged against the id its record holds. */
-  async answersOf(
+  async answersOf(brand: string, wixOrderId: string, posOrderId?: string) {
+    const all = await this.answersOfAll(brand, [{ wixOrderId, posOrderId }]);
+    return all.get(wixOrderId) ?? NO_ANSWERS;
+  }
+
+  /** `answersOf` for many orders in one statement. */
+  async answersOfAll(
     brand: string,
-    wixOrderId: string,
-    posOrderId?: string,
-  ): Promise<RecordedAnswers> {
-    const { rows } = await this.pool.query<{ decided: string; unwritten: string; foreign: string }>(
-      `SELECT count(*) FILTER (WHERE live) AS decided,
-              count(*) FILTER (WHERE live AND NOT written) AS unwritten,
-              count(*) FILTER (WHERE live AND pos_order_id IS DISTINCT FROM $3) AS foreign
-         FROM (SELECT decided AND NOT withdrawn AS live, written, pos_order_id FROM order_answers
-                WHERE brand = $1 AND wix_order_id = $2) a`,
-      [brand, wixOrderId, posOrderId ?? null],
+    orders: Array<{ wixOrderId: string; posOrderId?: string }>,
+  ): Promise<Map<string, RecordedAnswers>> {
+    if (orders.length === 0) return new Map();
+    const { rows } = await this.pool.query<{
+      wix_order_id: string;
+      decided: string;
+      unwritten: string;
+      foreign_ids: string;
+    }>(
+      `SELECT q.wix_order_id,
+              count(*) FILTER (WHERE a.decided AND NOT a.withdrawn) AS decided,
+              count(*) FILTER (WHERE a.decided AND NOT a.withdrawn AND NOT a.written) AS unwritten,
+              count(*) FILTER (WHERE a.decided AND NOT a.withdrawn
+                                 AND a.pos_order_id IS DISTINCT FROM q.pos_order_id) AS foreign_ids
+         FROM unnest($2::text[], $3::text[]) AS q(wix_order_id, pos_order_id)
+         JOIN order_answers a ON a.brand = $1 AND a.wix_order_id = q.wix_order_id
+        GROUP BY q.wix_order_id`,
+      [brand, orders.map((o) => o.wixOrderId), orders.map((o) => o.posOrderId ?? null)],
     );
-    const row = rows[0];
-    return {
-      decided: Number(row?.decided ?? 0),
-      unwritten: Number(row?.unwritten ?? 0),
-      foreignIds: Number(row?.foreign ?? 0),
-    };
+    return new Map(
+      rows.map((row) => [
+        row.wix_order_id,
+        {
+          decided: Number(row.decided),
+          unwritten: Number(row.unwritten),
+          foreignIds: Number(row.foreign_ids),
+        },
+      ]),
+    );
   }
 
   /** Orders flagged for a human, for the metric. */

@@ -19,7 +19,8 @@ export interface OrderRecord {
   timings: { receivedAt: Date; claimedAt: Date; settledAt: Date; deadline: Date };
 }
 
-export type OrderQuery = { wixOrderId: string } | { posOrderId: string; restaurantId?: string };
+export type OrderQuery =
+  { wixOrderId: string } | { posOrderId: string; restaurantId?: string } | { inDoubt: true };
 
 interface Row {
   brand: string;
@@ -47,13 +48,15 @@ export class OrderLookup {
 
   async find(brand: string, query: OrderQuery): Promise<OrderRecord[]> {
     const [where, params] =
-      'wixOrderId' in query
-        ? ['wix_order_id = $2', [query.wixOrderId]]
-        : query.restaurantId
-          ? ['pos_order_id = $2 AND restaurant_id = $3', [query.posOrderId, query.restaurantId]]
-          : ['pos_order_id = $2', [query.posOrderId]];
+      'inDoubt' in query
+        ? ['in_doubt', []]
+        : 'wixOrderId' in query
+          ? ['wix_order_id = $2', [query.wixOrderId]]
+          : query.restaurantId
+            ? ['pos_order_id = $2 AND restaurant_id = $3', [query.posOrderId, query.restaurantId]]
+            : ['pos_order_id = $2', [query.posOrderId]];
     const { rows } = await this.db.query<Row>(
-      `SELECT * FROM order_ledger WHERE brand = $1 AND ${where} ORDER BY created_at`,
+      `SELECT * FROM order_ledger WHERE brand = $1 AND ${where} ORDER BY created_at LIMIT 1000`,
       [brand, ...params],
     );
     return rows.map(toRecord);

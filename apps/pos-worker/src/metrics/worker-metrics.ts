@@ -11,6 +11,13 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  readonly expired = new Counter({
+    name: 'pos_worker_expired_requests_total',
+    help: 'Requests that arrived with too little of their budget left to start: answered from the ledger, or endpoint_down',
+    labelNames: ['brand'] as const,
+    registers: [this.registry],
+  });
+
   readonly posCalls = new Histogram({
     name: 'pos_worker_pos_call_seconds',
     help: 'Calls of the POS integration, by brand, integration and outcome (accepted, failed, abandoned)',

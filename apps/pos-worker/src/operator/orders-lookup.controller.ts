@@ -54,6 +54,16 @@ export class OrdersLookupController {
     private readonly config: WorkerConfig,
   ) {}
 
+  @ApiOperation({
+    summary:
+      "The worker's brand's orders in doubt: the POS may hold them while Wix may think otherwise",
+  })
+  @ApiOkResponse({ description: 'up to 1,000 orders flagged in_doubt, oldest first' })
+  @Get('in-doubt')
+  inDoubt(): Promise<OrderRecord[]> {
+    return this.lookup.find(this.config.BRAND, { inDoubt: true });
+  }
+
   @ApiOperation({ summary: "An order of the worker's brand, by Wix order id" })
   @ApiOkResponse({ description: 'state, attempts, mapped lines, masked cards, timings, outcome' })
   @ApiNotFoundResponse({ description: 'no such order, or the lookup is off (no OPERATOR_TOKEN)' })

@@ -1,12 +1,18 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { WorkerConfig } from '../config';
-import { OrderLedger, Unsettled } from '../ledger/order-ledger';
-import { LifecycleSettings, RecordedAnswers, onSweep } from '../lifecycle/order-lifecycle';
+import { NO_ANSWERS, OrderLedger, Unsettled } from '../ledger/order-ledger';
+import {
+  LifecycleSettings,
+  OrderRecord,
+  RecordedAnswers,
+  onSweep,
+} from '../lifecycle/order-lifecycle';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { AnswersProof } from './answers-proof';
 import { PlaceOrderService } from './place-order.service';
 
-const NO_ANSWERS: RecordedAnswers = { decided: 0, unwritten: 0, foreignIds: 0 };
+/** Voids a sweep runs side by side: each may take the POS up to its cancel budget. */
+const VOIDS_AT_ONCE = 8;
 
 /**
  * Settles provisional orders: confirms an acceptance a gateway recorded, and voids, with proof
@@ -46,14 +52,38 @@ export class Reconciler implements BeforeApplicationShutdown {
   async sweep(): Promise<number> {
     const brand = this.config.BRAND;
     const { now, orders } = await this.ledger.unsettled(brand, this.config.ORDER_SETTLE_MS);
-    // The proof starts after `now` was read: see docs/order-protocol.md.
-    const proven = orders.some((o) => o.record.state === 'accepted') && (await this.proof.prove());
-    let settled = 0;
-    for (const order of orders) {
-      if (await this.settle(order, now, proven)) settled += 1;
+    const accepted = orders.filter((o) => o.record.state === 'accepted');
+    // The proof starts after `now` was read, and the answers are read after the proof: see
+    // docs/order-protocol.md.
+    const proven = accepted.length > 0 && (await this.proof.prove());
+    const answers = proven
+      ? await this.ledger.answersOfAll(
+          brand,
+          accepted.map((o) => ({ wixOrderId: o.wixOrderId, posOrderId: o.record.posOrderId })),
+        )
+      : new Map<string, RecordedAnswers>();
+    const steps = orders.flatMap((order) => {
+      const recorded = answers.get(order.wixOrderId) ?? NO_ANSWERS;
+      const step = onSweep(order.record, { now, proven, answers: recorded }, this.settings);
+      return step ? [{ order, step }] : [];
+    });
+    const written = await this.ledger.replaceAll(
+      brand,
+      steps.map(({ order, step }) => ({
+        wixOrderId: order.wixOrderId,
+        stored: order,
+        next: step.record,
+      })),
+    );
+    const mine = steps.filter(({ order }) => written.has(order.wixOrderId));
+    for (let i = 0; i < mine.length; i += VOIDS_AT_ONCE) {
+      const batch = mine.slice(i, i + VOIDS_AT_ONCE);
+      await Promise.all(
+        batch.map(({ order, step }) => this.settled(order, step.record, step.cancel)),
+      );
     }
     this.metrics.inDoubt.set({ brand }, await this.ledger.countInDoubt(brand));
-    return settled;
+    return written.size;
   }
 
   /** Confirmed orders whose answers were withdrawn: flagged when no decision stands. */
@@ -68,28 +98,19 @@ export class Reconciler implements BeforeApplicationShutdown {
     }
   }
 
-  private async settle(order: Unsettled, now: number, proven: boolean): Promise<boolean> {
+  private async settled(order: Unsettled, next: OrderRecord, cancel: boolean): Promise<void> {
     const brand = this.config.BRAND;
-    const { record, wixOrderId, restaurantId } = order;
-    const answers =
-      record.state === 'accepted'
-        ? await this.ledger.answersOf(brand, wixOrderId, record.posOrderId)
-        : NO_ANSWERS;
-    const step = onSweep(record, { now, proven, answers }, this.settings);
-    if (!step || !(await this.ledger.replace(brand, wixOrderId, order, step.record))) return false;
-    const next = step.record;
-    if (next.state === 'confirmed') {
-      this.logger.log({ event: 'order.confirmed', brand, wixOrderId, inDoubt: next.inDoubt });
+    const { wixOrderId, restaurantId } = order;
+    if (next.state === 'confirmed' && next.inDoubt) {
+      this.logger.warn({ event: 'order.in_doubt', brand, wixOrderId, posOrderId: next.posOrderId });
     }
-    if (step.cancel) {
-      const { idempotencyKey, posOrderId } = next;
-      this.logger.warn({ event: 'order.voiding', brand, wixOrderId, from: record.state });
-      await this.placeOrder.void(
-        { brand, restaurantId, wixOrderId, idempotencyKey, posOrderId },
-        next,
-      );
-    }
-    return true;
+    if (!cancel) return;
+    const { idempotencyKey, posOrderId } = next;
+    this.logger.warn({ event: 'order.voiding', brand, wixOrderId, from: order.record.state });
+    await this.placeOrder.void(
+      { brand, restaurantId, wixOrderId, idempotencyKey, posOrderId },
+      next,
+    );
   }
 
   private tick(): void {

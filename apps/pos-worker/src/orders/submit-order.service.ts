@@ -95,6 +95,7 @@ export class SubmitOrderService {
 
     // Too little time to reach the POS: only the record can answer (a replay, or too late).
     if (left() < this.config.POS_MIN_BUDGET_MS) {
+      this.metrics.expired.inc({ brand });
       return (await this.fromRecord(brand, order.id, delivery)) ?? onWaitedOut();
     }
     const mapping = await this.mapper.map(brand, order, menu, epochOf(callDeadline));
