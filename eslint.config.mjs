@@ -55,6 +55,29 @@ export default tseslint.config(
     },
   },
   {
+    // The gateway picks SPI codes in one place: every answer it makes up is a GatewayAnswer.
+    files: ['apps/gateway/**/*.ts'],
+    ignores: [
+      'apps/gateway/src/orders/gateway-answers.ts',
+      'apps/gateway/src/orders/answer-rules.ts',
+      '**/*.spec.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@app/contracts',
+              importNames: ['SpiErrorCode', 'spiFailure', 'spiSuccess'],
+              message: 'Answer with GatewayAnswer (apps/gateway/src/orders/gateway-answers.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

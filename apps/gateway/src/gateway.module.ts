@@ -14,7 +14,7 @@ import { HealthController } from './health/health.controller';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { ForwardOrderService } from './orders/forward-order.service';
 import { CardPayments } from './orders/card-payments';
-import { voidLateAcceptance } from './orders/late-acceptance';
+import { AnswerPublisher, OrderAnswers } from './orders/order-answers';
 import { TopicDirectory } from './orders/topic-directory';
 import { SpiExceptionFilter } from './spi-exception.filter';
 import { WebhookAuthenticator } from './webhook/webhook-authenticator';
@@ -22,10 +22,20 @@ import { LoadShedder } from './webhook/load-shedder';
 import { WebhookBodyMiddleware } from './webhook/webhook-body.middleware';
 import { WebhookController } from './webhook/webhook.controller';
 
+/**
+ * Every call is answered within ORDER_DEADLINE_MS (at most 9.5 s): kafkajs's default retries,
+ * about 25 s in all, would outlast it, and a reconnect would wait on them.
+ */
+const GATEWAY_KAFKA_RETRY = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 5 };
+
+/** How long a stopping gateway waits for its `written` marks and withdrawals to go out. */
+const SHUTDOWN_WRITES_MS = 5_000;
+
 @Module({ imports: [TerminusModule] })
 export class GatewayModule implements NestModule, OnApplicationShutdown {
   constructor(
     private readonly client: KafkaRequestClient,
+    private readonly answers: OrderAnswers,
     private readonly probe: KafkaProbe,
   ) {}
 
@@ -51,22 +61,20 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
               `pos-gateway-${config.GATEWAY_INSTANCE_ID}`,
               config.kafkaBrokers,
               config.LOG_LEVEL,
+              GATEWAY_KAFKA_RETRY,
             ),
         },
         {
           provide: KafkaRequestClient,
           inject: [Kafka],
-          useFactory: (kafka: Kafka) => {
-            const client: KafkaRequestClient = new KafkaRequestClient(kafka, {
+          useFactory: (kafka: Kafka) =>
+            new KafkaRequestClient(kafka, {
               instanceId: config.GATEWAY_INSTANCE_ID,
               maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
-              // Without replies every order would time out: exit, and let the supervisor restart.
-              crashed: () => process.exit(1),
-              lateReply: (late) => void voidLateAcceptance(client, late),
-            });
-            return client;
-          },
+            }),
         },
+        { provide: AnswerPublisher, useExisting: KafkaRequestClient },
+        OrderAnswers,
         {
           provide: TopicDirectory,
           inject: [Kafka],
@@ -83,6 +91,7 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
 
   /** Runs after the HTTP server has closed, so in-flight calls still get their replies. */
   async onApplicationShutdown(): Promise<void> {
+    await this.answers.drain(SHUTDOWN_WRITES_MS);
     await this.client.close();
     await this.probe.close();
   }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { SpiErrorCode, spiFailure } from '@app/contracts';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { GatewayAnswer } from './orders/answer-rules';
 
 /** Whatever goes wrong, the caller gets an SPI error body; unexpected errors get an id to grep for. */
 @Catch()
@@ -20,12 +20,12 @@ export class SpiExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
-      res.status(exception.getStatus()).json(spiFailure(SpiErrorCode.PosError, exception.message));
+      res.status(exception.getStatus()).json(GatewayAnswer.httpError(exception.message));
       return;
     }
     const errorId = randomUUID();
     const name = exception instanceof Error ? exception.name : typeof exception;
     this.logger.error(`unexpected ${name} (error id ${errorId})`);
-    res.status(500).json(spiFailure(SpiErrorCode.PosError, `internal error, id ${errorId}`));
+    res.status(500).json(GatewayAnswer.internalError(errorId));
   }
 }

@@ -1,19 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { ClientProxy, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { OrderHeader, ORDER_REPLY_TOPIC, gatewayReplyGroupId } from '@app/contracts';
-import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-/** One request: produced to `pattern` (a topic) with this key, value and deadline. */
+/** One request: produced with this key, value and headers, answered by `deadline` or never. */
 export interface RequestPacket {
   key: string;
   value: Buffer | string;
+  /** `performance.now()` by which the reply must be in; what is left travels as the budget. */
   deadline: number;
-  receivedAt: number;
-  /** Sealed card data, carried in a header of its own. */
-  sealedCards?: string;
-  /** Names the request in every log line, gateway and worker; unique per request. */
-  correlationId?: string;
+  /** Names the request in every log line, and pairs it with its reply; unique per request. */
+  correlationId: string;
+  /** The caller's own headers, sent as they are. */
+  headers?: Record<string, string>;
 }
 
 export interface RequestClientOptions {
@@ -21,186 +20,266 @@ export interface RequestClientOptions {
   instanceId: string;
   /** How long a fetch may wait for replies when there are none; small, see kafkajs #370. */
   maxWaitTimeInMs: number;
-  /** The reply consumer stopped for good (kafkajs will not restart it). */
-  crashed?: (error: Error) => void;
-  /** A reply came after its request was given up (the caller answered without it). */
-  lateReply?: (late: { topic: string; request: RequestPacket; response: unknown }) => void;
 }
 
-/** How long a given-up request is remembered, to recognize its late reply. */
-const ABANDONED_TTL_MS = 10 * 60_000;
+/** Kafka cannot be used now: nothing was sent. */
+export class KafkaUnavailableError extends Error {
+  override readonly name = 'KafkaUnavailableError';
+}
+
+/** No reply came before the request's deadline. */
+export class ReplyDeadlineError extends Error {
+  override readonly name = 'ReplyDeadlineError';
+}
+
+/** A write whose acknowledgement did not come within its timeout: it may still have been written. */
+export class AckTimeoutError extends Error {
+  override readonly name = 'AckTimeoutError';
+}
+
+/** Waits between attempts to reconnect: doubles from the first to the last. */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_LAST_MS = 5_000;
+/** How long past its last fetch the reply consumer still counts as reading (besides maxWait). */
+const FETCH_SILENCE_MS = 3_000;
+
+interface Pending {
+  resolve: (reply: unknown) => void;
+  reject: (error: Error) => void;
+}
 
 /**
- * Request/reply over Kafka for `ClientProxy.send(topic, packet)`.
+ * Request/reply over Kafka, and plain writes acknowledged by every in-sync replica.
  *
- * Unlike `ClientKafka`, each instance reads the shared reply topic in a consumer group of its
- * own and keeps the replies addressed to it (by correlation id): a gateway starting, stopping
- * or crashing never rebalances another gateway's reply consumer, so it cannot stall or lose
- * the other's replies. The cost is that every instance reads every reply, which is small
- * next to the orders themselves.
+ * Unlike Nest's `ClientKafka`, each instance reads the shared reply topic in a consumer group
+ * of its own and keeps the replies addressed to it (by correlation id): a gateway starting,
+ * stopping or crashing never rebalances another gateway's reply consumer, so it cannot stall
+ * or lose the other's replies. The cost is that every instance reads every reply, which is
+ * small next to the requests themselves.
+ *
+ * When the reply consumer stops (a broker outage ends a kafkajs consumer for good), the client
+ * reconnects with a new producer and consumer, with backoff, for as long as it is open; it is
+ * not ready meanwhile, and refuses requests at once instead of letting them wait for nothing.
  */
-export class KafkaRequestClient extends ClientProxy {
+export class KafkaRequestClient {
   private readonly logger = new Logger(KafkaRequestClient.name);
-  private readonly pending = new Map<string, (packet: WritePacket) => void>();
-  private readonly abandoned = new Map<
-    string,
-    { topic: string; request: RequestPacket; until: number }
-  >();
+  private readonly pending = new Map<string, Pending>();
+  private readonly closing = new AbortController();
   private producer?: Producer;
   private consumer?: Consumer;
   private connection?: Promise<void>;
-  private ready = false;
+  private reconnecting?: Promise<void>;
+  private connected = false;
+  /** `performance.now()` of the reply consumer's last fetch. */
+  private fetchedAt = -Infinity;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: RequestClientOptions,
-  ) {
-    super();
-  }
+  ) {}
 
+  /** Replies are being read now, so a request sent now can be answered. */
   get isReady(): boolean {
-    return this.ready;
+    const silence = performance.now() - this.fetchedAt;
+    return (
+      this.connected &&
+      this.reconnecting === undefined &&
+      silence <= this.options.maxWaitTimeInMs + FETCH_SILENCE_MS
+    );
   }
 
   get inFlight(): number {
     return this.pending.size;
   }
 
+  /** Connects once; ready when it resolves. Later losses are repaired without the caller. */
   connect(): Promise<void> {
-    this.connection ??= this.start().catch((error: unknown) => {
-      this.connection = undefined;
-      throw error;
-    });
+    this.connection ??= this.open().then(
+      () => {
+        this.connected = true;
+      },
+      async (error: unknown) => {
+        this.connection = undefined;
+        await this.teardown();
+        throw error;
+      },
+    );
     return this.connection;
   }
 
   async close(): Promise<void> {
-    this.ready = false;
-    this.connection = undefined;
-    await Promise.allSettled([this.consumer?.disconnect(), this.producer?.disconnect()]);
+    this.closing.abort();
+    this.connected = false;
+    await this.reconnecting;
+    await this.teardown();
   }
 
-  unwrap<T>(): T {
-    return { producer: this.producer, consumer: this.consumer } as T;
-  }
-
-  protected publish(packet: ReadPacket<RequestPacket>, callback: (packet: WritePacket) => void) {
-    const correlationId = packet.data.correlationId ?? randomUUID();
-    this.pending.set(correlationId, callback);
-    const { key, value, deadline, receivedAt, sealedCards } = packet.data;
-    this.producer!.send({
-      topic: packet.pattern as string,
-      acks: -1,
-      messages: [
-        {
-          key,
-          value,
-          headers: {
-            [OrderHeader.CorrelationId]: correlationId,
-            [OrderHeader.ReplyTopic]: ORDER_REPLY_TOPIC,
-            [OrderHeader.Budget]: String(deadline - Date.now()),
-            [OrderHeader.ReceivedAt]: String(receivedAt),
-            ...(sealedCards === undefined ? {} : { [OrderHeader.SealedCards]: sealedCards }),
-          },
-        },
-      ],
-    }).catch((err: unknown) => {
-      // A failed produce may still have written the request (the broker went away before
-      // acknowledging it), and a worker may take it: keep waiting for its reply until the
-      // caller's deadline rather than answer now, and so never answer "down" for an order
-      // that is then taken.
-      const reason = err instanceof Error ? err.message : String(err);
-      this.logger.warn(`request ${correlationId} may not have reached Kafka: ${reason}`);
+  /**
+   * Sends a request and resolves with its reply (parsed JSON). Rejects with
+   * `KafkaUnavailableError` when replies cannot be read now (nothing is sent), with
+   * `ReplyDeadlineError` at the deadline, or with the producer's error as soon as the request
+   * cannot be written.
+   */
+  request(topic: string, packet: RequestPacket): Promise<unknown> {
+    const producer = this.producer;
+    if (!this.isReady || !producer) {
+      return Promise.reject(new KafkaUnavailableError('replies from Kafka are not being read'));
+    }
+    const { correlationId, deadline } = packet;
+    return new Promise((resolve, reject) => {
+      const settle = (finish: () => void) => {
+        if (this.pending.get(correlationId) !== entry) return;
+        this.pending.delete(correlationId);
+        clearTimeout(timer);
+        finish();
+      };
+      const entry: Pending = {
+        resolve: (reply) => settle(() => resolve(reply)),
+        reject: (error) => settle(() => reject(error)),
+      };
+      this.pending.set(correlationId, entry);
+      const timer = setTimeout(
+        () => entry.reject(new ReplyDeadlineError(`no reply to ${correlationId} in time`)),
+        Math.max(0, deadline - performance.now()),
+      );
+      // Rounded up: the receiver's deadline must never come before the sender's.
+      const budgetMs = Math.ceil(deadline - performance.now());
+      if (budgetMs <= 0) {
+        entry.reject(new ReplyDeadlineError(`no time left to send ${correlationId}`));
+        return;
+      }
+      producer
+        .send({
+          topic,
+          acks: -1,
+          timeout: budgetMs,
+          messages: [
+            {
+              key: packet.key,
+              value: packet.value,
+              headers: {
+                ...packet.headers,
+                [OrderHeader.CorrelationId]: correlationId,
+                [OrderHeader.ReplyTopic]: ORDER_REPLY_TOPIC,
+                [OrderHeader.Budget]: String(budgetMs),
+              },
+            },
+          ],
+        })
+        .catch((error: unknown) => entry.reject(asError(error)));
     });
-    return () => {
-      if (!this.pending.delete(correlationId)) return;
-      const until = Date.now() + ABANDONED_TTL_MS;
-      this.abandoned.set(correlationId, {
-        topic: packet.pattern as string,
-        request: packet.data,
-        until,
-      });
-    };
   }
 
-  /** Produces one message of the caller's (e.g. a void order request). */
-  async notify(topic: string, message: Message): Promise<void> {
-    await this.producer!.send({ topic, acks: -1, messages: [message] });
+  /**
+   * Writes `messages` with acks=all. Resolves once every in-sync replica has them; rejects
+   * when that is not known within `timeoutMs` (`AckTimeoutError`: they may still be written)
+   * or cannot happen (`KafkaUnavailableError`, or the producer's error).
+   */
+  async publish(topic: string, messages: Message[], { timeoutMs }: { timeoutMs: number }) {
+    const producer = this.producer;
+    if (!this.connected || !producer) throw new KafkaUnavailableError('no producer connected');
+    if (timeoutMs <= 0) throw new AckTimeoutError(`no time left to write to ${topic}`);
+    // `timeout` bounds the broker's wait for its replicas; kafkajs's own retries are not
+    // bounded by it, hence the timer.
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new AckTimeoutError(`${topic}: not acknowledged within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([
+        producer.send({ topic, acks: -1, timeout: Math.ceil(timeoutMs), messages }),
+        expired,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  protected dispatchEvent(): Promise<never> {
-    return Promise.reject(new Error('KafkaRequestClient only sends requests'));
-  }
-
-  private async start(): Promise<void> {
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
-    this.consumer = this.kafka.consumer({
+  private async open(): Promise<void> {
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    const consumer = this.kafka.consumer({
       groupId: gatewayReplyGroupId(this.options.instanceId),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      // A crash ends this consumer, whatever the error: `lost` starts afresh, the same way for
+      // every error, where kafkajs would restart on some and give up on others.
+      retry: { restartOnFailure: () => Promise.resolve(false) },
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.logger.error(
-        `reply consumer crashed: ${payload.error.message} (restart: ${payload.restart})`,
-      );
-      if (payload.restart) return;
-      this.ready = false;
-      this.options.crashed?.(payload.error);
-    });
-    await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: ORDER_REPLY_TOPIC, fromBeginning: false });
-    const fetching = new Promise<void>((resolve) => {
-      const stop = this.consumer!.on(this.consumer!.events.FETCH, () => {
-        stop();
+    this.producer = producer;
+    this.consumer = consumer;
+    // Replies produced before the first fetch resolved the group's start offsets could be
+    // skipped, so the client is ready only once it is fetching.
+    const fetching = new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.FETCH, () => {
+        this.fetchedAt = performance.now();
         resolve();
       });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        reject(payload.error);
+        this.lost(consumer, payload.error);
+      });
     });
-    await this.consumer.run({
+    fetching.catch(() => undefined);
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topic: ORDER_REPLY_TOPIC, fromBeginning: false });
+    await consumer.run({
       eachMessage: ({ message }) => {
         this.deliver(message);
         return Promise.resolve();
       },
     });
-    // Replies produced before the first fetch resolved the group's start offsets could be
-    // skipped, so the client is ready only once it is fetching.
     await fetching;
-    this.ready = true;
   }
 
-  private deliver(message: KafkaMessage): void {
-    const correlationId = message.headers?.[OrderHeader.CorrelationId]?.toString();
-    if (correlationId === undefined) return;
-    const callback = this.pending.get(correlationId);
-    if (!callback) return this.late(correlationId, message);
-    this.pending.delete(correlationId);
-    try {
-      const response = JSON.parse(message.value?.toString() ?? 'null') as unknown;
-      callback({ response, isDisposed: true });
-    } catch (err) {
-      callback({ err });
-    }
+  private lost(consumer: Consumer, error: Error): void {
+    if (consumer !== this.consumer || !this.connected || this.closing.signal.aborted) return;
+    this.logger.error(`reply consumer stopped: ${error.message}; reconnecting`);
+    this.reconnecting ??= this.reconnect().finally(() => (this.reconnecting = undefined));
   }
 
-  /** Every gateway reads every reply: only those of its own given-up requests matter here. */
-  private late(correlationId: string, message: KafkaMessage): void {
-    const abandoned = this.abandoned.get(correlationId);
-    if (abandoned) {
-      this.abandoned.delete(correlationId);
+  private async reconnect(): Promise<void> {
+    for (let attempt = 0; !this.closing.signal.aborted; attempt++) {
+      await this.teardown();
+      const wait = Math.min(RECONNECT_FIRST_MS * 2 ** attempt, RECONNECT_LAST_MS);
+      await sleep(wait, undefined, { signal: this.closing.signal }).catch(() => undefined);
+      if (this.closing.signal.aborted) return;
       try {
-        const response = JSON.parse(message.value?.toString() ?? 'null') as unknown;
-        this.options.lateReply?.({ topic: abandoned.topic, request: abandoned.request, response });
-      } catch {
-        // A reply that is not JSON holds nothing to act on.
+        await this.open();
+        this.logger.log(`reconnected after ${attempt + 1} attempt(s): replies are read again`);
+        return;
+      } catch (error) {
+        this.logger.warn(`cannot reconnect to Kafka yet: ${asError(error).message}`);
       }
     }
-    // Entries share one lifetime, so the map is in expiry order: the expired ones lead it.
-    const now = Date.now();
-    for (const [id, { until }] of this.abandoned) {
-      if (until >= now) break;
-      this.abandoned.delete(id);
+  }
+
+  private async teardown(): Promise<void> {
+    const { consumer, producer } = this;
+    this.consumer = undefined;
+    this.producer = undefined;
+    this.fetchedAt = -Infinity;
+    await Promise.allSettled([consumer?.disconnect(), producer?.disconnect()]);
+  }
+
+  /** Every gateway reads every reply: only those of its own pending requests matter here. */
+  private deliver(message: KafkaMessage): void {
+    const correlationId = message.headers?.[OrderHeader.CorrelationId]?.toString();
+    const pending = correlationId === undefined ? undefined : this.pending.get(correlationId);
+    if (!pending) return;
+    try {
+      pending.resolve(JSON.parse(message.value?.toString() ?? 'null') as unknown);
+    } catch (error) {
+      pending.reject(asError(error));
     }
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -47,6 +47,20 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly decisions = new Counter({
+    name: 'pos_gateway_decisions_total',
+    help: 'Worker acceptances, by whether their decision was recorded on the answers topic before the deadline (recorded, not_recorded)',
+    labelNames: ['brand', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly withdrawals = new Counter({
+    name: 'pos_gateway_withdrawals_total',
+    help: 'Decisions withdrawn after their acknowledgement came too late, by whether the withdrawal was written (written, failed)',
+    labelNames: ['brand', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly replies = new Histogram({
     name: 'pos_gateway_kafka_reply_seconds',
     help: "From producing an order to Kafka to its worker's reply, by brand",

@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CardKeyring, checkCards } from '@app/cards';
-import {
-  SpiErrorCode,
-  SpiFailure,
-  WixOrderRequest,
-  cardSealingContext,
-  spiFailure,
-} from '@app/contracts';
+import { SpiFailure, WixOrderRequest, cardSealingContext } from '@app/contracts';
 import { GatewayConfig } from '../config';
+import { GatewayAnswer } from './answer-rules';
 
 /**
  * Card data in the gateway: checked, then sealed (AES-256-GCM, bound to the brand and the
@@ -27,20 +22,10 @@ export class CardPayments {
     request: WixOrderRequest & { cards?: unknown },
   ): SpiFailure | { sealed?: string } {
     if (request.cards === undefined) return {};
-    if (!this.keyring) {
-      return spiFailure(
-        SpiErrorCode.PosError,
-        'this gateway does not take card data (CARD_PAYMENTS is off)',
-      );
-    }
+    if (!this.keyring) return GatewayAnswer.cardsNotTaken();
     const payments = (request.order as { payments?: unknown }).payments;
     const checked = checkCards(request.cards, payments, new Date());
-    if (!checked.ok) {
-      return spiFailure(
-        SpiErrorCode.CcRejected,
-        `card payment refused: ${checked.problems.join('; ')}`,
-      );
-    }
+    if (!checked.ok) return GatewayAnswer.cardsRefused(checked.problems);
     const sealed = this.keyring.seal(checked.cards, cardSealingContext(brand, request.order.id));
     return { sealed: JSON.stringify(sealed) };
   }

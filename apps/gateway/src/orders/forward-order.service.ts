@@ -1,29 +1,43 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  SpiErrorCode,
+  OrderHeader,
   SpiResponse,
   WixOrderRequest,
   isBrand,
-  isSpiResponse,
+  orderAnswersTopic,
   orderRequestTopic,
-  spiFailure,
   validateOrderRequest,
 } from '@app/contracts';
-import { KafkaRequestClient, RequestPacket } from '@app/kafka';
-import { TimeoutError, lastValueFrom, timeout } from 'rxjs';
+import {
+  KafkaRequestClient,
+  KafkaUnavailableError,
+  ReplyDeadlineError,
+  RequestPacket,
+} from '@app/kafka';
 import { GatewayConfig } from '../config';
 import { randomUUID } from 'node:crypto';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { GatewayAnswer, onReply, onTimeout } from './answer-rules';
 import { CardPayments } from './card-payments';
+import { OrderAnswers } from './order-answers';
 import { orderMessage } from './order-message';
 import { TopicDirectory } from './topic-directory';
 
 export interface WebhookCall {
   brand: string;
   body: unknown;
+  /** Epoch ms when the call arrived: for logs and the worker's. */
   receivedAt: number;
+  /** `performance.now()` when the call arrived: the deadline runs from here. */
+  arrivedAt: number;
   /** Names the call in the gateway's and the worker's logs. */
   correlationId?: string;
+}
+
+/** The answer to a call, and what to do once it is written to the connection, if anything. */
+export interface Forwarded {
+  response: SpiResponse;
+  written?: () => void;
 }
 
 const MAX_LISTED_PROBLEMS = 20;
@@ -40,21 +54,24 @@ export class ForwardOrderService {
     private readonly client: KafkaRequestClient,
     private readonly topics: TopicDirectory,
     private readonly cards: CardPayments,
+    private readonly answers: OrderAnswers,
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  async forward(call: WebhookCall): Promise<SpiResponse> {
+  async forward(call: WebhookCall): Promise<Forwarded> {
     const correlationId = call.correlationId ?? randomUUID();
     this.metrics.inFlight.inc();
-    const response = await this.answer(call, correlationId)
-      .catch((error: unknown) =>
-        spiFailure(SpiErrorCode.PosError, `the gateway failed: ${describe(error)}`),
-      )
+    const forwarded = await this.answer(call, correlationId)
+      .catch((error: unknown): Forwarded => ({
+        response: GatewayAnswer.gatewayFailed(describe(error)),
+      }))
       .finally(() => this.metrics.inFlight.dec());
+    const { response } = forwarded;
     const outcome = 'value' in response ? 'accepted' : response.error.code;
-    const brand = (await this.served(call.brand)) ? call.brand : 'unknown';
+    const brand = this.served(call.brand) ? call.brand : 'unknown';
     this.metrics.orders.inc({ brand, outcome });
-    this.metrics.latency.observe({ brand, outcome }, (Date.now() - call.receivedAt) / 1000);
+    const durationMs = Math.round(performance.now() - call.arrivedAt);
+    this.metrics.latency.observe({ brand, outcome }, durationMs / 1000);
     const order = (call.body as Partial<WixOrderRequest> | undefined)?.order;
     this.logger.log({
       event: 'order.answered',
@@ -65,85 +82,94 @@ export class ForwardOrderService {
       outcome,
       posOrderId: 'value' in response ? response.value.orderId : undefined,
       description: 'error' in response ? response.error.description : undefined,
-      durationMs: Date.now() - call.receivedAt,
+      durationMs,
     });
-    return response;
+    return forwarded;
   }
 
   /** Metrics name a brand only once a worker serves it: URLs are not labels. */
-  private async served(brand: string): Promise<boolean> {
-    return isBrand(brand) && (await this.topics.has(orderRequestTopic(brand)));
+  private served(brand: string): boolean {
+    return isBrand(brand) && this.topics.knows(orderRequestTopic(brand));
   }
 
-  private async answer(
-    { brand, body, receivedAt }: WebhookCall,
-    correlationId: string,
-  ): Promise<SpiResponse> {
-    if (!isBrand(brand)) {
-      return spiFailure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(brand)}`);
-    }
+  private async answer(call: WebhookCall, correlationId: string): Promise<Forwarded> {
+    const { brand, body } = call;
+    if (!isBrand(brand)) return { response: GatewayAnswer.noSuchBrand(brand) };
     const validation = validateOrderRequest(body);
     if (!validation.ok) {
-      const { problems } = validation;
-      const more = problems.length > MAX_LISTED_PROBLEMS;
-      const listed = problems.slice(0, MAX_LISTED_PROBLEMS).join('; ');
-      return spiFailure(
-        SpiErrorCode.PosError,
-        `invalid order request: ${listed}${more ? `; and ${problems.length - MAX_LISTED_PROBLEMS} more` : ''}`,
-      );
+      return { response: GatewayAnswer.invalidOrder(validation.problems, MAX_LISTED_PROBLEMS) };
     }
+    // Not even the topics can be looked up without Kafka: say so now, not at the deadline.
+    if (!this.client.isReady) return { response: GatewayAnswer.kafkaUnavailable() };
     const topic = orderRequestTopic(brand);
-    if (!(await this.topics.has(topic))) {
-      return spiFailure(SpiErrorCode.EndpointDown, `no POS worker serves brand "${brand}"`);
+    if (!(await this.topics.has(topic))) return { response: GatewayAnswer.noWorker(brand) };
+    if (!(await this.topics.has(orderAnswersTopic(brand)))) {
+      return { response: GatewayAnswer.noAnswersTopic(brand) };
     }
-    const deadline = receivedAt + this.config.ORDER_DEADLINE_MS;
     const request = body as WixOrderRequest & { cards?: unknown };
     const cards = this.cards.seal(brand, request);
-    if ('error' in cards) return cards;
-    const packet: RequestPacket = {
-      key: request.order.restaurantId,
-      value: orderMessage(request),
-      deadline,
-      receivedAt,
-      sealedCards: cards.sealed,
-      correlationId,
-    };
+    if ('error' in cards) return { response: cards };
     const inFlight = this.inFlight.get(brand) ?? 0;
     if (inFlight >= this.config.MAX_IN_FLIGHT_PER_BRAND) {
       // A backlog this deep would answer in timeouts: say so now, and send nothing.
       this.metrics.shed.inc({ brand });
-      return spiFailure(
-        SpiErrorCode.EndpointDown,
-        `the POS of brand "${brand}" is overloaded (${inFlight} orders in flight)`,
-      );
+      return { response: GatewayAnswer.brandOverloaded(brand, inFlight) };
     }
+    const deadline = call.arrivedAt + this.config.ORDER_DEADLINE_MS;
+    const packet: RequestPacket = {
+      key: request.order.restaurantId,
+      value: orderMessage(request),
+      deadline,
+      correlationId,
+      headers: {
+        [OrderHeader.ReceivedAt]: String(call.receivedAt),
+        ...(cards.sealed === undefined ? {} : { [OrderHeader.SealedCards]: cards.sealed }),
+      },
+    };
     this.inFlight.set(brand, inFlight + 1);
-    const sent = Date.now();
     try {
-      const reply = await lastValueFrom(
-        this.client
-          .send<unknown, RequestPacket>(topic, packet)
-          .pipe(timeout({ first: Math.max(0, deadline - Date.now()) })),
-      );
-      this.metrics.replies.observe({ brand }, (Date.now() - sent) / 1000);
-      if (isSpiResponse(reply)) return reply;
-      return spiFailure(SpiErrorCode.PosError, 'the POS worker answered with no SPI response');
-    } catch (error) {
-      if (error instanceof TimeoutError) {
-        this.metrics.deadlineMisses.inc({ brand });
-        return spiFailure(
-          SpiErrorCode.EndpointDown,
-          `the POS of brand "${brand}" did not answer within ${this.config.ORDER_DEADLINE_MS} ms`,
-        );
-      }
-      return spiFailure(SpiErrorCode.EndpointDown, `cannot reach the POS: ${describe(error)}`);
+      const reply = await this.request(brand, topic, packet);
+      if ('response' in reply) return reply;
+      const rule = onReply(reply.reply);
+      if (rule.kind === 'answer') return { response: rule.response };
+      const decision = {
+        brand,
+        wixOrderId: request.order.id,
+        correlationId,
+        posOrderId: rule.posOrderId,
+      };
+      const response = await this.answers.decide(decision, deadline);
+      if (!('value' in response)) return { response };
+      return { response, written: () => this.answers.written(decision) };
     } finally {
       this.inFlight.set(brand, (this.inFlight.get(brand) ?? 1) - 1);
     }
   }
+
+  /** The worker's reply, or the answer to give without one. */
+  private async request(
+    brand: string,
+    topic: string,
+    packet: RequestPacket,
+  ): Promise<{ reply: unknown } | Forwarded> {
+    const sent = performance.now();
+    try {
+      const reply = await this.client.request(topic, packet);
+      this.metrics.replies.observe({ brand }, (performance.now() - sent) / 1000);
+      return { reply };
+    } catch (error) {
+      if (error instanceof ReplyDeadlineError) {
+        this.metrics.deadlineMisses.inc({ brand });
+        return { response: onTimeout(brand, this.config.ORDER_DEADLINE_MS) };
+      }
+      if (error instanceof KafkaUnavailableError) {
+        return { response: GatewayAnswer.kafkaUnavailable() };
+      }
+      return { response: GatewayAnswer.unreachable(describe(error)) };
+    }
+  }
 }
 
-/** Card data never goes to Kafka in clear: it travels sealed, in a header of its own. */
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
 
 /**
@@ -8,6 +8,7 @@ import { Admin, Kafka } from 'kafkajs';
  */
 @Injectable()
 export class TopicDirectory implements OnApplicationShutdown {
+  private readonly logger = new Logger(TopicDirectory.name);
   private readonly admin: Admin;
   private known = new Set<string>();
   private refreshedAt = 0;
@@ -25,9 +26,21 @@ export class TopicDirectory implements OnApplicationShutdown {
     await this.refresh();
   }
 
+  /** Asks the broker again on a miss; answers from what it knows when the broker does not answer. */
   async has(topic: string): Promise<boolean> {
     if (this.known.has(topic)) return true;
-    if (Date.now() - this.refreshedAt >= this.refreshMs) await this.refresh();
+    if (Date.now() - this.refreshedAt >= this.refreshMs) {
+      await this.refresh().catch((error: unknown) =>
+        this.logger.warn(
+          `cannot list topics: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+    }
+    return this.known.has(topic);
+  }
+
+  /** Whether the topic was seen, without asking the broker. */
+  knows(topic: string): boolean {
     return this.known.has(topic);
   }
 
@@ -40,9 +53,11 @@ export class TopicDirectory implements OnApplicationShutdown {
       .listTopics()
       .then((topics) => {
         this.known = new Set(topics);
-        this.refreshedAt = Date.now();
       })
-      .finally(() => (this.refreshing = undefined));
+      .finally(() => {
+        this.refreshedAt = Date.now();
+        this.refreshing = undefined;
+      });
     return this.refreshing;
   }
 }

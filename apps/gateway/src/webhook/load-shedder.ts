@@ -1,9 +1,9 @@
 import { Injectable, NestMiddleware, OnModuleDestroy } from '@nestjs/common';
-import { SpiErrorCode, spiFailure } from '@app/contracts';
 import { NextFunction, Request, Response } from 'express';
 import { EventLoopUtilization, performance } from 'node:perf_hooks';
 import { GatewayConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { GatewayAnswer } from '../orders/answer-rules';
 
 const SAMPLE_MS = 250;
 /** Three seconds: a burst the gateway works off in a couple of seconds is not overload. */
@@ -72,9 +72,7 @@ export class LoadShedder implements NestMiddleware, OnModuleDestroy {
     const { utilization, latest } = this.load;
     if (limit >= 1 || utilization < limit || latest < limit) return next();
     this.metrics.overloadShed.inc();
-    res
-      .status(200)
-      .json(spiFailure(SpiErrorCode.EndpointDown, 'the gateway is overloaded; try again shortly'));
+    res.status(200).json(GatewayAnswer.gatewayOverloaded());
   }
 
   onModuleDestroy(): void {

@@ -1,15 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { SpiErrorCode, spiFailure } from '@app/contracts';
 import type { Response } from 'express';
 import { GatewayConfig } from '../config';
+import { GatewayAnswer } from '../orders/answer-rules';
 import { PresentedCredentials, Verdict, WebhookAuthPolicy, authenticate } from './webhook-auth';
 import { WebhookRequest } from './webhook-request';
 
 /** The one answer to a call that fails authentication, whatever failed. */
-export const UNAUTHENTICATED = spiFailure(
-  SpiErrorCode.PosError,
-  'the webhook call is not authenticated',
-);
+export const UNAUTHENTICATED = GatewayAnswer.unauthenticated();
 
 /** What `begin` decided: the call passes, fails, or waits for its raw body (HMAC). */
 export type AuthCheck =

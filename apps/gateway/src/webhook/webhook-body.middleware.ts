@@ -1,7 +1,8 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import { SpiErrorCode, findUnsafeJson, spiFailure } from '@app/contracts';
+import { findUnsafeJson } from '@app/contracts';
 import express, { NextFunction, RequestHandler, Response } from 'express';
 import { GatewayConfig } from '../config';
+import { GatewayAnswer } from '../orders/answer-rules';
 import { WebhookAuthenticator } from './webhook-authenticator';
 import { WebhookRequest } from './webhook-request';
 
@@ -43,6 +44,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
   }
 
   use(req: WebhookRequest, res: Response, next: NextFunction): void {
+    req.arrivedAt = performance.now();
     req.receivedAt = Date.now();
     const check = this.auth.begin(req);
     if (check.state === 'failed') {
@@ -121,5 +123,5 @@ function describeParseError(error: unknown): [number, string] {
 }
 
 function reject(res: Response, status: number, description: string): void {
-  res.status(status).json(spiFailure(SpiErrorCode.PosError, description));
+  res.status(status).json(GatewayAnswer.bodyRejected(description));
 }

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { SpiResponse } from '@app/contracts';
 import {
   ApiBody,
@@ -8,6 +8,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ForwardOrderService } from '../orders/forward-order.service';
 import { spiRequestSchema, spiResponseSchema } from './spi-schemas';
 import { WebhookRequest } from './webhook-request';
@@ -38,11 +39,19 @@ export class WebhookController {
   @ApiResponse({ status: 415, description: 'not application/json (SPI error body)' })
   @Post([':brand', ':brand/:token'])
   @HttpCode(200)
-  receive(@Param('brand') brand: string, @Req() req: WebhookRequest): Promise<SpiResponse> {
-    return this.orders.forward({
+  async receive(
+    @Param('brand') brand: string,
+    @Req() req: WebhookRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SpiResponse> {
+    const { response, written } = await this.orders.forward({
       brand,
       body: req.body as unknown,
       receivedAt: req.receivedAt,
+      arrivedAt: req.arrivedAt,
     });
+    // 'finish': the whole response was handed to the connection, not just begun.
+    if (written) res.once('finish', written);
+    return response;
   }
 }

@@ -1,0 +1,81 @@
+import { SpiErrorCode, SpiFailure, SpiSuccess, spiFailure, spiSuccess } from '@app/contracts';
+
+/**
+ * Every SPI answer the gateway makes up itself, rather than passes on from a worker: the one
+ * place where the gateway picks an SPI code. Descriptions never quote the body.
+ */
+export const GatewayAnswer = {
+  accepted: (posOrderId: string): SpiSuccess => spiSuccess(posOrderId),
+
+  noSuchBrand: (brand: string): SpiFailure =>
+    spiFailure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(brand)}`),
+
+  invalidOrder: (problems: readonly string[], listed: number): SpiFailure => {
+    const more = problems.length > listed ? `; and ${problems.length - listed} more` : '';
+    const shown = problems.slice(0, listed).join('; ');
+    return spiFailure(SpiErrorCode.PosError, `invalid order request: ${shown}${more}`);
+  },
+
+  noWorker: (brand: string): SpiFailure =>
+    spiFailure(SpiErrorCode.EndpointDown, `no POS worker serves brand "${brand}"`),
+
+  /** Decisions could not be recorded, so no order of the brand may be answered `value`. */
+  noAnswersTopic: (brand: string): SpiFailure =>
+    spiFailure(
+      SpiErrorCode.EndpointDown,
+      `brand "${brand}" has no answers topic yet: its workers create it when they start`,
+    ),
+
+  brandOverloaded: (brand: string, inFlight: number): SpiFailure =>
+    spiFailure(
+      SpiErrorCode.EndpointDown,
+      `the POS of brand "${brand}" is overloaded (${inFlight} orders in flight)`,
+    ),
+
+  gatewayOverloaded: (): SpiFailure =>
+    spiFailure(SpiErrorCode.EndpointDown, 'the gateway is overloaded; try again shortly'),
+
+  kafkaUnavailable: (): SpiFailure =>
+    spiFailure(SpiErrorCode.EndpointDown, 'the gateway is not connected to Kafka'),
+
+  unreachable: (reason: string): SpiFailure =>
+    spiFailure(SpiErrorCode.EndpointDown, `cannot reach the POS: ${reason}`),
+
+  timedOut: (brand: string, deadlineMs: number): SpiFailure =>
+    spiFailure(
+      SpiErrorCode.EndpointDown,
+      `the POS of brand "${brand}" did not answer within ${deadlineMs} ms`,
+    ),
+
+  notRecorded: (deadlineMs: number): SpiFailure =>
+    spiFailure(
+      SpiErrorCode.EndpointDown,
+      `the answer could not be recorded in time (within ${deadlineMs} ms)`,
+    ),
+
+  notSpiReply: (): SpiFailure =>
+    spiFailure(SpiErrorCode.PosError, 'the POS worker answered with no SPI response'),
+
+  cardsNotTaken: (): SpiFailure =>
+    spiFailure(
+      SpiErrorCode.PosError,
+      'this gateway does not take card data (CARD_PAYMENTS is off)',
+    ),
+
+  cardsRefused: (problems: readonly string[]): SpiFailure =>
+    spiFailure(SpiErrorCode.CcRejected, `card payment refused: ${problems.join('; ')}`),
+
+  gatewayFailed: (reason: string): SpiFailure =>
+    spiFailure(SpiErrorCode.PosError, `the gateway failed: ${reason}`),
+
+  /** Not SPI calls at all, answered in the SPI's shape all the same (HTTP 4xx and 500). */
+  unauthenticated: (): SpiFailure =>
+    spiFailure(SpiErrorCode.PosError, 'the webhook call is not authenticated'),
+
+  bodyRejected: (description: string): SpiFailure => spiFailure(SpiErrorCode.PosError, description),
+
+  httpError: (message: string): SpiFailure => spiFailure(SpiErrorCode.PosError, message),
+
+  internalError: (errorId: string): SpiFailure =>
+    spiFailure(SpiErrorCode.PosError, `internal error, id ${errorId}`),
+};

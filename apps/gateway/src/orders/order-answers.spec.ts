@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { OrderAnswer, decodeOrderAnswer } from '@app/contracts';
+import { AckTimeoutError } from '@app/kafka';
+import { Message } from 'kafkajs';
+import { GatewayConfig } from '../config';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { AnswerPublisher, Decision, OrderAnswers } from './order-answers';
+
+type Write = (timeoutMs: number) => Promise<void>;
+
+const ack: Write = () => Promise.resolve();
+const ackAfter =
+  (ms: number): Write =>
+  () =>
+    sleep(ms);
+const fail: Write = (timeoutMs) =>
+  Promise.reject(new AckTimeoutError(`not acknowledged within ${timeoutMs} ms`));
+
+/** Takes every write; each goes as the next step of its plan says (acknowledged by default). */
+class FakePublisher extends AnswerPublisher {
+  readonly writes: Array<{ topic: string; answer?: OrderAnswer; timeoutMs: number }> = [];
+
+  constructor(private readonly plan: Write[] = []) {
+    super();
+  }
+
+  async publish(topic: string, messages: Message[], { timeoutMs }: { timeoutMs: number }) {
+    for (const { value } of messages) {
+      this.writes.push({ topic, answer: decodeOrderAnswer(value), timeoutMs });
+    }
+    await (this.plan.shift() ?? ack)(timeoutMs);
+  }
+
+  kinds(): string[] {
+    return this.writes.map((write) => write.answer?.kind ?? 'garbage');
+  }
+}
+
+const decision: Decision = {
+  brand: 'demo',
+  wixOrderId: '9001',
+  correlationId: 'call-1',
+  posOrderId: 'P-17',
+};
+
+function setup(plan: Write[] = []) {
+  const publisher = new FakePublisher(plan);
+  const metrics = new GatewayMetrics();
+  const config = Object.assign(new GatewayConfig(), { ORDER_DEADLINE_MS: 8_000 });
+  const retry = { attempts: 3, firstWaitMs: 1, lastWaitMs: 1, timeoutMs: 100 };
+  const answers = new OrderAnswers(publisher, metrics, config, retry);
+  const counted = async (counter: 'decisions' | 'withdrawals', outcome: string) =>
+    (await metrics[counter].get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+  return { publisher, answers, counted };
+}
+
+describe('OrderAnswers', () => {
+  it('records the decision, then answers value; written once the response is out', async () => {
+    const { publisher, answers, counted } = setup();
+    const deadline = performance.now() + 1_000;
+
+    const response = await answers.decide(decision, deadline);
+
+    assert.deepEqual(response, { value: { orderId: 'P-17' } });
+    assert.deepEqual(publisher.writes[0]?.answer, {
+      kind: 'decided',
+      wixOrderId: '9001',
+      correlationId: 'call-1',
+      posOrderId: 'P-17',
+    });
+    assert.equal(publisher.writes[0]?.topic, 'pos.answers.demo.v1');
+    const { timeoutMs } = publisher.writes[0];
+    assert.ok(timeoutMs > 900 && timeoutMs <= 1_000, `the write had ${timeoutMs} ms`);
+    assert.deepEqual(publisher.kinds(), ['decided'], 'nothing more before the response is out');
+
+    answers.written(decision);
+    await answers.drain(1_000);
+    assert.deepEqual(publisher.kinds(), ['decided', 'written']);
+    assert.equal(publisher.writes[1]?.answer?.correlationId, 'call-1');
+    assert.equal(await counted('decisions', 'recorded'), 1);
+    assert.equal(await counted('withdrawals', 'written'), 0);
+  });
+
+  it('answers endpoint_down and withdraws when the acknowledgement comes after the deadline', async () => {
+    const { publisher, answers, counted } = setup([ackAfter(60)]);
+    const started = performance.now();
+
+    const response = await answers.decide(decision, started + 30);
+
+    assert.equal('error' in response && response.error.code, 'endpoint_down');
+    assert.match(JSON.stringify(response), /the answer could not be recorded in time/);
+    await answers.drain(1_000);
+    assert.deepEqual(publisher.kinds(), ['decided', 'withdrawn']);
+    assert.equal(publisher.writes[1]?.answer?.correlationId, 'call-1');
+    assert.equal(await counted('decisions', 'not_recorded'), 1);
+    assert.equal(await counted('withdrawals', 'written'), 1);
+  });
+
+  it('answers endpoint_down and withdraws when the write times out, retrying the withdrawal', async () => {
+    const { publisher, answers, counted } = setup([fail, fail]);
+
+    const response = await answers.decide(decision, performance.now() + 50);
+
+    assert.equal('error' in response && response.error.code, 'endpoint_down');
+    await answers.drain(1_000);
+    assert.deepEqual(publisher.kinds(), ['decided', 'withdrawn', 'withdrawn']);
+    assert.equal(await counted('withdrawals', 'written'), 1);
+  });
+
+  it('gives a withdrawal up after its last attempt, and counts it', async () => {
+    const { publisher, answers, counted } = setup([fail, fail, fail, fail]);
+
+    await answers.decide(decision, performance.now() + 50);
+    await answers.drain(1_000);
+
+    assert.deepEqual(publisher.kinds(), ['decided', 'withdrawn', 'withdrawn', 'withdrawn']);
+    assert.equal(await counted('withdrawals', 'failed'), 1);
+  });
+
+  it('answers endpoint_down past the deadline, even with the decision acknowledged', async () => {
+    const { publisher, answers } = setup();
+    const response = await answers.decide(decision, performance.now() - 1);
+    assert.equal('error' in response && response.error.code, 'endpoint_down');
+    await answers.drain(1_000);
+    assert.deepEqual(publisher.kinds(), ['decided', 'withdrawn']);
+  });
+
+  it('logs a written mark that cannot be written, and answers nothing differently', async () => {
+    const { publisher, answers } = setup([fail]);
+    answers.written(decision);
+    await answers.drain(1_000);
+    assert.deepEqual(publisher.kinds(), ['written']);
+  });
+});

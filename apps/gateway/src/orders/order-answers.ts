@@ -1,0 +1,164 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { OrderAnswerKind, SpiResponse, encodeOrderAnswer, orderAnswersTopic } from '@app/contracts';
+import { Message } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayConfig } from '../config';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { onDecision } from './answer-rules';
+
+/** Writes records with acks=all within a timeout: `KafkaRequestClient`, or a fake in tests. */
+export abstract class AnswerPublisher {
+  abstract publish(
+    topic: string,
+    messages: Message[],
+    options: { timeoutMs: number },
+  ): Promise<void>;
+}
+
+/** A worker's `value` for one delivery, about to be answered. */
+export interface Decision {
+  brand: string;
+  wixOrderId: string;
+  correlationId: string;
+  posOrderId: string;
+}
+
+export interface WithdrawalRetry {
+  attempts: number;
+  firstWaitMs: number;
+  lastWaitMs: number;
+  timeoutMs: number;
+}
+
+export const WITHDRAWAL_RETRY = Symbol('WithdrawalRetry');
+
+/** About half a minute of tries: a broker outage shorter than that still gets its withdrawals. */
+const DEFAULT_WITHDRAWAL_RETRY: WithdrawalRetry = {
+  attempts: 8,
+  firstWaitMs: 250,
+  lastWaitMs: 10_000,
+  timeoutMs: 5_000,
+};
+
+/** How long a `written` mark may take; nobody waits for it. */
+const WRITTEN_TIMEOUT_MS = 5_000;
+
+/**
+ * Confirm before answer (docs/order-protocol.md): a `value` is answered only once its
+ * `decided` record is acknowledged on the brand's answers topic before the call's deadline;
+ * otherwise Wix hears `endpoint_down` and `withdrawn` is written. Once the `value` response is
+ * written to the connection, `written` follows.
+ */
+@Injectable()
+export class OrderAnswers {
+  private readonly logger = new Logger('orders');
+  /** Writes nobody waits for: `written` marks and withdrawals. */
+  private readonly background = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly publisher: AnswerPublisher,
+    private readonly metrics: GatewayMetrics,
+    private readonly config: GatewayConfig,
+    @Optional()
+    @Inject(WITHDRAWAL_RETRY)
+    private readonly retry: WithdrawalRetry = DEFAULT_WITHDRAWAL_RETRY,
+  ) {}
+
+  /** The answer to give for `decision`; `deadline` is the call's, on `performance.now()`. */
+  async decide(decision: Decision, deadline: number): Promise<SpiResponse> {
+    let acknowledged = false;
+    try {
+      await this.write('decided', decision, deadline - performance.now());
+      acknowledged = true;
+    } catch (error) {
+      this.logger.warn({
+        event: 'order.decision_not_recorded',
+        ...ids(decision),
+        error: describe(error),
+      });
+    }
+    const beforeDeadline = performance.now() < deadline;
+    const { response, withdraw } = onDecision(
+      acknowledged,
+      beforeDeadline,
+      decision.posOrderId,
+      this.config.ORDER_DEADLINE_MS,
+    );
+    this.metrics.decisions.inc({
+      brand: decision.brand,
+      outcome: withdraw ? 'not_recorded' : 'recorded',
+    });
+    if (withdraw) this.inBackground(this.withdraw(decision));
+    return response;
+  }
+
+  /** The `value` response of `decision` was written to Wix's connection. */
+  written(decision: Decision): void {
+    this.inBackground(
+      this.write('written', decision, WRITTEN_TIMEOUT_MS).catch((error: unknown) =>
+        this.logger.warn({
+          event: 'order.written_not_recorded',
+          ...ids(decision),
+          error: describe(error),
+        }),
+      ),
+    );
+  }
+
+  /** Lets the writes in flight finish for up to `timeoutMs`, then stops retrying. */
+  async drain(timeoutMs: number): Promise<void> {
+    const timer = sleep(timeoutMs, undefined, { ref: false });
+    await Promise.race([Promise.allSettled([...this.background]), timer]);
+    this.stopping.abort();
+  }
+
+  private async withdraw(decision: Decision): Promise<void> {
+    const { attempts, firstWaitMs, lastWaitMs, timeoutMs } = this.retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.write('withdrawn', decision, timeoutMs);
+        this.metrics.withdrawals.inc({ brand: decision.brand, outcome: 'written' });
+        this.logger.warn({ event: 'order.withdrawn', ...ids(decision), attempt });
+        return;
+      } catch (error) {
+        if (attempt >= attempts || this.stopping.signal.aborted) {
+          this.metrics.withdrawals.inc({ brand: decision.brand, outcome: 'failed' });
+          this.logger.error({
+            event: 'order.withdrawal_lost',
+            ...ids(decision),
+            attempt,
+            error: describe(error),
+          });
+          return;
+        }
+        const wait = Math.min(firstWaitMs * 2 ** (attempt - 1), lastWaitMs);
+        await sleep(wait, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private write(kind: OrderAnswerKind, decision: Decision, timeoutMs: number): Promise<void> {
+    const { brand, wixOrderId, correlationId, posOrderId } = decision;
+    const record = encodeOrderAnswer({
+      kind,
+      wixOrderId,
+      correlationId,
+      ...(kind === 'decided' ? { posOrderId } : {}),
+    });
+    return this.publisher.publish(orderAnswersTopic(brand), [record], { timeoutMs });
+  }
+
+  private inBackground(work: Promise<void>): void {
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+  }
+}
+
+function ids({ brand, wixOrderId, correlationId, posOrderId }: Decision) {
+  return { brand, wixOrderId, correlationId, posOrderId };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

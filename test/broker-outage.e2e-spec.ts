@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeWorker } from './support/fake-worker';
+import { postOrder } from './support/http';
+import { example, renamed, uniqueBrand } from './support/orders';
+import { PrivateBroker } from './support/private-broker';
+import { AppProcess, startGateway, stopAll } from './support/processes';
+
+const DEADLINE_MS = 3_000;
+
+async function ready(gateway: AppProcess): Promise<{ code: number; text: string }> {
+  const res = await fetch(`${gateway.url}/health/ready`);
+  return { code: res.status, text: await res.text() };
+}
+
+/** Polls until `check` holds, or fails after `timeoutMs`. */
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean>) {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > timeoutMs) assert.fail(`not ${what} after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+  return performance.now() - started;
+}
+
+describe('a gateway across a broker outage', () => {
+  const brand = uniqueBrand('outage');
+  const order = () => renamed(example('order-takeout-cash'));
+  const accept = () => ({ value: { orderId: 'P-1' } });
+  let broker: PrivateBroker;
+  let worker: FakeWorker | undefined;
+  let gateway: AppProcess;
+
+  before(async () => {
+    broker = await PrivateBroker.start();
+    worker = await FakeWorker.start(broker.url, brand, accept);
+    gateway = await startGateway({
+      KAFKA_BROKERS: broker.url,
+      ORDER_DEADLINE_MS: String(DEADLINE_MS),
+    });
+  });
+  after(async () => {
+    await stopAll();
+    await worker?.stop();
+    await broker.remove();
+  });
+
+  it('stays up, answers endpoint_down at once while the broker is down, and takes orders again after', async () => {
+    assert.equal((await postOrder(gateway.url, brand, order())).body.value?.orderId, 'P-1');
+
+    await worker?.stop();
+    worker = undefined;
+    await broker.stop();
+    await until('reported not ready, replies included', 10_000, async () => {
+      const { code, text } = await ready(gateway);
+      return code === 503 && /"replies":\{"status":"down"\}/.test(text);
+    });
+    const down = await postOrder(gateway.url, brand, order());
+    assert.equal(down.body.error?.code, 'endpoint_down', JSON.stringify(down.body));
+    assert.match(down.body.error?.description ?? '', /not connected to Kafka/);
+    assert.ok(down.ms < 500, `took ${down.ms} ms`);
+    // An outage longer than kafkajs's own retries: a gateway used to exit here.
+    await sleep(4_000);
+    assert.ok(gateway.running, `the gateway exited:\n${gateway.logs().slice(-3_000)}`);
+
+    await broker.restart();
+    worker = await FakeWorker.start(broker.url, brand, accept);
+    await until('taking orders again', 20_000, async () => {
+      const answer = await postOrder(gateway.url, brand, order());
+      return answer.body.value?.orderId === 'P-1';
+    });
+    assert.equal((await ready(gateway)).code, 200);
+    assert.ok(gateway.running);
+    assert.match(gateway.logs(), /reconnected after \d+ attempt/);
+  });
+});
