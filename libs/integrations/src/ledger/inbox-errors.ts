@@ -1,6 +1,12 @@
 import { PosError, PosUnavailableError, isPosFailure } from '@app/pos-sdk';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+/**
+ * `pg`'s words for a connection that broke or could not be made. "… is not queryable": it broke
+ * before the statement was sent (the server ended its session, so any transaction rolled back).
+ */
+const BROKEN_CONNECTION =
+  /Connection terminated|timeout exceeded when trying to connect|is not queryable/i;
 
 /**
  * PostgreSQL failures as the SDK's failures: the inbox unreachable, shutting down, out of
@@ -16,7 +22,7 @@ export function inboxFailure(error: unknown): Error {
   }
   if (
     (typeof code === 'string' && (UNREACHABLE.has(code) || /^(08|53|57P|40)/.test(code))) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    BROKEN_CONNECTION.test(message)
   ) {
     return new PosUnavailableError(`the POS inbox is unavailable: ${message}`, { cause: error });
   }
