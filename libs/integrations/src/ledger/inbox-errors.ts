@@ -1,4 +1,4 @@
-import { PosError, PosUnavailableError, isPosFailure } from '@app/pos-sdk';
+import { FailureOptions, PosError, PosUnavailableError, isPosFailure } from '@app/pos-sdk';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 /**
@@ -11,20 +11,24 @@ const BROKEN_CONNECTION =
 /**
  * PostgreSQL failures as the SDK's failures: the inbox unreachable, shutting down, out of
  * connections, or cancelled at the deadline is "POS unavailable" (retryable; the transaction
- * rolled back, so no order is left); anything else is a POS error.
+ * rolled back, so no order is left); anything else is a POS error. A failed `COMMIT` passes
+ * `orderMayExist`: it may have committed.
  */
-export function inboxFailure(error: unknown): Error {
+export function inboxFailure(error: unknown, options: FailureOptions = {}): Error {
   if (isPosFailure(error)) return error;
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === '57014') {
-    return new PosUnavailableError('the POS inbox did not answer before the deadline');
+    return new PosUnavailableError('the POS inbox did not answer before the deadline', options);
   }
   if (
     (typeof code === 'string' && (UNREACHABLE.has(code) || /^(08|53|57P|40)/.test(code))) ||
     BROKEN_CONNECTION.test(message)
   ) {
-    return new PosUnavailableError(`the POS inbox is unavailable: ${message}`, { cause: error });
+    return new PosUnavailableError(`the POS inbox is unavailable: ${message}`, {
+      ...options,
+      cause: error,
+    });
   }
-  return new PosError(`the POS inbox refused the order: ${message}`, { cause: error });
+  return new PosError(`the POS inbox refused the order: ${message}`, { ...options, cause: error });
 }
