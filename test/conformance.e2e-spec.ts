@@ -46,7 +46,7 @@ describe('the conformance command', () => {
       './examples/acme-pos/acme-pos.harness.js',
     );
     assert.equal(run.code, 0, run.output);
-    assert.match(run.output, /ℹ pass 6\n/);
+    assert.match(run.output, /ℹ pass 7\n/);
   });
 
   it('fails an integration that forgets the idempotency key and cannot void', async () => {

@@ -5,9 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Answer, postOrder } from './support/http';
+import { Answer, answerBeforeBody, postOrder } from './support/http';
 import { httpsRequest, postOrderTls } from './support/https';
 import { readTopic } from './support/kafka';
+import { ledgerRows } from './support/ledger';
 import { SpiBody, example, renamed, uniqueBrand } from './support/orders';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
 
@@ -16,6 +17,14 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 const UNAUTHENTICATED = {
   error: { code: 'pos_error', description: 'the webhook call is not authenticated' },
 };
+const REPLAYED = {
+  error: {
+    code: 'pos_error',
+    description: 'refused a replayed webhook-id: a call with this id was already received',
+  },
+};
+/** Just under the default MAX_BODY_BYTES: a body the gateway would otherwise read whole. */
+const LARGE_BODY_BYTES = 9 * 1024 * 1024;
 
 const order = (): SpiBody => renamed(example('order-takeout-cash'));
 
@@ -222,6 +231,58 @@ describe('authentication of webhook calls', () => {
     await refused(brand, brand, headers, replayed);
     await refused(brand, brand, headers, `${text.slice(0, -1)},"x":1}`);
     await refused(brand, brand, signed('{not json'), '{"also": not json');
+  });
+
+  it('hmac: no signature headers, or a timestamp from 2001, is refused before the body is sent', async () => {
+    const url = `${gateway.url}/webhooks/wix/${brands.hmac}`;
+    const in2001 = Date.UTC(2001, 8, 9) / 1000;
+    for (const headers of [{}, signed('{}', secrets.hmac, in2001)]) {
+      const answer = await answerBeforeBody(
+        url,
+        { ...JSON_HEADERS, ...headers },
+        LARGE_BODY_BYTES,
+        5_000,
+      );
+      assert.deepEqual(answer, {
+        answered: true,
+        status: 401,
+        body: UNAUTHENTICATED,
+        connection: 'close',
+        closed: true,
+      });
+    }
+    // The same call with fresh headers waits for its body: only the signature needs it.
+    const fresh = await answerBeforeBody(
+      url,
+      { ...JSON_HEADERS, ...signed('{}') },
+      LARGE_BODY_BYTES,
+      1_000,
+    );
+    assert.deepEqual(fresh, { answered: false });
+  });
+
+  it('hmac: a replayed webhook-id is answered as a replay and reaches Kafka and the worker once', async () => {
+    const brand = brands.hmac;
+    const body = order();
+    const headers = signed(JSON.stringify(body));
+    await accepted(brand, brand, headers, body);
+    const replay = await postOrder(gateway.url, brand, JSON.stringify(body), {
+      ...JSON_HEADERS,
+      ...headers,
+    });
+    assert.deepEqual({ status: replay.status, body: replay.body }, { status: 401, body: REPLAYED });
+
+    const requests = await readTopic(`pos.orders.${brand}.v1`);
+    assert.equal(requests.filter((message) => message.includes(body.order.id)).length, 1);
+    const states = ['submitting', 'voiding', 'accepted', 'failed', 'rejected', 'voided'];
+    const recorded = (await ledgerRows(brand, states)).filter(
+      (row) => row.wix_order_id === body.order.id,
+    );
+    assert.deepEqual(
+      recorded.map((row) => [row.state, row.attempts]),
+      [['accepted', 1]],
+    );
+    assert.match(gateway.logs(), /"event":"webhook\.replayed".*"webhookId":"msg_/);
   });
 
   it('produced only the accepted orders: the request topics hold none of the refused ones', async () => {

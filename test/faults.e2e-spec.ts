@@ -45,6 +45,17 @@ async function settledTally(brand: string, sent: Sent[], waitMs = 20_000): Promi
   return t;
 }
 
+/** What the processes logged about each phantom order: the first thing to read when one shows up. */
+function explainPhantoms(t: Tally, apps: AppProcess[]): void {
+  for (const id of t.phantomIds ?? []) {
+    for (const app of apps) {
+      for (const line of app.logs().split('\n')) {
+        if (line.includes(id)) console.log(`${app.name}: ${line.slice(0, 500)}`);
+      }
+    }
+  }
+}
+
 function assertClean(t: Tally): void {
   assert.equal(t.lost, 0, 'lost orders');
   assert.equal(t.duplicated, 0, 'duplicated orders');
@@ -180,12 +191,12 @@ describe('faults: the broker stopped for 20 s under load', () => {
   const brand = uniqueBrand('fault-broker');
   let broker: PrivateBroker;
   let gateway: AppProcess;
+  let workers: AppProcess[];
 
   before(async () => {
     broker = await PrivateBroker.start();
     const env = { KAFKA_BROKERS: broker.url };
-    await startWorker(brand, env);
-    await startWorker(brand, env);
+    workers = [await startWorker(brand, env), await startWorker(brand, env)];
     gateway = await startGateway({ ...env, ORDER_DEADLINE_MS: String(DEADLINE_MS) });
   });
   after(async () => {
@@ -204,6 +215,7 @@ describe('faults: the broker stopped for 20 s under load', () => {
     // Acceptances that reached the gateway late are voided once the broker is back.
     const t = await settledTally(brand, sent);
     report('broker stopped for 20 s', { ...t, recoveredMs: recovered } as Tally);
+    explainPhantoms(t, [gateway, ...workers]);
     assert.ok(recovered >= 0, 'no order succeeded within 30 s of the broker coming back');
     assertClean(t);
     assert.ok((t.answers.endpoint_down ?? 0) > 0, 'the outage was felt');

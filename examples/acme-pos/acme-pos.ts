@@ -59,7 +59,10 @@ export default definePosIntegration(({ env }) => {
       }
       if (response.status === 422) throw new UnknownItemsError(answer.skus ?? []);
       if (response.status === 429 || response.status >= 500) {
-        throw new PosUnavailableError(`Acme answered ${response.status}`);
+        // A 5xx may come after Acme made the ticket: the worker then voids it.
+        throw new PosUnavailableError(`Acme answered ${response.status}`, {
+          orderMayExist: response.status >= 500,
+        });
       }
       throw new PosError(`Acme refused the ticket: ${response.status}`);
     },

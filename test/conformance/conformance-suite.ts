@@ -5,6 +5,7 @@ import { Answer, postOrder } from '../support/http';
 import { SpiBody, uniqueBrand } from '../support/orders';
 import { AppProcess, required, startGateway, startWorker, stopAll } from '../support/processes';
 import { goodOrder, unmappedOrder } from './conformance-orders';
+import { voidThenCreate } from './void-first';
 import { ConformanceHarness, HarnessFactory } from '@app/pos-sdk';
 
 export interface ConformanceOptions {
@@ -27,6 +28,8 @@ export function conformanceSuite(options: ConformanceOptions): void {
   describe(`conformance of POS_INTEGRATION=${options.integration} (brand ${brand})`, () => {
     let harness: ConformanceHarness;
     let gateway: AppProcess;
+    /** What the worker's integration is started with, besides the test stack's own. */
+    let integrationEnv: Record<string, string>;
     const post = (body: SpiBody): Promise<Answer> => postOrder(gateway.url, brand, body);
     const live = (body: SpiBody): Promise<number> => harness.liveOrders(body.order.id);
 
@@ -34,6 +37,7 @@ export function conformanceSuite(options: ConformanceOptions): void {
       harness = options.harness({ brand, databaseUrl: required('DATABASE_URL') });
       const posEnv = await harness.start();
       const env = { POS_INTEGRATION: options.integration, ...posEnv, ...options.workerEnv };
+      integrationEnv = { DATABASE_URL: required('DATABASE_URL'), BRAND: brand, ...env };
       await startWorker(brand, env);
       gateway = await startGateway({ ORDER_DEADLINE_MS: String(DEADLINE_MS) });
     });
@@ -99,6 +103,13 @@ export function conformanceSuite(options: ConformanceOptions): void {
       const retry = await post(body);
       assert.ok(retry.body.value?.orderId, JSON.stringify(retry.body));
       assert.equal(await live(body), 1);
+    });
+
+    it('void before create: a create that reaches the POS after its void leaves no live order', async () => {
+      const body = goodOrder();
+      const late = await voidThenCreate(options.integration, brand, integrationEnv, body);
+      const message = `the create after the void was ${late}, and the POS holds its order live`;
+      assert.equal(await live(body), 0, message);
     });
 
     it('POS error: answers pos_error and leaves no order', async () => {

@@ -15,16 +15,16 @@ import type { AddressInfo } from 'node:net';
  *   (lines and choices at any depth); 402 when `declineCards` is set and the body has `cards`.
  * - `DELETE /orders/:key` → voids the key's orders: 200 `{orderId, voided}`, 404 if it has none.
  *   Either way it leaves a tombstone: a POST that arrived before the DELETE and is still being
- *   processed (slow mode) creates its order voided. A POST that arrives after the DELETE creates a
- *   new, live order.
+ *   processed (slow mode) creates its order voided, and a POST with that key that arrives after
+ *   the DELETE is refused, 410 (void before create).
  * - `GET /health` → 200, or 503 in the `failing` and `unavailable` modes.
  *
  * Modes: `slow` creates an order only `slowMs` after its POST arrived, and answers then, even to
- * a client that has gone (as a real POS does); `failing` answers POSTs 500; `unavailable` answers
- * everything 503. `stop()` closes the port (connections are refused) and `start(port)` opens the
+ * a client that has gone (as a real POS does); `failing` answers POSTs 500, and `refusing` 400,
+ * both with the health check 503; `unavailable` answers everything 503. `stop()` closes the port (connections are refused) and `start(port)` opens the
  * same one again.
  */
-export type FakePosMode = 'normal' | 'slow' | 'failing' | 'unavailable';
+export type FakePosMode = 'normal' | 'slow' | 'failing' | 'refusing' | 'unavailable';
 
 export interface FakePosOrder {
   orderId: string;
@@ -175,7 +175,8 @@ export class FakePos {
     const path = new URL(req.url ?? '/', 'http://fake-pos').pathname;
     if (this.mode === 'unavailable') return { status: 503, body: { message: 'POS unavailable' } };
     if (method === 'GET' && path === '/health') {
-      return this.mode === 'failing' ? { status: 503, body: { ok: false } } : { status: 200 };
+      const unhealthy = this.mode === 'failing' || this.mode === 'refusing';
+      return unhealthy ? { status: 503, body: { ok: false } } : { status: 200 };
     }
     if (method === 'POST' && path === '/orders') return this.post(req, text);
     const key = /^\/orders\/([^/]+)$/.exec(path)?.[1];
@@ -192,6 +193,8 @@ export class FakePos {
     if (scripted) return scripted;
     if (this.mode === 'failing')
       return { status: 500, body: { message: 'kitchen printer jammed' } };
+    if (this.mode === 'refusing')
+      return { status: 400, body: { message: 'the kitchen is closed' } };
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key === '') {
       return { status: 400, body: { message: 'the idempotency-key header is required' } };
@@ -202,6 +205,10 @@ export class FakePos {
   }
 
   private create(key: string, body: Record<string, unknown>, sequence: number): Answer {
+    const voidedAt = this.voidedAt.get(key) ?? 0;
+    if (voidedAt > 0 && voidedAt < sequence) {
+      return { status: 410, body: { message: 'the order was voided before it arrived' } };
+    }
     const [live] = this.liveOrders(key);
     if (live) {
       this.duplicateCount += 1;
@@ -219,7 +226,7 @@ export class FakePos {
       restaurantId: String(body.restaurantId),
       wixOrderId: String(body.wixOrderId),
       lines: body.lines,
-      voided: (this.voidedAt.get(key) ?? 0) > sequence,
+      voided: voidedAt > sequence,
       body,
     });
     return { status: 201, body: { orderId } };

@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+
 export interface Answer {
   status: number;
   body: {
@@ -28,4 +30,58 @@ export async function postOrder(
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** What the server did with a POST whose body was announced but never sent. */
+export type EarlyAnswer =
+  | { answered: true; status: number; body: Answer['body']; connection?: string; closed: boolean }
+  | { answered: false };
+
+/**
+ * Sends only the headers of a POST announcing a body of `bodyBytes`, and waits up to `waitMs`
+ * for an answer: a server that answers has decided without reading the body. `closed` says
+ * whether it then closed the connection rather than wait for the body.
+ */
+export function answerBeforeBody(
+  url: string,
+  headers: Record<string, string>,
+  bodyBytes: number,
+  waitMs: number,
+): Promise<EarlyAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(bodyBytes) },
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      resolve({ answered: false });
+    }, waitMs);
+    req.on('error', () => undefined);
+    req.on('response', (res) => {
+      clearTimeout(timer);
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const closed = new Promise<boolean>((done) => {
+          if (req.socket?.destroyed) return done(true);
+          req.socket?.once('close', () => done(true));
+          setTimeout(() => done(false), 2_000).unref();
+        });
+        void closed.then((isClosed) => {
+          req.destroy();
+          resolve({
+            answered: true,
+            status: res.statusCode ?? 0,
+            body: JSON.parse(text) as Answer['body'],
+            connection: res.headers.connection,
+            closed: isClosed,
+          });
+        });
+      });
+    });
+    req.flushHeaders();
+  });
 }

@@ -3,3 +3,4 @@ export * from './card-checks';
 export * from './mask';
 export * from './card-keyring';
 export * from './redact';
+export * from './safe-description';

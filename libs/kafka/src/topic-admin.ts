@@ -1,5 +1,6 @@
 import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { TopicSetting, settingsToAlter } from './topic-overrides';
 
 export interface TopicSpec {
   topic: string;
@@ -13,7 +14,8 @@ export interface TopicSpec {
 /**
  * Creates topics up front with a fixed partition count. An existing topic keeps its partitions
  * but takes the configured retention and message size: the order topic carries sealed card
- * data, and a shortened retention must reach a topic created before.
+ * data, and a shortened retention must reach a topic created before. Only those settings are
+ * ours: every other override on the topic is kept.
  * Brokers run with `auto.create.topics.enable=false`, so nothing else creates them.
  */
 export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<void> {
@@ -60,34 +62,26 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 15_000
   }
 }
 
+/**
+ * Sets our settings on existing topics where one differs, sending back the topic's other
+ * overrides with them. An override an operator makes between the describe and the alter is
+ * lost; the window is a round trip, at start-up only.
+ */
 async function alignConfig(admin: Admin, specs: TopicSpec[]): Promise<void> {
   if (specs.length === 0) return;
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: specs.map((spec) => ({
-      type: ConfigResourceTypes.TOPIC,
-      name: spec.topic,
-      configNames: ['retention.ms', 'segment.ms'],
-    })),
+    resources: specs.map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: spec.topic })),
   });
-  const current = new Map(
-    resources.map((r) => [
-      r.resourceName,
-      new Map(r.configEntries.map((e) => [e.configName, e.configValue] as const)),
-    ]),
-  );
-  const changed = specs.filter((spec) =>
-    topicConfigOf(spec).some(({ name, value }) => current.get(spec.topic)?.get(name) !== value),
-  );
+  const current = new Map(resources.map((r) => [r.resourceName, r.configEntries]));
+  const changed = specs.flatMap((spec) => {
+    const entries = settingsToAlter(spec.topic, current.get(spec.topic) ?? [], topicConfigOf(spec));
+    return entries
+      ? [{ type: ConfigResourceTypes.TOPIC, name: spec.topic, configEntries: entries }]
+      : [];
+  });
   if (changed.length === 0) return;
-  await admin.alterConfigs({
-    validateOnly: false,
-    resources: changed.map((spec) => ({
-      type: ConfigResourceTypes.TOPIC,
-      name: spec.topic,
-      configEntries: topicConfigOf(spec),
-    })),
-  });
+  await admin.alterConfigs({ validateOnly: false, resources: changed });
 }
 
 /**
@@ -97,7 +91,7 @@ async function alignConfig(admin: Admin, specs: TopicSpec[]): Promise<void> {
  * `segment.ms` (7 days by default). A message then lives at most about twice the retention,
  * plus the broker's retention check interval.
  */
-function topicConfigOf(spec: TopicSpec): Array<{ name: string; value: string }> {
+function topicConfigOf(spec: TopicSpec): TopicSetting[] {
   return [
     { name: 'retention.ms', value: String(spec.retentionMs) },
     { name: 'segment.ms', value: String(spec.retentionMs) },

@@ -88,6 +88,12 @@ export interface PosIntegration {
   /**
    * Voids an order that the POS took after the deadline (Wix was told it failed), or whose
    * call was abandoned at the deadline. Must succeed when the POS has no such order.
+   *
+   * Must leave a tombstone for `idempotencyKey`, kept at least as long as the POS keeps
+   * idempotency keys: the void may overtake its create ("void before create": the create is
+   * still in flight, or arrives only after a retry), and a create with that key that reaches
+   * the POS after the void must be refused, or made and voided at once. Either way the POS ends
+   * with no live order for the key. The worker never reuses a voided key for a new attempt.
    */
   cancelOrder?(order: OrderReference, context: HookContext): Promise<void>;
   /** Wix item id → POS item id, looked up in the POS, for items nothing else maps. */

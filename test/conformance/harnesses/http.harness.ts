@@ -3,7 +3,8 @@ import { ConformanceHarness } from '@app/pos-sdk';
 
 /**
  * Drives the `http` integration's POS: a local server speaking its protocol. "down" closes the
- * port, so connections are refused; "failing" answers 500.
+ * port, so connections are refused; "failing" refuses orders with a 400 of its own (a 5xx
+ * would leave the POS's side in doubt, and the worker would void and answer `endpoint_down`).
  */
 export default function httpHarness(): ConformanceHarness {
   const pos = new FakePos();
@@ -27,7 +28,7 @@ export default function httpHarness(): ConformanceHarness {
         return;
       }
       await ensureUp();
-      pos.mode = mode.mode;
+      pos.mode = mode.mode === 'failing' ? 'refusing' : mode.mode;
       if (mode.mode === 'slow') pos.slowMs = mode.delayMs;
     },
     async liveOrders(wixOrderId) {

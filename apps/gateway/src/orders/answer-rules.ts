@@ -21,7 +21,7 @@ export interface DecisionRule {
 export function onReply(reply: unknown): ReplyRule {
   if (!isSpiResponse(reply)) return { kind: 'answer', response: GatewayAnswer.notSpiReply() };
   if ('value' in reply) return { kind: 'decide', posOrderId: reply.value.orderId };
-  return { kind: 'answer', response: reply };
+  return { kind: 'answer', response: GatewayAnswer.fromWorker(reply) };
 }
 
 /**

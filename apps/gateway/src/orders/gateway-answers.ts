@@ -1,4 +1,8 @@
 import { SpiErrorCode, SpiFailure, SpiSuccess, spiFailure, spiSuccess } from '@app/contracts';
+import { safeDescription } from '@app/cards';
+
+/** Longest error description the gateway passes on from a worker. */
+const MAX_DESCRIPTION_CHARS = 4_000;
 
 /**
  * Every SPI answer the gateway makes up itself, rather than passes on from a worker: the one
@@ -71,6 +75,20 @@ export const GatewayAnswer = {
   /** Not SPI calls at all, answered in the SPI's shape all the same (HTTP 4xx and 500). */
   unauthenticated: (): SpiFailure =>
     spiFailure(SpiErrorCode.PosError, 'the webhook call is not authenticated'),
+
+  /**
+   * A worker's failure, as Wix hears it: bounded, and with anything card-shaped masked, whatever
+   * the integration put in it.
+   */
+  fromWorker: ({ error }: SpiFailure): SpiFailure =>
+    spiFailure(error.code, safeDescription(error.description, MAX_DESCRIPTION_CHARS)),
+
+  /** A validly signed call whose `webhook-id` was already taken: never processed twice. */
+  replayed: (): SpiFailure =>
+    spiFailure(
+      SpiErrorCode.PosError,
+      'refused a replayed webhook-id: a call with this id was already received',
+    ),
 
   bodyRejected: (description: string): SpiFailure => spiFailure(SpiErrorCode.PosError, description),
 

@@ -31,9 +31,11 @@ function verdictOf(
   nowMs = Date.now(),
   toleranceS = 300,
 ): Verdict {
-  const result = authenticate(policy.credentialsFor(brand), presented);
-  return typeof result === 'function' ? result(body, nowMs, toleranceS) : result;
+  const result = authenticate(policy.credentialsFor(brand), presented, { nowMs, toleranceS });
+  return typeof result === 'function' ? result(body, nowMs) : result;
 }
+
+const window = (nowMs = Date.now()) => ({ nowMs, toleranceS: 300 });
 
 function signed(body: string, timestampS = Math.floor(Date.now() / 1000), id = 'msg_1') {
   return {
@@ -251,9 +253,37 @@ describe('webhook authentication by mode', () => {
     });
   });
 
+  it('hmac: missing, malformed or stale headers are refused before the body is read', () => {
+    const credentials = policy.credentialsFor('sig');
+    const decidedAtOnce = (presented: PresentedCredentials, nowMs = Date.now()) => {
+      const result = authenticate(credentials, presented, window(nowMs));
+      assert.equal(typeof result, 'object', 'waits for the body');
+      return result as Verdict;
+    };
+    assert.deepEqual(decidedAtOnce(nothing), {
+      ok: false,
+      reason: 'no webhook-id, webhook-timestamp or webhook-signature',
+    });
+    assert.equal(decidedAtOnce({ ...signed('{}'), webhookSignature: undefined }).ok, false);
+    const in2001 = Date.UTC(2001, 8, 9) / 1000;
+    assert.deepEqual(decidedAtOnce(signed('{}', in2001)), {
+      ok: false,
+      reason: 'webhook-timestamp outside the 300 s window',
+    });
+    assert.equal(decidedAtOnce(signed('{}', Math.floor(Date.now() / 1000) + 3_600)).ok, false);
+    assert.deepEqual(decidedAtOnce(signed('{}', 0, 'msg 1')), {
+      ok: false,
+      reason: 'malformed webhook-id',
+    });
+    const fresh = authenticate(credentials, signed('{}'), window());
+    assert.equal(typeof fresh, 'function', 'a fresh signed call waits for its body');
+  });
+
   it('a brand with several modes accepts any of them', () => {
     const mixed = WebhookAuthPolicy.parse(`demo=token:${TOKEN};demo=hmac:${HMAC}`);
-    assert.deepEqual(authenticate(mixed.credentialsFor('demo'), { tokens: [TOKEN] }), { ok: true });
+    assert.deepEqual(authenticate(mixed.credentialsFor('demo'), { tokens: [TOKEN] }, window()), {
+      ok: true,
+    });
     assert.equal(verdictOf(mixed, 'demo', signed('{}'), Buffer.from('{}')).ok, true);
     assert.equal(verdictOf(mixed, 'demo', { tokens: ['wrong'] }, Buffer.from('{}')).ok, false);
   });

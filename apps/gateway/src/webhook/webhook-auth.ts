@@ -26,7 +26,8 @@ export interface PresentedCredentials {
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
 const PASS: Verdict = { ok: true };
-const fail = (reason: string): Verdict => ({ ok: false, reason });
+type Refusal = Extract<Verdict, { ok: false }>;
+const fail = (reason: string): Refusal => ({ ok: false, reason });
 
 const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
 const BEARER = /^[A-Za-z0-9._~+/-]{16,1024}=*$/;
@@ -159,14 +160,9 @@ export class WebhookCredential {
   ): Verdict {
     const key = this.#key;
     if (key === undefined) return fail('not an hmac credential');
-    const { webhookId: id, webhookTimestamp: timestamp, webhookSignature: signature } = presented;
-    if (!id || !timestamp || !signature)
-      return fail('no webhook-id, webhook-timestamp or webhook-signature');
-    if (id.length > MAX_WEBHOOK_ID || /[\s.]/.test(id)) return fail('malformed webhook-id');
-    if (!TIMESTAMP.test(timestamp)) return fail('malformed webhook-timestamp');
-    if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceS) {
-      return fail(`webhook-timestamp outside the ${toleranceS} s window`);
-    }
+    const headers = checkSignedHeaders(presented, nowMs, toleranceS);
+    if (!headers.ok) return headers;
+    const { id, timestamp, signature } = headers;
     const expected = createHmac('sha256', key)
       .update(`${id}.${timestamp}.`)
       .update(rawBody)
@@ -189,6 +185,36 @@ export class WebhookCredential {
   [inspect.custom](): string {
     return `WebhookCredential { mode: '${this.mode}' }`;
   }
+}
+
+/** The Standard Webhooks headers of a call, present and well formed. */
+export interface SignedHeaders {
+  ok: true;
+  id: string;
+  /** Epoch seconds, as sent. */
+  timestamp: string;
+  signature: string;
+}
+
+/**
+ * What a Standard Webhooks call must carry besides a matching signature: the three headers, well
+ * formed, and a timestamp (epoch seconds) within `toleranceS` of now, either way. Needs no body,
+ * so a call that fails here is refused before its body is read.
+ */
+export function checkSignedHeaders(
+  presented: PresentedCredentials,
+  nowMs: number,
+  toleranceS: number,
+): SignedHeaders | Refusal {
+  const { webhookId: id, webhookTimestamp: timestamp, webhookSignature: signature } = presented;
+  if (!id || !timestamp || !signature)
+    return fail('no webhook-id, webhook-timestamp or webhook-signature');
+  if (id.length > MAX_WEBHOOK_ID || /[\s.]/.test(id)) return fail('malformed webhook-id');
+  if (!TIMESTAMP.test(timestamp)) return fail('malformed webhook-timestamp');
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > toleranceS) {
+    return fail(`webhook-timestamp outside the ${toleranceS} s window`);
+  }
+  return { ok: true, id, timestamp, signature };
 }
 
 /** Signs like a Standard Webhooks sender: the `webhook-signature` value for a body. */
@@ -295,15 +321,20 @@ export class WebhookAuthPolicy {
   }
 }
 
+/** The HMAC part of a call's authentication, made once its raw body has been read. */
+export type SignatureCheck = (rawBody: Buffer, nowMs: number) => Verdict;
+
 /**
  * Checks what a caller presented against a brand's credentials. Token, basic and bearer are
- * decided at once; when only an HMAC credential could still accept the call, the answer is a
- * check of the raw body, made as soon as it has been read.
+ * decided at once, and so are missing or stale Standard Webhooks headers: a caller that cannot
+ * pass never gets its body read. When only an HMAC signature can still accept the call, the
+ * answer is a check of the raw body, made as soon as it has been read.
  */
 export function authenticate(
   credentials: readonly WebhookCredential[],
   presented: PresentedCredentials,
-): Verdict | ((rawBody: Buffer, nowMs: number, toleranceS: number) => Verdict) {
+  window: { nowMs: number; toleranceS: number },
+): Verdict | SignatureCheck {
   if (credentials.length === 0) return fail('no credential covers this brand');
   let matched = false;
   for (const credential of credentials) {
@@ -315,10 +346,12 @@ export function authenticate(
     const anything = presented.tokens.length > 0 || presented.authorization !== undefined;
     return fail(anything ? 'wrong credentials' : 'no credentials');
   }
-  return (rawBody, nowMs, toleranceS) => {
+  const headers = checkSignedHeaders(presented, window.nowMs, window.toleranceS);
+  if (!headers.ok) return headers;
+  return (rawBody, nowMs) => {
     let verdict: Verdict = fail('signature does not match');
     for (const credential of signed) {
-      const result = credential.verifySignature(presented, rawBody, nowMs, toleranceS);
+      const result = credential.verifySignature(presented, rawBody, nowMs, window.toleranceS);
       if (result.ok) return result;
       verdict = result;
     }

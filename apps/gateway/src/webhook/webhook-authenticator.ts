@@ -2,28 +2,37 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { GatewayConfig } from '../config';
 import { GatewayAnswer } from '../orders/answer-rules';
+import { SeenWebhookIds } from './seen-webhook-ids';
 import { PresentedCredentials, Verdict, WebhookAuthPolicy, authenticate } from './webhook-auth';
 import { WebhookRequest } from './webhook-request';
 
 /** The one answer to a call that fails authentication, whatever failed. */
 export const UNAUTHENTICATED = GatewayAnswer.unauthenticated();
 
+/** The answer to a validly signed call whose `webhook-id` was already taken. */
+export const REPLAYED = GatewayAnswer.replayed();
+
+/** How a call ends its authentication. */
+export type AuthOutcome = 'passed' | 'unauthenticated' | 'replayed';
+
 /** What `begin` decided: the call passes, fails, or waits for its raw body (HMAC). */
 export type AuthCheck =
   | { state: 'passed' }
   | { state: 'failed' }
-  | { state: 'needs-body'; verify: (rawBody: Buffer) => boolean };
+  | { state: 'needs-body'; verify: (rawBody: Buffer) => AuthOutcome };
 
 /**
  * Authenticates webhook calls against `WEBHOOK_AUTH`, before their body is validated and long
  * before anything reaches Kafka. A failure is logged once, with the brand (when the
- * configuration names it) and the modes; never with what was presented.
+ * configuration names it) and the modes; never with what was presented. A signed call whose
+ * `webhook-id` was already taken within the tolerance window is refused as a replay.
  */
 @Injectable()
 export class WebhookAuthenticator {
   readonly policy: WebhookAuthPolicy;
   private readonly logger = new Logger('webhook-auth');
   private readonly toleranceS: number;
+  readonly seen = new SeenWebhookIds();
 
   constructor(config: GatewayConfig) {
     this.policy = WebhookAuthPolicy.parse(config.WEBHOOK_AUTH);
@@ -34,12 +43,17 @@ export class WebhookAuthenticator {
     if (!this.policy.enforced) return { state: 'passed' };
     const brand = paramOf(req, 'brand');
     const credentials = this.policy.credentialsFor(brand);
-    const result = authenticate(credentials, presentedBy(req));
+    const presented = presentedBy(req);
+    // Brands that `*` covers share its ids: the URL's brand is not signed, and a set per
+    // unlisted name would let a caller grow memory one name at a time.
+    const listed = this.policy.lists(brand) ? brand : '*';
+    const { toleranceS } = this;
+    const result = authenticate(credentials, presented, { nowMs: Date.now(), toleranceS });
     const settle = (verdict: Verdict): boolean => {
       if (!verdict.ok) {
         this.logger.warn({
           event: 'webhook.unauthenticated',
-          brand: this.policy.lists(brand) ? brand : '*',
+          brand: listed,
           modes: [...new Set(credentials.map((c) => c.mode))].join('+') || 'none',
           reason: verdict.reason,
         });
@@ -49,17 +63,36 @@ export class WebhookAuthenticator {
     if (typeof result !== 'function') return { state: settle(result) ? 'passed' : 'failed' };
     return {
       state: 'needs-body',
-      verify: (rawBody) => settle(result(rawBody, Date.now(), this.toleranceS)),
+      verify: (rawBody) => {
+        const nowMs = Date.now();
+        if (!settle(result(rawBody, nowMs))) return 'unauthenticated';
+        return this.firstSighting(listed, presented, nowMs) ? 'passed' : 'replayed';
+      },
     };
   }
 
-  /** 401 with the SPI error body; a brand that accepts Basic credentials gets the challenge. */
-  reject(req: WebhookRequest, res: Response): void {
+  /** Whether a validly signed call is new; a replay is logged with its (unsecret) id. */
+  private firstSighting(brand: string, presented: PresentedCredentials, nowMs: number): boolean {
+    // The signature passed, so the headers are present and well formed.
+    const id = presented.webhookId ?? '';
+    const forgetAtMs = (Number(presented.webhookTimestamp) + this.toleranceS) * 1000;
+    if (this.seen.firstSighting(brand, id, forgetAtMs, nowMs)) return true;
+    this.logger.warn({ event: 'webhook.replayed', brand, webhookId: id });
+    return false;
+  }
+
+  /**
+   * 401 with the SPI error body; a brand that accepts Basic credentials gets the challenge. A
+   * call refused before its body was read also gets its connection closed, so the caller need
+   * not send the body, and this process does not read it only to throw it away.
+   */
+  reject(req: WebhookRequest, res: Response, outcome: AuthOutcome = 'unauthenticated'): void {
     const credentials = this.policy.credentialsFor(paramOf(req, 'brand'));
     if (credentials.some((credential) => credential.mode === 'basic')) {
       res.setHeader('WWW-Authenticate', 'Basic realm="wix-pos-gateway", charset="UTF-8"');
     }
-    res.status(401).json(UNAUTHENTICATED);
+    if (!req.complete) res.setHeader('Connection', 'close');
+    res.status(401).json(outcome === 'replayed' ? REPLAYED : UNAUTHENTICATED);
   }
 }
 

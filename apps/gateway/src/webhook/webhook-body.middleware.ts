@@ -3,16 +3,17 @@ import { findUnsafeJson } from '@app/contracts';
 import express, { NextFunction, RequestHandler, Response } from 'express';
 import { GatewayConfig } from '../config';
 import { GatewayAnswer } from '../orders/answer-rules';
-import { WebhookAuthenticator } from './webhook-authenticator';
+import { AuthOutcome, WebhookAuthenticator } from './webhook-authenticator';
 import { WebhookRequest } from './webhook-request';
 
-/** Thrown from the parser's `verify` when the raw body's signature fails. */
+/** Thrown from the parser's `verify` when the raw body's signature fails or is a replay. */
 const NOT_AUTHENTICATED = 'webhook.unauthenticated';
 
 /**
  * Authenticates the call (`WEBHOOK_AUTH`) and reads the webhook body so that every failure still
- * answers in the SPI shape: not authenticated (401: token, basic and bearer before the body is
- * read, an HMAC signature as soon as the raw body is in, before it is parsed), a non-JSON
+ * answers in the SPI shape: not authenticated (401: token, basic, bearer and the Standard
+ * Webhooks headers and timestamp before the body is read, an HMAC signature and its
+ * `webhook-id`'s novelty as soon as the raw body is in, before it is parsed), a non-JSON
  * content type (415), a body over `MAX_BODY_BYTES` (413), malformed JSON (400), and JSON that
  * is nested too deep or carries `__proto__` keys (400). Parser messages are never echoed:
  * they quote the body, and the body may hold card data.
@@ -21,7 +22,7 @@ const NOT_AUTHENTICATED = 'webhook.unauthenticated';
 export class WebhookBodyMiddleware implements NestMiddleware {
   private readonly parse: RequestHandler;
   /** The signature check of each request whose authentication waits for its raw body. */
-  private readonly signed = new WeakMap<object, (rawBody: Buffer) => boolean>();
+  private readonly signed = new WeakMap<object, (rawBody: Buffer) => AuthOutcome>();
 
   constructor(
     config: GatewayConfig,
@@ -36,8 +37,9 @@ export class WebhookBodyMiddleware implements NestMiddleware {
         (req as WebhookRequest).rawBody = buffer;
         const verify = this.signed.get(req);
         this.signed.delete(req);
-        if (verify && !verify(buffer)) {
-          throw Object.assign(new Error('not authenticated'), { type: NOT_AUTHENTICATED });
+        const outcome = verify?.(buffer) ?? 'passed';
+        if (outcome !== 'passed') {
+          throw Object.assign(new Error('not authenticated'), { type: NOT_AUTHENTICATED, outcome });
         }
       },
     });
@@ -57,8 +59,9 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       return;
     }
     this.parse(req, res, (error?: unknown) => {
-      if ((error as { type?: unknown } | undefined)?.type === NOT_AUTHENTICATED) {
-        this.auth.reject(req, res);
+      const refused = error as { type?: unknown; outcome?: AuthOutcome } | undefined;
+      if (refused?.type === NOT_AUTHENTICATED) {
+        this.auth.reject(req, res, refused.outcome);
         return;
       }
       const failure = error ?? parseJson(req);
@@ -70,8 +73,9 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       // The parser skips a request without a body, and `verify` with it: check it here.
       const unverified = this.signed.get(req);
       this.signed.delete(req);
-      if (unverified && !unverified(req.rawBody ?? Buffer.alloc(0))) {
-        this.auth.reject(req, res);
+      const outcome = unverified?.(req.rawBody ?? Buffer.alloc(0)) ?? 'passed';
+      if (outcome !== 'passed') {
+        this.auth.reject(req, res, outcome);
         return;
       }
       const unsafe = findUnsafeJson(req.body);

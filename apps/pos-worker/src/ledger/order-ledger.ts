@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CardSummary } from '@app/cards';
+import { CardSummary, safeDescription } from '@app/cards';
 import { OrderAnswer, SpiErrorCode } from '@app/contracts';
 import { PosOrderLine } from '@app/pos-sdk';
 import { SqlDatabase } from '@app/database';
 import { OrderRecord, OrderState, RecordedAnswers } from '../lifecycle/order-lifecycle';
+import { MAX_DESCRIPTION_CHARS } from '../orders/order-errors';
 import { DATABASE_POOL } from './database';
 
 /** What the ledger keeps of an order beside its lifecycle record. */
@@ -270,7 +271,11 @@ export class OrderLedger {
 
 function storedOf(row: Row): Stored {
   const failure = row.error_code
-    ? { code: row.error_code as SpiErrorCode, description: row.error_description ?? '' }
+    ? {
+        code: row.error_code as SpiErrorCode,
+        // Rows written before descriptions were masked and bounded are answered as if they were.
+        description: safeDescription(row.error_description ?? '', MAX_DESCRIPTION_CHARS),
+      }
     : undefined;
   return {
     version: row.version,

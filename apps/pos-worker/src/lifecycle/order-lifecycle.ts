@@ -158,7 +158,13 @@ export function onPosOutcome(
     return { cancel: false, response: down('the order was voided past its deadline') };
   }
   if (outcome.kind === 'accepted' && !late) {
-    const accepted = { ...record, state: 'accepted' as const, posOrderId: outcome.posOrderId };
+    // The POS answered with the order under this key: whatever was in doubt about it is known.
+    const accepted = {
+      ...record,
+      state: 'accepted' as const,
+      posOrderId: outcome.posOrderId,
+      inDoubt: false,
+    };
     return {
       record: { ...accepted, changedAt: now },
       cancel: false,

@@ -89,6 +89,26 @@ describe('mapOrderItems', () => {
     );
   });
 
+  it('lists the problems of a large unmapped order up to a few kilobytes, then counts the rest', () => {
+    const lines = Array.from({ length: 2_000 }, (_, i) => ({ itemId: `item-${i}` }));
+    const result = mapOrderItems(lines, [], new PosIds('pos'));
+    const description = describeProblems(!result.ok ? result.problems : []);
+    assert.ok(description.length < 2_200, `${description.length} characters`);
+    assert.match(
+      description,
+      /^2000 item\(s\) cannot be mapped to the POS: order\.orderItems\[0\]: item item-0 .*; … and \d+ more$/,
+    );
+    const listed = description.split('; ').length - 1;
+    assert.match(description, new RegExp(`… and ${2_000 - listed} more$`));
+  });
+
+  it('clips an absurdly long item id rather than let it fill the description', () => {
+    const result = mapOrderItems([{ itemId: 'x'.repeat(1_000_000) }], [], new PosIds('pos'));
+    const description = describeProblems(!result.ok ? result.problems : []);
+    assert.ok(description.length < 400, `${description.length} characters`);
+    assert.match(description, /^1 item\(s\) cannot be mapped to the POS: .*x…$/);
+  });
+
   it('reads the external id under the configured key', () => {
     const result = mapOrderItems([{ itemId: 'no-pos-id' }], menu, new PosIds('other'));
     assert.equal(result.ok && result.lines[0]?.posItemId, 'X');

@@ -56,7 +56,29 @@ export function orderedItemIds(orderItems: WixOrderLine[]): string[] {
   return [...ids];
 }
 
+/**
+ * How much of the problem list an `invalid_item_mapping` description carries. Wix shows it to
+ * the merchant; an order of a menu that has no mapping yet would otherwise list every line.
+ */
+const MAX_LISTED_CHARS = 2_000;
+/** An item id is Wix's, and short; one that is not must not crowd out the others. */
+const MAX_PROBLEM_CHARS = 240;
+
+/** The problems, as many as fit in `MAX_LISTED_CHARS`, then how many more there are. */
 export function describeProblems(problems: MappingProblem[]): string {
-  const listed = problems.map(({ path, itemId, reason }) => `${path}: item ${itemId} ${reason}`);
-  return `${problems.length} item(s) cannot be mapped to the POS: ${listed.join('; ')}`;
+  const listed: string[] = [];
+  let chars = 0;
+  for (const { path, itemId, reason } of problems) {
+    const problem = clip(`${path}: item ${itemId} ${reason}`, MAX_PROBLEM_CHARS);
+    if (listed.length > 0 && chars + problem.length > MAX_LISTED_CHARS) break;
+    listed.push(problem);
+    chars += problem.length + 2;
+  }
+  const more = problems.length - listed.length;
+  const rest = more > 0 ? `; … and ${more} more` : '';
+  return `${problems.length} item(s) cannot be mapped to the POS: ${listed.join('; ')}${rest}`;
+}
+
+function clip(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
 }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CardDeclinedError, PosError, PosUnavailableError, UnknownItemsError } from '@app/pos-sdk';
 import {
   InvalidOrder,
+  MAX_DESCRIPTION_CHARS,
   PosUnavailable,
   UnknownItems,
   isRetryable,
@@ -58,6 +59,26 @@ describe('toSpiFailure', () => {
       assert.deepEqual(toSpiFailure(error), { error: { code, description } });
     });
   }
+});
+
+describe('toSpiFailure descriptions', () => {
+  it('masks card data an integration quotes, whatever the failure', () => {
+    const quoted = 'POS said: {"number":"4111111111111111","csc":"739"} is declined';
+    const masked = 'POS said: {"number":"411111******1111","csc":"[redacted]"} is declined';
+    assert.equal(toSpiFailure(new CardDeclinedError(quoted)).error.description, masked);
+    assert.equal(toSpiFailure(new PosError(quoted)).error.description, masked);
+    assert.equal(
+      toSpiFailure(new Error(quoted)).error.description,
+      `the POS worker failed: ${masked}`,
+    );
+  });
+
+  it('bounds a description of a megabyte', () => {
+    const huge = `unknown items ${'PZ-9, '.repeat(200_000)}`;
+    const { description } = toSpiFailure(new UnknownItems(huge)).error;
+    assert.equal(description.length, MAX_DESCRIPTION_CHARS);
+    assert.match(description, /^unknown items PZ-9, .*… \[cut, \d+ characters in all\]$/);
+  });
 });
 
 describe('isRetryable', () => {

@@ -1,3 +1,4 @@
+import { safeDescription } from '@app/cards';
 import { SpiErrorCode, SpiFailure, spiFailure } from '@app/contracts';
 import { PosFailureKind, isPosFailure } from '@app/pos-sdk';
 import { DatabaseError } from 'pg';
@@ -36,8 +37,24 @@ const POS_FAILURE_CODES: Readonly<Record<PosFailureKind, SpiErrorCode>> = {
   pos_error: SpiErrorCode.PosError,
 };
 
-/** The one place where failures, the worker's own and the integration's, become SPI codes. */
+/**
+ * Longest description a failure carries to the ledger, Kafka and Wix: a few kilobytes say what
+ * went wrong, and an integration may hand over a whole POS answer.
+ */
+export const MAX_DESCRIPTION_CHARS = 4_000;
+
+/**
+ * The one place where failures, the worker's own and the integration's, become SPI codes. The
+ * description is redacted and bounded here, since every stored, sent or answered failure
+ * passes through: an integration's message may quote a POS answer, card data included.
+ */
 export function toSpiFailure(error: unknown): SpiFailure {
+  const failure = classify(error);
+  failure.error.description = safeDescription(failure.error.description, MAX_DESCRIPTION_CHARS);
+  return failure;
+}
+
+function classify(error: unknown): SpiFailure {
   if (error instanceof OrderRejected) return spiFailure(error.code, error.message);
   if (isPosFailure(error)) return spiFailure(POS_FAILURE_CODES[error.kind], error.message);
   const errno = (error as { code?: unknown } | undefined)?.code;

@@ -8,8 +8,6 @@ import {
 import type { PosAnswer } from './http-call';
 
 const UNAVAILABLE = new Set([408, 429, 502, 503, 504]);
-/** A gateway in front of the POS lost it mid-call: the POS may have taken the order. */
-const GATEWAY_LOST = new Set([502, 504]);
 const MAX_DETAIL = 200;
 /** Card-number-like digit runs, blanked in case a POS echoes a card in its message. */
 const CARD_NUMBER = /\d(?:[ -]?\d){11,}/g;
@@ -26,13 +24,19 @@ export function submittedOrder({ status, body }: PosAnswer): SubmittedOrder {
   if (status === 402) {
     throw new CardDeclinedError(detailOf(body, 'message') ?? 'the POS declined the card');
   }
+  // A 5xx says nothing of what happened to the order: the POS may have failed after taking it,
+  // or a proxy in front of it may have lost the answer. It may exist, so the worker voids it.
+  const orderMayExist = status >= 500;
   if (UNAVAILABLE.has(status)) {
     throw new PosUnavailableError(`the POS is unavailable: ${describe(status, body)}`, {
-      orderMayExist: GATEWAY_LOST.has(status),
+      orderMayExist,
     });
   }
   if (status >= 500) {
-    throw new PosError(`the POS failed: ${describe(status, body)}`, { retryable: true });
+    throw new PosError(`the POS failed: ${describe(status, body)}`, {
+      retryable: true,
+      orderMayExist,
+    });
   }
   throw new PosError(`the POS refused the order: ${describe(status, body)}`);
 }

@@ -6,6 +6,7 @@ import {
   PosError,
   PosUnavailableError,
   UnknownItemsError,
+  isPosFailure,
   type PosIntegration,
   type PosOrder,
   type SubmitContext,
@@ -217,7 +218,7 @@ describe('http integration', () => {
           PosUnavailableError,
           true,
           new RegExp(`unavailable: HTTP ${status}: busy`),
-          status === 502 || status === 504,
+          status >= 500,
         );
       }
       pos.mode = 'unavailable';
@@ -226,8 +227,27 @@ describe('http integration', () => {
         PosUnavailableError,
         true,
         /HTTP 503/,
-        false,
+        true,
       );
+    });
+
+    it('takes every 5xx to a create as ambiguous: the order may exist, and is to be voided', async () => {
+      for (const status of [500, 502, 503, 504]) {
+        pos.answerNext(status, { message: 'upstream hiccup' });
+        await assert.rejects(integration.submitOrder(makeOrder(), makeContext()), (error) => {
+          assert.ok(isPosFailure(error), String(error));
+          assert.equal(error.orderMayExist, true, `HTTP ${status}`);
+          assert.equal(error.retryable, true, `HTTP ${status}`);
+          return true;
+        });
+      }
+      for (const status of [408, 429, 400, 409, 422]) {
+        pos.answerNext(status, { message: 'not taken' });
+        await assert.rejects(integration.submitOrder(makeOrder(), makeContext()), (error) => {
+          assert.equal(isPosFailure(error) && error.orderMayExist, false, `HTTP ${status}`);
+          return true;
+        });
+      }
     });
 
     it('fails, not retryable, on other 4xx and 3xx answers', async () => {
@@ -242,13 +262,14 @@ describe('http integration', () => {
       }
     });
 
-    it('fails, retryable, on 500 and other 5xx answers', async () => {
+    it('fails, retryable, on 500 and other 5xx answers, the order possibly made', async () => {
       pos.mode = 'failing';
       await rejects(
         integration.submitOrder(makeOrder(), makeContext()),
         PosError,
         true,
         /the POS failed: HTTP 500: kitchen printer jammed/,
+        true,
       );
       pos.answerNext(501);
       await rejects(
@@ -256,6 +277,7 @@ describe('http integration', () => {
         PosError,
         true,
         /HTTP 501$/,
+        true,
       );
     });
 
@@ -386,6 +408,21 @@ describe('http integration', () => {
 
     it('succeeds when the POS has no such order', async () => {
       await integration.cancelOrder!(makeOrder(), makeContext());
+    });
+
+    it('void before create: a create that comes after its void leaves no live order', async () => {
+      const order = makeOrder();
+      await integration.cancelOrder!(order, makeContext());
+      await rejects(
+        integration.submitOrder(order, makeContext()),
+        PosError,
+        false,
+        /HTTP 410: the order was voided before it arrived/,
+        false,
+      );
+      assert.deepEqual(pos.liveOrders(order.idempotencyKey), []);
+      await integration.submitOrder(makeOrder({ wixOrderId: order.wixOrderId }), makeContext());
+      assert.equal(pos.liveOrders().length, 1, 'a new key is a new order');
     });
 
     it('fails, retryable, when the POS cannot void', async () => {

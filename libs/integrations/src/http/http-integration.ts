@@ -2,7 +2,9 @@
  * The `http` reference integration: a POS reached over a small JSON API.
  *
  * - `POST {POS_HTTP_URL}/orders` submits an order, with an `idempotency-key` header;
- * - `DELETE {POS_HTTP_URL}/orders/{idempotencyKey}` voids one (404: there is none, also fine);
+ * - `DELETE {POS_HTTP_URL}/orders/{idempotencyKey}` voids one (404: there is none, also fine),
+ *   and must leave a tombstone: a later `POST` with that key is refused (any 4xx) or makes the
+ *   order voided, since the void may overtake its create;
  * - `GET {POS_HTTP_URL}/health` answers 2xx while the POS takes orders.
  *
  * Variables: `POS_HTTP_URL` (required), `POS_HTTP_TIMEOUT_MS` (5000, 100–60000), `POS_HTTP_TOKEN`
@@ -25,8 +27,8 @@
  * | connection refused or reset, DNS failure            | `PosUnavailableError` "unreachable: CODE"  |
  *
  * `orderMayExist` (the worker then voids the order through `cancelOrder`) is set on a timeout, an
- * abandoned call, a connection lost after it was opened, and on 502 and 504; a refused
- * connection or a DNS failure means the request never left.
+ * abandoned call, a connection lost after it was opened, and on every 5xx, which may come after
+ * the POS took the order; a refused connection or a DNS failure means the request never left.
  *
  * Cards (when Wix sent them) go only to an `https://` POS or one on this host: a plain `http://`
  * POS elsewhere gets the order refused with `PosError`.

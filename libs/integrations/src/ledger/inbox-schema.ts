@@ -6,7 +6,9 @@ const SCHEMA_LOCK = 7_311_402_002;
 /**
  * The kitchen's inbox: each accepted order with its mapped lines and a ticket number that
  * counts up per restaurant, and its card payments as authorized (masked). `voided_at` marks an
- * order that Wix was told had failed. `card_authorizations` is the test card processor's.
+ * order that Wix was told had failed. `pos_inbox_voids` holds every voided idempotency key,
+ * the order's or not yet: a create that comes after its void is refused. One short row per
+ * void, and voids are rare. `card_authorizations` is the test card processor's.
  */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS pos_inbox (
@@ -24,6 +26,12 @@ const SCHEMA = `
     UNIQUE (brand, idempotency_key)
   );
   ALTER TABLE pos_inbox ADD COLUMN IF NOT EXISTS payments jsonb NOT NULL DEFAULT '[]';
+  CREATE TABLE IF NOT EXISTS pos_inbox_voids (
+    brand            text        NOT NULL,
+    idempotency_key  text        NOT NULL,
+    voided_at        timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (brand, idempotency_key)
+  );
   CREATE TABLE IF NOT EXISTS card_authorizations (
     idempotency_key   text        PRIMARY KEY,
     brand             text        NOT NULL,

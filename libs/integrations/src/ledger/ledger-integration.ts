@@ -20,6 +20,7 @@ import { CardProcessor, TestCardProcessor } from './card-processor';
 import { cardPaymentsOf } from './card-payments';
 import { inboxFailure } from './inbox-errors';
 import { createInbox } from './inbox-schema';
+import { lockOrderKey, voidOrderKey, voidedBefore } from './inbox-voids';
 
 class LedgerConfig {
   /** A PostgreSQL of the inbox's own; unset: the worker's database (PostgreSQL or embedded). */
@@ -90,6 +91,10 @@ class LedgerInbox implements PosIntegration {
       // Past the deadline PostgreSQL cancels the statement and the order is rolled back.
       const budget = Math.max(1, Math.round(deadline.getTime() - Date.now()));
       await client.query(`BEGIN; SET LOCAL statement_timeout = ${budget}`);
+      await lockOrderKey(client, order.brand, order.idempotencyKey);
+      if (await voidedBefore(client, order.brand, order.idempotencyKey)) {
+        throw new PosError('the order was voided before it reached the POS inbox');
+      }
       const ticket = await this.take(client, order, payments);
       if (signal.aborted) throw new PosUnavailableError('abandoned at the deadline');
       await client.query('COMMIT').catch((error: unknown) => {
@@ -134,12 +139,24 @@ class LedgerInbox implements PosIntegration {
     return paid;
   }
 
+  /** Voids the key's order, and refuses a create of the key that comes later. */
   async cancelOrder({ brand, idempotencyKey }: { brand: string; idempotencyKey: string }) {
-    await this.pool.query(
-      `UPDATE pos_inbox SET voided_at = now()
-        WHERE brand = $1 AND idempotency_key = $2 AND voided_at IS NULL`,
-      [brand, idempotencyKey],
-    );
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await lockOrderKey(client, brand, idempotencyKey);
+      await voidOrderKey(client, brand, idempotencyKey);
+      await client.query('COMMIT');
+    } catch (error) {
+      broken = await client.query('ROLLBACK').then(
+        () => false,
+        () => true,
+      );
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async checkHealth(): Promise<void> {

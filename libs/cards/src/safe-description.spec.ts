@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { safeDescription } from './safe-description';
+
+const PAN = '4111111111111111';
+const MASKED = '411111******1111';
+
+describe('safeDescription', () => {
+  it('masks PANs in an integration error, alone, grouped or quoted', () => {
+    assert.equal(
+      safeDescription(`POS refused card ${PAN}: expired`, 500),
+      `POS refused card ${MASKED}: expired`,
+    );
+    assert.equal(
+      safeDescription('body {"card":{"number":"4111 1111 1111 1111","exp":"12/29"}}', 500),
+      `body {"card":{"number":"${MASKED}","exp":"12/29"}}`,
+    );
+    assert.equal(
+      safeDescription('amex 3782-822463-10005 and visa 4580458045804580', 500),
+      'amex 378282*****0005 and visa 458045******4580',
+    );
+  });
+
+  it('removes a security code written beside its name, and leaves other short numbers', () => {
+    const text =
+      'rejected {"csc":"739"} cvv=1234 CVC2: 555 security code 321 securityCode: 987 ' +
+      'for order 8830975305376234, table 12, total 1234';
+    assert.equal(
+      safeDescription(text, 500),
+      'rejected {"csc":"[redacted]"} cvv=[redacted] CVC2: [redacted] security code [redacted] ' +
+        'securityCode: [redacted] for order 8830975305376234, table 12, total 1234',
+    );
+  });
+
+  it('keeps a text within the bound as it is', () => {
+    const text = 'the POS is closed for the night';
+    assert.equal(safeDescription(text, text.length), text);
+  });
+
+  it('cuts a long text to the bound, saying how long it was', () => {
+    const text = `${'x'.repeat(5_000)}`;
+    const safe = safeDescription(text, 1_000);
+    assert.equal(safe.length, 1_000);
+    assert.match(safe, /^x+… \[cut, 5000 characters in all\]$/);
+  });
+
+  it('never leaves a PAN in clear where the cut falls', () => {
+    for (let at = 960; at < 1_080; at++) {
+      const text = `${'x'.repeat(at)} 4111 1111 1111 1111 ${PAN} ${'y'.repeat(2_000)}`;
+      const safe = safeDescription(text, 1_000);
+      assert.ok(safe.length <= 1_000);
+      assert.doesNotMatch(safe, /\d{7}/, `cut at ${at}: ${safe.slice(-80)}`);
+      assert.doesNotMatch(safe.replace(/\D/g, ''), /4111111111/, `cut at ${at}`);
+    }
+  });
+
+  it('bounds a 1 MB description full of PANs quickly', () => {
+    const text = `card ${PAN} csc 123; `.repeat(40_000).slice(0, 1024 * 1024);
+    const started = performance.now();
+    const safe = safeDescription(text, 4_000);
+    assert.ok(performance.now() - started < 50, 'reads only what it keeps');
+    assert.equal(safe.length, 4_000);
+    assert.ok(!safe.includes(PAN));
+    assert.doesNotMatch(safe, /csc 123/);
+    assert.match(safe, /… \[cut, 1048576 characters in all\]$/);
+  });
+
+  it('cuts neither a character in half nor below the marker', () => {
+    const safe = safeDescription('🍕'.repeat(1_000), 101);
+    assert.ok(safe.length <= 101);
+    assert.doesNotMatch(safe, /[\ud800-\udbff](?![\udc00-\udfff])/);
+    assert.equal(safeDescription('x'.repeat(100), 5).length, 5);
+  });
+});

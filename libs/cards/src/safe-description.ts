@@ -1,0 +1,38 @@
+import { redactText } from './redact';
+
+/**
+ * A security code written beside its name, as an integration's error text may quote a request:
+ * `csc: 123`, `"cvv":"1234"`, `security code 123`. A bare 3–4 digit number cannot be told from
+ * any other, so only a named one is removed.
+ */
+const NAMED_CSC = /(csc|cvv2?|cvc2?|security[\s_-]?code)([^0-9A-Za-z]{0,4})\d{3,4}(?!\d)/gi;
+
+/**
+ * How far past the kept length the text is redacted: wider than any PAN written in groups
+ * (19 digits, 18 separators) or named security code, so that a card the first cut splits lies
+ * wholly past what is kept.
+ */
+const CUT_MARGIN = 64;
+
+/**
+ * An error description fit to store, send on Kafka and return to Wix: PANs masked to their
+ * first six and last four digits, named security codes removed, and at most `maxChars` long,
+ * a cut one ending with a marker that gives the original length. Integrations write their
+ * descriptions from POS answers, and a POS may quote the request, card included.
+ */
+export function safeDescription(text: string, maxChars: number): string {
+  const source = String(text);
+  // Redaction is a pass over the text: a megabyte of it is read only as far as it is kept.
+  const head = source.length > maxChars ? source.slice(0, maxChars + CUT_MARGIN) : source;
+  const redacted = redactText(head).replace(NAMED_CSC, '$1$2[redacted]');
+  if (source.length <= maxChars && redacted.length <= maxChars) return redacted;
+  const marker = `… [cut, ${source.length} characters in all]`;
+  return (wholeCharacters(redacted, maxChars - marker.length) + marker).slice(0, maxChars);
+}
+
+/** The first `length` UTF-16 units, without half of a surrogate pair. */
+function wholeCharacters(text: string, length: number): string {
+  if (length <= 0) return '';
+  const high = text.charCodeAt(length - 1);
+  return text.slice(0, high >= 0xd800 && high <= 0xdbff ? length - 1 : length);
+}

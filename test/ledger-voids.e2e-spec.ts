@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ledgerIntegration } from '@app/integrations';
+import { PosIntegration, PosOrder, SqlDatabase } from '@app/pos-sdk';
+import { Client } from 'pg';
+import { sql } from './support/ledger';
+import { required } from './support/processes';
+
+const silent = { info() {}, warn() {}, error() {} };
+const noDatabase = new Proxy({} as SqlDatabase, {
+  get: () => () => Promise.reject(new Error('the inbox has a database of its own here')),
+});
+
+function order(brand: string): PosOrder {
+  const wixOrderId = randomUUID();
+  return {
+    brand,
+    restaurantId: 'r-1',
+    wixOrderId,
+    idempotencyKey: `wix:${brand}:${wixOrderId}`,
+    lines: [{ itemId: 'soda', posItemId: 'DRINK-SODA', count: 1, choices: [] }],
+    wixOrder: { id: wixOrderId, restaurantId: 'r-1', orderItems: [] },
+    menu: { items: [] },
+    receivedAt: new Date(),
+  };
+}
+
+const context = () => ({
+  signal: AbortSignal.timeout(10_000),
+  deadline: new Date(Date.now() + 10_000),
+  attempt: 1,
+  log: silent,
+});
+
+describe('the ledger inbox and voids', () => {
+  const brand = `voids-${randomUUID().slice(0, 8)}`;
+  let inbox: PosIntegration;
+
+  before(async () => {
+    const env = { LEDGER_DATABASE_URL: required('DATABASE_URL') };
+    inbox = await ledgerIntegration({ brand, env, log: silent, database: noDatabase });
+  });
+  after(() => inbox.close?.());
+
+  const voided = async (key: string) =>
+    sql<{ voided: boolean }>(
+      'SELECT voided_at IS NOT NULL AS voided FROM pos_inbox WHERE brand = $1 AND idempotency_key = $2',
+      [brand, key],
+    );
+
+  it('refuses a create that comes after the void of its key', async () => {
+    const late = order(brand);
+    await inbox.cancelOrder!(late, context());
+    await assert.rejects(inbox.submitOrder(late, context()), /voided before it reached/);
+    assert.deepEqual(await voided(late.idempotencyKey), []);
+  });
+
+  it('voids an order whose void comes while its create is still uncommitted', async () => {
+    const racing = order(brand);
+    // Holds the create inside its transaction, after its key is locked, as a busy inbox would.
+    const locker = new Client({ connectionString: required('DATABASE_URL') });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE pos_inbox_tickets IN EXCLUSIVE MODE');
+    const created = inbox.submitOrder(racing, context());
+    await sleep(300);
+    const cancelled = inbox.cancelOrder!(racing, context());
+    await sleep(300);
+    await locker.query('COMMIT');
+    await locker.end();
+
+    const { posOrderId } = await created;
+    await cancelled;
+    assert.match(posOrderId, /^\d+$/);
+    assert.deepEqual(await voided(racing.idempotencyKey), [{ voided: true }]);
+  });
+});
