@@ -13,7 +13,7 @@ function database(fails: (text: string) => boolean): SqlDatabase {
       failed = true;
       throw new Error('Connection terminated unexpectedly');
     }
-    return { rows: [{ ticket: 7 }] as never[], rowCount: 1 };
+    return { rows: [{ ticket: 7, voided: false }] as never[], rowCount: 1 };
   };
   const client: SqlClient = { query, release: () => undefined };
   return { query, connect: async () => client, end: async () => undefined };
