@@ -54,7 +54,7 @@ class Cast {
   }
 
   note(what: string): void {
-    const line = `t=${this.elapsed()}s ${what}`;
+    const line = `t=${this.elapsed()}s (${new Date().toISOString().slice(11, 23)}) ${what}`;
     this.events.push(line);
     console.log(`chaos ${line}`);
   }
@@ -99,7 +99,7 @@ class Cast {
     return [...this.all].filter(([n, app]) => !this.stopped.has(n) && !app.running).map(([n]) => n);
   }
 
-  /** Every process's output, one file each, for reading after a run. */
+  /** Every process's output, one file each, for reading after a failed run. */
   saveLogs(): string {
     const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
     for (const [name, app] of this.all) writeFileSync(join(dir, `${name}.log`), app.logs());
@@ -226,34 +226,32 @@ describe('chaos: two gateways, workers scaled 2 → 3 → 1 → 2, kills, a zomb
     const fresh = await untilAccepted(cast.get('gateway-1').url, brand, 20_000);
     const settledAfterMs = await waitUntilSettled(brand);
     const t = await tally(brand, [...sent, ...fresh], LATE_AFTER_MS);
-    const logs = cast.saveLogs();
     const figures = chaosFigures(t, sent, {
       settledAfterMs,
       inbox: await inboxCounts(brand),
       exitedOnTheirOwn: cast.exitedOnTheirOwn(),
     });
     console.log(`chaos: ${JSON.stringify(figures)}`);
-    console.log(`chaos: process logs in ${logs}`);
 
-    assert.deepEqual(
-      { lost: t.lost, duplicated: t.duplicated, phantom: t.phantom, late: t.late },
-      { lost: 0, duplicated: 0, phantom: 0, late: 0 },
-      JSON.stringify({
-        lostIds: t.lostIds,
-        duplicatedIds: t.duplicatedIds,
-        phantomIds: t.phantomIds,
-      }),
-    );
-    const unanswered = sent.filter((d) => d.answer.status === 0);
     const killed = cast.get('gateway-2').url;
-    assert.deepEqual(
-      unanswered.filter((d) => d.gateway !== killed || !Number.isNaN(d.answer.ms)),
-      [],
-      'only calls in flight at the killed gateway go unanswered',
-    );
-    assert.ok(settledAfterMs < SETTLE_WITHIN_MS, 'orders still unsettled');
-    assert.ok(fresh.at(-1)?.answer.body.value, 'no order accepted after the faults');
-    assert.ok((t.answers.endpoint_down ?? 0) > 0, 'the faults were felt');
+    const unanswered = sent
+      .filter((d) => d.answer.status === 0)
+      .filter((d) => d.gateway !== killed || !Number.isNaN(d.answer.ms))
+      .map((d) => `${d.body.order.id} at ${d.gateway} after ${d.answer.ms} ms`);
+    try {
+      assert.deepEqual(
+        { lost: t.lost, duplicated: t.duplicated, phantom: t.phantom, late: t.late },
+        { lost: 0, duplicated: 0, phantom: 0, late: 0 },
+        JSON.stringify({ lost: t.lostIds, duplicated: t.duplicatedIds, phantom: t.phantomIds }),
+      );
+      assert.deepEqual(unanswered, [], 'only calls in flight at the killed gateway go unanswered');
+      assert.ok(settledAfterMs < SETTLE_WITHIN_MS, 'orders still unsettled');
+      assert.ok(fresh.at(-1)?.answer.body.value, 'no order accepted after the faults');
+      assert.ok((t.answers.endpoint_down ?? 0) > 0, 'the faults were felt');
+    } catch (error) {
+      console.log(`chaos: process logs in ${cast.saveLogs()}`);
+      throw error;
+    }
   });
 });
 
