@@ -96,6 +96,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE order_ledger ADD COLUMN version integer NOT NULL DEFAULT 0;
       ALTER TABLE order_ledger ADD COLUMN answer_by timestamptz;
       ALTER TABLE order_ledger ADD COLUMN changed_at timestamptz;
+      ALTER TABLE order_ledger ADD COLUMN unvoidable boolean NOT NULL DEFAULT false;
       UPDATE order_ledger SET answer_by = deadline, changed_at = updated_at;
       ALTER TABLE order_ledger ALTER COLUMN answer_by SET NOT NULL;
       ALTER TABLE order_ledger ALTER COLUMN changed_at SET NOT NULL;

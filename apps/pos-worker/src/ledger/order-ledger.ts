@@ -55,10 +55,11 @@ interface Row {
   error_code: string | null;
   error_description: string | null;
   in_doubt: boolean;
+  unvoidable: boolean;
   version: number;
 }
 
-const COLUMNS = `state, attempts, idempotency_key, pos_order_id, in_doubt, version,
+const COLUMNS = `state, attempts, idempotency_key, pos_order_id, in_doubt, unvoidable, version,
   error_code, error_description,
   extract(epoch from answer_by) * 1000 AS answer_by,
   extract(epoch from changed_at) * 1000 AS changed_at`;
@@ -93,11 +94,11 @@ export class OrderLedger {
     const { rowCount } = await this.pool.query(
       `INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
                                  attempts, lines, received_at, deadline, cards, answer_by,
-                                 changed_at, in_doubt)
+                                 changed_at, in_doubt, unvoidable)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
                clock_timestamp() + make_interval(secs => $9::float8 / 1000), $10,
                clock_timestamp() + make_interval(secs => $9::float8 / 1000),
-               clock_timestamp(), $11)
+               clock_timestamp(), $11, $12)
        ON CONFLICT (brand, wix_order_id) DO NOTHING`,
       [
         details.brand,
@@ -111,6 +112,7 @@ export class OrderLedger {
         Math.max(0, budgetMs),
         details.cards ? JSON.stringify(details.cards) : null,
         record.inDoubt,
+        record.unvoidable ?? false,
       ],
     );
     return rowCount === 1;
@@ -131,13 +133,15 @@ export class OrderLedger {
               pos_order_id = c.pos_order_id, answer_by = to_timestamp(c.answer_by / 1000),
               changed_at = to_timestamp(c.changed_at / 1000), error_code = c.error_code,
               error_description = c.error_description, in_doubt = c.in_doubt,
+              unvoidable = c.unvoidable,
               deadline = CASE WHEN c.attempt <> o.attempts THEN to_timestamp(c.answer_by / 1000)
                               ELSE o.deadline END,
               version = o.version + 1, updated_at = now()
          FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[],
-                     $8::float8[], $9::float8[], $10::text[], $11::text[], $12::boolean[])
+                     $8::float8[], $9::float8[], $10::text[], $11::text[], $12::boolean[],
+                     $13::boolean[])
            AS c(wix_order_id, version, state, attempt, key, pos_order_id, answer_by, changed_at,
-                error_code, error_description, in_doubt)
+                error_code, error_description, in_doubt, unvoidable)
         WHERE o.brand = $1 AND o.wix_order_id = c.wix_order_id AND o.version = c.version
         RETURNING o.wix_order_id`,
       [
@@ -153,6 +157,7 @@ export class OrderLedger {
         column((c) => c.next.failure?.code ?? null),
         column((c) => c.next.failure?.description ?? null),
         column((c) => c.next.inDoubt),
+        column((c) => c.next.unvoidable ?? false),
       ],
     );
     return new Set(rows.map((row) => row.wix_order_id));
@@ -288,6 +293,7 @@ function storedOf(row: Row): Stored {
       changedAt: Number(row.changed_at),
       failure,
       inDoubt: row.in_doubt,
+      ...(row.unvoidable ? { unvoidable: true } : {}),
     },
   };
 }

@@ -44,6 +44,11 @@ export interface OrderRecord {
   failure?: OrderFailure;
   /** A human should look: the POS and Wix may disagree (see docs/order-protocol.md). */
   inDoubt: boolean;
+  /**
+   * The integration cannot void orders: no void is ever on its way to the POS, so a later
+   * delivery may take back under the same key what the POS holds.
+   */
+  unvoidable?: boolean;
 }
 
 export interface LifecycleSettings {
@@ -99,14 +104,19 @@ export function onDelivery(
     case 'voiding':
       return { kind: 'wait' };
     case 'failed':
-      return attempt(delivery, record.attempt + 1, record.idempotencyKey, record.inDoubt);
+      // The void failed, but may yet reach the POS, as may the create it chased: an attempt
+      // under that key could be voided after its id was answered. The sweep voids it again.
+      if (record.inDoubt && !record.unvoidable)
+        return { kind: 'reply', response: failureOf(record) };
+      return attempt(delivery, record.attempt + 1, record.idempotencyKey, record);
     case 'voided': {
       const next = record.attempt + 1;
       return attempt(delivery, next, idempotencyKeyOf(delivery.brand, delivery.wixOrderId, next));
     }
   }
 
-  function attempt(d: Delivery, n: number, key: string, inDoubt = false): DeliveryStep {
+  /** A new attempt; after a failure, what was in doubt about the last one stays so. */
+  function attempt(d: Delivery, n: number, key: string, failed?: OrderRecord): DeliveryStep {
     if (d.budgetMs < settings.minBudgetMs) return { kind: 'reply', response: tooLate(d.budgetMs) };
     const next: OrderRecord = {
       state: 'submitting',
@@ -114,7 +124,8 @@ export function onDelivery(
       idempotencyKey: key,
       answerBy,
       changedAt: d.now,
-      inDoubt,
+      inDoubt: failed?.inDoubt ?? false,
+      ...(failed?.unvoidable ? { unvoidable: true } : {}),
     };
     return { kind: 'submit', record: next };
   }
@@ -187,17 +198,24 @@ export function onPosOutcome(
   return { record: voiding, cancel: true, response: down(`${reason}; the order is voided`) };
 }
 
+/** How a void ended: done, failed (it may still land), or not possible with this integration. */
+export type CancelResult = 'voided' | 'failed' | 'unsupported';
+
 /** The POS's answer to a void of `attempt`; `undefined`: nothing to write. */
 export function onCancelled(
   record: OrderRecord | undefined,
   attempt: number,
-  voided: boolean,
+  result: CancelResult,
   now: number,
 ): OrderRecord | undefined {
   if (!record || record.attempt !== attempt || record.state !== 'voiding') return undefined;
-  if (voided) return { ...record, state: 'voided', inDoubt: false, changedAt: now };
-  // The POS may still hold it: a later delivery reuses the key and gets that order back, and
-  // the sweep tries the void again meanwhile.
+  if (result === 'voided') return { ...record, state: 'voided', inDoubt: false, changedAt: now };
+  if (result === 'unsupported') {
+    const failure = { code: SpiErrorCode.EndpointDown, description: 'the POS cannot void orders' };
+    return { ...record, state: 'failed', failure, inDoubt: true, unvoidable: true, changedAt: now };
+  }
+  // The POS may still hold it, and the void may still reach it: deliveries answer this failure
+  // until the sweep's next void succeeds.
   const failure = { code: SpiErrorCode.EndpointDown, description: 'the POS could not void it' };
   return { ...record, state: 'failed', failure, inDoubt: true, changedAt: now };
 }
@@ -208,7 +226,11 @@ export interface RecordedAnswers {
   decided: number;
   /** Of those, how many have no "response written" mark from their gateway. */
   unwritten: number;
-  /** Ids they carried other than the record's (never expected: flags the order). */
+  /**
+   * Of those, how many carried an id other than the record's: decisions acknowledged too late
+   * for an attempt voided since, whose withdrawal was lost. They flag the order, but do not keep
+   * an acceptance no decision names.
+   */
   foreignIds: number;
 }
 
@@ -247,7 +269,7 @@ export function onSweep(
     case 'accepted': {
       if (!settled || !sweep.proven) return undefined;
       const { decided, unwritten, foreignIds } = sweep.answers;
-      if (decided === 0) return voiding(record);
+      if (decided === foreignIds) return voiding(record);
       const inDoubt = unwritten > 0 || foreignIds > 0;
       return {
         record: { ...record, state: 'confirmed', inDoubt, changedAt: sweep.now },
@@ -265,7 +287,7 @@ export function onSweep(
       // Its worker died while voiding.
       return stale ? voiding(record) : undefined;
     case 'failed':
-      return record.inDoubt && stale ? voiding(record) : undefined;
+      return record.inDoubt && !record.unvoidable && stale ? voiding(record) : undefined;
     case 'voided':
     case 'rejected':
       return undefined;

@@ -1,11 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpiResponse } from '@app/contracts';
 import { OrderReference, PosOrder, isPosFailure } from '@app/pos-sdk';
-import { OrderLedger, Stored } from '../ledger/order-ledger';
+import { OrderLedger } from '../ledger/order-ledger';
 import { callHook } from '../integration/hook-call';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { WorkerMetrics } from '../metrics/worker-metrics';
-import { OrderRecord, PosOutcome, onCancelled, onPosOutcome } from '../lifecycle/order-lifecycle';
+import {
+  CancelResult,
+  OrderRecord,
+  PosOutcome,
+  onCancelled,
+  onPosOutcome,
+} from '../lifecycle/order-lifecycle';
 import { isRetryable, toSpiFailure } from './order-errors';
 
 /** How long voiding an order may take; it runs after Wix was answered. */
@@ -117,36 +123,35 @@ export class PlaceOrderService {
   }
 
   private async cancel(reference: OrderReference, record: OrderRecord): Promise<void> {
-    const { integration } = this.loaded;
-    let voided = false;
-    if (integration.cancelOrder) {
-      const log = this.loaded.log;
-      voided = await callHook('cancelOrder', CANCEL_BUDGET_MS, (signal) =>
-        integration.cancelOrder!(reference, { signal, log }),
-      ).then(
-        () => true,
-        (error: unknown) => {
-          this.logger.warn({ event: 'order.void_failed', ...reference, error: String(error) });
-          return false;
-        },
-      );
-    }
+    const result = await this.callCancel(reference);
+    const voided = result === 'voided';
     this.metrics.voids.inc({ brand: reference.brand, outcome: voided ? 'voided' : 'in_doubt' });
     if (voided) this.logger.log({ event: 'order.voided', ...reference });
-    else this.logger.warn({ event: 'order.in_doubt', ...reference });
-    await this.settleVoid(reference, record.attempt, voided);
+    else this.logger.warn({ event: 'order.in_doubt', ...reference, why: result });
+    await this.settleVoid(reference, record.attempt, result);
   }
 
-  private async settleVoid(reference: OrderReference, attempt: number, voided: boolean) {
+  private async callCancel(reference: OrderReference): Promise<CancelResult> {
+    const { integration, log } = this.loaded;
+    if (!integration.cancelOrder) return 'unsupported';
+    const cancel = integration.cancelOrder.bind(integration);
+    return callHook('cancelOrder', CANCEL_BUDGET_MS, (signal) =>
+      cancel(reference, { signal, log }),
+    ).then(
+      () => 'voided' as const,
+      (error: unknown) => {
+        this.logger.warn({ event: 'order.void_failed', ...reference, error: String(error) });
+        return 'failed' as const;
+      },
+    );
+  }
+
+  private async settleVoid(reference: OrderReference, attempt: number, result: CancelResult) {
     for (;;) {
       const { stored, now } = await this.ledger.read(reference.brand, reference.wixOrderId);
-      const next = onCancelled(stored?.record, attempt, voided, now);
+      const next = onCancelled(stored?.record, attempt, result, now);
       if (!next) return;
-      if (
-        await this.ledger.replace(reference.brand, reference.wixOrderId, stored as Stored, next)
-      ) {
-        return;
-      }
+      if (await this.ledger.replace(reference.brand, reference.wixOrderId, stored!, next)) return;
     }
   }
 
