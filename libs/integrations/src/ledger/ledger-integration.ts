@@ -101,7 +101,10 @@ class LedgerInbox implements PosIntegration {
       }
       const ticket = await this.take(client, order, payments);
       if (signal.aborted) throw new PosUnavailableError('abandoned at the deadline');
-      await client.query('COMMIT');
+      await client.query('COMMIT').catch((error: unknown) => {
+        // The commit may have happened with only its answer lost: the worker voids by key.
+        throw inboxFailure(error, { orderMayExist: true });
+      });
       return { posOrderId: String(ticket) };
     } catch (error) {
       broken = await client.query('ROLLBACK').then(
