@@ -35,9 +35,10 @@ export default definePosIntegration(({ env }) => {
     try {
       return await fetch(url, init);
     } catch (error) {
-      // Sent but unanswered: Acme may have the ticket, so the worker voids it.
+      // Refused: Acme never saw it. Sent but unanswered: it may have the ticket, so it is voided.
+      const refused = (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
       throw new PosUnavailableError(`Acme did not answer: ${String(error)}`, {
-        orderMayExist: true,
+        orderMayExist: !refused,
       });
     }
   }

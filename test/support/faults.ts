@@ -54,6 +54,9 @@ export interface Tally {
   inDoubt: number;
   /** Answered after the deadline plus the stated margin. */
   late: number;
+  /** The orders behind `lost`, `duplicated` and `phantom`, when there are any. */
+  lostIds?: string[];
+  duplicatedIds?: string[];
   phantomIds?: string[];
   worstMs: number;
   p99Ms: number;
@@ -84,29 +87,25 @@ export async function tally(brand: string, sent: Sent[], lateAfterMs = Infinity)
     if (answer.body.value) ids.add(answer.body.value.orderId);
     values.set(body.order.id, ids);
   }
-  let lost = 0;
-  let duplicated = 0;
-  let phantom = 0;
-  const phantomIds: string[] = [];
+  const [lostIds, duplicatedIds, phantomIds]: string[][] = [[], [], []];
   for (const [wixOrderId, ids] of values) {
     const held = live.get(wixOrderId) ?? [];
-    if (held.length > 1 || ids.size > 1) duplicated += 1;
-    if (ids.size > 0 && !held.some((id) => ids.has(id))) lost += 1;
-    if (ids.size === 0 && held.length > 0 && !flagged.has(wixOrderId)) {
-      phantom += 1;
-      phantomIds.push(wixOrderId);
-    }
+    if (held.length > 1 || ids.size > 1) duplicatedIds.push(wixOrderId);
+    if (ids.size > 0 && !held.some((id) => ids.has(id))) lostIds.push(wixOrderId);
+    if (ids.size === 0 && held.length > 0 && !flagged.has(wixOrderId)) phantomIds.push(wixOrderId);
   }
   const times = sent.map((s) => s.answer.ms).filter((ms) => Number.isFinite(ms));
   return {
     requests: sent.length,
     orders: values.size,
     answers,
-    lost,
-    duplicated,
-    phantom,
+    lost: lostIds.length,
+    duplicated: duplicatedIds.length,
+    phantom: phantomIds.length,
     inDoubt: [...values.keys()].filter((id) => flagged.has(id)).length,
     late: times.filter((ms) => ms > lateAfterMs).length,
+    ...(lostIds.length > 0 ? { lostIds } : {}),
+    ...(duplicatedIds.length > 0 ? { duplicatedIds } : {}),
     ...(phantomIds.length > 0 ? { phantomIds } : {}),
     worstMs: Math.round(Math.max(...times)),
     p99Ms: Math.round(percentile(times, 99)),

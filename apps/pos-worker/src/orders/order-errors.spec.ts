@@ -41,6 +41,12 @@ describe('toSpiFailure', () => {
       'the POS store is unavailable: connect ECONNREFUSED 127.0.0.1:5432',
     ],
     [
+      'a connection that broke before the statement was sent',
+      new Error('Client has encountered a connection error and is not queryable'),
+      'endpoint_down',
+      'the POS store is unavailable: Client has encountered a connection error and is not queryable',
+    ],
+    [
       'a failure from another copy of the SDK',
       new ForeignDeclined('no funds'),
       'cc_rejected',

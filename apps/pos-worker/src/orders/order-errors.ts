@@ -62,7 +62,7 @@ function classify(error: unknown): SpiFailure {
   if (
     (typeof errno === 'string' && UNAVAILABLE_ERRNO.has(errno)) ||
     (error instanceof DatabaseError && UNAVAILABLE_SQLSTATE.test(error.code ?? '')) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    /Connection terminated|timeout exceeded when trying to connect|is not queryable/i.test(message)
   ) {
     return spiFailure(SpiErrorCode.EndpointDown, `the POS store is unavailable: ${message}`);
   }

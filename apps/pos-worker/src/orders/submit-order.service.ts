@@ -44,7 +44,8 @@ export class SubmitOrderService {
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {
     this.settings = {
-      minBudgetMs: config.POS_MIN_BUDGET_MS,
+      // The POS call's own minimum, and the margin left to answer after it.
+      minBudgetMs: config.POS_MIN_BUDGET_MS + config.POS_DEADLINE_MARGIN_MS,
       settleMs: config.ORDER_SETTLE_MS,
     };
   }
@@ -94,7 +95,7 @@ export class SubmitOrderService {
     const delivery = (now: number) => ({ brand, wixOrderId: order.id, now, budgetMs: left() });
 
     // Too little time to reach the POS: only the record can answer (a replay, or too late).
-    if (left() < this.config.POS_MIN_BUDGET_MS) {
+    if (left() < this.settings.minBudgetMs) {
       this.metrics.expired.inc({ brand });
       return (await this.fromRecord(brand, order.id, delivery)) ?? onWaitedOut();
     }

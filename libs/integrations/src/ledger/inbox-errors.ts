@@ -1,24 +1,34 @@
-import { PosError, PosUnavailableError, isPosFailure } from '@app/pos-sdk';
+import { FailureOptions, PosError, PosUnavailableError, isPosFailure } from '@app/pos-sdk';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+/**
+ * `pg`'s words for a connection that broke or could not be made. "… is not queryable": it broke
+ * before the statement was sent (the server ended its session, so any transaction rolled back).
+ */
+const BROKEN_CONNECTION =
+  /Connection terminated|timeout exceeded when trying to connect|is not queryable/i;
 
 /**
  * PostgreSQL failures as the SDK's failures: the inbox unreachable, shutting down, out of
  * connections, or cancelled at the deadline is "POS unavailable" (retryable; the transaction
- * rolled back, so no order is left); anything else is a POS error.
+ * rolled back, so no order is left); anything else is a POS error. A failed `COMMIT` passes
+ * `orderMayExist`: it may have committed.
  */
-export function inboxFailure(error: unknown): Error {
+export function inboxFailure(error: unknown, options: FailureOptions = {}): Error {
   if (isPosFailure(error)) return error;
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === '57014') {
-    return new PosUnavailableError('the POS inbox did not answer before the deadline');
+    return new PosUnavailableError('the POS inbox did not answer before the deadline', options);
   }
   if (
     (typeof code === 'string' && (UNREACHABLE.has(code) || /^(08|53|57P|40)/.test(code))) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+    BROKEN_CONNECTION.test(message)
   ) {
-    return new PosUnavailableError(`the POS inbox is unavailable: ${message}`, { cause: error });
+    return new PosUnavailableError(`the POS inbox is unavailable: ${message}`, {
+      ...options,
+      cause: error,
+    });
   }
-  return new PosError(`the POS inbox refused the order: ${message}`, { cause: error });
+  return new PosError(`the POS inbox refused the order: ${message}`, { ...options, cause: error });
 }

@@ -54,6 +54,10 @@ export const ledgerIntegration = definePosIntegration(async ({ env, log, databas
         connectionString: config.LEDGER_DATABASE_URL,
         max: config.LEDGER_POOL_SIZE,
         connectionTimeoutMillis: 2_000,
+        // No statement may hold an order forever; each transaction sets its own, shorter, limit.
+        statement_timeout: 5_000,
+        query_timeout: 6_000,
+        keepAlive: true,
       })
     : undefined;
   if (own) watchPool(own, (error) => log.warn('inbox.connection_lost', { error: error.message }));
@@ -97,7 +101,10 @@ class LedgerInbox implements PosIntegration {
       }
       const ticket = await this.take(client, order, payments);
       if (signal.aborted) throw new PosUnavailableError('abandoned at the deadline');
-      await client.query('COMMIT');
+      await client.query('COMMIT').catch((error: unknown) => {
+        // The commit may have happened with only its answer lost: the worker voids by key.
+        throw inboxFailure(error, { orderMayExist: true });
+      });
       return { posOrderId: String(ticket) };
     } catch (error) {
       broken = await client.query('ROLLBACK').then(

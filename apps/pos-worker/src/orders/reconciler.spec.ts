@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { SubmitOrder } from '@app/contracts';
+import { newTestServices } from './testing/test-services';
+
+const fixture = readFileSync(
+  resolve(__dirname, '../../../../../test/fixtures/order-takeout-cash.json'),
+  'utf8',
+);
+
+function delivery(wixOrderId: string, correlationId = `c-${wixOrderId}`): SubmitOrder {
+  const body = JSON.parse(fixture) as { order: { id: string } };
+  body.order.id = wixOrderId;
+  const budgetMs = 2_000;
+  const arrivedAt = performance.now();
+  return {
+    brand: 'test',
+    budgetMs,
+    arrivedAt,
+    receivedAt: Date.now(),
+    correlationId,
+    body: JSON.stringify(body),
+  };
+}
+
+/** Past the settle time of every order placed so far. */
+const SETTLED = 2_000 + 10_001;
+
+describe('Reconciler', () => {
+  it('confirms an acceptance a gateway recorded, and never voids it', async () => {
+    const t = newTestServices();
+    await t.submit.submit(delivery('o1'));
+    await t.ledger.recordAnswers('test', [
+      { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
+      { kind: 'written', wixOrderId: 'o1', correlationId: 'c-o1' },
+    ]);
+    t.ledger.now += SETTLED;
+    await t.reconciler.sweep();
+    assert.equal(t.ledger.rows.get('o1')?.record.state, 'confirmed');
+    assert.equal(t.ledger.rows.get('o1')?.record.inDoubt, false);
+    t.ledger.now += 600_000;
+    await t.reconciler.sweep();
+    assert.equal(t.ledger.rows.get('o1')?.record.state, 'confirmed');
+    assert.equal(t.pos.live(), 1);
+  });
+
+  it('voids an acceptance nobody recorded only once the answers are proven', async () => {
+    const t = newTestServices();
+    await t.submit.submit(delivery('o1'));
+    t.ledger.now += SETTLED;
+    t.proof.proven = false;
+    await t.reconciler.sweep();
+    assert.equal(t.ledger.rows.get('o1')?.record.state, 'accepted');
+    t.proof.proven = true;
+    await t.reconciler.sweep();
+    await t.placeOrder.drain();
+    assert.equal(t.ledger.rows.get('o1')?.record.state, 'voided');
+    assert.equal(t.pos.live(), 0);
+  });
+
+  it('confirms, in doubt, a decision whose response was never marked written', async () => {
+    const t = newTestServices();
+    await t.submit.submit(delivery('o1'));
+    await t.ledger.recordAnswers('test', [
+      { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
+    ]);
+    t.ledger.now += SETTLED;
+    await t.reconciler.sweep();
+    assert.deepEqual(
+      [t.ledger.rows.get('o1')?.record.state, t.ledger.rows.get('o1')?.record.inDoubt],
+      ['confirmed', true],
+    );
+    assert.match(
+      await t.metrics.registry.metrics(),
+      /pos_worker_orders_in_doubt\{brand="test"\} 1/,
+    );
+  });
+
+  it('keeps a failed void in doubt, refuses its key to retries, and voids again before a new key', async () => {
+    const t = newTestServices();
+    await t.submit.submit(delivery('o1'));
+    t.pos.cancelFails = true;
+    t.ledger.now += SETTLED;
+    await t.reconciler.sweep();
+    assert.deepEqual(
+      [t.ledger.rows.get('o1')?.record.state, t.ledger.rows.get('o1')?.record.inDoubt],
+      ['failed', true],
+    );
+    const refused = await t.submit.submit(delivery('o1', 'retry-1'));
+    assert.equal('error' in refused && refused.error.code, 'endpoint_down');
+
+    t.pos.cancelFails = false;
+    t.ledger.now += 10_001;
+    await t.reconciler.sweep();
+    assert.equal(t.ledger.rows.get('o1')?.record.state, 'voided');
+    assert.deepEqual(await t.submit.submit(delivery('o1', 'retry-2')), {
+      value: { orderId: 'P-2' },
+    });
+    assert.equal(t.ledger.rows.get('o1')?.record.idempotencyKey, 'wix:test:o1:2');
+  });
+
+  it('flags an order an integration cannot void, and lets a retry take it back by its key', async () => {
+    const t = newTestServices();
+    Object.defineProperty(t.pos, 'cancelOrder', { value: undefined });
+    await t.submit.submit(delivery('o1'));
+    t.ledger.now += SETTLED;
+    await t.reconciler.sweep();
+    const record = t.ledger.rows.get('o1')?.record;
+    assert.deepEqual([record?.state, record?.inDoubt, record?.unvoidable], ['failed', true, true]);
+    assert.deepEqual(await t.submit.submit(delivery('o1', 'retry')), { value: { orderId: 'P-1' } });
+    assert.equal(t.ledger.rows.get('o1')?.record.inDoubt, false);
+  });
+});

@@ -1,0 +1,122 @@
+import { OrderAnswer } from '@app/contracts';
+import {
+  Change,
+  NO_ANSWERS,
+  OrderDetails,
+  Read,
+  Stored,
+  Unsettled,
+} from '../../ledger/order-ledger';
+import { OrderRecord, RecordedAnswers } from '../../lifecycle/order-lifecycle';
+
+interface Row extends Stored {
+  details: OrderDetails;
+}
+
+/**
+ * The order ledger in memory, with the same compare-and-set semantics and a clock the test
+ * moves: for unit tests of the services around the lifecycle. End-to-end tests use PostgreSQL.
+ */
+export class FakeLedger {
+  readonly rows = new Map<string, Row>();
+  readonly answers = new Map<string, Array<OrderAnswer>>();
+  now = 1_000_000;
+  /** Fails the next write with this error, once (a broken connection). */
+  failNextWrite?: Error;
+
+  read(_brand: string, wixOrderId: string): Promise<Read> {
+    const row = this.rows.get(wixOrderId);
+    const stored = row && { record: { ...row.record }, version: row.version };
+    return Promise.resolve({ stored, now: this.now });
+  }
+
+  insert(details: OrderDetails, record: OrderRecord, budgetMs: number): Promise<boolean> {
+    this.failWrite();
+    if (this.rows.has(details.wixOrderId)) return Promise.resolve(false);
+    const answerBy = this.now + Math.max(0, budgetMs);
+    this.rows.set(details.wixOrderId, {
+      details,
+      version: 0,
+      record: { ...record, answerBy, changedAt: this.now },
+    });
+    return Promise.resolve(true);
+  }
+
+  async replace(brand: string, wixOrderId: string, stored: Stored, next: OrderRecord) {
+    return (await this.replaceAll(brand, [{ wixOrderId, stored, next }])).has(wixOrderId);
+  }
+
+  replaceAll(_brand: string, changes: Change[]): Promise<Set<string>> {
+    this.failWrite();
+    const written = new Set<string>();
+    for (const { wixOrderId, stored, next } of changes) {
+      const row = this.rows.get(wixOrderId);
+      if (!row || row.version !== stored.version) continue;
+      this.rows.set(wixOrderId, { ...row, record: { ...next }, version: row.version + 1 });
+      written.add(wixOrderId);
+    }
+    return Promise.resolve(written);
+  }
+
+  unsettled(_brand: string, settleMs: number) {
+    const orders: Unsettled[] = [];
+    for (const [wixOrderId, row] of this.rows) {
+      const { state, answerBy, changedAt, inDoubt } = row.record;
+      const due = ['submitting', 'accepted'].includes(state)
+        ? answerBy < this.now - settleMs
+        : (state === 'voiding' || (state === 'failed' && inDoubt)) &&
+          changedAt < this.now - settleMs;
+      if (due) {
+        orders.push({ ...row, wixOrderId, restaurantId: row.details.restaurantId });
+      }
+    }
+    return Promise.resolve({ now: this.now, orders });
+  }
+
+  recordAnswers(_brand: string, answers: OrderAnswer[]): Promise<void> {
+    for (const answer of answers) {
+      this.answers.set(answer.wixOrderId, [...(this.answers.get(answer.wixOrderId) ?? []), answer]);
+    }
+    return Promise.resolve();
+  }
+
+  async answersOf(brand: string, wixOrderId: string, posOrderId?: string) {
+    return (
+      (await this.answersOfAll(brand, [{ wixOrderId, posOrderId }])).get(wixOrderId) ?? NO_ANSWERS
+    );
+  }
+
+  answersOfAll(_brand: string, orders: Array<{ wixOrderId: string; posOrderId?: string }>) {
+    const result = new Map<string, RecordedAnswers>();
+    for (const { wixOrderId, posOrderId } of orders) {
+      const all = this.answers.get(wixOrderId) ?? [];
+      const live = all.filter(
+        (a) =>
+          a.kind === 'decided' &&
+          !all.some((w) => w.kind === 'withdrawn' && w.correlationId === a.correlationId),
+      );
+      const written = (a: OrderAnswer) =>
+        all.some((w) => w.kind === 'written' && w.correlationId === a.correlationId);
+      result.set(wixOrderId, {
+        decided: live.length,
+        unwritten: live.filter((a) => !written(a)).length,
+        foreignIds: live.filter((a) => a.posOrderId !== posOrderId).length,
+      });
+    }
+    return Promise.resolve(result);
+  }
+
+  countInDoubt(): Promise<number> {
+    return Promise.resolve([...this.rows.values()].filter((r) => r.record.inDoubt).length);
+  }
+
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private failWrite(): void {
+    const error = this.failNextWrite;
+    this.failNextWrite = undefined;
+    if (error) throw error;
+  }
+}

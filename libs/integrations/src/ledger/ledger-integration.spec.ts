@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PosOrder, SqlClient, SqlDatabase, isPosFailure } from '@app/pos-sdk';
+import { ledgerIntegration } from './ledger-integration';
+
+const silent = { info() {}, warn() {}, error() {} };
+
+/** A database whose every statement succeeds, but for the first that `fails` picks. */
+function database(fails: (text: string) => boolean): SqlDatabase {
+  let failed = false;
+  const query = async (text: string) => {
+    if (!failed && fails(text)) {
+      failed = true;
+      throw new Error('Connection terminated unexpectedly');
+    }
+    return { rows: [{ ticket: 7, voided: false }] as never[], rowCount: 1 };
+  };
+  const client: SqlClient = { query, release: () => undefined };
+  return { query, connect: async () => client, end: async () => undefined };
+}
+
+const order = {
+  brand: 'demo',
+  restaurantId: 'r-1',
+  wixOrderId: 'w-1',
+  idempotencyKey: 'wix:demo:w-1',
+  lines: [],
+  wixOrder: { id: 'w-1', restaurantId: 'r-1', orderItems: [] },
+  menu: { items: [] },
+  receivedAt: new Date(),
+} as unknown as PosOrder;
+
+async function submitWith(fails: (text: string) => boolean): Promise<unknown> {
+  const inbox = await ledgerIntegration({
+    brand: 'demo',
+    env: {},
+    log: silent,
+    database: database(fails),
+  });
+  const context = {
+    signal: new AbortController().signal,
+    deadline: new Date(Date.now() + 5_000),
+    attempt: 1,
+    log: silent,
+  };
+  return inbox.submitOrder(order, context).then(
+    () => assert.fail('the order was taken'),
+    (error: unknown) => error,
+  );
+}
+
+describe('ledger integration: a connection lost mid-order', () => {
+  it('before the commit: unavailable, and no order can exist', async () => {
+    const error = await submitWith((text) => text.includes('INSERT INTO pos_inbox '));
+    assert.ok(isPosFailure(error));
+    assert.equal(error.kind, 'pos_unavailable');
+    assert.equal(error.orderMayExist, false);
+  });
+
+  it('during the commit: unavailable, and the order may exist (the worker voids it by key)', async () => {
+    const error = await submitWith((text) => text === 'COMMIT');
+    assert.ok(isPosFailure(error));
+    assert.equal(error.kind, 'pos_unavailable');
+    assert.equal(error.orderMayExist, true);
+  });
+});

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { of } from 'rxjs';
+import { OrderConsumerServer } from './order-consumer.server';
+
+const PATTERN = 'test.submit';
+
+function message(offset: number, key: string): KafkaMessage {
+  const fields = {
+    key: Buffer.from(key),
+    value: Buffer.from(JSON.stringify({ key, offset })),
+    offset: String(offset),
+    timestamp: String(Date.now()),
+    attributes: 0,
+    size: 0,
+    headers: {
+      'pos-correlation-id': `c-${offset}`,
+      'pos-reply-topic': 'replies',
+      'pos-budget-ms': '5000',
+      'pos-received-at': String(Date.now()),
+    },
+  };
+  return fields as unknown as KafkaMessage;
+}
+
+/** A server with a fake producer, and a batch payload as kafkajs hands one over. */
+function serverWith(handler: (order: { body: unknown }) => Promise<unknown>, maxInFlight: number) {
+  const server = new OrderConsumerServer(
+    {} as Kafka,
+    {
+      brand: 'test',
+      topic: 'orders',
+      groupId: 'group',
+      pattern: PATTERN,
+      maxInFlight,
+      maxWaitTimeInMs: 100,
+      sessionTimeoutMs: 10_000,
+      clockSlackMs: 250,
+    },
+    { failed: () => ({ failed: true }) },
+  );
+  const replies: string[] = [];
+  const internals = server as unknown as {
+    producer: {
+      send: (r: { messages: Array<{ key: string }> }) => Promise<void>;
+      disconnect: () => Promise<void>;
+    };
+    schedule: (payload: EachBatchPayload) => Promise<void>;
+  };
+  internals.producer = {
+    send: (record) => Promise.resolve(void replies.push(record.messages[0].key)),
+    disconnect: () => Promise.resolve(),
+  };
+  server.addHandler(PATTERN, (order: { body: unknown }) => Promise.resolve(of(handler(order))));
+  const schedule = (messages: KafkaMessage[]) =>
+    internals.schedule({
+      batch: { partition: 0, messages },
+      resolveOffset: () => undefined,
+      heartbeat: () => Promise.resolve(),
+      isRunning: () => true,
+      isStale: () => false,
+    } as unknown as EachBatchPayload);
+  return { server, replies, schedule };
+}
+
+describe('OrderConsumerServer', () => {
+  it('takes a slot when an order starts, so one stuck restaurant leaves the others running', async () => {
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const { replies, schedule } = serverWith(async ({ body }) => {
+      if ((JSON.parse(body as string) as { key: string }).key === 'a') await stuck;
+      return { ok: true };
+    }, 2);
+    await schedule([message(1, 'a'), message(2, 'a'), message(3, 'a'), message(4, 'b')]);
+    for (let i = 0; i < 50 && !replies.includes('c-4'); i++) await sleep(10);
+    assert.deepEqual(replies, ['c-4'], 'restaurant b was answered while a is stuck');
+    release();
+    for (let i = 0; i < 50 && replies.length < 4; i++) await sleep(10);
+    assert.deepEqual(replies, ['c-4', 'c-1', 'c-2', 'c-3']);
+  });
+
+  it('starts nothing queued once closing, and keeps the offset below it', async () => {
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const { server, replies, schedule } = serverWith(async () => {
+      await stuck;
+      return { ok: true };
+    }, 4);
+    await schedule([message(10, 'a'), message(11, 'a')]);
+    await sleep(20);
+    const closed = server.close();
+    release();
+    await closed;
+    assert.deepEqual(replies, ['c-10']);
+    const work = (server as unknown as { work: Map<number, { committable(): number }> }).work;
+    assert.equal(work.get(0)?.committable(), 11);
+  });
+});
