@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, LogEntry, RetryOptions } from 'kafkajs';
+import { Kafka, logLevel, LogEntry, Partitioners, Producer, RetryOptions } from 'kafkajs';
 
 const levels: Record<string, logLevel> = {
   error: logLevel.ERROR,
@@ -7,6 +7,35 @@ const levels: Record<string, logLevel> = {
   info: logLevel.WARN,
   debug: logLevel.INFO,
 };
+
+/**
+ * Broker answers that kafkajs logs at error level, then retries: a fresh broker gives them while
+ * it creates its internal topics, so every first start showed them. Should the retries run out,
+ * kafkajs reports the failure itself (a producer's error, a consumer's crash), still at error.
+ */
+const RETRIED_WHILE_STARTING = [
+  'The group coordinator is not available',
+  "The coordinator is loading and hence can't process requests for this group",
+  'This is not the correct coordinator for this group',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+];
+
+/**
+ * The level a kafkajs log line is written at. A consumer's crash is reported by the consumer's
+ * own CRASH listener (at error when kafkajs gives up, at warn when it restarts the consumer), so
+ * kafkajs's "Crash" line is a warning, and its "Restarting the consumer" line a detail.
+ */
+export function levelOf(entryLevel: logLevel, message: string, extra: object): logLevel {
+  if (entryLevel > logLevel.ERROR) return entryLevel;
+  const error = 'error' in extra ? String(extra.error) : '';
+  if (RETRIED_WHILE_STARTING.includes(error)) return logLevel.DEBUG;
+  if (message.startsWith('Restarting the consumer')) return logLevel.DEBUG;
+  if (message.startsWith('Crash: ')) {
+    const retried = RETRIED_WHILE_STARTING.some((answer) => message.endsWith(answer));
+    return retried ? logLevel.DEBUG : logLevel.WARN;
+  }
+  return entryLevel;
+}
 
 /**
  * A kafkajs client whose own logs go through Nest's logger, at warn unless debugging. `retry`
@@ -29,9 +58,22 @@ export function createKafka(
       ({ level: entryLevel, log }: LogEntry) => {
         const { message, ...extra } = log;
         const line = `${message} ${JSON.stringify(extra)}`;
-        if (entryLevel <= logLevel.ERROR) logger.error(line);
-        else if (entryLevel === logLevel.WARN) logger.warn(line);
-        else logger.log(line);
+        const at = levelOf(entryLevel, message, extra);
+        if (at <= logLevel.ERROR) logger.error(line);
+        else if (at === logLevel.WARN) logger.warn(line);
+        else if (at === logLevel.INFO) logger.log(line);
+        else logger.debug(line);
       },
+  });
+}
+
+/**
+ * A producer that never creates topics. It partitions keys as Java clients do (murmur2), which
+ * is kafkajs 2's default: naming it spares every start kafkajs's warning that the default changed.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
 }

@@ -4,6 +4,7 @@ import { OrderHeader, SubmitOrder } from '@app/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { PartitionWork } from './partition-work';
+import { createProducer } from './kafka-client';
 import { Slots } from './slots';
 
 export interface OrderConsumerOptions {
@@ -113,7 +114,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
 
   private async start(): Promise<void> {
     const { groupId, topic, maxWaitTimeInMs, sessionTimeoutMs } = this.options;
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = createProducer(this.kafka);
     this.consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
@@ -132,8 +133,12 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
-      this.logger.error(`consumer crashed: ${payload.error.message} (restart: ${payload.restart})`);
-      if (!payload.restart) this.events.crashed?.(payload.error);
+      if (payload.restart) {
+        this.logger.warn(`consumer crashed: ${payload.error.message}; kafkajs restarts it`);
+        return;
+      }
+      this.logger.error(`consumer crashed: ${payload.error.message}`);
+      this.events.crashed?.(payload.error);
     });
     await this.producer.connect();
     await this.consumer.connect();

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { OrderHeader, ORDER_REPLY_TOPIC, gatewayReplyGroupId } from '@app/contracts';
 import { Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createProducer } from './kafka-client';
 
 /** One request: produced with this key, value and headers, answered by `deadline` or never. */
 export interface RequestPacket {
@@ -199,7 +200,7 @@ export class KafkaRequestClient {
   }
 
   private async open(): Promise<void> {
-    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    const producer = createProducer(this.kafka);
     const consumer = this.kafka.consumer({
       groupId: gatewayReplyGroupId(this.options.instanceId),
       allowAutoTopicCreation: false,

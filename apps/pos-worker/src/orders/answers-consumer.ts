@@ -35,8 +35,12 @@ export class AnswersConsumer {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) {
+        this.logger.warn(`answers consumer crashed: ${payload.error.message}; kafkajs restarts it`);
+        return;
+      }
       this.logger.error(`answers consumer crashed: ${payload.error.message}`);
-      if (!payload.restart) crashed(payload.error);
+      crashed(payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({ topic: orderAnswersTopic(this.brand), fromBeginning: true });
