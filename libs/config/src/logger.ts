@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import { redact } from '@app/cards';
 import pino, { DestinationStream, Level, Logger as Pino } from 'pino';
+import { prettyLines } from './pretty-lines';
 
 /**
  * Nest's, kafkajs's and integrations' log calls as pino JSON lines. Every line passes through
@@ -32,7 +33,7 @@ export class JsonLogger implements LoggerService {
   /** Nest passes the context last, and an error's stack before it. */
   private write(level: Level, message: unknown, rest: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
-    const params = [...rest];
+    const params = rest.filter((param) => param !== undefined);
     const context = typeof params.at(-1) === 'string' ? params.pop() : undefined;
     const fields =
       message instanceof Error
@@ -45,8 +46,16 @@ export class JsonLogger implements LoggerService {
   }
 }
 
-/** One JSON object per line, for log shippers; `LOG_LEVEL` picks how much. */
-export function createLogger(level: string, destination?: DestinationStream): JsonLogger {
+/**
+ * One JSON object per line, for log shippers; lines for people instead when stdout is a
+ * terminal (`npm start`). `LOG_LEVEL` picks how much.
+ */
+export function createLogger(
+  level: string,
+  destination: DestinationStream | undefined = process.stdout.isTTY
+    ? prettyLines(process.stdout)
+    : undefined,
+): JsonLogger {
   const options = {
     level: ['error', 'warn', 'info', 'debug'].includes(level) ? level : 'info',
     timestamp: pino.stdTimeFunctions.isoTime,
