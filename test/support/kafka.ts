@@ -1,9 +1,35 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { required } from './processes';
 
 export function testKafka(): Kafka {
   return new Kafka({ brokers: required('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
+}
+
+/**
+ * Waits until a fresh broker serves consumer groups. Its first group lookup creates the offsets
+ * topic, whose partitions then load for a moment: a gateway joining its reply group meanwhile
+ * stops at boot ("The coordinator is loading…"), a worker's consumer restarts.
+ */
+export async function groupsServed(brokers: string, withinMs = 30_000): Promise<void> {
+  const kafka = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const until = Date.now() + withinMs; ; await sleep(200)) {
+      const served = await admin.fetchOffsets({ groupId: 'tests-warm-up' }).then(
+        () => true,
+        (error: unknown) => {
+          if (Date.now() > until) throw error;
+          return false;
+        },
+      );
+      if (served) return;
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Every message now in `topic`, read back from the broker: keys, values and headers as text. */

@@ -8,6 +8,7 @@ import {
   startPostgresContainer,
 } from './containers';
 import { CONTROL_VARIABLE, describeControl, localCluster } from './database-control';
+import { groupsServed } from './kafka';
 import { startLocalPostgres } from './local-postgres';
 import { PrivateBroker } from './private-broker';
 import { Choice, needsDocker, planServices } from './service-plan';
@@ -78,12 +79,14 @@ export class RunServices {
       this.say(choice, `starting ${KAFKA_IMAGE} (testcontainers)`);
       const { url, stop } = await startKafkaContainer();
       this.register(stop);
+      await groupsServed(url);
       return url;
     }
     const broker = await PrivateBroker.create({ heap: '512m', verbose: true });
     this.say(choice, `starting a local broker on ${broker.url} (scripts/kafka/kafka.sh)`);
     this.register(() => broker.remove());
     await broker.restart();
+    await groupsServed(broker.url);
     return broker.url;
   }
 
