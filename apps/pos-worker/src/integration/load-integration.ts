@@ -1,17 +1,17 @@
 import { IntegrationContext, PosIntegration, PosIntegrationFactory } from '@app/pos-sdk';
-import { httpIntegration, ledgerIntegration } from '@app/integrations';
+import { httpIntegration, kitchenInboxIntegration } from '@app/integrations';
 import { createRequire } from 'node:module';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { LoadedIntegration } from './pos-integration.provider';
 import { posLog } from './pos-log';
 
 const BUILT_IN: ReadonlyMap<string, PosIntegrationFactory> = new Map([
-  ['ledger', ledgerIntegration],
+  ['kitchen-inbox', kitchenInboxIntegration],
   ['http', httpIntegration],
 ]);
 
 /**
- * Starts the integration `POS_INTEGRATION` names: a built-in (`ledger`, `http`), a module path
+ * Starts the integration `POS_INTEGRATION` names: a built-in (`kitchen-inbox`, `http`), a module path
  * (`./integrations/acme`, resolved from `cwd`) or an installed package. The module exports
  * its factory as `default` (`export default definePosIntegration(...)`), as
  * `createIntegration`, or as the module itself.

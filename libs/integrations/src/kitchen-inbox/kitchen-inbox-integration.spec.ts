@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PosOrder, SqlClient, SqlDatabase, isPosFailure } from '@app/pos-sdk';
-import { ledgerIntegration } from './ledger-integration';
+import { kitchenInboxIntegration } from './kitchen-inbox-integration';
 
 const silent = { info() {}, warn() {}, error() {} };
 
@@ -31,7 +31,7 @@ const order = {
 } as unknown as PosOrder;
 
 async function submitWith(fails: (text: string) => boolean): Promise<unknown> {
-  const inbox = await ledgerIntegration({
+  const inbox = await kitchenInboxIntegration({
     brand: 'demo',
     env: {},
     log: silent,
@@ -49,7 +49,7 @@ async function submitWith(fails: (text: string) => boolean): Promise<unknown> {
   );
 }
 
-describe('ledger integration: a connection lost mid-order', () => {
+describe('kitchen-inbox integration: a connection lost mid-order', () => {
   it('before the commit: unavailable, and no order can exist', async () => {
     const error = await submitWith((text) => text.includes('INSERT INTO pos_inbox '));
     assert.ok(isPosFailure(error));
