@@ -64,3 +64,44 @@ describe('kitchen-inbox integration: a connection lost mid-order', () => {
     assert.equal(error.orderMayExist, true);
   });
 });
+
+describe('kitchen-inbox integration: the deprecated LEDGER_DATABASE_URL', () => {
+  // Nothing listens on these ports: the refused address shows which database the inbox opened.
+  const OLD = 'postgres://postgres@127.0.0.1:1/old';
+  const NEW = 'postgres://postgres@127.0.0.1:2/new';
+
+  async function start(env: Record<string, string>) {
+    const warnings: unknown[] = [];
+    const log = {
+      ...silent,
+      warn: (event: string, fields?: unknown) => warnings.push({ event, fields }),
+    };
+    const opened = kitchenInboxIntegration({
+      brand: 'demo',
+      env,
+      log,
+      database: database(() => false),
+    });
+    const error = await Promise.resolve(opened).then(
+      () => assert.fail('the inbox opened a database that does not exist'),
+      (error: unknown) => error,
+    );
+    return { error, warnings };
+  }
+
+  it('is the inbox database when KITCHEN_INBOX_DATABASE_URL is unset, with a warning', async () => {
+    const { error, warnings } = await start({ LEDGER_DATABASE_URL: OLD });
+    assert.match(String(error), /ECONNREFUSED 127\.0\.0\.1:1\b/);
+    assert.deepEqual(warnings, [
+      {
+        event: 'inbox.deprecated_variable',
+        fields: { variable: 'LEDGER_DATABASE_URL', use: 'KITCHEN_INBOX_DATABASE_URL' },
+      },
+    ]);
+  });
+
+  it('is ignored when KITCHEN_INBOX_DATABASE_URL is set', async () => {
+    const { error } = await start({ LEDGER_DATABASE_URL: OLD, KITCHEN_INBOX_DATABASE_URL: NEW });
+    assert.match(String(error), /ECONNREFUSED 127\.0\.0\.1:2\b/);
+  });
+});

@@ -9,46 +9,22 @@ import {
   SqlDatabase,
   SubmitContext,
   definePosIntegration,
-  readIntegrationConfig,
-  toInt,
   watchPool,
 } from '@app/pos-sdk';
-import { Expose, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { Pool } from 'pg';
 import { CardProcessor, TestCardProcessor } from './card-processor';
 import { cardPaymentsOf } from './card-payments';
 import { inboxFailure } from './inbox-errors';
 import { createInbox } from './inbox-schema';
 import { lockOrderKey, voidOrderKey, voidedBefore } from './inbox-voids';
-
-class KitchenInboxConfig {
-  /** A PostgreSQL of the inbox's own; unset: the worker's database (PostgreSQL or embedded). */
-  @Expose()
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  KITCHEN_INBOX_DATABASE_URL?: string;
-
-  @Expose()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  KITCHEN_INBOX_POOL_SIZE = 5;
-
-  /** `test`: the deterministic test processor; `none`: orders with cards are refused. */
-  @Expose()
-  @IsIn(['none', 'test'])
-  KITCHEN_INBOX_CARD_PROCESSOR: 'none' | 'test' = 'none';
-}
+import { readKitchenInboxConfig } from './kitchen-inbox-config';
 
 /**
  * The built-in POS: an inbox in PostgreSQL that a kitchen screen reads. Each order gets the
  * restaurant's next ticket number ("1", "2", …), what a kitchen reads out.
  */
 export const kitchenInboxIntegration = definePosIntegration(async ({ env, log, database }) => {
-  const config = readIntegrationConfig(KitchenInboxConfig, env);
+  const config = readKitchenInboxConfig(env, log);
   const own = config.KITCHEN_INBOX_DATABASE_URL
     ? new Pool({
         connectionString: config.KITCHEN_INBOX_DATABASE_URL,
