@@ -5,11 +5,11 @@ import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { conformanceSuite } from './conformance/conformance-suite';
 import httpHarness from './conformance/harnesses/http.harness';
-import ledgerHarness from './conformance/harnesses/ledger.harness';
+import kitchenInboxHarness from './conformance/harnesses/kitchen-inbox.harness';
 import { required } from './support/processes';
 
 /** Both reference integrations pass the conformance kit. */
-conformanceSuite({ integration: 'ledger', harness: ledgerHarness });
+conformanceSuite({ integration: 'kitchen-inbox', harness: kitchenInboxHarness });
 conformanceSuite({ integration: 'http', harness: httpHarness });
 
 const dist = resolve(__dirname, '..');

@@ -17,11 +17,11 @@ export class WorkerConfig extends KafkaEnv {
   @Max(65535)
   PORT = 8081;
 
-  /** `ledger`, `http`, or the module path or package name of the brand's own integration. */
+  /** `kitchen-inbox`, `http`, or the module path or package name of the brand's own integration. */
   @Expose()
   @IsString()
   @MinLength(1)
-  POS_INTEGRATION = 'ledger';
+  POS_INTEGRATION = 'kitchen-inbox';
 
   /** The integration is stopped this long before the gateway's deadline, to leave time for the reply. */
   @Expose()
