@@ -40,7 +40,7 @@ async function conformance(integration: string, harness: string) {
 }
 
 describe('the conformance command', () => {
-  it("passes the README's worked example", async () => {
+  it("passes the guide's worked example", async () => {
     const run = await conformance(
       './examples/acme-pos/acme-pos.js',
       './examples/acme-pos/acme-pos.harness.js',

@@ -35,7 +35,7 @@ class CrossRule implements ValidatorConstraintInterface {
   }
 }
 
-const SECURITY = 'see README "Security at the edge"';
+const SECURITY = 'see docs/security.md';
 
 function tlsProblem(config: GatewayConfig): string | undefined {
   const cert = config.TLS_CERT_FILE !== '';
@@ -63,7 +63,7 @@ function webhookAuthProblem(config: GatewayConfig): string | undefined {
   }
 }
 
-/** Every variable the gateway reads; the README lists them with these defaults. */
+/** Every variable the gateway reads; docs/configuration.md lists them with these defaults. */
 export class GatewayConfig extends KafkaEnv {
   @Expose()
   @Transform(toInt)
@@ -141,7 +141,7 @@ export class GatewayConfig extends KafkaEnv {
   @IsString()
   @Matches(/./, {
     message:
-      'CARD_KEYS is required when CARD_PAYMENTS=on: the keys that seal card data for Kafka (see README "Card payments")',
+      'CARD_KEYS is required when CARD_PAYMENTS=on: the keys that seal card data for Kafka (see docs/security.md, "Card payments")',
   })
   CARD_KEYS = '';
 

@@ -3,7 +3,7 @@ import { BRAND_PATTERN } from '@app/contracts';
 import { Expose, Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
-/** Every variable the POS worker reads; the README lists them with these defaults. */
+/** Every variable the POS worker reads; docs/configuration.md lists them with these defaults. */
 export class WorkerConfig extends KafkaEnv {
   @Expose()
   @Matches(BRAND_PATTERN, { message: 'BRAND must be lower-case letters, digits, - or _' })
