@@ -65,6 +65,7 @@ function webhookAuthProblem(config: GatewayConfig): string | undefined {
 
 /** Every variable the gateway reads; the README lists them with these defaults. */
 export class GatewayConfig extends KafkaEnv {
+  /** HTTP(S) port of the webhook, health, metrics and `/openapi.json`. */
   @Expose()
   @Transform(toInt)
   @IsInt()
@@ -91,7 +92,10 @@ export class GatewayConfig extends KafkaEnv {
   @Max(ORDER_MESSAGE_MAX_BYTES - 1024 * 1024)
   MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-  /** Names this process's own reply consumer group; must differ between running gateways. */
+  /**
+   * Names this process's own reply consumer group; must differ between running gateways.
+   * @default <hostname>-<pid>-<8 random hex digits>
+   */
   @Expose()
   @IsString()
   @Matches(/^[A-Za-z0-9._-]{1,100}$/)
@@ -124,6 +128,7 @@ export class GatewayConfig extends KafkaEnv {
   @Max(1000)
   REPLY_TOPIC_PARTITIONS = 6;
 
+  /** How long the reply topic keeps answers when the gateway creates it. */
   @Expose()
   @Transform(toInt)
   @IsInt()
@@ -156,11 +161,12 @@ export class GatewayConfig extends KafkaEnv {
   @Validate(CrossRule, [tlsProblem])
   TLS: 'auto' | 'off' = 'auto';
 
-  /** PEM certificate (chain) and private key files, read once at start. */
+  /** PEM certificate (chain) file, read once at start; HTTPS needs it with `TLS_KEY_FILE`. */
   @Expose()
   @IsString()
   TLS_CERT_FILE = '';
 
+  /** PEM private key file of `TLS_CERT_FILE`, read once at start. */
   @Expose()
   @IsString()
   TLS_KEY_FILE = '';

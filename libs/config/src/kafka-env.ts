@@ -26,6 +26,7 @@ export class KafkaEnv {
   @Max(5_000)
   KAFKA_MAX_WAIT_MS = 100;
 
+  /** The least severe log lines written (one JSON object per line). */
   @Expose()
   @IsIn(['error', 'warn', 'info', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'info' | 'debug' = 'info';
