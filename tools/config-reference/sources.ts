@@ -1,4 +1,4 @@
-import { GatewayConfig } from '../../apps/gateway/src/config';
+import { GatewayEnv } from '../../apps/gateway/src/config';
 import { WorkerConfig } from '../../apps/pos-worker/src/config';
 import { HttpPosConfig } from '../../libs/integrations/src/http/http-config';
 
@@ -19,7 +19,7 @@ export const CONFIG_SOURCES: ConfigSource[] = [
   {
     title: 'Gateway',
     intro: 'The webhook Wix calls (`apps/gateway`).',
-    shape: GatewayConfig,
+    shape: GatewayEnv,
     files: ['apps/gateway/src/config.ts', KAFKA_ENV],
     envExample: 'apps/gateway/.env.example',
   },

@@ -35,3 +35,23 @@ export class KafkaEnv {
     return this.KAFKA_BROKERS.split(',');
   }
 }
+
+export type LogLevel = KafkaEnv['LOG_LEVEL'];
+
+/** How a process reaches Kafka, grouped from its `KafkaEnv`. */
+export interface KafkaSettings {
+  brokers: string[];
+  /** Names the process to the brokers (and in their logs). */
+  clientId: string;
+  replicationFactor: number;
+  maxWaitMs: number;
+}
+
+export function kafkaSettings(env: KafkaEnv, clientId: string): KafkaSettings {
+  return {
+    brokers: env.kafkaBrokers,
+    clientId,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    maxWaitMs: env.KAFKA_MAX_WAIT_MS,
+  };
+}
