@@ -1,11 +1,6 @@
 import 'reflect-metadata';
-import {
-  crash,
-  createLogger,
-  installCrashHandlers,
-  openApiDocument,
-  serveOpenApi,
-} from '@app/config';
+import { openApiDocument, serveOpenApi } from '@app/openapi';
+import { crash, createLogger, installCrashHandlers } from '@app/runtime';
 import { ORDER_REPLY_TOPIC } from '@app/contracts';
 import { KafkaRequestClient, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';
