@@ -1,4 +1,4 @@
-import { UsageError } from '@app/config';
+import { UsageError } from '@app/runtime';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -5,6 +5,7 @@ import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class
 
 /** Every variable the POS worker reads; docs/configuration.md lists them with these defaults. */
 export class WorkerConfig extends KafkaEnv {
+  /** The brand whose orders this worker takes: its topic is `pos.orders.<brand>.v1`. */
   @Expose()
   @Matches(BRAND_PATTERN, { message: 'BRAND must be lower-case letters, digits, - or _' })
   BRAND = 'demo';
@@ -91,6 +92,7 @@ export class WorkerConfig extends KafkaEnv {
   @MinLength(1)
   DATA_DIR = '.data/pos-worker';
 
+  /** Connections to PostgreSQL (or the embedded store) the worker keeps open at most. */
   @Expose()
   @Transform(toInt)
   @IsInt()

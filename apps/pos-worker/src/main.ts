@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { crash, createLogger, installCrashHandlers, serveOpenApi } from '@app/config';
+import { serveOpenApi } from '@app/openapi';
+import { crash, createLogger, installCrashHandlers } from '@app/runtime';
 import { ORDER_MESSAGE_MAX_BYTES, orderAnswersTopic, orderRequestTopic } from '@app/contracts';
 import { OrderConsumerServer, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';

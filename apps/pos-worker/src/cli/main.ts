@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { UsageError, runCommand } from '@app/config';
+import { UsageError, runCommand } from '@app/runtime';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
