@@ -1,6 +1,7 @@
 import { GatewayEnv } from '../../apps/gateway/src/config';
 import { WorkerConfig } from '../../apps/pos-worker/src/config';
 import { HttpPosConfig } from '../../libs/integrations/src/http/http-config';
+import { KitchenInboxConfig } from '../../libs/integrations/src/kitchen-inbox/kitchen-inbox-config';
 
 /** One process's (or integration's) variables: a config class and the files that declare it. */
 export interface ConfigSource {
@@ -30,6 +31,13 @@ export const CONFIG_SOURCES: ConfigSource[] = [
     shape: WorkerConfig,
     files: ['apps/pos-worker/src/config.ts', KAFKA_ENV],
     envExample: 'apps/pos-worker/.env.example',
+  },
+  {
+    title: '`kitchen-inbox` integration',
+    intro:
+      'Read by the worker when `POS_INTEGRATION=kitchen-inbox` (the default). The names before it was renamed (`LEDGER_*`) still work for one release, with a warning.',
+    shape: KitchenInboxConfig,
+    files: ['libs/integrations/src/kitchen-inbox/kitchen-inbox-config.ts'],
   },
   {
     title: '`http` integration',

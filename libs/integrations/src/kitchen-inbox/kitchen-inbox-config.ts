@@ -2,6 +2,7 @@ import { PosLog, readIntegrationConfig, toInt } from '@app/pos-sdk';
 import { Expose, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
+/** What the `kitchen-inbox` integration reads from the worker's environment. */
 export class KitchenInboxConfig {
   /** A PostgreSQL of the inbox's own; unset: the worker's database (PostgreSQL or embedded). */
   @Expose()
@@ -10,6 +11,7 @@ export class KitchenInboxConfig {
   @MinLength(1)
   KITCHEN_INBOX_DATABASE_URL?: string;
 
+  /** Connections of the inbox's own pool, when it has a database of its own. */
   @Expose()
   @Transform(toInt)
   @IsInt()
