@@ -39,7 +39,10 @@ describe('configuration reference', () => {
     assert.equal(byName.get('WEBHOOK_AUTH')?.default, undefined);
     assert.equal(byName.get('GATEWAY_INSTANCE_ID')?.defaultIsComputed, true);
     assert.ok(byName.has('KAFKA_BROKERS'), 'inherited variables are listed');
-    const http = readVariables(REPOSITORY_ROOT, CONFIG_SOURCES[2]);
+    const http = readVariables(
+      REPOSITORY_ROOT,
+      CONFIG_SOURCES.find((source) => source.title === '`http` integration')!,
+    );
     assert.equal(http.find((v) => v.name === 'POS_HTTP_URL')?.required, true);
   });
 });
