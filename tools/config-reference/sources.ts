@@ -1,5 +1,5 @@
 import { GatewayEnv } from '../../apps/gateway/src/config';
-import { WorkerConfig } from '../../apps/pos-worker/src/config';
+import { WorkerEnv } from '../../apps/pos-worker/src/config';
 import { HttpPosConfig } from '../../libs/integrations/src/http/http-config';
 import { KitchenInboxConfig } from '../../libs/integrations/src/kitchen-inbox/kitchen-inbox-config';
 
@@ -28,7 +28,7 @@ export const CONFIG_SOURCES: ConfigSource[] = [
     title: 'POS worker',
     intro:
       "One brand's orders from Kafka to its POS (`apps/pos-worker`); the integration it loads reads its own variables, below.",
-    shape: WorkerConfig,
+    shape: WorkerEnv,
     files: ['apps/pos-worker/src/config.ts', KAFKA_ENV],
     envExample: 'apps/pos-worker/.env.example',
   },
