@@ -2,6 +2,31 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** `no-restricted-imports` options forbidding `names` (and their subpaths) and `folders`. */
+function forbid(message, names, folders = []) {
+  return {
+    paths: names.map((name) => ({ name, message })),
+    patterns: [{ group: [...names.map((name) => `${name}/*`), ...folders], message }],
+  };
+}
+
+// The design's boundaries; test/ (end-to-end tests) may import anything.
+const GATEWAY_BOUNDARY = forbid(
+  'The gateway reaches workers over Kafka only and keeps no database.',
+  ['@app/database', 'pg', '@electric-sql/pglite'],
+  ['**/pos-worker/**'],
+);
+const WORKER_BOUNDARY = forbid(
+  'The worker reaches the gateway over Kafka only.',
+  [],
+  ['**/apps/gateway/**', '**/gateway/src/**'],
+);
+const CONTRACTS_BOUNDARY = forbid(
+  'Contracts import no app and no transport: both sides share them.',
+  ['@app/kafka', 'kafkajs', '@nestjs/microservices'],
+  ['**/apps/**', '**/gateway/src/**', '**/pos-worker/src/**'],
+);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.kafka/**', '.stack/**', 'eslint.config.mjs'] },
   eslint.configs.recommended,
@@ -55,7 +80,22 @@ export default tseslint.config(
     },
   },
   {
+    // Contracts are plain data: no app, no transport, no store.
+    files: ['libs/contracts/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', CONTRACTS_BOUNDARY] },
+  },
+  {
+    // The worker talks to the gateway over Kafka only.
+    files: ['apps/pos-worker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', WORKER_BOUNDARY] },
+  },
+  {
+    files: ['apps/gateway/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', GATEWAY_BOUNDARY] },
+  },
+  {
     // The gateway picks SPI codes in one place: every answer it makes up is a GatewayAnswer.
+    // (A later entry replaces the rule's options, so this one repeats the boundary.)
     files: ['apps/gateway/**/*.ts'],
     ignores: [
       'apps/gateway/src/orders/gateway-answers.ts',
@@ -67,12 +107,14 @@ export default tseslint.config(
         'error',
         {
           paths: [
+            ...GATEWAY_BOUNDARY.paths,
             {
               name: '@app/contracts',
               importNames: ['SpiErrorCode', 'spiFailure', 'spiSuccess'],
               message: 'Answer with GatewayAnswer (apps/gateway/src/orders/gateway-answers.ts).',
             },
           ],
+          patterns: GATEWAY_BOUNDARY.patterns,
         },
       ],
     },

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage } from 'node:http';
-import { createLogger } from '@app/config';
+import { createLogger } from '@app/runtime';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadWorkerConfig } from '../apps/pos-worker/src/config';
@@ -15,7 +15,7 @@ import { openWorkerCore } from '../apps/pos-worker/src/worker-core';
  */
 async function main(): Promise<void> {
   const config = loadWorkerConfig(process.env);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.logLevel);
   Logger.overrideLogger(logger);
   const { module } = await openWorkerCore(config, logger, process.env);
   const app = await NestFactory.createApplicationContext(module, { logger });
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       answer(
         200,
         await orders.submit({
-          brand: config.BRAND,
+          brand: config.brand,
           body,
           receivedAt,
           budgetMs: 8_000,
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     });
   });
   server.keepAliveTimeout = 60_000;
-  server.listen(config.PORT, '127.0.0.1');
+  server.listen(config.port, '127.0.0.1');
   const stop = () => server.close(() => void app.close().then(() => process.exit(0)));
   process.once('SIGTERM', stop);
 }

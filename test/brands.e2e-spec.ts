@@ -8,7 +8,7 @@ import { testKafka } from './support/kafka';
 import { example, renamed, uniqueBrand, wixId } from './support/orders';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
 
-describe('two brands side by side: one on the ledger integration, one on http', () => {
+describe('two brands side by side: one on the kitchen-inbox integration, one on http', () => {
   const demo = uniqueBrand('demo');
   const bistro = uniqueBrand('bistro');
   const pos = new FakePos();
@@ -18,7 +18,7 @@ describe('two brands side by side: one on the ledger integration, one on http', 
   before(async () => {
     const url = await pos.start();
     const http = { POS_INTEGRATION: 'http', POS_HTTP_URL: url };
-    // `demo` sets no POS_INTEGRATION: the ledger integration is the default.
+    // `demo` sets no POS_INTEGRATION: the kitchen-inbox integration is the default.
     const started = await Promise.all([
       startWorker(demo),
       startWorker(demo),

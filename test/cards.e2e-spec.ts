@@ -6,7 +6,7 @@ import { sql } from './support/ledger';
 import { SpiBody, example, renamed, uniqueBrand, wixId } from './support/orders';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
 
-/** The test processor's documented cards (`libs/integrations/src/ledger/card-processor.ts`). */
+/** The test processor's documented cards (`libs/integrations/src/kitchen-inbox/card-processor.ts`). */
 const APPROVED = '4111111111111111';
 const DECLINED = '4000000000000002';
 const OUTAGE = '4000000000000119';

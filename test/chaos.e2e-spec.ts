@@ -155,7 +155,7 @@ describe('chaos: two gateways, workers scaled 2 → 3 → 1 → 2, kills, a zomb
     workerEnv = {
       KAFKA_BROKERS: broker.url,
       KAFKA_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
-      POS_INTEGRATION: resolve(__dirname, 'fixtures/integrations/slow-ledger.js'),
+      POS_INTEGRATION: resolve(__dirname, 'fixtures/integrations/slow-kitchen-inbox.js'),
       SLOW_POS_MS: '800',
     };
     const gatewayEnv = { KAFKA_BROKERS: broker.url, ORDER_DEADLINE_MS: String(DEADLINE_MS) };

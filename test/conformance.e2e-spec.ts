@@ -5,11 +5,11 @@ import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { conformanceSuite } from './conformance/conformance-suite';
 import httpHarness from './conformance/harnesses/http.harness';
-import ledgerHarness from './conformance/harnesses/ledger.harness';
+import kitchenInboxHarness from './conformance/harnesses/kitchen-inbox.harness';
 import { required } from './support/processes';
 
 /** Both reference integrations pass the conformance kit. */
-conformanceSuite({ integration: 'ledger', harness: ledgerHarness });
+conformanceSuite({ integration: 'kitchen-inbox', harness: kitchenInboxHarness });
 conformanceSuite({ integration: 'http', harness: httpHarness });
 
 const dist = resolve(__dirname, '..');
@@ -40,7 +40,7 @@ async function conformance(integration: string, harness: string) {
 }
 
 describe('the conformance command', () => {
-  it("passes the README's worked example", async () => {
+  it("passes the guide's worked example", async () => {
     const run = await conformance(
       './examples/acme-pos/acme-pos.js',
       './examples/acme-pos/acme-pos.harness.js',

@@ -57,7 +57,7 @@ describe('health and metrics on every process', () => {
 
     const w = (await get(`${worker.url}/metrics`)).text;
     assert.equal(sample(w, 'pos_worker_orders_total', `brand="${brand}",outcome="accepted"`), 1);
-    const labels = `brand="${brand}",integration="ledger",outcome="accepted"`;
+    const labels = `brand="${brand}",integration="kitchen-inbox",outcome="accepted"`;
     assert.equal(sample(w, 'pos_worker_order_seconds_count', labels), 1);
     assert.equal(sample(w, 'pos_worker_pos_call_seconds_count', labels), 1);
   });

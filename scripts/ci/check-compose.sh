@@ -34,5 +34,5 @@ if [ "$services" != "$expected" ]; then
   exit 1
 fi
 
-python3 "$here/compose_lint.py" "$file" "$root/Dockerfile" "$root/README.md"
+python3 "$here/compose_lint.py" "$file" "$root/Dockerfile" "$root/README.md" "$root"/docs/*.md
 echo "$file: valid ($(docker-compose version --short 2>/dev/null || echo v1)); services: $services"

@@ -1,7 +1,7 @@
 """Checks of docker-compose.yml that `docker-compose config` (Compose v1.29) leaves out, but
 Docker Compose v2 enforces or the stack relies on.
 
-    python3 compose_lint.py <compose file> <Dockerfile> <README>
+    python3 compose_lint.py <compose file> <Dockerfile> <markdown file>...
 
 - no key twice in one mapping (v1's YAML loader keeps the last one silently; v2 refuses)
 - durations in Go syntax (`5s`, `1m30s`): v1 does not check the schema's `duration` format
@@ -9,7 +9,8 @@ Docker Compose v2 enforces or the stack relies on.
 - a `service_healthy` dependency has a health check, in the compose file or in its image's
   Dockerfile stage
 - `pos-worker` can be scaled: no `container_name`, no published host port
-- every variable given to a built service is one the README's Configuration table lists
+- every variable given to a built service is one a table of the documentation lists (the
+  README's Configuration, docs/configuration.md, the other docs/ pages): in a row's first cell
 """
 
 import re
@@ -72,21 +73,18 @@ def dockerfile_healthchecks(path):
     return {stage: has(stage) for stage in stages}
 
 
-def readme_variables(path):
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    match = re.search(r"^## Configuration\n(.*?)(?=^## )", text, re.M | re.S)
-    if not match:
-        return None
-    rows = [line for line in match.group(1).splitlines() if line.startswith("|")]
+def documented_variables(paths):
+    """The `NAME`s in the first cell of every table row of these markdown files."""
     names = set()
-    for row in rows:
-        first = row.split("|")[1]
-        names.update(re.findall(r"`([A-Z][A-Z0-9_]*)`", first))
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("|"):
+                    names.update(re.findall(r"`([A-Z][A-Z0-9_]*)`", line.split("|")[1]))
     return names
 
 
-def main(compose_path, dockerfile_path, readme_path):
+def main(compose_path, dockerfile_path, *doc_paths):
     errors = []
     with open(compose_path, encoding="utf-8") as f:
         try:
@@ -97,9 +95,9 @@ def main(compose_path, dockerfile_path, readme_path):
 
     services = doc.get("services") or {}
     healthchecks = dockerfile_healthchecks(dockerfile_path)
-    documented = readme_variables(readme_path)
-    if documented is None:
-        errors.append(f'{readme_path} has no "## Configuration" section')
+    documented = documented_variables(doc_paths)
+    if not documented:
+        errors.append(f"no table of variables in {', '.join(doc_paths) or 'no documentation given'}")
 
     for name, service in services.items():
         where = f"services.{name}"
@@ -134,7 +132,7 @@ def main(compose_path, dockerfile_path, readme_path):
 
         build = service.get("build")
         environment = service.get("environment") or {}
-        if build and documented is not None:
+        if build and documented:
             keys = (
                 environment.keys()
                 if isinstance(environment, dict)
@@ -142,7 +140,7 @@ def main(compose_path, dockerfile_path, readme_path):
             )
             for key in keys:
                 if key not in documented:
-                    errors.append(f"{where}.environment.{key}: not a variable the README's Configuration lists")
+                    errors.append(f"{where}.environment.{key}: not a variable the documentation's tables list")
 
     worker = services.get("pos-worker") or {}
     if "container_name" in worker:
@@ -160,4 +158,4 @@ def main(compose_path, dockerfile_path, readme_path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:]))

@@ -1,11 +1,11 @@
-import { UsageError } from '@app/config';
+import { UsageError } from '@app/runtime';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { conformanceSuite } from './conformance-suite';
 import { HarnessFactory } from '@app/pos-sdk';
 
-const usage = `usage: npm run conformance -- --integration <ledger|http|module path|package>
+const usage = `usage: npm run conformance -- --integration <kitchen-inbox|http|module path|package>
                                --harness <module path> [--brand <brand>] [--env KEY=VALUE ...]
 
 Runs the conformance suite against a gateway and a worker it starts, on the Kafka broker and

@@ -4,19 +4,11 @@ import {
   OrderState,
   RecordedAnswers,
 } from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
+import type { Read, Stored } from '../../apps/pos-worker/src/ledger/order-ledger';
 import { Process } from './process';
 import { Sim } from './sim';
 
-export interface Stored {
-  record: OrderRecord;
-  version: number;
-}
-
-export interface Read {
-  stored?: Stored;
-  /** The database's clock when the record was read. */
-  now: number;
-}
+export type { Read, Stored };
 
 export type Written = 'ok' | 'conflict' | 'error';
 

@@ -9,7 +9,7 @@ export interface LedgerRow {
   pos_order_id: string | null;
   idempotency_key: string;
   lines: unknown;
-  /** From the `ledger` integration's inbox, for brands on it. */
+  /** From the `kitchen-inbox` integration's inbox, for brands on it. */
   wix_order: unknown;
   voided: boolean | null;
 }
@@ -26,8 +26,8 @@ export async function sql<T extends object>(text: string, params: unknown[] = []
 }
 
 /**
- * The worker's order ledger, straight from PostgreSQL, beside the `ledger` integration's inbox
- * row of the order: what the gateway answered should be what was recorded.
+ * The worker's order ledger, straight from PostgreSQL, beside each order's row in the
+ * `kitchen-inbox` integration's inbox: what the gateway answered should be what was recorded.
  */
 export async function ledgerRows(
   brand: string,
@@ -60,7 +60,7 @@ export interface InboxRow {
   voided: boolean;
 }
 
-/** The `ledger` integration's inbox: what a kitchen screen would show. */
+/** The `kitchen-inbox` integration's inbox: what a kitchen screen would show. */
 export function inboxRows(brand: string): Promise<InboxRow[]> {
   return sql<InboxRow>(
     `SELECT restaurant_id, ticket, wix_order_id, idempotency_key, voided_at IS NOT NULL AS voided

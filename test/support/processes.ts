@@ -83,7 +83,7 @@ export const TEST_CARD_KEYS = CardKeyring.generate('test-1');
 const cardPayments = {
   CARD_PAYMENTS: 'on',
   CARD_KEYS: TEST_CARD_KEYS,
-  LEDGER_CARD_PROCESSOR: 'test',
+  KITCHEN_INBOX_CARD_PROCESSOR: 'test',
 };
 
 /** A process of `entry` (a compiled script), on a free port, once its `/health/ready` answers. */

@@ -1,5 +1,14 @@
 import { ORDER_MESSAGE_MAX_BYTES } from '@app/contracts';
-import { KafkaEnv, loadConfig, toInt } from '@app/config';
+import { CardKeyring } from '@app/cards';
+import {
+  KafkaEnv,
+  KafkaSettings,
+  LogLevel,
+  invalidConfiguration,
+  kafkaSettings,
+  toInt,
+  validateConfig,
+} from '@app/config';
 import { Expose, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -21,23 +30,23 @@ import { hostname } from 'node:os';
 import { createSecureContext } from 'node:tls';
 import { WebhookAuthPolicy } from './webhook/webhook-auth';
 
-type Rule = (config: GatewayConfig) => string | undefined;
+type Rule = (config: GatewayEnv) => string | undefined;
 
 /** A rule across variables: `@Validate(CrossRule, [rule])`, failing with the rule's message. */
 @ValidatorConstraint({ name: 'crossRule' })
 class CrossRule implements ValidatorConstraintInterface {
   validate(_value: unknown, args: ValidationArguments): boolean {
-    return (args.constraints[0] as Rule)(args.object as GatewayConfig) === undefined;
+    return (args.constraints[0] as Rule)(args.object as GatewayEnv) === undefined;
   }
 
   defaultMessage(args: ValidationArguments): string {
-    return (args.constraints[0] as Rule)(args.object as GatewayConfig) ?? '';
+    return (args.constraints[0] as Rule)(args.object as GatewayEnv) ?? '';
   }
 }
 
-const SECURITY = 'see README "Security at the edge"';
+const SECURITY = 'see docs/security.md';
 
-function tlsProblem(config: GatewayConfig): string | undefined {
+function tlsProblem(config: GatewayEnv): string | undefined {
   const cert = config.TLS_CERT_FILE !== '';
   if (cert !== (config.TLS_KEY_FILE !== '')) {
     return 'TLS_CERT_FILE and TLS_KEY_FILE go together: set both, or neither';
@@ -51,20 +60,12 @@ function tlsProblem(config: GatewayConfig): string | undefined {
   return undefined;
 }
 
-function webhookAuthProblem(config: GatewayConfig): string | undefined {
-  try {
-    const policy = WebhookAuthPolicy.parse(config.WEBHOOK_AUTH);
-    if (config.production && policy.state === 'unset') {
-      return `NODE_ENV=production needs webhook authentication: set WEBHOOK_AUTH to "<brand or *>=<mode>:<secret>[;…]", or to "none" to take unauthenticated calls (${SECURITY})`;
-    }
-    return undefined;
-  } catch (error) {
-    return `${(error as Error).message} (${SECURITY})`;
-  }
-}
-
-/** Every variable the gateway reads; the README lists them with these defaults. */
-export class GatewayConfig extends KafkaEnv {
+/**
+ * Every variable the gateway reads, flat as in the environment; docs/configuration.md lists
+ * them. Code reads the `GatewayConfig` made from it, never these names.
+ */
+export class GatewayEnv extends KafkaEnv {
+  /** HTTP(S) port of the webhook, health, metrics and `/openapi.json`. */
   @Expose()
   @Transform(toInt)
   @IsInt()
@@ -91,7 +92,10 @@ export class GatewayConfig extends KafkaEnv {
   @Max(ORDER_MESSAGE_MAX_BYTES - 1024 * 1024)
   MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-  /** Names this process's own reply consumer group; must differ between running gateways. */
+  /**
+   * Names this process's own reply consumer group; must differ between running gateways.
+   * @default <hostname>-<pid>-<8 random hex digits>
+   */
   @Expose()
   @IsString()
   @Matches(/^[A-Za-z0-9._-]{1,100}$/)
@@ -124,6 +128,7 @@ export class GatewayConfig extends KafkaEnv {
   @Max(1000)
   REPLY_TOPIC_PARTITIONS = 6;
 
+  /** How long the reply topic keeps answers when the gateway creates it. */
   @Expose()
   @Transform(toInt)
   @IsInt()
@@ -137,11 +142,11 @@ export class GatewayConfig extends KafkaEnv {
 
   /** `<key id>:<base64 of 32 bytes>[,…]`: the first seals card data for Kafka; any opens it. */
   @Expose()
-  @ValidateIf((config: GatewayConfig) => config.CARD_PAYMENTS === 'on')
+  @ValidateIf((config: GatewayEnv) => config.CARD_PAYMENTS === 'on')
   @IsString()
   @Matches(/./, {
     message:
-      'CARD_KEYS is required when CARD_PAYMENTS=on: the keys that seal card data for Kafka (see README "Card payments")',
+      'CARD_KEYS is required when CARD_PAYMENTS=on: the keys that seal card data for Kafka (see docs/security.md, "Card payments")',
   })
   CARD_KEYS = '';
 
@@ -156,11 +161,12 @@ export class GatewayConfig extends KafkaEnv {
   @Validate(CrossRule, [tlsProblem])
   TLS: 'auto' | 'off' = 'auto';
 
-  /** PEM certificate (chain) and private key files, read once at start. */
+  /** PEM certificate (chain) file, read once at start; HTTPS needs it with `TLS_KEY_FILE`. */
   @Expose()
   @IsString()
   TLS_CERT_FILE = '';
 
+  /** PEM private key file of `TLS_CERT_FILE`, read once at start. */
   @Expose()
   @IsString()
   TLS_KEY_FILE = '';
@@ -168,7 +174,6 @@ export class GatewayConfig extends KafkaEnv {
   /** `<brand or *>=<mode>:<secret>[;…]` (token, basic, bearer, hmac) or `none`. */
   @Expose()
   @IsString()
-  @Validate(CrossRule, [webhookAuthProblem])
   WEBHOOK_AUTH = '';
 
   /** How far `webhook-timestamp` may be from now, either way, for `hmac`. */
@@ -190,15 +195,100 @@ export interface TlsOptions {
   minVersion: 'TLSv1.2';
 }
 
+/** What the gateway's code reads: its environment, validated once and grouped by concern. */
+export class GatewayConfig {
+  readonly port: number;
+  readonly production: boolean;
+  readonly logLevel: LogLevel;
+  /** Names this process's reply consumer group and its Kafka client. */
+  readonly instanceId: string;
+  readonly kafka: KafkaSettings;
+  readonly replyTopic: { partitions: number; retentionMs: number };
+  readonly orders: { deadlineMs: number; maxInFlightPerBrand: number };
+  readonly webhook: {
+    maxBodyBytes: number;
+    maxEventLoopUtilization: number;
+    auth: WebhookAuthPolicy;
+    hmacToleranceS: number;
+  };
+  /** The keys that seal card data for Kafka; none: card payments are off. */
+  readonly cards: { keyring?: CardKeyring };
+  /** `https`: Nest's `httpsOptions`, the files read once; none: plain HTTP. */
+  readonly tls: { mode: 'auto' | 'off'; https?: TlsOptions };
+
+  constructor(env: GatewayEnv, parsed: { auth: WebhookAuthPolicy; keyring?: CardKeyring }) {
+    this.port = env.PORT;
+    this.production = env.production;
+    this.logLevel = env.LOG_LEVEL;
+    this.instanceId = env.GATEWAY_INSTANCE_ID;
+    this.kafka = kafkaSettings(env, `pos-gateway-${env.GATEWAY_INSTANCE_ID}`);
+    this.replyTopic = {
+      partitions: env.REPLY_TOPIC_PARTITIONS,
+      retentionMs: env.REPLY_TOPIC_RETENTION_MS,
+    };
+    this.orders = {
+      deadlineMs: env.ORDER_DEADLINE_MS,
+      maxInFlightPerBrand: env.MAX_IN_FLIGHT_PER_BRAND,
+    };
+    this.webhook = {
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      maxEventLoopUtilization: env.MAX_EVENT_LOOP_UTILIZATION,
+      auth: parsed.auth,
+      hmacToleranceS: env.WEBHOOK_HMAC_TOLERANCE_S,
+    };
+    this.cards = { keyring: parsed.keyring };
+    this.tls = { mode: env.TLS, https: readTlsOptions(env) };
+  }
+}
+
+/**
+ * Reads the gateway's environment once, at start: every bad variable is named in one error,
+ * before any port is opened. `WEBHOOK_AUTH` and `CARD_KEYS` are parsed here, and only here.
+ */
+export function loadGatewayConfig(vars: Record<string, string | undefined>): GatewayConfig {
+  const { config: env, problems } = validateConfig(GatewayEnv, vars);
+  const auth = parsed(problems, 'WEBHOOK_AUTH', () => webhookAuth(env));
+  const keyring =
+    env.CARD_PAYMENTS === 'on' && env.CARD_KEYS !== ''
+      ? parsed(problems, 'CARD_KEYS', () => CardKeyring.parse(env.CARD_KEYS))
+      : undefined;
+  if (problems.length > 0 || !auth) throw invalidConfiguration(problems);
+  return new GatewayConfig(env, { auth, keyring });
+}
+
+function parsed<T>(problems: string[], variable: string, parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    problems.push(`${variable}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+function webhookAuth(env: GatewayEnv): WebhookAuthPolicy {
+  let policy: WebhookAuthPolicy;
+  try {
+    policy = WebhookAuthPolicy.parse(env.WEBHOOK_AUTH);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (${SECURITY})`);
+  }
+  if (env.production && policy.state === 'unset') {
+    throw new Error(
+      `NODE_ENV=production needs webhook authentication: set WEBHOOK_AUTH to "<brand or *>=<mode>:<secret>[;…]", or to "none" to take unauthenticated calls (${SECURITY})`,
+    );
+  }
+  return policy;
+}
+
 /**
  * The certificate and key for Nest's `httpsOptions` (TLS 1.2 and later), or undefined for plain
  * HTTP. Throws when a file cannot be read or the pair is unusable; the message names the file
  * and the reason, never what the file holds.
  */
-export function readTlsOptions(config: GatewayConfig): TlsOptions | undefined {
-  if (config.TLS === 'off' || config.TLS_CERT_FILE === '') return undefined;
-  const cert = readPem('TLS_CERT_FILE', config.TLS_CERT_FILE);
-  const key = readPem('TLS_KEY_FILE', config.TLS_KEY_FILE);
+function readTlsOptions(env: GatewayEnv): TlsOptions | undefined {
+  if (env.TLS === 'off' || env.TLS_CERT_FILE === '') return undefined;
+  const cert = readPem('TLS_CERT_FILE', env.TLS_CERT_FILE);
+  const key = readPem('TLS_KEY_FILE', env.TLS_KEY_FILE);
   try {
     createSecureContext({ cert, key, minVersion: 'TLSv1.2' });
   } catch (error) {
@@ -225,8 +315,4 @@ function readPem(variable: string, path: string): Buffer {
 function errorField(error: unknown, field: 'code' | 'reason'): string | undefined {
   const value = (error as Record<string, unknown> | null)?.[field];
   return typeof value === 'string' ? value : undefined;
-}
-
-export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
-  return loadConfig(GatewayConfig, env);
 }

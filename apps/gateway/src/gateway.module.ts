@@ -50,17 +50,16 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
         GatewayMetrics,
         {
           provide: KafkaProbe,
-          useFactory: () =>
-            new KafkaProbe(config.kafkaBrokers, `pos-gateway-${config.GATEWAY_INSTANCE_ID}`),
+          useFactory: () => new KafkaProbe(config.kafka.brokers, config.kafka.clientId),
         },
         WebhookAuthenticator,
         {
           provide: Kafka,
           useFactory: () =>
             createKafka(
-              `pos-gateway-${config.GATEWAY_INSTANCE_ID}`,
-              config.kafkaBrokers,
-              config.LOG_LEVEL,
+              config.kafka.clientId,
+              config.kafka.brokers,
+              config.logLevel,
               GATEWAY_KAFKA_RETRY,
             ),
         },
@@ -69,8 +68,8 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
           inject: [Kafka],
           useFactory: (kafka: Kafka) =>
             new KafkaRequestClient(kafka, {
-              instanceId: config.GATEWAY_INSTANCE_ID,
-              maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
+              instanceId: config.instanceId,
+              maxWaitTimeInMs: config.kafka.maxWaitMs,
             }),
         },
         { provide: AnswerPublisher, useExisting: KafkaRequestClient },

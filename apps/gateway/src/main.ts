@@ -1,30 +1,23 @@
 import 'reflect-metadata';
-import {
-  crash,
-  createLogger,
-  installCrashHandlers,
-  openApiDocument,
-  serveOpenApi,
-} from '@app/config';
+import { openApiDocument, serveOpenApi } from '@app/openapi';
+import { crash, createLogger, installCrashHandlers } from '@app/runtime';
 import { ORDER_REPLY_TOPIC } from '@app/contracts';
 import { KafkaRequestClient, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka } from 'kafkajs';
-import { loadGatewayConfig, readTlsOptions } from './config';
+import { loadGatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { TopicDirectory } from './orders/topic-directory';
-import { WebhookAuthenticator } from './webhook/webhook-authenticator';
 
 /** The webhook Wix Restaurants calls: HTTP in, request/reply over Kafka to the brand's POS workers. */
 async function bootstrap(): Promise<void> {
   const config = loadGatewayConfig(process.env);
-  const httpsOptions = readTlsOptions(config);
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
-    logger: createLogger(config.LOG_LEVEL),
+    logger: createLogger(config.logLevel),
     bodyParser: false,
-    httpsOptions,
+    httpsOptions: config.tls.https,
   });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
@@ -32,9 +25,9 @@ async function bootstrap(): Promise<void> {
   await ensureTopics(app.get(Kafka), [
     {
       topic: ORDER_REPLY_TOPIC,
-      partitions: config.REPLY_TOPIC_PARTITIONS,
-      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-      retentionMs: config.REPLY_TOPIC_RETENTION_MS,
+      partitions: config.replyTopic.partitions,
+      replicationFactor: config.kafka.replicationFactor,
+      retentionMs: config.replyTopic.retentionMs,
     },
   ]);
   await app.get(TopicDirectory).connect();
@@ -47,15 +40,15 @@ async function bootstrap(): Promise<void> {
         'The Wix Restaurants POS SPI webhook, and the health and metrics of the gateway.',
     }),
   );
-  await app.listen(config.PORT);
+  await app.listen(config.port);
   const logger = new Logger('gateway');
-  logger.log(`instance ${config.GATEWAY_INSTANCE_ID} listening on ${await app.getUrl()}`);
-  if (config.TLS === 'off') {
+  logger.log(`instance ${config.instanceId} listening on ${await app.getUrl()}`);
+  if (config.tls.mode === 'off') {
     logger.log('serving plain HTTP (TLS=off): a TLS-terminating proxy must be in front');
-  } else if (!httpsOptions) {
+  } else if (!config.tls.https) {
     logger.warn('serving plain HTTP: TLS_CERT_FILE is not set, and Wix calls only HTTPS URLs');
   }
-  const auth = app.get(WebhookAuthenticator).policy;
+  const auth = config.webhook.auth;
   if (auth.enforced) {
     logger.log(`webhook authentication: ${auth.describe()}`);
   } else {

@@ -1,10 +1,23 @@
-import { KafkaEnv, loadConfig, toInt } from '@app/config';
+import { CardKeyring } from '@app/cards';
+import {
+  KafkaEnv,
+  KafkaSettings,
+  LogLevel,
+  invalidConfiguration,
+  kafkaSettings,
+  toInt,
+  validateConfig,
+} from '@app/config';
 import { BRAND_PATTERN } from '@app/contracts';
 import { Expose, Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
-/** Every variable the POS worker reads; the README lists them with these defaults. */
-export class WorkerConfig extends KafkaEnv {
+/**
+ * Every variable the POS worker reads, flat as in the environment; docs/configuration.md lists
+ * them with these defaults. Code reads the `WorkerConfig` made from it, never these names.
+ */
+export class WorkerEnv extends KafkaEnv {
+  /** The brand whose orders this worker takes: its topic is `pos.orders.<brand>.v1`. */
   @Expose()
   @Matches(BRAND_PATTERN, { message: 'BRAND must be lower-case letters, digits, - or _' })
   BRAND = 'demo';
@@ -17,11 +30,11 @@ export class WorkerConfig extends KafkaEnv {
   @Max(65535)
   PORT = 8081;
 
-  /** `ledger`, `http`, or the module path or package name of the brand's own integration. */
+  /** `kitchen-inbox`, `http`, or the module path or package name of the brand's own integration. */
   @Expose()
   @IsString()
   @MinLength(1)
-  POS_INTEGRATION = 'ledger';
+  POS_INTEGRATION = 'kitchen-inbox';
 
   /** The integration is stopped this long before the gateway's deadline, to leave time for the reply. */
   @Expose()
@@ -91,6 +104,7 @@ export class WorkerConfig extends KafkaEnv {
   @MinLength(1)
   DATA_DIR = '.data/pos-worker';
 
+  /** Connections to PostgreSQL (or the embedded store) the worker keeps open at most. */
   @Expose()
   @Transform(toInt)
   @IsInt()
@@ -137,6 +151,85 @@ export class WorkerConfig extends KafkaEnv {
   KAFKA_SESSION_TIMEOUT_MS = 10_000;
 }
 
-export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
-  return loadConfig(WorkerConfig, env);
+/** What the worker's code reads: its environment, validated once and grouped by concern. */
+export class WorkerConfig {
+  /** The brand whose orders this worker takes. */
+  readonly brand: string;
+  /** HTTP port for health and metrics. */
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  readonly kafka: KafkaSettings & { sessionTimeoutMs: number };
+  /** No `url`: the embedded store in `dataDir`. */
+  readonly database: {
+    url?: string;
+    dataDir: string;
+    poolSize: number;
+    statementTimeoutMs: number;
+  };
+  readonly integration: {
+    /** `kitchen-inbox`, `http`, or the module path or package name of the brand's own. */
+    name: string;
+    deadlineMarginMs: number;
+    minBudgetMs: number;
+    /** The key of `menu.items[].externalIds` that holds the POS item id. */
+    externalIdKey: string;
+  };
+  readonly orders: { settleMs: number; reconcileEveryMs: number; maxInFlight: number };
+  /** The brand's order and answer topics, when the worker creates them. */
+  readonly topics: { partitions: number; retentionMs: number };
+  /** The keys that open the gateway's sealed card data; none: no card orders. */
+  readonly cards: { keyring?: CardKeyring };
+  /** No `token`: the order lookup is off. */
+  readonly operator: { token?: string };
+
+  constructor(env: WorkerEnv, parsed: { keyring?: CardKeyring }) {
+    this.brand = env.BRAND;
+    this.port = env.PORT;
+    this.logLevel = env.LOG_LEVEL;
+    this.kafka = {
+      ...kafkaSettings(env, `pos-worker-${env.BRAND}`),
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    };
+    this.database = {
+      url: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      poolSize: env.DATABASE_POOL_SIZE,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    };
+    this.integration = {
+      name: env.POS_INTEGRATION,
+      deadlineMarginMs: env.POS_DEADLINE_MARGIN_MS,
+      minBudgetMs: env.POS_MIN_BUDGET_MS,
+      externalIdKey: env.POS_EXTERNAL_ID_KEY,
+    };
+    this.orders = {
+      settleMs: env.ORDER_SETTLE_MS,
+      reconcileEveryMs: env.RECONCILE_EVERY_MS,
+      maxInFlight: env.WORKER_MAX_IN_FLIGHT,
+    };
+    this.topics = {
+      partitions: env.REQUEST_TOPIC_PARTITIONS,
+      retentionMs: env.REQUEST_TOPIC_RETENTION_MS,
+    };
+    this.cards = { keyring: parsed.keyring };
+    this.operator = { token: env.OPERATOR_TOKEN };
+  }
+}
+
+/**
+ * Reads the worker's environment once, at start: every bad variable is named in one error,
+ * before anything is opened. `CARD_KEYS` is parsed here, and only here.
+ */
+export function loadWorkerConfig(vars: Record<string, string | undefined>): WorkerConfig {
+  const { config: env, problems } = validateConfig(WorkerEnv, vars);
+  let keyring: CardKeyring | undefined;
+  if (env.CARD_KEYS) {
+    try {
+      keyring = CardKeyring.parse(env.CARD_KEYS);
+    } catch (error) {
+      problems.push(`CARD_KEYS: ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw invalidConfiguration(problems);
+  return new WorkerConfig(env, { keyring });
 }

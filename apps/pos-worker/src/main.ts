@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { crash, createLogger, installCrashHandlers, serveOpenApi } from '@app/config';
+import { serveOpenApi } from '@app/openapi';
+import { crash, createLogger, installCrashHandlers } from '@app/runtime';
 import { ORDER_MESSAGE_MAX_BYTES, orderAnswersTopic, orderRequestTopic } from '@app/contracts';
 import { OrderConsumerServer, ensureTopics } from '@app/kafka';
 import { Logger } from '@nestjs/common';
@@ -16,7 +17,7 @@ const ANSWERS_RETENTION_MS = 7 * 24 * 3600_000;
 /** A POS worker for one brand: consumes the brand's orders, serves health and metrics on HTTP. */
 async function bootstrap(): Promise<void> {
   const config = loadWorkerConfig(process.env);
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.logLevel);
   Logger.overrideLogger(logger);
   const { module, integration } = await openWorkerCore(config, logger, process.env);
   const app = await NestFactory.create(module, { logger });
@@ -24,17 +25,17 @@ async function bootstrap(): Promise<void> {
 
   await ensureTopics(app.get(Kafka), [
     {
-      topic: orderRequestTopic(config.BRAND),
-      partitions: config.REQUEST_TOPIC_PARTITIONS,
-      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-      retentionMs: config.REQUEST_TOPIC_RETENTION_MS,
+      topic: orderRequestTopic(config.brand),
+      partitions: config.topics.partitions,
+      replicationFactor: config.kafka.replicationFactor,
+      retentionMs: config.topics.retentionMs,
       maxMessageBytes: ORDER_MESSAGE_MAX_BYTES,
     },
     {
       // The protocol's decisions: kept well past any order's settle time.
-      topic: orderAnswersTopic(config.BRAND),
-      partitions: config.REQUEST_TOPIC_PARTITIONS,
-      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      topic: orderAnswersTopic(config.brand),
+      partitions: config.topics.partitions,
+      replicationFactor: config.kafka.replicationFactor,
       retentionMs: ANSWERS_RETENTION_MS,
     },
   ]);
@@ -45,9 +46,9 @@ async function bootstrap(): Promise<void> {
   serveOpenApi(app, workerOpenApi(app));
   app.connectMicroservice({ strategy: app.get(OrderConsumerServer) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
-  await app.listen(config.PORT);
+  await app.listen(config.port);
   new Logger('pos-worker').log(
-    `brand ${config.BRAND} on ${integration.name}: consuming ${orderRequestTopic(config.BRAND)}, HTTP on ${await app.getUrl()}`,
+    `brand ${config.brand} on ${integration.name}: consuming ${orderRequestTopic(config.brand)}, HTTP on ${await app.getUrl()}`,
   );
 }
 

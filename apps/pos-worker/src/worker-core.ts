@@ -16,18 +16,15 @@ export async function openWorkerCore(
   env: NodeJS.ProcessEnv,
 ): Promise<{ module: DynamicModule; integration: LoadedIntegration }> {
   const database = await openDatabase({
-    url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    poolSize: config.DATABASE_POOL_SIZE,
-    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    ...config.database,
     // A broken idle connection (a database restart) is replaced; orders meanwhile answer endpoint_down.
     onIdleError: (error) => {
       logger.warn(`idle database connection lost: ${error.message}`);
     },
   });
   await migrate(database);
-  const integration = await loadIntegration(config.POS_INTEGRATION, {
-    brand: config.BRAND,
+  const integration = await loadIntegration(config.integration.name, {
+    brand: config.brand,
     env,
     database,
   });

@@ -59,17 +59,17 @@ export class WorkerModule implements OnApplicationShutdown {
         { provide: DATABASE_POOL, useValue: database },
         {
           provide: KafkaProbe,
-          useFactory: () => new KafkaProbe(config.kafkaBrokers, `pos-worker-${config.BRAND}`),
+          useFactory: () => new KafkaProbe(config.kafka.brokers, config.kafka.clientId),
         },
         {
           provide: Kafka,
           useFactory: () =>
-            createKafka(`pos-worker-${config.BRAND}`, config.kafkaBrokers, config.LOG_LEVEL),
+            createKafka(config.kafka.clientId, config.kafka.brokers, config.logLevel),
         },
         {
           provide: AnswersProof,
           inject: [Kafka],
-          useFactory: (kafka: Kafka) => new AnswersProof(kafka, config.BRAND),
+          useFactory: (kafka: Kafka) => new AnswersProof(kafka, config.brand),
         },
         Reconciler,
         {
@@ -79,10 +79,10 @@ export class WorkerModule implements OnApplicationShutdown {
             new AnswersConsumer(
               kafka,
               ledger,
-              config.BRAND,
+              config.brand,
               {
-                maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
-                sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+                maxWaitTimeInMs: config.kafka.maxWaitMs,
+                sessionTimeoutMs: config.kafka.sessionTimeoutMs,
               },
               (wixOrderIds) => reconciler.rejudge(wixOrderIds),
             ),
@@ -94,13 +94,13 @@ export class WorkerModule implements OnApplicationShutdown {
             new OrderConsumerServer(
               kafka,
               {
-                brand: config.BRAND,
-                topic: orderRequestTopic(config.BRAND),
-                groupId: workerGroupId(config.BRAND),
+                brand: config.brand,
+                topic: orderRequestTopic(config.brand),
+                groupId: workerGroupId(config.brand),
                 pattern: SUBMIT_ORDER_PATTERN,
-                maxInFlight: config.WORKER_MAX_IN_FLIGHT,
-                maxWaitTimeInMs: config.KAFKA_MAX_WAIT_MS,
-                sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+                maxInFlight: config.orders.maxInFlight,
+                maxWaitTimeInMs: config.kafka.maxWaitMs,
+                sessionTimeoutMs: config.kafka.sessionTimeoutMs,
                 clockSlackMs: CLOCK_SLACK_MS,
               },
               {

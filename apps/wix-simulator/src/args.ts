@@ -1,4 +1,4 @@
-import { UsageError } from '@app/config';
+import { UsageError } from '@app/runtime';
 import { parseArgs } from 'node:util';
 
 export const scenarios = [

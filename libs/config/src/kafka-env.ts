@@ -26,6 +26,7 @@ export class KafkaEnv {
   @Max(5_000)
   KAFKA_MAX_WAIT_MS = 100;
 
+  /** The least severe log lines written (one JSON object per line). */
   @Expose()
   @IsIn(['error', 'warn', 'info', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'info' | 'debug' = 'info';
@@ -33,4 +34,24 @@ export class KafkaEnv {
   get kafkaBrokers(): string[] {
     return this.KAFKA_BROKERS.split(',');
   }
+}
+
+export type LogLevel = KafkaEnv['LOG_LEVEL'];
+
+/** How a process reaches Kafka, grouped from its `KafkaEnv`. */
+export interface KafkaSettings {
+  brokers: string[];
+  /** Names the process to the brokers (and in their logs). */
+  clientId: string;
+  replicationFactor: number;
+  maxWaitMs: number;
+}
+
+export function kafkaSettings(env: KafkaEnv, clientId: string): KafkaSettings {
+  return {
+    brokers: env.kafkaBrokers,
+    clientId,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    maxWaitMs: env.KAFKA_MAX_WAIT_MS,
+  };
 }

@@ -10,19 +10,30 @@ export function loadConfig<T extends object>(
   shape: new () => T,
   env: Record<string, string | undefined>,
 ): T {
+  const { config, problems } = validateConfig(shape, env);
+  if (problems.length > 0) throw invalidConfiguration(problems);
+  return config;
+}
+
+/** `loadConfig` that returns the problems (`<VARIABLE>: <reason>`) instead of throwing. */
+export function validateConfig<T extends object>(
+  shape: new () => T,
+  env: Record<string, string | undefined>,
+): { config: T; problems: string[] } {
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const config = plainToInstance(shape, set, {
     excludeExtraneousValues: true,
     exposeDefaultValues: true,
   });
-  const errors = validateSync(config);
-  if (errors.length > 0) {
-    const problems = errors.map(
-      (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join(', ')}`,
-    );
-    throw new Error(`Invalid configuration\n  ${problems.join('\n  ')}`);
-  }
-  return config;
+  const problems = validateSync(config).map(
+    (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join(', ')}`,
+  );
+  return { config, problems };
+}
+
+/** The error a misconfigured process stops with: every problem on its own line. */
+export function invalidConfiguration(problems: string[]): Error {
+  return new Error(`Invalid configuration\n  ${problems.join('\n  ')}`);
 }
 
 /** `@Transform` helper for integer variables. */

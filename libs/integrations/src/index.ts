@@ -1,2 +1,2 @@
-export { ledgerIntegration } from './ledger/ledger-integration';
+export { kitchenInboxIntegration } from './kitchen-inbox/kitchen-inbox-integration';
 export { httpIntegration } from './http/http-integration';

@@ -13,7 +13,7 @@ export class CardPayments {
   private readonly keyring?: CardKeyring;
 
   constructor(config: GatewayConfig) {
-    if (config.CARD_PAYMENTS === 'on') this.keyring = CardKeyring.parse(config.CARD_KEYS);
+    this.keyring = config.cards.keyring;
   }
 
   /** The sealed cards of an order (none without `cards`), or why the payment is refused. */

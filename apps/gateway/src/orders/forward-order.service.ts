@@ -110,12 +110,12 @@ export class ForwardOrderService {
     const cards = this.cards.seal(brand, request);
     if ('error' in cards) return { response: cards };
     const inFlight = this.inFlight.get(brand) ?? 0;
-    if (inFlight >= this.config.MAX_IN_FLIGHT_PER_BRAND) {
+    if (inFlight >= this.config.orders.maxInFlightPerBrand) {
       // A backlog this deep would answer in timeouts: say so now, and send nothing.
       this.metrics.shed.inc({ brand });
       return { response: GatewayAnswer.brandOverloaded(brand, inFlight) };
     }
-    const deadline = call.arrivedAt + this.config.ORDER_DEADLINE_MS;
+    const deadline = call.arrivedAt + this.config.orders.deadlineMs;
     const packet: RequestPacket = {
       key: request.order.restaurantId,
       value: orderMessage(request),
@@ -160,7 +160,7 @@ export class ForwardOrderService {
     } catch (error) {
       if (error instanceof ReplyDeadlineError) {
         this.metrics.deadlineMisses.inc({ brand });
-        return { response: onTimeout(brand, this.config.ORDER_DEADLINE_MS) };
+        return { response: onTimeout(brand, this.config.orders.deadlineMs) };
       }
       if (error instanceof KafkaUnavailableError) {
         return { response: GatewayAnswer.kafkaUnavailable() };

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderAnswer, decodeOrderAnswer } from '@app/contracts';
 import { AckTimeoutError } from '@app/kafka';
 import { Message } from 'kafkajs';
-import { GatewayConfig } from '../config';
+import { loadGatewayConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { AnswerPublisher, Decision, OrderAnswers } from './order-answers';
 
@@ -48,7 +48,7 @@ const decision: Decision = {
 function setup(plan: Write[] = []) {
   const publisher = new FakePublisher(plan);
   const metrics = new GatewayMetrics();
-  const config = Object.assign(new GatewayConfig(), { ORDER_DEADLINE_MS: 8_000 });
+  const config = loadGatewayConfig({ ORDER_DEADLINE_MS: '8000' });
   const retry = { attempts: 3, firstWaitMs: 1, lastWaitMs: 1, timeoutMs: 100 };
   const answers = new OrderAnswers(publisher, metrics, config, retry);
   const counted = async (counter: 'decisions' | 'withdrawals', outcome: string) =>

@@ -83,7 +83,7 @@ export class OrderAnswers {
       acknowledged,
       beforeDeadline,
       decision.posOrderId,
-      this.config.ORDER_DEADLINE_MS,
+      this.config.orders.deadlineMs,
     );
     this.metrics.decisions.inc({
       brand: decision.brand,

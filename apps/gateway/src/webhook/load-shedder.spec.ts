@@ -25,7 +25,7 @@ function fakeLoop(utilizations: number[]) {
 
 function shedder(limit: number, utilizations: number[]) {
   const shedder = new LoadShedder(
-    { MAX_EVENT_LOOP_UTILIZATION: limit } as GatewayConfig,
+    { webhook: { maxEventLoopUtilization: limit } } as GatewayConfig,
     { overloadShed: new Counter({ name: 'x', help: 'x', registers: [new Registry()] }) } as never,
   );
   shedder.load.close();

@@ -67,7 +67,7 @@ export class LoadShedder implements NestMiddleware, OnModuleDestroy {
   ) {}
 
   use(_req: Request, res: Response, next: NextFunction): void {
-    const limit = this.config.MAX_EVENT_LOOP_UTILIZATION;
+    const limit = this.config.webhook.maxEventLoopUtilization;
     // Saturated for three seconds, and still: a burst it has worked off sheds nothing more.
     const { utilization, latest } = this.load;
     if (limit >= 1 || utilization < limit || latest < limit) return next();

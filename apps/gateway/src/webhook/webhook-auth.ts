@@ -358,35 +358,3 @@ export function authenticate(
     return verdict;
   };
 }
-
-/**
- * A request URL fit for a log line: whatever follows `/webhooks/wix/<brand>/` becomes
- * `[token]`, and so does the value of every `token` query parameter (however its name is
- * percent-encoded).
- */
-export function redactWebhookUrl(url: string): string {
-  const hash = url.indexOf('#');
-  const withoutHash = hash < 0 ? url : url.slice(0, hash);
-  const question = withoutHash.indexOf('?');
-  const path = question < 0 ? withoutHash : withoutHash.slice(0, question);
-  const query = question < 0 ? undefined : withoutHash.slice(question + 1);
-  const safePath = path.replace(/(\/webhooks\/+wix\/+[^/]*)\/.*$/i, '$1/[token]');
-  if (query === undefined) return safePath;
-  const safeQuery = query
-    .split('&')
-    .map((pair) => {
-      const equals = pair.indexOf('=');
-      const name = equals < 0 ? pair : pair.slice(0, equals);
-      return decodeName(name).trim().toLowerCase() === 'token' ? `${name}=[token]` : pair;
-    })
-    .join('&');
-  return `${safePath}?${safeQuery}`;
-}
-
-function decodeName(name: string): string {
-  try {
-    return decodeURIComponent(name.replace(/\+/g, ' '));
-  } catch {
-    return name;
-  }
-}

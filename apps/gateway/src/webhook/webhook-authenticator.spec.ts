@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { GatewayConfig } from '../config';
+import { loadGatewayConfig } from '../config';
 import { signStandardWebhook } from './webhook-auth';
 import {
   AuthCheck,
@@ -15,8 +15,8 @@ const HMAC = `whsec_${randomBytes(32).toString('base64')}`;
 const BODY = Buffer.from('{"order":{"id":"1"}}');
 
 function authenticator(): WebhookAuthenticator {
-  const config = { WEBHOOK_AUTH: `demo=hmac:${HMAC}`, WEBHOOK_HMAC_TOLERANCE_S: 300 };
-  return new WebhookAuthenticator(config as GatewayConfig);
+  const config = loadGatewayConfig({ WEBHOOK_AUTH: `demo=hmac:${HMAC}` });
+  return new WebhookAuthenticator(config);
 }
 
 function request(headers: Record<string, string>, complete = false): WebhookRequest {

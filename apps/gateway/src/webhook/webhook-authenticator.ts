@@ -35,8 +35,8 @@ export class WebhookAuthenticator {
   readonly seen = new SeenWebhookIds();
 
   constructor(config: GatewayConfig) {
-    this.policy = WebhookAuthPolicy.parse(config.WEBHOOK_AUTH);
-    this.toleranceS = config.WEBHOOK_HMAC_TOLERANCE_S;
+    this.policy = config.webhook.auth;
+    this.toleranceS = config.webhook.hmacToleranceS;
   }
 
   begin(req: WebhookRequest): AuthCheck {

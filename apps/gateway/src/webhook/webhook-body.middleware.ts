@@ -31,7 +31,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     // Raw bytes, parsed below: body-parser's JSON reader decodes through iconv-lite chunk by
     // chunk, which costs more than the parse itself on a large menu.
     this.parse = express.raw({
-      limit: config.MAX_BODY_BYTES,
+      limit: config.webhook.maxBodyBytes,
       type: () => true,
       verify: (req, _res, buffer) => {
         (req as WebhookRequest).rawBody = buffer;

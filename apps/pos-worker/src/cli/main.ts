@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { UsageError, runCommand } from '@app/config';
+import { UsageError, runCommand } from '@app/runtime';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,8 +31,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadWorkerConfig(process.env);
   const pool = await openDatabase({
-    url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
+    url: config.database.url,
+    dataDir: config.database.dataDir,
     poolSize: 2,
   });
   try {
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     const menu = readMenu(values.menu);
     const rows = await table.export(brand, values.restaurant);
     const posIds = new PosIds(
-      config.POS_EXTERNAL_ID_KEY,
+      config.integration.externalIdKey,
       new Map(rows.map((r) => [r.wixItemId, r.posItemId])),
     );
     const problems = preflight(menu, posIds);

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { PosIntegration, PosOrder, SubmitContext } from '@app/pos-sdk';
 import { SqlDatabase } from '@app/database';
 import { loadIntegration } from './load-integration';
@@ -22,6 +23,26 @@ const noDatabase = new Proxy({} as SqlDatabase, {
 
 function contextOf(env: Record<string, string | undefined>) {
   return { brand: 'brand-a', env, database: noDatabase };
+}
+
+/** A database on which every statement succeeds with no rows: enough for the inbox to start. */
+const emptyDatabase: SqlDatabase = {
+  query: async () => ({ rows: [], rowCount: 0 }),
+  connect: async () => ({ query: async () => ({ rows: [], rowCount: 0 }), release: () => {} }),
+  end: async () => {},
+};
+
+/** The worker's log lines while `work` runs. */
+async function logged<T>(work: () => Promise<T>) {
+  const lines: Array<{ level: string; message: unknown; context: unknown }> = [];
+  const capture = (level: string) => (message: unknown, context: unknown) =>
+    void lines.push({ level, message, context });
+  Logger.overrideLogger({ log: capture('log'), warn: capture('warn'), error: capture('error') });
+  try {
+    return { result: await work(), lines };
+  } finally {
+    Logger.overrideLogger(new ConsoleLogger());
+  }
 }
 
 describe('loadIntegration', () => {
@@ -59,6 +80,36 @@ describe('loadIntegration', () => {
     assert.equal(typeof integration.submitOrder, 'function');
     assert.equal(typeof integration.cancelOrder, 'function');
     assert.equal(typeof integration.checkHealth, 'function');
+  });
+
+  it('loads the built-in kitchen-inbox integration by name, without a warning', async () => {
+    const { result, lines } = await logged(() =>
+      loadIntegration('kitchen-inbox', { ...contextOf({}), database: emptyDatabase }),
+    );
+    assert.equal(result.name, 'kitchen-inbox');
+    assert.equal(typeof result.integration.cancelOrder, 'function');
+    assert.deepEqual(lines, []);
+  });
+
+  it('loads kitchen-inbox under its old name `ledger`, and warns once', async () => {
+    const { result, lines } = await logged(() =>
+      loadIntegration('ledger', { ...contextOf({}), database: emptyDatabase }),
+    );
+    assert.equal(result.name, 'kitchen-inbox');
+    assert.equal(typeof result.integration.cancelOrder, 'function');
+    assert.deepEqual(lines, [
+      {
+        level: 'warn',
+        message: {
+          event: 'integration.deprecated_name',
+          brand: 'brand-a',
+          integration: 'kitchen-inbox',
+          POS_INTEGRATION: 'ledger',
+          use: 'kitchen-inbox',
+        },
+        context: 'integration:kitchen-inbox',
+      },
+    ]);
   });
 
   it('rejects http without POS_HTTP_URL', async () => {

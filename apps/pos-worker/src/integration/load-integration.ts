@@ -1,19 +1,22 @@
 import { IntegrationContext, PosIntegration, PosIntegrationFactory } from '@app/pos-sdk';
-import { httpIntegration, ledgerIntegration } from '@app/integrations';
+import { httpIntegration, kitchenInboxIntegration } from '@app/integrations';
 import { createRequire } from 'node:module';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { LoadedIntegration } from './pos-integration.provider';
 import { posLog } from './pos-log';
 
 const BUILT_IN: ReadonlyMap<string, PosIntegrationFactory> = new Map([
-  ['ledger', ledgerIntegration],
+  ['kitchen-inbox', kitchenInboxIntegration],
   ['http', httpIntegration],
 ]);
 
+/** Built-ins' old names, loaded with a warning for one release. */
+const RENAMED: ReadonlyMap<string, string> = new Map([['ledger', 'kitchen-inbox']]);
+
 /**
- * Starts the integration `POS_INTEGRATION` names: a built-in (`ledger`, `http`), a module path
- * (`./integrations/acme`, resolved from `cwd`) or an installed package. The module exports
- * its factory as `default` (`export default definePosIntegration(...)`), as
+ * Starts the integration `POS_INTEGRATION` names: a built-in (`kitchen-inbox`, `http`), a
+ * module path (`./integrations/acme`, resolved from `cwd`) or an installed package. The module
+ * exports its factory as `default` (`export default definePosIntegration(...)`), as
  * `createIntegration`, or as the module itself.
  */
 export async function loadIntegration(
@@ -22,10 +25,13 @@ export async function loadIntegration(
   cwd = process.cwd(),
 ): Promise<LoadedIntegration> {
   const { brand } = context;
-  const builtIn = BUILT_IN.get(spec);
+  const current = RENAMED.get(spec) ?? spec;
+  const builtIn = BUILT_IN.get(current);
   const factory = builtIn ?? factoryOf(spec, importModule(spec, cwd));
-  const name = builtIn || !isPath(spec) ? spec : basename(spec).replace(/\.[cm]?js$/, '');
+  const name = builtIn || !isPath(spec) ? current : basename(spec).replace(/\.[cm]?js$/, '');
   const log = posLog(brand, name);
+  if (current !== spec)
+    log.warn('integration.deprecated_name', { POS_INTEGRATION: spec, use: current });
   const integration: unknown = await factory({ ...context, log });
   if (typeof (integration as Partial<PosIntegration> | null)?.submitOrder !== 'function') {
     throw new Error(`POS_INTEGRATION ${spec}: its factory returned no submitOrder function`);

@@ -22,7 +22,7 @@ export class OrderMapper {
       order.restaurantId,
       orderedItemIds(order.orderItems),
     );
-    const posIds = new PosIds(this.config.POS_EXTERNAL_ID_KEY, rows);
+    const posIds = new PosIds(this.config.integration.externalIdKey, rows);
     const mapping = mapOrderItems(order.orderItems, menu.items, posIds);
     const { integration } = this.loaded;
     if (mapping.ok || !integration.resolveMappings) return mapping;

@@ -33,7 +33,7 @@ export class OperatorGuard implements CanActivate {
   constructor(private readonly config: WorkerConfig) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const token = this.config.OPERATOR_TOKEN;
+    const token = this.config.operator.token;
     if (!token) throw new NotFoundException('order lookup is off: set OPERATOR_TOKEN');
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7) : '';
@@ -61,7 +61,7 @@ export class OrdersLookupController {
   @ApiOkResponse({ description: 'up to 1,000 orders flagged in_doubt, oldest first' })
   @Get('in-doubt')
   inDoubt(): Promise<OrderRecord[]> {
-    return this.lookup.find(this.config.BRAND, { inDoubt: true });
+    return this.lookup.find(this.config.brand, { inDoubt: true });
   }
 
   @ApiOperation({ summary: "An order of the worker's brand, by Wix order id" })
@@ -69,9 +69,9 @@ export class OrdersLookupController {
   @ApiNotFoundResponse({ description: 'no such order, or the lookup is off (no OPERATOR_TOKEN)' })
   @Get(':wixOrderId')
   async byWixOrderId(@Param('wixOrderId') wixOrderId: string): Promise<OrderRecord> {
-    const [record] = await this.lookup.find(this.config.BRAND, { wixOrderId });
+    const [record] = await this.lookup.find(this.config.brand, { wixOrderId });
     if (!record)
-      throw new NotFoundException(`no order ${wixOrderId} of brand ${this.config.BRAND}`);
+      throw new NotFoundException(`no order ${wixOrderId} of brand ${this.config.brand}`);
     return record;
   }
 
@@ -86,6 +86,6 @@ export class OrdersLookupController {
     @Query('restaurantId') restaurantId?: string,
   ): Promise<OrderRecord[]> {
     if (!posOrderId) throw new BadRequestException('give posOrderId (and restaurantId)');
-    return this.lookup.find(this.config.BRAND, { posOrderId, restaurantId });
+    return this.lookup.find(this.config.brand, { posOrderId, restaurantId });
   }
 }

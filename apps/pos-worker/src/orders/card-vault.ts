@@ -10,7 +10,7 @@ export class CardVault {
   private readonly keyring?: CardKeyring;
 
   constructor(config: WorkerConfig) {
-    if (config.CARD_KEYS) this.keyring = CardKeyring.parse(config.CARD_KEYS);
+    this.keyring = config.cards.keyring;
   }
 
   open(brand: string, wixOrderId: string, sealed: string | undefined) {

@@ -38,11 +38,14 @@ export class Reconciler implements BeforeApplicationShutdown {
     private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {
-    this.settings = { minBudgetMs: config.POS_MIN_BUDGET_MS, settleMs: config.ORDER_SETTLE_MS };
+    this.settings = {
+      minBudgetMs: config.integration.minBudgetMs,
+      settleMs: config.orders.settleMs,
+    };
   }
 
   start(): void {
-    this.timer = setInterval(() => this.tick(), this.config.RECONCILE_EVERY_MS);
+    this.timer = setInterval(() => this.tick(), this.config.orders.reconcileEveryMs);
     this.timer.unref();
   }
 
@@ -55,8 +58,8 @@ export class Reconciler implements BeforeApplicationShutdown {
 
   /** One pass over what is due; what it cannot settle now waits for the next. */
   async sweep(): Promise<number> {
-    const brand = this.config.BRAND;
-    const { now, orders } = await this.ledger.unsettled(brand, this.config.ORDER_SETTLE_MS);
+    const brand = this.config.brand;
+    const { now, orders } = await this.ledger.unsettled(brand, this.config.orders.settleMs);
     const accepted = orders.filter((o) => o.record.state === 'accepted');
     // The proof starts after `now` was read, and the answers are read after the proof: see
     // docs/order-protocol.md.
@@ -94,7 +97,7 @@ export class Reconciler implements BeforeApplicationShutdown {
 
   /** Confirmed orders whose answers were withdrawn: flagged when no decision stands. */
   async rejudge(wixOrderIds: string[]): Promise<void> {
-    const brand = this.config.BRAND;
+    const brand = this.config.brand;
     for (const wixOrderId of new Set(wixOrderIds)) {
       const { stored, now } = await this.ledger.read(brand, wixOrderId);
       if (stored?.record.state !== 'confirmed') continue;
@@ -105,7 +108,7 @@ export class Reconciler implements BeforeApplicationShutdown {
   }
 
   private async settled(order: Unsettled, next: OrderRecord, cancel: boolean): Promise<void> {
-    const brand = this.config.BRAND;
+    const brand = this.config.brand;
     const { wixOrderId, restaurantId } = order;
     if (next.state === 'confirmed' && next.inDoubt) {
       this.logger.warn({ event: 'order.in_doubt', brand, wixOrderId, posOrderId: next.posOrderId });
@@ -132,7 +135,7 @@ export class Reconciler implements BeforeApplicationShutdown {
       this.warnedAtMs = waitedMs;
       this.logger.warn({
         event: 'order.answers_unproven',
-        brand: this.config.BRAND,
+        brand: this.config.brand,
         waitedMs: Math.round(waitedMs),
         why: 'the answers consumer is behind, or Kafka does not answer',
       });

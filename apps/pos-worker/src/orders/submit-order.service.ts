@@ -45,8 +45,8 @@ export class SubmitOrderService {
   ) {
     this.settings = {
       // The POS call's own minimum, and the margin left to answer after it.
-      minBudgetMs: config.POS_MIN_BUDGET_MS + config.POS_DEADLINE_MARGIN_MS,
-      settleMs: config.ORDER_SETTLE_MS,
+      minBudgetMs: config.integration.minBudgetMs + config.integration.deadlineMarginMs,
+      settleMs: config.orders.settleMs,
     };
   }
 
@@ -91,7 +91,8 @@ export class SubmitOrderService {
     const { order, menu } = body as WixOrderRequest & { order: Record<string, unknown> };
     const left = () => request.budgetMs - (performance.now() - request.arrivedAt);
     // Answering needs time too: the integration must be done a little before the deadline.
-    const callDeadline = request.arrivedAt + request.budgetMs - this.config.POS_DEADLINE_MARGIN_MS;
+    const callDeadline =
+      request.arrivedAt + request.budgetMs - this.config.integration.deadlineMarginMs;
     const delivery = (now: number) => ({ brand, wixOrderId: order.id, now, budgetMs: left() });
 
     // Too little time to reach the POS: only the record can answer (a replay, or too late).

@@ -24,7 +24,7 @@ export function workerGroupId(brand: string): string {
 /** Where workers send their answers; every gateway instance reads it in a group of its own. */
 export const ORDER_REPLY_TOPIC = 'pos.order-replies.v1';
 
-/** Each gateway instance's own reply consumer group (see README, "Request/reply over Kafka"). */
+/** Each gateway instance's own reply consumer group (see docs/architecture.md, "Request/reply over Kafka"). */
 export function gatewayReplyGroupId(instanceId: string): string {
   return `pos-gateway.${instanceId}.replies.v1`;
 }

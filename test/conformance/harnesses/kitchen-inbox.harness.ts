@@ -2,10 +2,14 @@ import { Client } from 'pg';
 import { ConformanceHarness, HarnessContext, PosMode } from '@app/pos-sdk';
 
 /**
- * Drives the `ledger` integration's inbox in a database of its own: "slow" holds a lock the
- * inbox needs, "down" refuses connections to its database, "failing" makes every insert raise.
+ * Drives the `kitchen-inbox` integration's inbox in a database of its own: "slow" holds a lock
+ * the inbox needs, "down" refuses connections to its database, "failing" makes every insert
+ * raise.
  */
-export default function ledgerHarness({ brand, databaseUrl }: HarnessContext): ConformanceHarness {
+export default function kitchenInboxHarness({
+  brand,
+  databaseUrl,
+}: HarnessContext): ConformanceHarness {
   const inboxUrl = new URL(databaseUrl);
   const database = `${inboxUrl.pathname.slice(1)}_inbox_${brand.replace(/\W/g, '_')}`.slice(0, 63);
   inboxUrl.pathname = `/${database}`;
@@ -61,7 +65,7 @@ export default function ledgerHarness({ brand, databaseUrl }: HarnessContext): C
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${database}`);
-      return { LEDGER_DATABASE_URL: inboxUrl.toString() };
+      return { KITCHEN_INBOX_DATABASE_URL: inboxUrl.toString() };
     },
     async setMode(mode) {
       await restore();

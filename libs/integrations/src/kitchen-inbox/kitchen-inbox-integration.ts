@@ -9,50 +9,26 @@ import {
   SqlDatabase,
   SubmitContext,
   definePosIntegration,
-  readIntegrationConfig,
-  toInt,
   watchPool,
 } from '@app/pos-sdk';
-import { Expose, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { Pool } from 'pg';
 import { CardProcessor, TestCardProcessor } from './card-processor';
 import { cardPaymentsOf } from './card-payments';
 import { inboxFailure } from './inbox-errors';
 import { createInbox } from './inbox-schema';
 import { lockOrderKey, voidOrderKey, voidedBefore } from './inbox-voids';
-
-class LedgerConfig {
-  /** A PostgreSQL of the inbox's own; unset: the worker's database (PostgreSQL or embedded). */
-  @Expose()
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  LEDGER_DATABASE_URL?: string;
-
-  @Expose()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  LEDGER_POOL_SIZE = 5;
-
-  /** `test`: the deterministic test processor; `none`: orders with cards are refused. */
-  @Expose()
-  @IsIn(['none', 'test'])
-  LEDGER_CARD_PROCESSOR: 'none' | 'test' = 'none';
-}
+import { readKitchenInboxConfig } from './kitchen-inbox-config';
 
 /**
  * The built-in POS: an inbox in PostgreSQL that a kitchen screen reads. Each order gets the
  * restaurant's next ticket number ("1", "2", …), what a kitchen reads out.
  */
-export const ledgerIntegration = definePosIntegration(async ({ env, log, database }) => {
-  const config = readIntegrationConfig(LedgerConfig, env);
-  const own = config.LEDGER_DATABASE_URL
+export const kitchenInboxIntegration = definePosIntegration(async ({ env, log, database }) => {
+  const config = readKitchenInboxConfig(env, log);
+  const own = config.KITCHEN_INBOX_DATABASE_URL
     ? new Pool({
-        connectionString: config.LEDGER_DATABASE_URL,
-        max: config.LEDGER_POOL_SIZE,
+        connectionString: config.KITCHEN_INBOX_DATABASE_URL,
+        max: config.KITCHEN_INBOX_POOL_SIZE,
         connectionTimeoutMillis: 2_000,
         // No statement may hold an order forever; each transaction sets its own, shorter, limit.
         statement_timeout: 5_000,
@@ -64,8 +40,8 @@ export const ledgerIntegration = definePosIntegration(async ({ env, log, databas
   const inbox = (own as SqlDatabase | undefined) ?? database;
   await createInbox(inbox);
   const processor =
-    config.LEDGER_CARD_PROCESSOR === 'test' ? new TestCardProcessor(inbox) : undefined;
-  return new LedgerInbox(inbox, processor, own);
+    config.KITCHEN_INBOX_CARD_PROCESSOR === 'test' ? new TestCardProcessor(inbox) : undefined;
+  return new KitchenInbox(inbox, processor, own);
 });
 
 /** A card payment as the inbox keeps it: masked, with its authorization. */
@@ -76,7 +52,7 @@ interface PaidPayment {
   card: CardSummary;
 }
 
-class LedgerInbox implements PosIntegration {
+class KitchenInbox implements PosIntegration {
   constructor(
     private readonly pool: SqlDatabase,
     private readonly processor?: CardProcessor,
@@ -123,7 +99,7 @@ class LedgerInbox implements PosIntegration {
     if (payments.length === 0) return [];
     const processor = this.processor;
     if (!processor)
-      throw new PosError('this POS does not clear cards (LEDGER_CARD_PROCESSOR=none)');
+      throw new PosError('this POS does not clear cards (KITCHEN_INBOX_CARD_PROCESSOR=none)');
     const paid: PaidPayment[] = [];
     for (const { index, token, amount, card } of payments) {
       const authorizationId = await processor

@@ -17,7 +17,7 @@ export interface Authorization {
   card: PaymentCard;
 }
 
-/** Clears the card payments of the `ledger` integration's orders. */
+/** Clears the card payments of the `kitchen-inbox` integration's orders. */
 export interface CardProcessor {
   /** The authorization id; throws `CardDeclinedError`, or `PosUnavailableError` on an outage. */
   authorize(request: Authorization): Promise<string>;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ledgerIntegration } from '@app/integrations';
+import { kitchenInboxIntegration } from '@app/integrations';
 import { PosIntegration, PosOrder, SqlDatabase } from '@app/pos-sdk';
 import { Client } from 'pg';
 import { sql } from './support/ledger';
@@ -34,13 +34,13 @@ const context = () => ({
   log: silent,
 });
 
-describe('the ledger inbox and voids', () => {
+describe('the kitchen inbox and voids', () => {
   const brand = `voids-${randomUUID().slice(0, 8)}`;
   let inbox: PosIntegration;
 
   before(async () => {
-    const env = { LEDGER_DATABASE_URL: required('DATABASE_URL') };
-    inbox = await ledgerIntegration({ brand, env, log: silent, database: noDatabase });
+    const env = { KITCHEN_INBOX_DATABASE_URL: required('DATABASE_URL') };
+    inbox = await kitchenInboxIntegration({ brand, env, log: silent, database: noDatabase });
   });
   after(() => inbox.close?.());
 

@@ -1,0 +1,3 @@
+export * from './logger';
+export * from './command';
+export * from './crash';
