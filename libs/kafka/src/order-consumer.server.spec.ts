@@ -97,4 +97,17 @@ describe('OrderConsumerServer', () => {
     const work = (server as unknown as { work: Map<number, { committable(): number }> }).work;
     assert.equal(work.get(0)?.committable(), 11);
   });
+
+  it('counts the wait behind its restaurant once: in the budget, from arrival', async () => {
+    const budgets: number[] = [];
+    const { replies, schedule } = serverWith(async (order) => {
+      budgets.push((order as unknown as { budgetMs: number }).budgetMs);
+      await sleep(300);
+      return { ok: true };
+    }, 2);
+    await schedule([message(20, 'a'), message(21, 'a')]);
+    for (let i = 0; i < 100 && replies.length < 2; i++) await sleep(10);
+    // Both arrived together with 5 s left: the second's wait is elapsed budget, not age.
+    assert.deepEqual(budgets, [5000, 5000]);
+  });
 });

@@ -161,12 +161,15 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
         break;
       }
       const key = message.key?.toString() ?? '';
+      // The budget runs from here: what the request waited in Kafka is measured now, once;
+      // the wait behind its restaurant is the budget's own elapsed time.
       const arrivedAt = performance.now();
+      const waitedInKafkaMs = Date.now() - Number(message.timestamp);
       // A slot is taken when the order starts, not while it waits behind its restaurant.
       const run = async () => {
         await this.slots.acquire();
         try {
-          await this.process(message, arrivedAt);
+          await this.process(message, arrivedAt, waitedInKafkaMs);
         } finally {
           this.slots.release();
         }
@@ -181,16 +184,19 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
     await payload.heartbeat();
   }
 
-  private async process(message: KafkaMessage, arrivedAt: number): Promise<void> {
+  private async process(
+    message: KafkaMessage,
+    arrivedAt: number,
+    waitedInKafkaMs: number,
+  ): Promise<void> {
     const headers = readHeaders(message);
     if (!headers) {
       this.logger.warn(`skipped a message at offset ${message.offset}: no order headers`);
       return;
     }
-    const ageMs = Date.now() - Number(message.timestamp);
     const request: SubmitOrder = {
       brand: this.options.brand,
-      budgetMs: headers.budgetMs - Math.max(0, ageMs - this.options.clockSlackMs),
+      budgetMs: headers.budgetMs - Math.max(0, waitedInKafkaMs - this.options.clockSlackMs),
       arrivedAt,
       receivedAt: headers.receivedAt,
       correlationId: headers.correlationId,
