@@ -10,6 +10,7 @@ import {
 } from '@app/config';
 import { BRAND_PATTERN } from '@app/contracts';
 import { Expose, Transform } from 'class-transformer';
+import type { LifecycleSettings } from './lifecycle/order-lifecycle';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 /**
@@ -175,6 +176,11 @@ export class WorkerConfig {
     externalIdKey: string;
   };
   readonly orders: { settleMs: number; reconcileEveryMs: number; maxInFlight: number };
+  /**
+   * What the order lifecycle judges by: a new attempt needs the POS call's minimum plus the
+   * margin left to answer after it.
+   */
+  readonly lifecycle: LifecycleSettings;
   /** The brand's order and answer topics, when the worker creates them. */
   readonly topics: { partitions: number; retentionMs: number };
   /** The keys that open the gateway's sealed card data; none: no card orders. */
@@ -206,6 +212,10 @@ export class WorkerConfig {
       settleMs: env.ORDER_SETTLE_MS,
       reconcileEveryMs: env.RECONCILE_EVERY_MS,
       maxInFlight: env.WORKER_MAX_IN_FLIGHT,
+    };
+    this.lifecycle = {
+      minBudgetMs: env.POS_MIN_BUDGET_MS + env.POS_DEADLINE_MARGIN_MS,
+      settleMs: env.ORDER_SETTLE_MS,
     };
     this.topics = {
       partitions: env.REQUEST_TOPIC_PARTITIONS,

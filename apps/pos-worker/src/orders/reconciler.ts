@@ -1,12 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { WorkerConfig } from '../config';
 import { NO_ANSWERS, OrderLedger, Unsettled } from '../ledger/order-ledger';
-import {
-  LifecycleSettings,
-  OrderRecord,
-  RecordedAnswers,
-  onSweep,
-} from '../lifecycle/order-lifecycle';
+import { OrderRecord, RecordedAnswers, onSweep } from '../lifecycle/order-lifecycle';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { AnswersProof } from './answers-proof';
 import { PlaceOrderService } from './place-order.service';
@@ -25,7 +20,6 @@ const VOIDS_AT_ONCE = 8;
 @Injectable()
 export class Reconciler implements BeforeApplicationShutdown {
   private readonly logger = new Logger('orders');
-  private readonly settings: LifecycleSettings;
   private timer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
   private unprovenSince?: number;
@@ -37,12 +31,7 @@ export class Reconciler implements BeforeApplicationShutdown {
     private readonly proof: AnswersProof,
     private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
-  ) {
-    this.settings = {
-      minBudgetMs: config.integration.minBudgetMs,
-      settleMs: config.orders.settleMs,
-    };
-  }
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => this.tick(), this.config.orders.reconcileEveryMs);
@@ -73,7 +62,7 @@ export class Reconciler implements BeforeApplicationShutdown {
       : new Map<string, RecordedAnswers>();
     const steps = orders.flatMap((order) => {
       const recorded = answers.get(order.wixOrderId) ?? NO_ANSWERS;
-      const step = onSweep(order.record, { now, proven, answers: recorded }, this.settings);
+      const step = onSweep(order.record, { now, proven, answers: recorded }, this.config.lifecycle);
       return step ? [{ order, step }] : [];
     });
     const written = await this.ledger.replaceAll(
@@ -102,7 +91,7 @@ export class Reconciler implements BeforeApplicationShutdown {
       const { stored, now } = await this.ledger.read(brand, wixOrderId);
       if (stored?.record.state !== 'confirmed') continue;
       const answers = await this.ledger.answersOf(brand, wixOrderId, stored.record.posOrderId);
-      const step = onSweep(stored.record, { now, proven: true, answers }, this.settings);
+      const step = onSweep(stored.record, { now, proven: true, answers }, this.config.lifecycle);
       if (step) await this.ledger.replace(brand, wixOrderId, stored, step.record);
     }
   }

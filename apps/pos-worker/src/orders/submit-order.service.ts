@@ -11,13 +11,7 @@ import { PosOrder } from '@app/pos-sdk';
 import { WorkerConfig } from '../config';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { OrderDetails, OrderLedger, Stored } from '../ledger/order-ledger';
-import {
-  Delivery,
-  LifecycleSettings,
-  OrderRecord,
-  onDelivery,
-  onWaitedOut,
-} from '../lifecycle/order-lifecycle';
+import { Delivery, OrderRecord, onDelivery, onWaitedOut } from '../lifecycle/order-lifecycle';
 import { describeProblems } from '../mapping/item-mapping';
 import { OrderMapper } from '../mapping/order-mapper';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -32,7 +26,6 @@ import { PlaceOrderService } from './place-order.service';
 @Injectable()
 export class SubmitOrderService {
   private readonly logger = new Logger('orders');
-  private readonly settings: LifecycleSettings;
 
   constructor(
     private readonly ledger: OrderLedger,
@@ -42,13 +35,7 @@ export class SubmitOrderService {
     private readonly loaded: LoadedIntegration,
     private readonly config: WorkerConfig,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
-  ) {
-    this.settings = {
-      // The POS call's own minimum, and the margin left to answer after it.
-      minBudgetMs: config.integration.minBudgetMs + config.integration.deadlineMarginMs,
-      settleMs: config.orders.settleMs,
-    };
-  }
+  ) {}
 
   async submit(request: SubmitOrder): Promise<SpiResponse> {
     const started = Date.now();
@@ -96,7 +83,7 @@ export class SubmitOrderService {
     const delivery = (now: number) => ({ brand, wixOrderId: order.id, now, budgetMs: left() });
 
     // Too little time to reach the POS: only the record can answer (a replay, or too late).
-    if (left() < this.settings.minBudgetMs) {
+    if (left() < this.config.lifecycle.minBudgetMs) {
       this.metrics.expired.inc({ brand });
       return (await this.fromRecord(brand, order.id, delivery)) ?? onWaitedOut();
     }
@@ -128,7 +115,7 @@ export class SubmitOrderService {
     });
 
     // The common case, a new order, in one statement: insert its first record.
-    const first = onDelivery(undefined, delivery(NaN), this.settings);
+    const first = onDelivery(undefined, delivery(NaN), this.config.lifecycle);
     if (first.kind === 'submit') {
       const budgetMs = left();
       if (await this.ledger.insert(details, first.record, budgetMs)) {
@@ -138,7 +125,11 @@ export class SubmitOrderService {
     for (;;) {
       const budgetMs = left();
       const { stored, now } = await this.ledger.read(brand, order.id);
-      const step = onDelivery(stored?.record, { ...delivery(now), budgetMs }, this.settings);
+      const step = onDelivery(
+        stored?.record,
+        { ...delivery(now), budgetMs },
+        this.config.lifecycle,
+      );
       if (step.kind === 'wait') {
         if (left() <= WAIT_MS) return onWaitedOut();
         await sleep(WAIT_MS);
@@ -160,7 +151,7 @@ export class SubmitOrderService {
   ): Promise<SpiResponse | undefined> {
     for (;;) {
       const { stored, now } = await this.ledger.read(brand, wixOrderId);
-      const noCall = { ...this.settings, minBudgetMs: Infinity };
+      const noCall = { ...this.config.lifecycle, minBudgetMs: Infinity };
       const step = onDelivery(stored?.record, delivery(now), noCall);
       if (step.kind === 'submit' || (replayOnly && step.kind === 'wait')) {
         return undefined;
