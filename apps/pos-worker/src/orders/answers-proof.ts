@@ -40,6 +40,10 @@ export class AnswersProof {
         await sleep(200);
       }
     } catch {
+      // A client whose connection broke (a broker restart) may stay broken: the next proof
+      // starts from a new one.
+      await this.close().catch(() => undefined);
+      this.admin = undefined;
       return false;
     }
   }
