@@ -21,15 +21,17 @@ describe('the POS worker', () => {
   const replies = new Map<string, unknown>();
   const answersTopic = orderAnswersTopic(brand);
   let gateway: AppProcess;
+  let worker: AppProcess;
+  const workerEnv = {
+    REQUEST_TOPIC_PARTITIONS: '1',
+    REQUEST_TOPIC_RETENTION_MS: '600000',
+    ORDER_SETTLE_MS: '1000',
+    RECONCILE_EVERY_MS: '200',
+  };
 
   before(async () => {
     // One partition: every restaurant's orders share it, so only the worker keeps them apart.
-    await startWorker(brand, {
-      REQUEST_TOPIC_PARTITIONS: '1',
-      REQUEST_TOPIC_RETENTION_MS: '600000',
-      ORDER_SETTLE_MS: '1000',
-      RECONCILE_EVERY_MS: '200',
-    });
+    worker = await startWorker(brand, workerEnv);
     gateway = await startGateway();
     const admin = kafka.admin();
     await admin.connect();
@@ -314,5 +316,32 @@ describe('the POS worker', () => {
     assert.match(slowDone.body.value?.orderId ?? JSON.stringify(slowDone.body), /^\d+$/);
     assert.match(behindDone.body.value?.orderId ?? JSON.stringify(behindDone.body), /^\d+$/);
     assert.ok(finished.indexOf(slow.order.id) < finished.indexOf(behindSlow.order.id));
+  });
+
+  it('lets one worker of a brand sweep at a time, and another take over when it stops', async () => {
+    const second = await startWorker(brand, workerEnv);
+    const holderPid = async () => {
+      const [lease] = await sql<{ holder: string }>(
+        'SELECT holder FROM sweep_leases WHERE brand = $1',
+        [brand],
+      );
+      return Number(lease?.holder.split(':')[1]);
+    };
+    const seen = new Set<number>();
+    for (let i = 0; i < 8; i += 1) {
+      seen.add(await holderPid());
+      await sleep(150);
+    }
+    assert.equal(seen.size, 1, `the lease moved between ${[...seen].join(', ')}`);
+    const [holder, other] = seen.has(worker.pid) ? [worker, second] : [second, worker];
+    assert.equal([...seen][0], holder.pid);
+
+    await holder.stop();
+    const until = Date.now() + 3_000;
+    while ((await holderPid()) !== other.pid && Date.now() < until) await sleep(100);
+    assert.equal(await holderPid(), other.pid);
+    const { body, id } = newOrder();
+    await accepted(body);
+    assert.equal((await settled(id, ['voided', 'confirmed']))?.state, 'voided');
   });
 });

@@ -1,12 +1,11 @@
 import { SpiErrorCode, SpiResponse, spiFailure } from '@app/contracts';
 import {
-  OrderRecord,
   PosOutcome,
   onDelivery,
   onPosOutcome,
   onWaitedOut,
 } from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
-import { describe } from './ledger';
+import { Read, Stored, describe } from './ledger';
 import { outcomeOf } from './pos';
 import { Process } from './process';
 import { OrderRequest, Services, voidAtPos } from './services';
@@ -64,23 +63,27 @@ export class Worker {
           return p.after(WAIT_MS, judge);
         }
         if (step.kind === 'reply' && !step.record) return reply(step.response);
+        const at = sim.now;
         ledger.write(p, key, version, step.record!, (written) => {
           if (written === 'conflict') return judge();
           if (written === 'error') return reply(ledgerDown);
           if (step.kind === 'reply') return reply(step.response);
-          submit(step.record);
+          submit({ stored: { record: step.record, version: version + 1 }, now, at });
         });
       });
     };
 
-    const submit = (record: OrderRecord) => {
+    // What the worker wrote: its first settle compares and sets against it without a read.
+    const submit = (written: { stored: Stored; now: number; at: number }) => {
+      const { record } = written.stored;
       let settled = false;
       trace?.(`calls the POS with ${record.idempotencyKey}`);
       const heard = (outcome: PosOutcome, late: boolean) => {
         if (settled) return;
         settled = true;
         trace?.(`hears ${outcomeOf(outcome)}${late ? ' (late)' : ''}`);
-        settle(record.attempt, outcome, late);
+        const now = written.now + (sim.now - written.at);
+        settleOn({ stored: written.stored, now }, record.attempt, outcome, late);
       };
       s.pos.create(p, record.idempotencyKey, key, (outcome) =>
         heard(outcome, sim.now > callDeadline),
@@ -91,18 +94,22 @@ export class Worker {
     const settle = (attempt: number, outcome: PosOutcome, late: boolean) => {
       ledger.read(p, key, (read) => {
         if (read === 'error') return reply(ledgerDown);
-        const step = onPosOutcome(read.stored?.record, attempt, outcome, late, read.now);
-        if (!step.record) return reply(step.response);
-        const next = step.record;
-        ledger.write(p, key, read.stored!.version, next, (written) => {
-          if (written === 'conflict') return settle(attempt, outcome, late);
-          if (written === 'error') return reply(ledgerDown);
-          reply(step.response);
-          if (step.cancel) {
-            trace?.(`voids ${describe(next)}`);
-            voidAtPos(s, p, key, next);
-          }
-        });
+        settleOn(read, attempt, outcome, late);
+      });
+    };
+
+    const settleOn = (read: Read, attempt: number, outcome: PosOutcome, late: boolean) => {
+      const step = onPosOutcome(read.stored?.record, attempt, outcome, late, read.now);
+      if (!step.record) return reply(step.response);
+      const next = step.record;
+      ledger.write(p, key, read.stored!.version, next, (written) => {
+        if (written === 'conflict') return settle(attempt, outcome, late);
+        if (written === 'error') return reply(ledgerDown);
+        reply(step.response);
+        if (step.cancel) {
+          trace?.(`voids ${describe(next)}`);
+          voidAtPos(s, p, key, next);
+        }
       });
     };
 

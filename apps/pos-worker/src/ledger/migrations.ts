@@ -118,4 +118,13 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 8,
+    name: "which worker sweeps a brand's unsettled orders",
+    sql: `CREATE TABLE sweep_leases (
+            brand   text        PRIMARY KEY,
+            holder  text        NOT NULL,
+            until   timestamptz NOT NULL
+          );`,
+  },
 ];

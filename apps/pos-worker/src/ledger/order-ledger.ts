@@ -30,6 +30,22 @@ export interface Read {
   now: number;
 }
 
+/**
+ * A record as this process last wrote it, with the database's clock then and this process's
+ * monotonic clock when the answer came: what a writer needs for its next compare and set
+ * without reading the record again.
+ */
+export interface Written {
+  stored: Stored;
+  now: number;
+  at: number;
+}
+
+/** The database's clock now, as judged from `written`: off by at most a round trip. */
+export function nowSince(written: Written): number {
+  return written.now + (performance.now() - written.at);
+}
+
 /** A compare and set of one order's record. */
 export interface Change {
   wixOrderId: string;
@@ -90,8 +106,17 @@ export class OrderLedger {
    * here, on the database's clock: the statement's time plus `budgetMs`, as `onDelivery` sets
    * them with `now` being that time.
    */
-  async insert(details: OrderDetails, record: OrderRecord, budgetMs: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+  async insert(
+    details: OrderDetails,
+    record: OrderRecord,
+    budgetMs: number,
+  ): Promise<Written | undefined> {
+    const { rows } = await this.pool.query<{
+      version: number;
+      answer_by: number;
+      changed_at: number;
+      now: number;
+    }>(
       `INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
                                  attempts, lines, received_at, deadline, cards, answer_by,
                                  changed_at, in_doubt, unvoidable)
@@ -99,7 +124,9 @@ export class OrderLedger {
                clock_timestamp() + make_interval(secs => $9::float8 / 1000), $10,
                clock_timestamp() + make_interval(secs => $9::float8 / 1000),
                clock_timestamp(), $11, $12)
-       ON CONFLICT (brand, wix_order_id) DO NOTHING`,
+       ON CONFLICT (brand, wix_order_id) DO NOTHING
+       RETURNING version, extract(epoch from answer_by) * 1000 AS answer_by,
+                 extract(epoch from changed_at) * 1000 AS changed_at, ${CLOCK} AS now`,
       [
         details.brand,
         details.wixOrderId,
@@ -115,7 +142,18 @@ export class OrderLedger {
         record.unvoidable ?? false,
       ],
     );
-    return rowCount === 1;
+    const row = rows[0];
+    if (!row) return undefined;
+    const written = {
+      ...record,
+      answerBy: Number(row.answer_by),
+      changedAt: Number(row.changed_at),
+    };
+    return {
+      stored: { record: written, version: row.version },
+      now: Number(row.now),
+      at: performance.now(),
+    };
   }
 
   /** Writes `next` if the record is still `stored`; false when another writer moved it. */
@@ -258,6 +296,30 @@ export class OrderLedger {
         },
       ]),
     );
+  }
+
+  /**
+   * Takes or keeps the brand's sweep lease for `forMs`, on the database's clock: true when
+   * `holder` has it. One worker sweeps at a time; another takes over once the lease runs out.
+   */
+  async holdSweep(brand: string, holder: string, forMs: number): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      `INSERT INTO sweep_leases AS l (brand, holder, until)
+       VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3::float8 / 1000))
+       ON CONFLICT (brand) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until
+         WHERE l.holder = EXCLUDED.holder OR l.until < clock_timestamp()
+       RETURNING holder`,
+      [brand, holder, forMs],
+    );
+    return rows.length === 1;
+  }
+
+  /** Gives the lease up, for another worker to sweep at once. */
+  async releaseSweep(brand: string, holder: string): Promise<void> {
+    await this.pool.query(`DELETE FROM sweep_leases WHERE brand = $1 AND holder = $2`, [
+      brand,
+      holder,
+    ]);
   }
 
   /** Orders flagged for a human, for the metric. */

@@ -1,4 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { WorkerConfig } from '../config';
 import { NO_ANSWERS, OrderLedger, Unsettled } from '../ledger/order-ledger';
 import { OrderRecord, RecordedAnswers, onSweep } from '../lifecycle/order-lifecycle';
@@ -12,10 +14,15 @@ const UNPROVEN_WARN_MS = 30_000;
 /** Voids a sweep runs side by side: each may take the POS up to its cancel budget. */
 const VOIDS_AT_ONCE = 8;
 
+/** How many sweep intervals the sweep lease lasts: a worker that stops sweeping loses it then. */
+const LEASE_INTERVALS = 3;
+
 /**
  * Settles provisional orders: confirms an acceptance a gateway recorded, and voids, with proof
  * that no gateway can still record one, an acceptance nobody did; voids attempts their worker
  * left at the POS, and retries failed voids. The one place that voids after Wix was answered.
+ * Of a brand's workers, the one holding the sweep lease sweeps; every step is a compare and set,
+ * so two sweeping at once (a lease that ran out mid-sweep) is only work done twice.
  */
 @Injectable()
 export class Reconciler implements BeforeApplicationShutdown {
@@ -24,6 +31,8 @@ export class Reconciler implements BeforeApplicationShutdown {
   private sweeping?: Promise<void>;
   private unprovenSince?: number;
   private warnedAtMs = 0;
+  /** Names this process to an operator reading `sweep_leases`: host, pid, and a nonce. */
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(
     private readonly ledger: OrderLedger,
@@ -41,6 +50,7 @@ export class Reconciler implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.sweeping;
+    await this.ledger.releaseSweep(this.config.brand, this.holder).catch(() => undefined);
     await this.placeOrder.drain();
     await this.proof.close();
   }
@@ -132,11 +142,17 @@ export class Reconciler implements BeforeApplicationShutdown {
   }
 
   private tick(): void {
-    this.sweeping ??= this.sweep()
+    this.sweeping ??= this.sweepIfHeld()
       .then(
         () => undefined,
         (error: unknown) => this.logger.warn({ event: 'order.sweep_failed', error: String(error) }),
       )
       .finally(() => (this.sweeping = undefined));
+  }
+
+  private async sweepIfHeld(): Promise<void> {
+    const { brand, orders } = this.config;
+    const leaseMs = LEASE_INTERVALS * orders.reconcileEveryMs;
+    if (await this.ledger.holdSweep(brand, this.holder, leaseMs)) await this.sweep();
   }
 }

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PosOrder } from '@app/pos-sdk';
 import { WorkerConfig } from '../config';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
-import { OrderDetails, OrderLedger, Stored } from '../ledger/order-ledger';
+import { OrderDetails, OrderLedger, Stored, Written } from '../ledger/order-ledger';
 import { Delivery, OrderRecord, onDelivery, onWaitedOut } from '../lifecycle/order-lifecycle';
 import { describeProblems } from '../mapping/item-mapping';
 import { OrderMapper } from '../mapping/order-mapper';
@@ -118,13 +118,13 @@ export class SubmitOrderService {
     const first = onDelivery(undefined, delivery(NaN), this.config.lifecycle);
     if (first.kind === 'submit') {
       const budgetMs = left();
-      if (await this.ledger.insert(details, first.record, budgetMs)) {
-        return this.placeOrder.place(posOrder(first.record), first.record, callDeadline);
-      }
+      const written = await this.ledger.insert(details, first.record, budgetMs);
+      if (written) return this.placeOrder.place(posOrder(first.record), written, callDeadline);
     }
     for (;;) {
       const budgetMs = left();
       const { stored, now } = await this.ledger.read(brand, order.id);
+      const seen = { now, at: performance.now() };
       const step = onDelivery(
         stored?.record,
         { ...delivery(now), budgetMs },
@@ -136,9 +136,11 @@ export class SubmitOrderService {
         continue;
       }
       const next = step.record;
-      if (next && !(await this.write(brand, order.id, stored, next, details, budgetMs))) continue;
+      const written =
+        next && (await this.write(brand, order.id, stored, seen, next, details, budgetMs));
+      if (next && !written) continue;
       if (step.kind === 'reply') return step.response;
-      return this.placeOrder.place(posOrder(step.record), step.record, callDeadline);
+      return this.placeOrder.place(posOrder(step.record), written!, callDeadline);
     }
   }
 
@@ -167,17 +169,19 @@ export class SubmitOrderService {
     }
   }
 
-  private write(
+  /** Writes `next` over `stored`, or as the first record; what was written, if it was. */
+  private async write(
     brand: string,
     wixOrderId: string,
     stored: Stored | undefined,
+    seen: { now: number; at: number },
     next: OrderRecord,
     details: OrderDetails,
     budgetMs: number,
-  ): Promise<boolean> {
-    return stored
-      ? this.ledger.replace(brand, wixOrderId, stored, next)
-      : this.ledger.insert(details, next, budgetMs);
+  ): Promise<Written | undefined> {
+    if (!stored) return this.ledger.insert(details, next, budgetMs);
+    if (!(await this.ledger.replace(brand, wixOrderId, stored, next))) return undefined;
+    return { stored: { record: next, version: stored.version + 1 }, ...seen };
   }
 }
 

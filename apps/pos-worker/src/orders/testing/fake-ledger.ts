@@ -6,6 +6,7 @@ import {
   Read,
   Stored,
   Unsettled,
+  Written,
 } from '../../ledger/order-ledger';
 import { OrderRecord, RecordedAnswers } from '../../lifecycle/order-lifecycle';
 
@@ -30,16 +31,17 @@ export class FakeLedger {
     return Promise.resolve({ stored, now: this.now });
   }
 
-  insert(details: OrderDetails, record: OrderRecord, budgetMs: number): Promise<boolean> {
+  insert(
+    details: OrderDetails,
+    record: OrderRecord,
+    budgetMs: number,
+  ): Promise<Written | undefined> {
     this.failWrite();
-    if (this.rows.has(details.wixOrderId)) return Promise.resolve(false);
+    if (this.rows.has(details.wixOrderId)) return Promise.resolve(undefined);
     const answerBy = this.now + Math.max(0, budgetMs);
-    this.rows.set(details.wixOrderId, {
-      details,
-      version: 0,
-      record: { ...record, answerBy, changedAt: this.now },
-    });
-    return Promise.resolve(true);
+    const stored = { version: 0, record: { ...record, answerBy, changedAt: this.now } };
+    this.rows.set(details.wixOrderId, { details, ...stored });
+    return Promise.resolve({ stored, now: this.now, at: performance.now() });
   }
 
   async replace(brand: string, wixOrderId: string, stored: Stored, next: OrderRecord) {
@@ -104,6 +106,14 @@ export class FakeLedger {
       });
     }
     return Promise.resolve(result);
+  }
+
+  holdSweep(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  releaseSweep(): Promise<void> {
+    return Promise.resolve();
   }
 
   countInDoubt(): Promise<number> {
