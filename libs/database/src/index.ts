@@ -1,3 +1,3 @@
-export * from './sql-database';
+export { watchPool, type SqlClient, type SqlDatabase, type SqlResult } from '@app/pos-sdk';
 export * from './embedded-database';
 export * from './open-database';
