@@ -8,7 +8,7 @@ import {
   readIntegrationConfig,
   text,
   url,
-} from '@app/pos-sdk';
+} from '@wix-pos-gateway/pos-sdk';
 
 /** Acme POS Cloud: tickets, with modifiers nested like Wix variation choices. */
 interface AcmeItem {

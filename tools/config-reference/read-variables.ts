@@ -3,7 +3,7 @@ import { ValidationMetadata } from 'class-validator/types/metadata/ValidationMet
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import type { Settings } from '@app/pos-sdk';
+import type { Settings } from '@wix-pos-gateway/pos-sdk';
 import { ConfigSource } from './sources';
 
 /** One environment variable as the reference shows it. */

@@ -1,7 +1,7 @@
 import { GatewayEnv } from '../../apps/gateway/src/config';
 import { WorkerEnv } from '../../apps/pos-worker/src/config';
-import { HTTP_POS_SETTINGS, KITCHEN_INBOX_SETTINGS } from '@app/integrations';
-import type { Settings } from '@app/pos-sdk';
+import { HTTP_POS_SETTINGS, KITCHEN_INBOX_SETTINGS } from '@wix-pos-gateway/integrations';
+import type { Settings } from '@wix-pos-gateway/pos-sdk';
 
 /**
  * One process's (or integration's) variables and the files that declare them: an app's config

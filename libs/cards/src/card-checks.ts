@@ -1,4 +1,4 @@
-import { maskPan, type PaymentCard } from '@app/pos-sdk';
+import { maskPan, type PaymentCard } from '@wix-pos-gateway/pos-sdk';
 import { luhnValid } from './pan';
 import { normalizeCard } from './payment-card';
 import { redactText } from './redact';

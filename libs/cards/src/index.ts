@@ -10,4 +10,4 @@ export {
   type CardNetwork,
   type CardSummary,
   type PaymentCard,
-} from '@app/pos-sdk';
+} from '@wix-pos-gateway/pos-sdk';

@@ -1,4 +1,4 @@
-import type { PaymentCard } from '@app/pos-sdk';
+import type { PaymentCard } from '@wix-pos-gateway/pos-sdk';
 
 type Fields = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { maskPan } from '@app/pos-sdk';
+import { maskPan } from '@wix-pos-gateway/pos-sdk';
 import { luhnValid } from './pan';
 
 const REDACTED = '[redacted]';

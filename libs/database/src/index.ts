@@ -1,3 +1,8 @@
-export { watchPool, type SqlClient, type SqlDatabase, type SqlResult } from '@app/pos-sdk';
+export {
+  watchPool,
+  type SqlClient,
+  type SqlDatabase,
+  type SqlResult,
+} from '@wix-pos-gateway/pos-sdk';
 export * from './embedded-database';
 export * from './open-database';

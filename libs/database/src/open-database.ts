@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { EmbeddedDatabase } from './embedded-database';
-import { SqlDatabase, watchPool } from '@app/pos-sdk';
+import { SqlDatabase, watchPool } from '@wix-pos-gateway/pos-sdk';
 
 export interface DatabaseOptions {
   /** PostgreSQL; unset: the embedded store in `dataDir`. */

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { WixMenu, WixMenuItem, WixOrder, WixOrderLine } from '@app/pos-sdk';
+import type { WixMenu, WixMenuItem, WixOrder, WixOrderLine } from '@wix-pos-gateway/pos-sdk';
 import { Expose, Type } from 'class-transformer';
 import {
   IsArray,

@@ -1,4 +1,11 @@
-import { ConfigOf, int, optional, readIntegrationConfig, text, url } from '@app/pos-sdk';
+import {
+  ConfigOf,
+  int,
+  optional,
+  readIntegrationConfig,
+  text,
+  url,
+} from '@wix-pos-gateway/pos-sdk';
 
 /** The variables of the `http` integration. The token is never logged nor put in an error. */
 export const HTTP_POS_SETTINGS = {

@@ -1,4 +1,12 @@
-import { ConfigOf, PosLog, int, oneOf, optional, readIntegrationConfig, text } from '@app/pos-sdk';
+import {
+  ConfigOf,
+  PosLog,
+  int,
+  oneOf,
+  optional,
+  readIntegrationConfig,
+  text,
+} from '@wix-pos-gateway/pos-sdk';
 
 /** What the `kitchen-inbox` integration reads from the worker's environment. */
 export const KITCHEN_INBOX_SETTINGS = {
