@@ -2,8 +2,18 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The workspace packages' manifests: npm ci links each into node_modules/@wix-pos-gateway.
+COPY libs/cards/package.json libs/cards/
+COPY libs/config/package.json libs/config/
+COPY libs/contracts/package.json libs/contracts/
+COPY libs/database/package.json libs/database/
+COPY libs/integrations/package.json libs/integrations/
+COPY libs/kafka/package.json libs/kafka/
+COPY libs/openapi/package.json libs/openapi/
+COPY libs/pos-sdk/package.json libs/pos-sdk/
+COPY libs/runtime/package.json libs/runtime/
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY tsconfig.base.json tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
 RUN npm run build:apps && npm prune --omit=dev
@@ -13,6 +23,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
+# The workspace packages node_modules links to: their package.json and dist/.
+COPY --from=build /app/libs libs
 COPY --from=build /app/dist dist
 USER node
 

@@ -13,7 +13,7 @@ function forbid(message, names, folders = []) {
 // The design's boundaries; test/ (end-to-end tests) may import anything.
 const GATEWAY_BOUNDARY = forbid(
   'The gateway reaches workers over Kafka only and keeps no database.',
-  ['@app/database', 'pg', '@electric-sql/pglite'],
+  ['@wix-pos-gateway/database', 'pg', '@electric-sql/pglite'],
   ['**/pos-worker/**'],
 );
 const WORKER_BOUNDARY = forbid(
@@ -23,12 +23,22 @@ const WORKER_BOUNDARY = forbid(
 );
 const CONTRACTS_BOUNDARY = forbid(
   'Contracts import no app and no transport: both sides share them.',
-  ['@app/kafka', 'kafkajs', '@nestjs/microservices'],
+  ['@wix-pos-gateway/kafka', 'kafkajs', '@nestjs/microservices'],
   ['**/apps/**', '**/gateway/src/**', '**/pos-worker/src/**'],
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.kafka/**', '.stack/**', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'libs/*/dist/**',
+      'libs/*/api/**',
+      'node_modules/**',
+      '.kafka/**',
+      '.stack/**',
+      'eslint.config.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -71,8 +81,31 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@app/*', '!@app/pos-sdk', '**/apps/**'],
-              message: 'Integrations import only @app/pos-sdk.',
+              group: [
+                '@wix-pos-gateway/*',
+                '!@wix-pos-gateway/pos-sdk',
+                '**/apps/**',
+                '**/libs/**',
+              ],
+              message: 'Integrations import only @wix-pos-gateway/pos-sdk.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A POS vendor installs the SDK alone: it imports nothing but Node and its own modules.
+    files: ['libs/pos-sdk/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!node:|\\./|\\.\\./)',
+              message: 'The SDK has no dependencies (libs/pos-sdk/package.json).',
             },
           ],
         },
@@ -109,7 +142,7 @@ export default tseslint.config(
           paths: [
             ...GATEWAY_BOUNDARY.paths,
             {
-              name: '@app/contracts',
+              name: '@wix-pos-gateway/contracts',
               importNames: ['SpiErrorCode', 'spiFailure', 'spiSuccess'],
               message: 'Answer with GatewayAnswer (apps/gateway/src/orders/gateway-answers.ts).',
             },

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage } from 'node:http';
-import { createLogger } from '@app/runtime';
+import { createLogger } from '@wix-pos-gateway/runtime';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadWorkerConfig } from '../apps/pos-worker/src/config';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { orderRequestTopic, workerGroupId } from '@app/contracts';
+import { orderRequestTopic, workerGroupId } from '@wix-pos-gateway/contracts';
 import { FakePos } from './support/fake-pos';
 import { postOrder } from './support/http';
 import { inboxRows } from './support/ledger';

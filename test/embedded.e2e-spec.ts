@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EmbeddedDatabase } from '@app/database';
+import { EmbeddedDatabase } from '@wix-pos-gateway/database';
 import { goodOrder } from './conformance/conformance-orders';
 import { postOrder } from './support/http';
 import { ledgerRows, sql } from './support/ledger';

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OrderAnswer, decodeOrderAnswer, orderAnswersTopic, spiFailure } from '@app/contracts';
+import {
+  OrderAnswer,
+  decodeOrderAnswer,
+  orderAnswersTopic,
+  spiFailure,
+} from '@wix-pos-gateway/contracts';
 import { FakeWorker } from './support/fake-worker';
 import { Answer, postOrder } from './support/http';
 import { readTopic } from './support/kafka';

@@ -1,12 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { RunServices, stopOnSignals } from './support/services';
 
 /**
  * `npm test`: runs every unit test (`*.spec.js`) and end-to-end test (`*.e2e-spec.js`) of the
- * build with Node's test runner. End-to-end tests get a real broker and a real PostgreSQL:
+ * build (`dist/`, and `libs/<package>/dist/` of each workspace package) with Node's test runner.
+ * End-to-end tests get a real broker and a real PostgreSQL:
  * those named by KAFKA_BROKERS and DATABASE_URL, else containers when Docker is reachable, else
  * a local broker and an embedded PostgreSQL started here (test/support/services.ts); each run
  * gets a database of its own, dropped afterwards. `--unit` runs the unit tests only. Other
@@ -14,16 +15,18 @@ import { RunServices, stopOnSignals } from './support/services';
  * test runner.
  */
 async function main(): Promise<number> {
-  const dist = resolve(__dirname, '..');
+  const root = resolve(__dirname, '..', '..');
   const args = process.argv.slice(2);
   const unitOnly = args.includes('--unit');
   const filters = args.filter((arg) => !arg.startsWith('--'));
   const options = args.filter((arg) => arg.startsWith('--') && arg !== '--unit');
-  const files = findTests(dist).filter(
-    (file) =>
-      (!unitOnly || !file.endsWith('.e2e-spec.js')) &&
-      (filters.length === 0 || filters.some((f) => relative(dist, file).includes(f))),
-  );
+  const files = buildDirectories(root)
+    .flatMap(findTests)
+    .filter(
+      (file) =>
+        (!unitOnly || !file.endsWith('.e2e-spec.js')) &&
+        (filters.length === 0 || filters.some((f) => relative(root, file).includes(f))),
+    );
   if (files.length === 0) throw new Error(`no test file matches ${filters.join(' ')}`);
 
   const endToEnd = files.some((file) => file.endsWith('.e2e-spec.js'));
@@ -48,6 +51,14 @@ async function main(): Promise<number> {
   } finally {
     await services.stop();
   }
+}
+
+/** `dist/` (apps, tests, tools) and each workspace package's `libs/<name>/dist/`. */
+function buildDirectories(root: string): string[] {
+  const libs = readdirSync(join(root, 'libs'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(root, 'libs', entry.name, 'dist'));
+  return [join(root, 'dist'), ...libs.filter((dir) => existsSync(dir))];
 }
 
 function findTests(dir: string): string[] {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { TopicSpec, ensureTopics } from '@app/kafka';
+import { TopicSpec, ensureTopics } from '@wix-pos-gateway/kafka';
 import { Admin, ConfigResourceTypes, ConfigSource, Kafka } from 'kafkajs';
 import { testKafka } from './support/kafka';
 

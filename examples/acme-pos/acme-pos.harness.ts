@@ -1,4 +1,4 @@
-import { ConformanceHarness, PosMode } from '@app/pos-sdk';
+import { ConformanceHarness, PosMode } from '@wix-pos-gateway/pos-sdk';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';

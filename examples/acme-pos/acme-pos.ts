@@ -5,7 +5,10 @@ import {
   PosUnavailableError,
   UnknownItemsError,
   definePosIntegration,
-} from '@app/pos-sdk';
+  readIntegrationConfig,
+  text,
+  url,
+} from '@wix-pos-gateway/pos-sdk';
 
 /** Acme POS Cloud: tickets, with modifiers nested like Wix variation choices. */
 interface AcmeItem {
@@ -21,12 +24,15 @@ const toAcme = (line: PosOrderLine): AcmeItem => ({
 });
 
 export default definePosIntegration(({ env }) => {
-  const baseUrl = env.ACME_API_URL;
-  if (!baseUrl) throw new Error('ACME_API_URL is not set');
+  const config = readIntegrationConfig(env, {
+    ACME_API_URL: url(),
+    ACME_API_KEY: text({ default: '' }),
+  });
+  const baseUrl = config.ACME_API_URL;
   const headers = (key: string) => ({
     'content-type': 'application/json',
     'idempotency-key': key,
-    'x-api-key': env.ACME_API_KEY ?? '',
+    'x-api-key': config.ACME_API_KEY,
   });
   const tickets = (order: { restaurantId: string }) =>
     `${baseUrl}/v2/stores/${encodeURIComponent(order.restaurantId)}/tickets`;

@@ -107,6 +107,8 @@ while read -r instruction args; do
       read -r -a paths <<< "$args"
       [[ ${paths[0]} != --* ]] || fail "COPY ${paths[0]} in the build stage is not known here"
       dest=$(in_stage "$build" "$workdir" "${paths[-1]}")
+      # A destination ending in / is a directory, made when missing (`COPY a/package.json a/`).
+      [[ ${paths[-1]} != */ ]] || mkdir -p "$dest"
       for src in "${paths[@]:0:${#paths[@]}-1}"; do
         [ -e "$context/$src" ] || fail "COPY $src: not in the build context"
         if [ -d "$context/$src" ]; then

@@ -6,7 +6,7 @@ import { SpiBody, uniqueBrand } from '../support/orders';
 import { AppProcess, required, startGateway, startWorker, stopAll } from '../support/processes';
 import { goodOrder, unmappedOrder } from './conformance-orders';
 import { voidThenCreate } from './void-first';
-import { ConformanceHarness, HarnessFactory } from '@app/pos-sdk';
+import { ConformanceHarness, HarnessFactory } from '@wix-pos-gateway/pos-sdk';
 
 export interface ConformanceOptions {
   /** `POS_INTEGRATION` of the worker under test. */

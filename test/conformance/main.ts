@@ -1,9 +1,9 @@
-import { UsageError } from '@app/runtime';
+import { UsageError } from '@wix-pos-gateway/runtime';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { conformanceSuite } from './conformance-suite';
-import { HarnessFactory } from '@app/pos-sdk';
+import { HarnessFactory } from '@wix-pos-gateway/pos-sdk';
 
 const usage = `usage: npm run conformance -- --integration <kitchen-inbox|http|module path|package>
                                --harness <module path> [--brand <brand>] [--env KEY=VALUE ...]

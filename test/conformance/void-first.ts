@@ -1,6 +1,6 @@
-import { WixMenu, WixOrder } from '@app/contracts';
-import { openDatabase } from '@app/database';
-import { PosOrder } from '@app/pos-sdk';
+import { WixMenu, WixOrder } from '@wix-pos-gateway/contracts';
+import { openDatabase } from '@wix-pos-gateway/database';
+import { PosOrder } from '@wix-pos-gateway/pos-sdk';
 import { tmpdir } from 'node:os';
 import { loadIntegration } from '../../apps/pos-worker/src/integration/load-integration';
 import { mapOrderItems } from '../../apps/pos-worker/src/mapping/item-mapping';

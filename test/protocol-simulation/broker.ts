@@ -1,4 +1,4 @@
-import { OrderAnswer } from '@app/contracts';
+import { OrderAnswer } from '@wix-pos-gateway/contracts';
 import { Process } from './process';
 import { Sim } from './sim';
 

@@ -1,4 +1,4 @@
-import { OrderAnswer, SpiResponse } from '@app/contracts';
+import { OrderAnswer, SpiResponse } from '@wix-pos-gateway/contracts';
 import { onDecision, onReply, onTimeout } from '../../apps/gateway/src/orders/answer-rules';
 import { Broker, Produced } from './broker';
 import { Process } from './process';

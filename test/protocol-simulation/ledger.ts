@@ -1,4 +1,4 @@
-import { OrderAnswer } from '@app/contracts';
+import { OrderAnswer } from '@wix-pos-gateway/contracts';
 import {
   OrderRecord,
   OrderState,

@@ -1,4 +1,4 @@
-import { SpiErrorCode } from '@app/contracts';
+import { SpiErrorCode } from '@wix-pos-gateway/contracts';
 import { PosOutcome } from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { Process } from './process';
 import { Sim } from './sim';

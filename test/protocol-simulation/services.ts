@@ -1,4 +1,4 @@
-import { SpiResponse } from '@app/contracts';
+import { SpiResponse } from '@wix-pos-gateway/contracts';
 import {
   CancelResult,
   OrderRecord,

@@ -1,4 +1,4 @@
-import { SpiErrorCode, SpiResponse, spiFailure } from '@app/contracts';
+import { SpiErrorCode, SpiResponse, spiFailure } from '@wix-pos-gateway/contracts';
 import {
   PosOutcome,
   onDelivery,

@@ -1,4 +1,4 @@
-import { SpiResponse } from '@app/contracts';
+import { SpiResponse } from '@wix-pos-gateway/contracts';
 import { OrderState } from '../../apps/pos-worker/src/lifecycle/order-lifecycle';
 import { AnswersConsumer } from './answers-consumer';
 import { Broker } from './broker';

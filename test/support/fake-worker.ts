@@ -4,8 +4,8 @@ import {
   SpiResponse,
   orderAnswersTopic,
   orderRequestTopic,
-} from '@app/contracts';
-import { ensureTopics } from '@app/kafka';
+} from '@wix-pos-gateway/contracts';
+import { ensureTopics } from '@wix-pos-gateway/kafka';
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, Producer, logLevel } from 'kafkajs';
 

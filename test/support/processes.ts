@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CardKeyring } from '@app/cards';
+import { CardKeyring } from '@wix-pos-gateway/cards';
 import { freePort } from './containers';
 import { httpsRequest } from './https';
 

@@ -3,6 +3,7 @@ import { ValidationMetadata } from 'class-validator/types/metadata/ValidationMet
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import type { Settings } from '@wix-pos-gateway/pos-sdk';
 import { ConfigSource } from './sources';
 
 /** One environment variable as the reference shows it. */
@@ -24,9 +25,11 @@ export interface Variable {
  * from its class-validator decorators, the meaning from its doc comment.
  */
 export function readVariables(root: string, source: ConfigSource): Variable[] {
-  const defaults = new source.shape() as Record<string, unknown>;
-  const rules = getMetadataStorage().getTargetValidationMetadatas(source.shape, '', true, false);
-  return declaredProperties(root, source).map(({ name, doc, defaultTag }) => ({
+  const { shape } = source;
+  if (typeof shape !== 'function') return readSettings(root, source, shape);
+  const defaults = new shape() as Record<string, unknown>;
+  const rules = getMetadataStorage().getTargetValidationMetadatas(shape, '', true, false);
+  return declaredProperties(root, source, shape.name).map(({ name, doc, defaultTag }) => ({
     name,
     default: defaultTag ?? shown(defaults[name]),
     required: defaults[name] === undefined && !rules.some((rule) => isOptional(rule, name)),
@@ -42,12 +45,53 @@ interface Declared {
   defaultTag?: string;
 }
 
-function declaredProperties(root: string, source: ConfigSource): Declared[] {
-  const files = source.files.map((file) =>
+/**
+ * An integration's settings, in source order: default, requirement and allowed values from each
+ * setting's reference, the meaning from the doc comment of its property.
+ */
+function readSettings(
+  root: string,
+  source: ConfigSource,
+  { constant, settings }: { constant: string; settings: Settings },
+): Variable[] {
+  const literal = findConstant(parse(root, source), constant);
+  if (!literal) throw new Error(`const ${constant} = {…} is not in ${source.files.join(', ')}`);
+  return literal.properties.filter(ts.isPropertyAssignment).map((property) => {
+    const { name, doc } = describe(property);
+    const setting = settings[name];
+    if (!setting) throw new Error(`${constant}.${name} is declared but not exported`);
+    return { ...setting.reference, name, defaultIsComputed: false, meaning: doc };
+  });
+}
+
+function parse(root: string, source: ConfigSource): ts.SourceFile[] {
+  return source.files.map((file) =>
     ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.ES2022, true),
   );
+}
+
+function findConstant(
+  files: ts.SourceFile[],
+  name: string,
+): ts.ObjectLiteralExpression | undefined {
+  for (const file of files) {
+    for (const statement of file.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        const value = declaration.initializer;
+        if (declaration.name.getText() === name && value && ts.isObjectLiteralExpression(value)) {
+          return value;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function declaredProperties(root: string, source: ConfigSource, shapeName: string): Declared[] {
+  const files = parse(root, source);
   const declared: Declared[] = [];
-  let className: string | undefined = source.shape.name;
+  let className: string | undefined = shapeName;
   while (className) {
     const found = findClass(files, className);
     if (!found) throw new Error(`class ${className} is not in ${source.files.join(', ')}`);
@@ -80,7 +124,7 @@ function isExposed(member: ts.ClassElement): member is ts.PropertyDeclaration {
   });
 }
 
-function describe(member: ts.PropertyDeclaration): Declared {
+function describe(member: ts.PropertyDeclaration | ts.PropertyAssignment): Declared {
   const docs = ts.getJSDocCommentsAndTags(member).filter(ts.isJSDoc);
   const doc = docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ');
   const defaultTag = docs

@@ -1,14 +1,17 @@
 import { GatewayEnv } from '../../apps/gateway/src/config';
 import { WorkerEnv } from '../../apps/pos-worker/src/config';
-import { HttpPosConfig } from '../../libs/integrations/src/http/http-config';
-import { KitchenInboxConfig } from '../../libs/integrations/src/kitchen-inbox/kitchen-inbox-config';
+import { HTTP_POS_SETTINGS, KITCHEN_INBOX_SETTINGS } from '@wix-pos-gateway/integrations';
+import type { Settings } from '@wix-pos-gateway/pos-sdk';
 
-/** One process's (or integration's) variables: a config class and the files that declare it. */
+/**
+ * One process's (or integration's) variables and the files that declare them: an app's config
+ * class, or an integration's settings (`readIntegrationConfig`), the constant `constant`.
+ */
 export interface ConfigSource {
   title: string;
   intro: string;
-  shape: new () => object;
-  /** The class's file first, then the files of the classes it extends. */
+  shape: (new () => object) | { constant: string; settings: Settings };
+  /** The declaring file first, then the files of the classes it extends. */
   files: string[];
   /** Where its `.env.example` goes, next to the config. */
   envExample?: string;
@@ -36,13 +39,13 @@ export const CONFIG_SOURCES: ConfigSource[] = [
     title: '`kitchen-inbox` integration',
     intro:
       'Read by the worker when `POS_INTEGRATION=kitchen-inbox` (the default). The names before it was renamed (`LEDGER_*`) still work for one release, with a warning.',
-    shape: KitchenInboxConfig,
+    shape: { constant: 'KITCHEN_INBOX_SETTINGS', settings: KITCHEN_INBOX_SETTINGS },
     files: ['libs/integrations/src/kitchen-inbox/kitchen-inbox-config.ts'],
   },
   {
     title: '`http` integration',
     intro: 'Read by the worker when `POS_INTEGRATION=http`.',
-    shape: HttpPosConfig,
+    shape: { constant: 'HTTP_POS_SETTINGS', settings: HTTP_POS_SETTINGS },
     files: ['libs/integrations/src/http/http-config.ts'],
   },
 ];

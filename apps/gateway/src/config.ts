@@ -1,5 +1,5 @@
-import { ORDER_MESSAGE_MAX_BYTES } from '@app/contracts';
-import { CardKeyring } from '@app/cards';
+import { ORDER_MESSAGE_MAX_BYTES } from '@wix-pos-gateway/contracts';
+import { CardKeyring } from '@wix-pos-gateway/cards';
 import {
   KafkaEnv,
   KafkaSettings,
@@ -8,7 +8,7 @@ import {
   kafkaSettings,
   toInt,
   validateConfig,
-} from '@app/config';
+} from '@wix-pos-gateway/config';
 import { Expose, Transform } from 'class-transformer';
 import {
   IsIn,

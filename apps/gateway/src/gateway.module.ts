@@ -6,7 +6,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { KafkaProbe, KafkaRequestClient, createKafka } from '@app/kafka';
+import { KafkaProbe, KafkaRequestClient, createKafka } from '@wix-pos-gateway/kafka';
 import { TerminusModule } from '@nestjs/terminus';
 import { Kafka } from 'kafkajs';
 import { GatewayConfig } from './config';

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { openApiDocument, serveOpenApi } from '@app/openapi';
-import { crash, createLogger, installCrashHandlers } from '@app/runtime';
-import { ORDER_REPLY_TOPIC } from '@app/contracts';
-import { KafkaRequestClient, ensureTopics } from '@app/kafka';
+import { openApiDocument, serveOpenApi } from '@wix-pos-gateway/openapi';
+import { crash, createLogger, installCrashHandlers } from '@wix-pos-gateway/runtime';
+import { ORDER_REPLY_TOPIC } from '@wix-pos-gateway/contracts';
+import { KafkaRequestClient, ensureTopics } from '@wix-pos-gateway/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';

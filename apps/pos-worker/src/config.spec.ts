@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CardKeyring } from '@app/cards';
+import { CardKeyring } from '@wix-pos-gateway/cards';
 import { loadWorkerConfig } from './config';
 
 describe('worker configuration', () => {

@@ -1,4 +1,4 @@
-import { CardKeyring } from '@app/cards';
+import { CardKeyring } from '@wix-pos-gateway/cards';
 import {
   KafkaEnv,
   KafkaSettings,
@@ -7,8 +7,8 @@ import {
   kafkaSettings,
   toInt,
   validateConfig,
-} from '@app/config';
-import { BRAND_PATTERN } from '@app/contracts';
+} from '@wix-pos-gateway/config';
+import { BRAND_PATTERN } from '@wix-pos-gateway/contracts';
 import { Expose, Transform } from 'class-transformer';
 import type { LifecycleSettings } from './lifecycle/order-lifecycle';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';

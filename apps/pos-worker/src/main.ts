@@ -1,8 +1,12 @@
 import 'reflect-metadata';
-import { serveOpenApi } from '@app/openapi';
-import { crash, createLogger, installCrashHandlers } from '@app/runtime';
-import { ORDER_MESSAGE_MAX_BYTES, orderAnswersTopic, orderRequestTopic } from '@app/contracts';
-import { OrderConsumerServer, ensureTopics } from '@app/kafka';
+import { serveOpenApi } from '@wix-pos-gateway/openapi';
+import { crash, createLogger, installCrashHandlers } from '@wix-pos-gateway/runtime';
+import {
+  ORDER_MESSAGE_MAX_BYTES,
+  orderAnswersTopic,
+  orderRequestTopic,
+} from '@wix-pos-gateway/contracts';
+import { OrderConsumerServer, ensureTopics } from '@wix-pos-gateway/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';

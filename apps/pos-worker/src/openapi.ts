@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { openApiDocument } from '@app/openapi';
+import { openApiDocument } from '@wix-pos-gateway/openapi';
 
 /** The worker's HTTP surface: health, metrics and the operator's order lookup. */
 export function workerOpenApi(app: INestApplication) {

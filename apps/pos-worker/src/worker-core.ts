@@ -1,4 +1,4 @@
-import { openDatabase } from '@app/database';
+import { openDatabase } from '@wix-pos-gateway/database';
 import { DynamicModule, LoggerService } from '@nestjs/common';
 import { WorkerConfig } from './config';
 import { loadIntegration } from './integration/load-integration';

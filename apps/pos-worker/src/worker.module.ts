@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { SUBMIT_ORDER_PATTERN, orderRequestTopic, workerGroupId } from '@app/contracts';
-import { KafkaProbe, OrderConsumerServer, createKafka } from '@app/kafka';
-import { SqlDatabase } from '@app/database';
+import { SUBMIT_ORDER_PATTERN, orderRequestTopic, workerGroupId } from '@wix-pos-gateway/contracts';
+import { KafkaProbe, OrderConsumerServer, createKafka } from '@wix-pos-gateway/kafka';
+import { SqlDatabase } from '@wix-pos-gateway/database';
 import { TerminusModule } from '@nestjs/terminus';
 import { Kafka } from 'kafkajs';
 import { WorkerConfig } from './config';

@@ -1,4 +1,4 @@
-import { UsageError } from '@app/runtime';
+import { UsageError } from '@wix-pos-gateway/runtime';
 import { parseArgs } from 'node:util';
 
 export const scenarios = [

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { runCommand } from '@app/runtime';
+import { runCommand } from '@wix-pos-gateway/runtime';
 import { parseOptions, usage, webhookUrl } from './args';
 import { OrderResult, formatResult, summarize, summaryLines } from './report';
 import { runOrders } from './run';

@@ -1,10 +1,9 @@
-import { maskPan } from './mask';
+import { maskPan, type PaymentCard } from '@wix-pos-gateway/pos-sdk';
 import { luhnValid } from './pan';
-import { normalizeCard, PaymentCard } from './payment-card';
+import { normalizeCard } from './payment-card';
 import { redactText } from './redact';
 
-export { cardNetwork, luhnValid } from './pan';
-export type { CardNetwork } from './pan';
+export { luhnValid } from './pan';
 
 export type CardCheck =
   { ok: true; cards: Record<string, PaymentCard> } | { ok: false; problems: string[] };

@@ -1,6 +1,13 @@
 export * from './payment-card';
 export * from './card-checks';
-export * from './mask';
 export * from './card-keyring';
 export * from './redact';
 export * from './safe-description';
+export {
+  cardNetwork,
+  cardSummary,
+  maskPan,
+  type CardNetwork,
+  type CardSummary,
+  type PaymentCard,
+} from '@wix-pos-gateway/pos-sdk';

@@ -1,15 +1,4 @@
-/** A card from the webhook's `cards`, in one shape whichever of the two Wix sent. */
-export interface PaymentCard {
-  number: string;
-  expireMonth: number;
-  /** Four digits: a two-digit year is taken as 20xx. */
-  expireYear: number;
-  csc?: string;
-  holderName?: string;
-  holderId?: string;
-  billingAddress?: string;
-  billingPostalCode?: string;
-}
+import type { PaymentCard } from '@wix-pos-gateway/pos-sdk';
 
 type Fields = Record<string, unknown>;
 

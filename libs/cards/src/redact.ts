@@ -1,4 +1,4 @@
-import { maskPan } from './mask';
+import { maskPan } from '@wix-pos-gateway/pos-sdk';
 import { luhnValid } from './pan';
 
 const REDACTED = '[redacted]';

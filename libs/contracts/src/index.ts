@@ -1,5 +1,6 @@
 export * from './spi/spi-response';
 export * from './spi/wix-order.dto';
+export type { WixMenu, WixMenuItem, WixOrder, WixOrderLine } from '@wix-pos-gateway/pos-sdk';
 export * from './spi/validate-order';
 export * from './spi/json-guard';
 export * from './kafka/topics';

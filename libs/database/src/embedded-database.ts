@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { SqlClient, SqlDatabase, SqlResult } from './sql-database';
+import { SqlClient, SqlDatabase, SqlResult } from '@wix-pos-gateway/pos-sdk';
 import { lockStore } from './store-lock';
 
 type Results = { rows: unknown[]; affectedRows?: number };

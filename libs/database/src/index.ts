@@ -1,3 +1,8 @@
-export * from './sql-database';
+export {
+  watchPool,
+  type SqlClient,
+  type SqlDatabase,
+  type SqlResult,
+} from '@wix-pos-gateway/pos-sdk';
 export * from './embedded-database';
 export * from './open-database';

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { EmbeddedDatabase } from './embedded-database';
-import { SqlDatabase } from './sql-database';
+import { SqlDatabase, watchPool } from '@wix-pos-gateway/pos-sdk';
 
 export interface DatabaseOptions {
   /** PostgreSQL; unset: the embedded store in `dataDir`. */
@@ -30,15 +30,4 @@ export async function openDatabase(options: DatabaseOptions): Promise<SqlDatabas
   });
   watchPool(pool, (error) => options.onIdleError?.(error));
   return pool;
-}
-
-/**
- * Reports connection errors of a `pg` pool instead of letting them end the process. The pool
- * listens on idle connections only: one that breaks while checked out (a database restart in
- * the middle of a transaction) emits an `error` nobody hears, which Node treats as uncaught.
- * Its query fails on its own, and the caller releases it as broken.
- */
-export function watchPool(pool: Pool, onError: (error: Error) => void): void {
-  pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import { OrderHeader, SubmitOrder } from '@app/contracts';
+import { OrderHeader, SubmitOrder } from '@wix-pos-gateway/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { PartitionWork } from './partition-work';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OrderHeader } from '@app/contracts';
+import { OrderHeader } from '@wix-pos-gateway/contracts';
 import { Kafka, Message, ProducerRecord } from 'kafkajs';
 import {
   AckTimeoutError,

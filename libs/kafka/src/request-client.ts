@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { OrderHeader, ORDER_REPLY_TOPIC, gatewayReplyGroupId } from '@app/contracts';
+import { OrderHeader, ORDER_REPLY_TOPIC, gatewayReplyGroupId } from '@wix-pos-gateway/contracts';
 import { Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createProducer } from './kafka-client';

@@ -1,6 +1,6 @@
-import type { PaymentCard } from '@app/cards';
-import type { SqlDatabase } from '@app/database';
-import type { WixMenu, WixMenuItem, WixOrder } from '@app/contracts';
+import type { PaymentCard } from './cards';
+import type { SqlDatabase } from './sql-database';
+import type { WixMenu, WixMenuItem, WixOrder } from './wix-order';
 
 /**
  * One order line with the POS's own item id. `itemId` is the Wix item id; `choices` holds the

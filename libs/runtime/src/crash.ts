@@ -1,4 +1,4 @@
-import { redact } from '@app/cards';
+import { redact } from '@wix-pos-gateway/cards';
 
 /** Ends the process on a failure it cannot serve through, with the error redacted like any log line. */
 export function crash(error: unknown): never {

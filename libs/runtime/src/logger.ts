@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import { redact } from '@app/cards';
+import { redact } from '@wix-pos-gateway/cards';
 import pino, { DestinationStream, Level, Logger as Pino } from 'pino';
 import { prettyLines } from './pretty-lines';
 

@@ -1,5 +1,5 @@
 import { FakePos } from '../../support/fake-pos';
-import { ConformanceHarness } from '@app/pos-sdk';
+import { ConformanceHarness } from '@wix-pos-gateway/pos-sdk';
 
 /**
  * Drives the `http` integration's POS: a local server speaking its protocol. "down" closes the

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { ConformanceHarness, HarnessContext, PosMode } from '@app/pos-sdk';
+import { ConformanceHarness, HarnessContext, PosMode } from '@wix-pos-gateway/pos-sdk';
 
 /**
  * Drives the `kitchen-inbox` integration's inbox in a database of its own: "slow" holds a lock

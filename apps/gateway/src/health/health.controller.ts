@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { KafkaProbe, KafkaRequestClient } from '@app/kafka';
+import { KafkaProbe, KafkaRequestClient } from '@wix-pos-gateway/kafka';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { GatewayMetrics } from '../metrics/gateway-metrics';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SpiErrorCode, spiFailure, spiSuccess } from '@app/contracts';
+import { SpiErrorCode, spiFailure, spiSuccess } from '@wix-pos-gateway/contracts';
 import { onDecision, onReply, onTimeout } from './answer-rules';
 
 describe('onReply', () => {

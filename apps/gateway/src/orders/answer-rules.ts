@@ -1,4 +1,4 @@
-import { SpiResponse, isSpiResponse } from '@app/contracts';
+import { SpiResponse, isSpiResponse } from '@wix-pos-gateway/contracts';
 import { GatewayAnswer } from './gateway-answers';
 
 export * from './gateway-answers';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CardKeyring, checkCards } from '@app/cards';
-import { SpiFailure, WixOrderRequest, cardSealingContext } from '@app/contracts';
+import { CardKeyring, checkCards } from '@wix-pos-gateway/cards';
+import { SpiFailure, WixOrderRequest, cardSealingContext } from '@wix-pos-gateway/contracts';
 import { GatewayConfig } from '../config';
 import { GatewayAnswer } from './answer-rules';
 

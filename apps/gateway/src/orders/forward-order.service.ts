@@ -7,13 +7,13 @@ import {
   orderAnswersTopic,
   orderRequestTopic,
   validateOrderRequest,
-} from '@app/contracts';
+} from '@wix-pos-gateway/contracts';
 import {
   KafkaRequestClient,
   KafkaUnavailableError,
   ReplyDeadlineError,
   RequestPacket,
-} from '@app/kafka';
+} from '@wix-pos-gateway/kafka';
 import { GatewayConfig } from '../config';
 import { randomUUID } from 'node:crypto';
 import { GatewayMetrics } from '../metrics/gateway-metrics';

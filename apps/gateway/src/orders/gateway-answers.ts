@@ -1,5 +1,11 @@
-import { SpiErrorCode, SpiFailure, SpiSuccess, spiFailure, spiSuccess } from '@app/contracts';
-import { safeDescription } from '@app/cards';
+import {
+  SpiErrorCode,
+  SpiFailure,
+  SpiSuccess,
+  spiFailure,
+  spiSuccess,
+} from '@wix-pos-gateway/contracts';
+import { safeDescription } from '@wix-pos-gateway/cards';
 
 /** Longest error description the gateway passes on from a worker. */
 const MAX_DESCRIPTION_CHARS = 4_000;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OrderAnswer, decodeOrderAnswer } from '@app/contracts';
-import { AckTimeoutError } from '@app/kafka';
+import { OrderAnswer, decodeOrderAnswer } from '@wix-pos-gateway/contracts';
+import { AckTimeoutError } from '@wix-pos-gateway/kafka';
 import { Message } from 'kafkajs';
 import { loadGatewayConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';

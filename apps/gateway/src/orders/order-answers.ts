@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { OrderAnswerKind, SpiResponse, encodeOrderAnswer, orderAnswersTopic } from '@app/contracts';
+import {
+  OrderAnswerKind,
+  SpiResponse,
+  encodeOrderAnswer,
+  orderAnswersTopic,
+} from '@wix-pos-gateway/contracts';
 import { Message } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayConfig } from '../config';

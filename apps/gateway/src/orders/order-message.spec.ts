@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WixOrderRequest } from '@app/contracts';
+import { WixOrderRequest } from '@wix-pos-gateway/contracts';
 import { orderMessage } from './order-message';
 
 describe('orderMessage', () => {

@@ -1,4 +1,4 @@
-import { WixOrderLine, WixOrderRequest } from '@app/contracts';
+import { WixOrderLine, WixOrderRequest } from '@wix-pos-gateway/contracts';
 
 /**
  * What the gateway puts on Kafka for an order: the body Wix sent, without `cards` (they travel

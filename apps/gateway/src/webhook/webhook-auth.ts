@@ -1,4 +1,4 @@
-import { isBrand } from '@app/contracts';
+import { isBrand } from '@wix-pos-gateway/contracts';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 

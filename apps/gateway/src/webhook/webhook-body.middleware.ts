@@ -1,5 +1,5 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import { findUnsafeJson } from '@app/contracts';
+import { findUnsafeJson } from '@wix-pos-gateway/contracts';
 import express, { NextFunction, RequestHandler, Response } from 'express';
 import { GatewayConfig } from '../config';
 import { GatewayAnswer } from '../orders/answer-rules';

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { SpiResponse } from '@app/contracts';
+import { SpiResponse } from '@wix-pos-gateway/contracts';
 import {
   ApiBody,
   ApiOkResponse,

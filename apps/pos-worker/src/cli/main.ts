@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { UsageError, runCommand } from '@app/runtime';
+import { UsageError, runCommand } from '@wix-pos-gateway/runtime';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@app/database';
+import { openDatabase } from '@wix-pos-gateway/database';
 import { loadWorkerConfig } from '../config';
 import { migrate } from '../ledger/migrate';
 import { OrderLookup } from '../ledger/order-lookup';

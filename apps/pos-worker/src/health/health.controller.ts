@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { callHook } from '../integration/hook-call';
-import { KafkaProbe, OrderConsumerServer } from '@app/kafka';
+import { KafkaProbe, OrderConsumerServer } from '@wix-pos-gateway/kafka';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { LoadedIntegration } from '../integration/pos-integration.provider';

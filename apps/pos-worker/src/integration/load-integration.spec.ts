@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { PosIntegration, PosOrder, SubmitContext } from '@app/pos-sdk';
-import { SqlDatabase } from '@app/database';
+import { PosIntegration, PosOrder, SubmitContext } from '@wix-pos-gateway/pos-sdk';
+import { SqlDatabase } from '@wix-pos-gateway/database';
 import { loadIntegration } from './load-integration';
 
 /** Answers `brand/ACME_STORE`, so a test sees what the worker passed to the factory. */

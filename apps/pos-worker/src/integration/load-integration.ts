@@ -1,5 +1,9 @@
-import { IntegrationContext, PosIntegration, PosIntegrationFactory } from '@app/pos-sdk';
-import { httpIntegration, kitchenInboxIntegration } from '@app/integrations';
+import {
+  IntegrationContext,
+  PosIntegration,
+  PosIntegrationFactory,
+} from '@wix-pos-gateway/pos-sdk';
+import { httpIntegration, kitchenInboxIntegration } from '@wix-pos-gateway/integrations';
 import { createRequire } from 'node:module';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { LoadedIntegration } from './pos-integration.provider';

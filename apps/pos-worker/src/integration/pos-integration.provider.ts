@@ -1,4 +1,4 @@
-import { PosIntegration, PosLog } from '@app/pos-sdk';
+import { PosIntegration, PosLog } from '@wix-pos-gateway/pos-sdk';
 
 /** The brand's POS integration, as loaded at start (see `load-integration.ts`). */
 export abstract class LoadedIntegration {

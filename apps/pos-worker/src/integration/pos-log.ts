@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { PosLog } from '@app/pos-sdk';
+import { PosLog } from '@wix-pos-gateway/pos-sdk';
 
 /** An integration's log lines, in the worker's log, tagged with brand and integration. */
 export function posLog(brand: string, integration: string): PosLog {

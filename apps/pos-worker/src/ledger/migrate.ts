@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { SqlDatabase } from '@app/database';
+import { SqlDatabase } from '@wix-pos-gateway/database';
 import { migrations } from './migrations';
 
 /** Any constant will do, as long as nothing else in the database takes the same lock. */

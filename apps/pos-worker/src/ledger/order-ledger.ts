@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CardSummary, safeDescription } from '@app/cards';
-import { OrderAnswer, SpiErrorCode } from '@app/contracts';
-import { PosOrderLine } from '@app/pos-sdk';
-import { SqlDatabase } from '@app/database';
+import { CardSummary, safeDescription } from '@wix-pos-gateway/cards';
+import { OrderAnswer, SpiErrorCode } from '@wix-pos-gateway/contracts';
+import { PosOrderLine } from '@wix-pos-gateway/pos-sdk';
+import { SqlDatabase } from '@wix-pos-gateway/database';
 import { OrderRecord, OrderState, RecordedAnswers } from '../lifecycle/order-lifecycle';
 import { MAX_DESCRIPTION_CHARS } from '../orders/order-errors';
 import { DATABASE_POOL } from './database';

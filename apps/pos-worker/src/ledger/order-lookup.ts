@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SqlDatabase } from '@app/database';
+import { SqlDatabase } from '@wix-pos-gateway/database';
 import { DATABASE_POOL } from './database';
 
 /** What an operator sees of an order: no card data beyond first 6 / last 4. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SpiErrorCode, spiSuccess } from '@app/contracts';
+import { SpiErrorCode, spiSuccess } from '@wix-pos-gateway/contracts';
 import {
   Delivery,
   OrderRecord,

@@ -1,4 +1,10 @@
-import { SpiErrorCode, SpiFailure, SpiResponse, spiFailure, spiSuccess } from '@app/contracts';
+import {
+  SpiErrorCode,
+  SpiFailure,
+  SpiResponse,
+  spiFailure,
+  spiSuccess,
+} from '@wix-pos-gateway/contracts';
 
 /**
  * The order lifecycle: every state a Wix order goes through in the worker, every event that

@@ -1,5 +1,5 @@
-import { WixOrderLine } from '@app/contracts';
-import { PosOrderLine } from '@app/pos-sdk';
+import { WixOrderLine } from '@wix-pos-gateway/contracts';
+import { PosOrderLine } from '@wix-pos-gateway/pos-sdk';
 import { MenuItem, PosIds } from './pos-ids';
 
 /** An order line with the POS's own item id, and its chosen variation choices, mapped too. */

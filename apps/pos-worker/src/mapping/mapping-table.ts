@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SqlDatabase } from '@app/database';
+import { SqlDatabase } from '@wix-pos-gateway/database';
 import { DATABASE_POOL } from '../ledger/database';
 
 /** One row of a restaurant's mapping table, as imported and exported. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { WixMenu, WixOrder } from '@app/contracts';
+import { WixMenu, WixOrder } from '@wix-pos-gateway/contracts';
 import { WorkerConfig } from '../config';
 import { callHook } from '../integration/hook-call';
 import { LoadedIntegration } from '../integration/pos-integration.provider';

@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { OrderAnswer, answersGroupId, decodeOrderAnswer, orderAnswersTopic } from '@app/contracts';
+import {
+  OrderAnswer,
+  answersGroupId,
+  decodeOrderAnswer,
+  orderAnswersTopic,
+} from '@wix-pos-gateway/contracts';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderLedger } from '../ledger/order-ledger';

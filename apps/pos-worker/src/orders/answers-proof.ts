@@ -1,4 +1,4 @@
-import { answersGroupId, orderAnswersTopic } from '@app/contracts';
+import { answersGroupId, orderAnswersTopic } from '@wix-pos-gateway/contracts';
 import { Admin, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 

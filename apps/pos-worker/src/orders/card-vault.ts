@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CardKeyring, CardSummary, PaymentCard, cardSummary } from '@app/cards';
-import { cardSealingContext } from '@app/contracts';
+import { CardKeyring, CardSummary, PaymentCard, cardSummary } from '@wix-pos-gateway/cards';
+import { cardSealingContext } from '@wix-pos-gateway/contracts';
 import { WorkerConfig } from '../config';
 import { InvalidOrder } from './order-errors';
 

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CardDeclinedError, PosError, PosUnavailableError, UnknownItemsError } from '@app/pos-sdk';
+import {
+  CardDeclinedError,
+  PosError,
+  PosUnavailableError,
+  UnknownItemsError,
+} from '@wix-pos-gateway/pos-sdk';
 import {
   InvalidOrder,
   MAX_DESCRIPTION_CHARS,

@@ -1,6 +1,6 @@
-import { safeDescription } from '@app/cards';
-import { SpiErrorCode, SpiFailure, spiFailure } from '@app/contracts';
-import { PosFailureKind, isPosFailure } from '@app/pos-sdk';
+import { safeDescription } from '@wix-pos-gateway/cards';
+import { SpiErrorCode, SpiFailure, spiFailure } from '@wix-pos-gateway/contracts';
+import { PosFailureKind, isPosFailure } from '@wix-pos-gateway/pos-sdk';
 import { DatabaseError } from 'pg';
 
 /** A failure the worker understands; `code` is what Wix is told. */

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { SpiResponse, SUBMIT_ORDER_PATTERN, SubmitOrder } from '@app/contracts';
+import { SpiResponse, SUBMIT_ORDER_PATTERN, SubmitOrder } from '@wix-pos-gateway/contracts';
 import { SubmitOrderService } from './submit-order.service';
 
 @Controller()

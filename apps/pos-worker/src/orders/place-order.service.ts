@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SpiResponse } from '@app/contracts';
-import { OrderReference, PosOrder, isPosFailure } from '@app/pos-sdk';
+import { SpiResponse } from '@wix-pos-gateway/contracts';
+import { OrderReference, PosOrder, isPosFailure } from '@wix-pos-gateway/pos-sdk';
 import { OrderLedger, Read, Written, nowSince } from '../ledger/order-ledger';
 import { callHook } from '../integration/hook-call';
 import { LoadedIntegration } from '../integration/pos-integration.provider';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { SubmitOrder } from '@app/contracts';
+import { SubmitOrder } from '@wix-pos-gateway/contracts';
 import { newTestServices } from './testing/test-services';
 
 const fixture = readFileSync(

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { PosUnavailableError } from '@app/pos-sdk';
-import { SubmitOrder } from '@app/contracts';
+import { PosUnavailableError } from '@wix-pos-gateway/pos-sdk';
+import { SubmitOrder } from '@wix-pos-gateway/contracts';
 import { newTestServices } from './testing/test-services';
 
 const fixture = readFileSync(

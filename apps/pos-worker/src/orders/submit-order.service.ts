@@ -5,9 +5,9 @@ import {
   WixOrderRequest,
   findUnsafeJson,
   validateOrderRequest,
-} from '@app/contracts';
+} from '@wix-pos-gateway/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PosOrder } from '@app/pos-sdk';
+import { PosOrder } from '@wix-pos-gateway/pos-sdk';
 import { WorkerConfig } from '../config';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { OrderDetails, OrderLedger, Stored, Written } from '../ledger/order-ledger';

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { WixMenu, WixMenuItem, WixOrder, WixOrderLine } from '@wix-pos-gateway/pos-sdk';
 import { Expose, Type } from 'class-transformer';
 import {
   IsArray,
@@ -29,11 +30,12 @@ function IsArrayOfArrays(): PropertyDecorator {
  */
 
 /**
- * The part of the SPI body that the gateway and the workers rely on. Only these fields are
- * validated; everything else Wix sends is tolerated and forwarded untouched. `@Expose` lets
- * validation read just these fields of a large menu instead of copying all of it.
+ * The part of the SPI body that the gateway and the workers rely on, as the SDK types it
+ * (`WixOrder`, `WixMenu`), with its rules. Only these fields are validated; everything else Wix
+ * sends is tolerated and forwarded untouched. `@Expose` lets validation read just these fields
+ * of a large menu instead of copying all of it.
  */
-export class WixOrderLine {
+export class WixOrderLineDto implements WixOrderLine {
   @Expose()
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
@@ -45,16 +47,15 @@ export class WixOrderLine {
   @IsInt()
   count?: number;
 
-  /** `variationsChoices[i]` holds the choices made in the item's i-th variation; choices are lines too. */
   @Expose()
   @IsOptional()
   @IsArrayOfArrays()
   @ValidateNested({ each: true })
-  @Type(() => WixOrderLine)
-  variationsChoices?: WixOrderLine[][];
+  @Type(() => WixOrderLineDto)
+  variationsChoices?: WixOrderLineDto[][];
 }
 
-export class WixOrder {
+export class WixOrderDto implements WixOrder {
   @Expose()
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
@@ -68,11 +69,11 @@ export class WixOrder {
   @Expose()
   @IsArray()
   @ValidateNested({ each: true })
-  @Type(() => WixOrderLine)
-  orderItems!: WixOrderLine[];
+  @Type(() => WixOrderLineDto)
+  orderItems!: WixOrderLineDto[];
 }
 
-export class WixMenuItem {
+export class WixMenuItemDto implements WixMenuItem {
   @Expose()
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
@@ -84,12 +85,12 @@ export class WixMenuItem {
   externalIds?: Record<string, unknown>;
 }
 
-export class WixMenu {
+export class WixMenuDto implements WixMenu {
   @Expose()
   @IsArray()
   @ValidateNested({ each: true })
-  @Type(() => WixMenuItem)
-  items!: WixMenuItem[];
+  @Type(() => WixMenuItemDto)
+  items!: WixMenuItemDto[];
 }
 
 /** `{"menu": …, "order": …}`, plus `cards` when the POS clears card payments. */
@@ -98,13 +99,13 @@ export class WixOrderRequest {
   @IsDefined()
   @IsObject()
   @ValidateNested()
-  @Type(() => WixMenu)
-  menu!: WixMenu;
+  @Type(() => WixMenuDto)
+  menu!: WixMenuDto;
 
   @Expose()
   @IsDefined()
   @IsObject()
   @ValidateNested()
-  @Type(() => WixOrder)
-  order!: WixOrder;
+  @Type(() => WixOrderDto)
+  order!: WixOrderDto;
 }

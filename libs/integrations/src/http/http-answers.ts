@@ -4,7 +4,7 @@ import {
   PosUnavailableError,
   UnknownItemsError,
   type SubmittedOrder,
-} from '@app/pos-sdk';
+} from '@wix-pos-gateway/pos-sdk';
 import type { PosAnswer } from './http-call';
 
 const UNAVAILABLE = new Set([408, 429, 502, 503, 504]);

@@ -1,4 +1,4 @@
-import { PosUnavailableError } from '@app/pos-sdk';
+import { PosUnavailableError } from '@wix-pos-gateway/pos-sdk';
 import type { HttpPosConfig } from './http-config';
 
 /** One request to the POS API. */

@@ -1,48 +1,26 @@
-import { readIntegrationConfig, toInt } from '@app/pos-sdk';
-import { Expose, Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
-
-const withoutTrailingSlash = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim().replace(/\/+$/, '') : value;
+import {
+  ConfigOf,
+  int,
+  optional,
+  readIntegrationConfig,
+  text,
+  url,
+} from '@wix-pos-gateway/pos-sdk';
 
 /** The variables of the `http` integration. The token is never logged nor put in an error. */
-export class HttpPosConfig {
+export const HTTP_POS_SETTINGS = {
   /** Base URL of the POS API: orders go to `{POS_HTTP_URL}/orders`. */
-  @Expose()
-  @Transform(withoutTrailingSlash)
-  @IsUrl(
-    {
-      protocols: ['http', 'https'],
-      require_protocol: true,
-      require_tld: false,
-      disallow_auth: true,
-    },
-    {
-      message: ({ value }) =>
-        value === undefined
-          ? 'POS_HTTP_URL is required: the base URL of the POS API'
-          : 'POS_HTTP_URL must be an http:// or https:// URL',
-    },
-  )
-  POS_HTTP_URL!: string;
-
+  POS_HTTP_URL: url(),
   /** How long one call to the POS may take, answer body included. */
-  @Expose()
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
-  POS_HTTP_TIMEOUT_MS = 5000;
-
+  POS_HTTP_TIMEOUT_MS: int({ default: 5000, min: 100, max: 60_000 }),
   /** Sent as `Authorization: Bearer <token>` when set. */
-  @Expose()
-  @IsOptional()
-  @IsString()
-  POS_HTTP_TOKEN?: string;
-}
+  POS_HTTP_TOKEN: optional(text()),
+};
+
+export type HttpPosConfig = ConfigOf<typeof HTTP_POS_SETTINGS>;
 
 export function readHttpPosConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): HttpPosConfig {
-  return readIntegrationConfig(HttpPosConfig, { ...env });
+  return readIntegrationConfig(env, HTTP_POS_SETTINGS);
 }

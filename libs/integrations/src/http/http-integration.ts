@@ -42,7 +42,7 @@ import {
   PosUnavailableError,
   type PosIntegrationFactory,
   type PosOrder,
-} from '@app/pos-sdk';
+} from '@wix-pos-gateway/pos-sdk';
 import { describe, submittedOrder } from './http-answers';
 import { callPos } from './http-call';
 import { readHttpPosConfig } from './http-config';

@@ -1,4 +1,4 @@
-import { PaymentCard, PosOrder } from '@app/pos-sdk';
+import { PaymentCard, PosOrder } from '@wix-pos-gateway/pos-sdk';
 
 export interface CardPayment {
   index: number;

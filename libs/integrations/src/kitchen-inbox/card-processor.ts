@@ -5,7 +5,7 @@ import {
   PosUnavailableError,
   SqlDatabase,
   cardSummary,
-} from '@app/pos-sdk';
+} from '@wix-pos-gateway/pos-sdk';
 import { createHash } from 'node:crypto';
 
 export interface Authorization {

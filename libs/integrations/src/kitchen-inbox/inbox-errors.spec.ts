@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isPosFailure } from '@app/pos-sdk';
+import { isPosFailure } from '@wix-pos-gateway/pos-sdk';
 import { inboxFailure } from './inbox-errors';
 
 describe('inboxFailure', () => {

@@ -1,4 +1,9 @@
-import { FailureOptions, PosError, PosUnavailableError, isPosFailure } from '@app/pos-sdk';
+import {
+  FailureOptions,
+  PosError,
+  PosUnavailableError,
+  isPosFailure,
+} from '@wix-pos-gateway/pos-sdk';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 /**

@@ -1,4 +1,4 @@
-import { SqlDatabase } from '@app/pos-sdk';
+import { SqlDatabase } from '@wix-pos-gateway/pos-sdk';
 
 /** Any constant will do, as long as nothing else in the database takes the same lock. */
 const SCHEMA_LOCK = 7_311_402_002;

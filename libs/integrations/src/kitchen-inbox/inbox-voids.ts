@@ -1,4 +1,4 @@
-import { SqlClient } from '@app/pos-sdk';
+import { SqlClient } from '@wix-pos-gateway/pos-sdk';
 
 /** The first key of the inbox's per-order locks; the second is a hash of brand and key. */
 const ORDER_LOCK_CLASS = 7_311_402;

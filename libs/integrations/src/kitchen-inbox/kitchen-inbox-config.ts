@@ -1,29 +1,24 @@
-import { PosLog, readIntegrationConfig, toInt } from '@app/pos-sdk';
-import { Expose, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import {
+  ConfigOf,
+  PosLog,
+  int,
+  oneOf,
+  optional,
+  readIntegrationConfig,
+  text,
+} from '@wix-pos-gateway/pos-sdk';
 
 /** What the `kitchen-inbox` integration reads from the worker's environment. */
-export class KitchenInboxConfig {
+export const KITCHEN_INBOX_SETTINGS = {
   /** A PostgreSQL of the inbox's own; unset: the worker's database (PostgreSQL or embedded). */
-  @Expose()
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  KITCHEN_INBOX_DATABASE_URL?: string;
-
+  KITCHEN_INBOX_DATABASE_URL: optional(text()),
   /** Connections of the inbox's own pool, when it has a database of its own. */
-  @Expose()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  KITCHEN_INBOX_POOL_SIZE = 5;
-
+  KITCHEN_INBOX_POOL_SIZE: int({ default: 5, min: 1, max: 100 }),
   /** `test`: the deterministic test processor; `none`: orders with cards are refused. */
-  @Expose()
-  @IsIn(['none', 'test'])
-  KITCHEN_INBOX_CARD_PROCESSOR: 'none' | 'test' = 'none';
-}
+  KITCHEN_INBOX_CARD_PROCESSOR: oneOf(['none', 'test'], { default: 'none' }),
+};
+
+export type KitchenInboxConfig = ConfigOf<typeof KITCHEN_INBOX_SETTINGS>;
 
 /** The settings' names before the integration was renamed from `ledger`: read for one release. */
 const DEPRECATED = ['DATABASE_URL', 'POOL_SIZE', 'CARD_PROCESSOR'].map((setting) => ({
@@ -49,5 +44,5 @@ export function readKitchenInboxConfig(
       settings[use] = env[variable];
     }
   }
-  return readIntegrationConfig(KitchenInboxConfig, settings);
+  return readIntegrationConfig(settings, KITCHEN_INBOX_SETTINGS);
 }

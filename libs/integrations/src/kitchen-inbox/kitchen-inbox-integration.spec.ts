@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PosOrder, SqlClient, SqlDatabase, isPosFailure } from '@app/pos-sdk';
+import { PosOrder, SqlClient, SqlDatabase, isPosFailure } from '@wix-pos-gateway/pos-sdk';
 import { kitchenInboxIntegration } from './kitchen-inbox-integration';
 
 const silent = { info() {}, warn() {}, error() {} };

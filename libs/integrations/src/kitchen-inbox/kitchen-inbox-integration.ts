@@ -10,7 +10,7 @@ import {
   SubmitContext,
   definePosIntegration,
   watchPool,
-} from '@app/pos-sdk';
+} from '@wix-pos-gateway/pos-sdk';
 import { Pool } from 'pg';
 import { CardProcessor, TestCardProcessor } from './card-processor';
 import { cardPaymentsOf } from './card-payments';

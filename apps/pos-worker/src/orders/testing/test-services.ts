@@ -1,4 +1,4 @@
-import { PosIntegration, PosLog, PosOrder, PosUnavailableError } from '@app/pos-sdk';
+import { PosIntegration, PosLog, PosOrder, PosUnavailableError } from '@wix-pos-gateway/pos-sdk';
 import { loadWorkerConfig } from '../../config';
 import { LoadedIntegration } from '../../integration/pos-integration.provider';
 import { OrderLedger } from '../../ledger/order-ledger';

@@ -10,10 +10,10 @@ import {
   type PosIntegration,
   type PosOrder,
   type SubmitContext,
-} from '@app/pos-sdk';
-import type { SqlDatabase } from '@app/pos-sdk';
-import { FakePos } from '../../../../test/support/fake-pos';
-import { httpIntegration } from './http-integration';
+} from '@wix-pos-gateway/pos-sdk';
+import type { SqlDatabase } from '@wix-pos-gateway/pos-sdk';
+import { FakePos } from '../support/fake-pos';
+import { httpIntegration } from '@wix-pos-gateway/integrations';
 
 const TOKEN = 'secret-token-123';
 const CARD_NUMBER = '4580458045804580';
