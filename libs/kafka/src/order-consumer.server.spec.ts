@@ -43,15 +43,13 @@ function serverWith(handler: (order: { body: unknown }) => Promise<unknown>, max
   );
   const replies: string[] = [];
   const internals = server as unknown as {
-    producer: {
-      send: (r: { messages: Array<{ key: string }> }) => Promise<void>;
-      disconnect: () => Promise<void>;
-    };
+    producer: { disconnect: () => Promise<void> };
+    sends: { send: (topic: string, messages: Array<{ key: string }>) => Promise<void> };
     schedule: (payload: EachBatchPayload) => Promise<void>;
   };
-  internals.producer = {
-    send: (record) => Promise.resolve(void replies.push(record.messages[0].key)),
-    disconnect: () => Promise.resolve(),
+  internals.producer = { disconnect: () => Promise.resolve() };
+  internals.sends = {
+    send: (_topic, messages) => Promise.resolve(void replies.push(messages[0].key)),
   };
   server.addHandler(PATTERN, (order: { body: unknown }) => Promise.resolve(of(handler(order))));
   const schedule = (messages: KafkaMessage[]) =>

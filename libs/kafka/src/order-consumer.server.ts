@@ -5,6 +5,7 @@ import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafka
 import { lastValueFrom } from 'rxjs';
 import { PartitionWork } from './partition-work';
 import { createProducer } from './kafka-client';
+import { SendQueue } from './send-queue';
 import { Slots } from './slots';
 
 export interface OrderConsumerOptions {
@@ -44,6 +45,9 @@ interface Headers {
 /** Requests fetched but not started, per slot: enough to keep slots busy, bounded in memory. */
 const QUEUED_PER_SLOT = 4;
 
+/** How long the broker may wait for its replicas to take a reply (kafkajs's own default). */
+const REPLY_TIMEOUT_MS = 30_000;
+
 /**
  * The worker's Kafka transport: consumes a brand's order topic in the brand's consumer group
  * and hands each request to the handler of `pattern`, then produces its answer to the reply
@@ -61,6 +65,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   private readonly queued: Slots;
   private consumer?: Consumer;
   private producer?: Producer;
+  private sends?: SendQueue;
   private commitTimer?: NodeJS.Timeout;
   private joined = false;
   private closing = false;
@@ -115,6 +120,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   private async start(): Promise<void> {
     const { groupId, topic, maxWaitTimeInMs, sessionTimeoutMs } = this.options;
     this.producer = createProducer(this.kafka);
+    this.sends = new SendQueue(this.producer);
     this.consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
@@ -208,17 +214,17 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
 
   private async reply(headers: Headers, response: unknown): Promise<void> {
     try {
-      await this.producer!.send({
-        topic: headers.replyTopic,
-        acks: -1,
-        messages: [
+      await this.sends!.send(
+        headers.replyTopic,
+        [
           {
             key: headers.correlationId,
             value: JSON.stringify(response),
             headers: { [OrderHeader.CorrelationId]: headers.correlationId },
           },
         ],
-      });
+        REPLY_TIMEOUT_MS,
+      );
     } catch (error) {
       // The gateway answers without it when its budget runs out; what the worker recorded
       // stays provisional until a gateway records an answer.

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderHeader } from '@wix-pos-gateway/contracts';
-import { Kafka, Message, ProducerRecord } from 'kafkajs';
+import { Kafka, Message, ProducerBatch, ProducerRecord } from 'kafkajs';
 import {
   AckTimeoutError,
   KafkaRequestClient,
@@ -51,11 +51,14 @@ class FakeConsumer {
   }
 }
 
-/** A producer whose sends go as `send` says: acknowledged at once unless told otherwise. */
+/** A producer whose sends go as `outcome` says: acknowledged at once unless told otherwise. */
 class FakeProducer {
+  /** What was sent, a record per topic of each request. */
   readonly sent: ProducerRecord[] = [];
-  send = (record: ProducerRecord): Promise<unknown> => {
-    this.sent.push(record);
+  sendBatch = (batch: ProducerBatch): Promise<unknown> => {
+    for (const { topic, messages } of batch.topicMessages ?? []) {
+      this.sent.push({ topic, messages, acks: batch.acks, timeout: batch.timeout });
+    }
     return this.outcome();
   };
   outcome: () => Promise<unknown> = () => Promise.resolve([]);
@@ -87,6 +90,7 @@ describe('KafkaRequestClient', () => {
     const { client, consumers, producers } = fakeKafka();
     await client.connect();
     const reply = client.request('orders', packet(performance.now() + 2_000));
+    await new Promise(setImmediate); // sends go out once per turn of the event loop
     const headers = producers[0].sent[0].messages[0].headers!;
     const budget = Number(headers[OrderHeader.Budget]);
     assert.ok(budget > 1_900 && budget <= 2_000, `budget ${budget}`);

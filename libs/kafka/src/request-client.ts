@@ -3,6 +3,7 @@ import { OrderHeader, ORDER_REPLY_TOPIC, gatewayReplyGroupId } from '@wix-pos-ga
 import { Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createProducer } from './kafka-client';
+import { SendQueue } from './send-queue';
 
 /** One request: produced with this key, value and headers, answered by `deadline` or never. */
 export interface RequestPacket {
@@ -67,6 +68,7 @@ export class KafkaRequestClient {
   private readonly pending = new Map<string, Pending>();
   private readonly closing = new AbortController();
   private producer?: Producer;
+  private sends?: SendQueue;
   private consumer?: Consumer;
   private connection?: Promise<void>;
   private reconnecting?: Promise<void>;
@@ -122,8 +124,8 @@ export class KafkaRequestClient {
    * cannot be written.
    */
   request(topic: string, packet: RequestPacket): Promise<unknown> {
-    const producer = this.producer;
-    if (!this.isReady || !producer) {
+    const sends = this.sends;
+    if (!this.isReady || !sends) {
       return Promise.reject(new KafkaUnavailableError('replies from Kafka are not being read'));
     }
     const { correlationId, deadline } = packet;
@@ -149,24 +151,14 @@ export class KafkaRequestClient {
         entry.reject(new ReplyDeadlineError(`no time left to send ${correlationId}`));
         return;
       }
-      producer
-        .send({
-          topic,
-          acks: -1,
-          timeout: budgetMs,
-          messages: [
-            {
-              key: packet.key,
-              value: packet.value,
-              headers: {
-                ...packet.headers,
-                [OrderHeader.CorrelationId]: correlationId,
-                [OrderHeader.ReplyTopic]: ORDER_REPLY_TOPIC,
-                [OrderHeader.Budget]: String(budgetMs),
-              },
-            },
-          ],
-        })
+      const headers = {
+        ...packet.headers,
+        [OrderHeader.CorrelationId]: correlationId,
+        [OrderHeader.ReplyTopic]: ORDER_REPLY_TOPIC,
+        [OrderHeader.Budget]: String(budgetMs),
+      };
+      sends
+        .send(topic, [{ key: packet.key, value: packet.value, headers }], budgetMs)
         .catch((error: unknown) => entry.reject(asError(error)));
     });
   }
@@ -177,8 +169,8 @@ export class KafkaRequestClient {
    * or cannot happen (`KafkaUnavailableError`, or the producer's error).
    */
   async publish(topic: string, messages: Message[], { timeoutMs }: { timeoutMs: number }) {
-    const producer = this.producer;
-    if (!this.connected || !producer) throw new KafkaUnavailableError('no producer connected');
+    const sends = this.sends;
+    if (!this.connected || !sends) throw new KafkaUnavailableError('no producer connected');
     if (timeoutMs <= 0) throw new AckTimeoutError(`no time left to write to ${topic}`);
     // `timeout` bounds the broker's wait for its replicas; kafkajs's own retries are not
     // bounded by it, hence the timer.
@@ -190,10 +182,7 @@ export class KafkaRequestClient {
       );
     });
     try {
-      await Promise.race([
-        producer.send({ topic, acks: -1, timeout: Math.ceil(timeoutMs), messages }),
-        expired,
-      ]);
+      await Promise.race([sends.send(topic, messages, timeoutMs), expired]);
     } finally {
       clearTimeout(timer);
     }
@@ -212,6 +201,7 @@ export class KafkaRequestClient {
       retry: { restartOnFailure: () => Promise.resolve(false) },
     });
     this.producer = producer;
+    this.sends = new SendQueue(producer);
     this.consumer = consumer;
     // Replies produced before the first fetch resolved the group's start offsets could be
     // skipped, so the client is ready only once it is fetching.
@@ -230,6 +220,9 @@ export class KafkaRequestClient {
     await consumer.connect();
     await consumer.subscribe({ topic: ORDER_REPLY_TOPIC, fromBeginning: false });
     await consumer.run({
+      // The group is this process's alone and starts at the end: a commit would only cost a
+      // round trip to the coordinator for every fetch.
+      autoCommit: false,
       eachMessage: ({ message }) => {
         this.deliver(message);
         return Promise.resolve();
@@ -264,6 +257,7 @@ export class KafkaRequestClient {
     const { consumer, producer } = this;
     this.consumer = undefined;
     this.producer = undefined;
+    this.sends = undefined;
     this.fetchedAt = -Infinity;
     await Promise.allSettled([consumer?.disconnect(), producer?.disconnect()]);
   }
