@@ -61,10 +61,13 @@ function buildDirectories(root: string): string[] {
   return [join(root, 'dist'), ...libs.filter((dir) => existsSync(dir))];
 }
 
+/** Left in `dist/` by builds from before the libs were packages: never run (stale code). */
+const STALE = new Set(['node_modules', 'libs']);
+
 function findTests(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : findTests(path);
+    if (entry.isDirectory()) return STALE.has(entry.name) ? [] : findTests(path);
     return /\.(e2e-)?spec\.js$/.test(entry.name) ? [path] : [];
   });
 }

@@ -47,7 +47,16 @@ describe('readIntegrationConfig', () => {
   });
 
   it('takes only http and https URLs without credentials', () => {
-    for (const POS_URL of ['ftp://pos.example', 'pos.example', 'not a url', 'http://u:p@pos']) {
+    const bad = [
+      'ftp://pos.example',
+      'pos.example',
+      'not a url',
+      'http://u:p@pos',
+      'http://:@pos.example',
+      'http:pos.example',
+      'http://pos.example/a path',
+    ];
+    for (const POS_URL of bad) {
       assert.throws(
         () => readIntegrationConfig({ POS_URL }, { POS_URL: url() }),
         /POS_URL must be/,
@@ -74,5 +83,24 @@ describe('readIntegrationConfig', () => {
       allowed: 'text',
     });
     assert.equal(SETTINGS.MODE.reference.allowed, '`live`, `sandbox`');
+  });
+
+  it('gives the URL as parsed, and the same answer to every read of a pattern', () => {
+    const config = readIntegrationConfig({ POS_URL: 'HTTP://Pos.Example:8080/api/' }, SETTINGS);
+    assert.equal(config.POS_URL, 'http://pos.example:8080/api');
+    const store = { STORE: text({ pattern: /^[a-z]+$/g }) };
+    for (let i = 0; i < 3; i += 1) {
+      assert.equal(readIntegrationConfig({ STORE: 'main' }, store).STORE, 'main');
+    }
+  });
+
+  it('keeps the default of an optional setting, and refuses a default its setting refuses', () => {
+    const settings = { RETRIES: optional(int({ default: 5 })) };
+    assert.equal(readIntegrationConfig({}, settings).RETRIES, 5);
+    assert.throws(
+      () => int({ default: 0, min: 1 }),
+      /the default 0 must be an integer of at least 1/,
+    );
+    assert.throws(() => url({ default: 'pos.example' }), /the default pos.example must be/);
   });
 });

@@ -59,12 +59,16 @@ const REQUIRED = { problem: 'is required' } as const;
 export function text(
   options: { default?: string; minLength?: number; pattern?: RegExp } = {},
 ): Setting<string> {
-  const { minLength = 1, pattern } = options;
+  const { minLength = 1 } = options;
+  // Without `g` or `y`, `test` keeps no state between reads.
+  const pattern =
+    options.pattern &&
+    new RegExp(options.pattern.source, options.pattern.flags.replace(/[gy]/g, ''));
   const allowed = [
     pattern ? `\`${pattern.source}\`` : undefined,
     minLength > 1 ? `at least ${minLength} characters` : undefined,
   ].filter(Boolean);
-  return {
+  return withDefault<string>(options.default, {
     read(value) {
       if (value === undefined)
         return options.default === undefined ? REQUIRED : { value: options.default };
@@ -74,7 +78,7 @@ export function text(
       return { value };
     },
     reference: referenceOf(options.default, allowed.join('; ') || 'text'),
-  };
+  });
 }
 
 /** An integer, written in decimal digits. */
@@ -91,7 +95,7 @@ export function int(
           ? [` of at most ${max}`, ` ≤ ${max}`]
           : ['', ''];
   const fallback = options.default === undefined ? undefined : String(options.default);
-  return {
+  return withDefault<number>(fallback, {
     read(value) {
       if (value === undefined)
         return options.default === undefined ? REQUIRED : { value: options.default };
@@ -103,7 +107,7 @@ export function int(
       return inRange ? { value: number } : { problem: `must be an integer${words}` };
     },
     reference: referenceOf(fallback, `integer${symbols}`),
-  };
+  });
 }
 
 /**
@@ -111,27 +115,29 @@ export function int(
  * can be appended (`${config.POS_URL}/orders`).
  */
 export function url(options: { default?: string } = {}): Setting<string> {
-  return {
+  return withDefault<string>(options.default, {
     read(value) {
       const text = value?.trim() ?? options.default;
       if (text === undefined) return REQUIRED;
-      let parsed: URL | undefined;
-      try {
-        parsed = new URL(text);
-      } catch {
-        parsed = undefined;
-      }
-      const usable =
-        parsed !== undefined &&
-        (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
-        parsed.username === '' &&
-        parsed.password === '';
-      return usable
-        ? { value: text.replace(/\/+$/, '') }
+      const parsed = parseUrl(text);
+      return parsed
+        ? { value: parsed.href.replace(/\/+$/, '') }
         : { problem: 'must be an http:// or https:// URL, without credentials' };
     },
     reference: referenceOf(options.default, 'an `http://` or `https://` URL'),
-  };
+  });
+}
+
+/** `text` as a URL a setting takes: spelled out with `//`, a host, no credentials, no blanks. */
+function parseUrl(text: string): URL | undefined {
+  const authority = /^https?:\/\/([^/?#]*)/i.exec(text)?.[1];
+  if (!authority || authority.includes('@') || /\s/.test(text)) return undefined;
+  try {
+    const parsed = new URL(text);
+    return parsed.hostname === '' ? undefined : parsed;
+  } catch {
+    return undefined;
+  }
 }
 
 /** One of a fixed set of words. */
@@ -139,7 +145,7 @@ export function oneOf<const T extends string>(
   values: readonly T[],
   options: { default?: NoInfer<T> } = {},
 ): Setting<T> {
-  return {
+  return withDefault<T>(options.default, {
     read(value) {
       if (value === undefined)
         return options.default === undefined ? REQUIRED : { value: options.default };
@@ -148,15 +154,24 @@ export function oneOf<const T extends string>(
         : { problem: `must be one of ${values.join(', ')}` };
     },
     reference: referenceOf(options.default, values.map((value) => `\`${value}\``).join(', ')),
+  });
+}
+
+/** A setting that may stay unset: its value is then its default, or undefined without one. */
+export function optional<T>(setting: Setting<T>): Setting<T | undefined> {
+  const hasDefault = setting.reference.default !== undefined;
+  return {
+    read: (value) =>
+      value === undefined && !hasDefault ? { value: undefined } : setting.read(value),
+    reference: { ...setting.reference, required: false },
   };
 }
 
-/** A setting without a default that may stay unset: its value is then undefined. */
-export function optional<T>(setting: Setting<T>): Setting<T | undefined> {
-  return {
-    read: (value) => (value === undefined ? { value: undefined } : setting.read(value)),
-    reference: { ...setting.reference, required: false },
-  };
+/** `setting`, once its default is shown to be a value it accepts: a bad one is a bug. */
+function withDefault<T>(fallback: string | undefined, setting: Setting<T>): Setting<T> {
+  const read = fallback === undefined ? undefined : setting.read(fallback);
+  if (read && 'problem' in read) throw new Error(`the default ${fallback} ${read.problem}`);
+  return setting;
 }
 
 function referenceOf(fallback: string | undefined, allowed: string): SettingReference {
