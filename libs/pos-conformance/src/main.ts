@@ -28,7 +28,9 @@ async function main(args: string[]): Promise<number> {
     await services.stop();
   });
   try {
-    const env = { ...process.env, ...(await services.start(process.env)) };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(await services.start(process.env)) };
+    // Run from another test file (a vendor's own suite), the checks still report as a run.
+    delete env.NODE_TEST_CONTEXT;
     const run = join(__dirname, 'conformance-run.js');
     // A process group of its own, with the gateway and worker it starts: a signal reaches all.
     child = spawn(process.execPath, ['--test-reporter=spec', run, ...args], {
