@@ -32,6 +32,8 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'libs/*/dist/**',
+      'examples/*/dist/**',
+      'examples/*/node_modules/**',
       'libs/*/api/**',
       'node_modules/**',
       '.kafka/**',
@@ -68,7 +70,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/*/src/main.ts', 'apps/*/src/cli/main.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'apps/*/src/main.ts',
+      'apps/*/src/cli/main.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'libs/pos-conformance/src/**/*.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

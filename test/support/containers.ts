@@ -16,10 +16,14 @@ export interface Started {
   control?: DatabaseControlSpec;
 }
 
-/** Whether testcontainers finds a container runtime (Docker, Podman, …) to talk to. */
+/**
+ * Whether testcontainers finds a container runtime (Docker, Podman, …) to talk to. Without
+ * testcontainers installed (an optional peer of the conformance kit), there is none to use.
+ */
 export async function dockerReachable(): Promise<boolean> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
-  return getContainerRuntimeClient().then(
+  const testcontainers = await import('testcontainers').catch(() => undefined);
+  if (!testcontainers) return false;
+  return testcontainers.getContainerRuntimeClient().then(
     () => true,
     () => false,
   );

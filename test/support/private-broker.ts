@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { appFiles } from './app-files';
 import { freePort } from './containers';
-
-const script = resolve(__dirname, '../../../scripts/kafka/kafka.sh');
 
 export interface BrokerOptions {
   heap?: string;
@@ -62,7 +61,7 @@ export class PrivateBroker {
   }
 
   private kafkaSh(command: 'start' | 'stop'): Promise<void> {
-    const child = spawn('bash', [script, command], {
+    const child = spawn('bash', [appFiles.kafkaScript, command], {
       env: this.env,
       stdio: ['ignore', this.verbose ? 'inherit' : 'pipe', this.verbose ? 'inherit' : 'pipe'],
     });

@@ -1,17 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CardKeyring } from '@wix-pos-gateway/cards';
+import { appFiles } from './app-files';
 import { freePort } from './containers';
 import { httpsRequest } from './https';
-
-const dist = resolve(__dirname, '../..');
-const entries = {
-  gateway: resolve(dist, 'apps/gateway/src/main.js'),
-  worker: resolve(dist, 'apps/pos-worker/src/main.js'),
-};
 
 /** A gateway or worker running as a real process of its own, as in production. */
 export class AppProcess {
@@ -86,14 +80,19 @@ const cardPayments = {
   KITCHEN_INBOX_CARD_PROCESSOR: 'test',
 };
 
-/** A process of `entry` (a compiled script), on a free port, once its `/health/ready` answers. */
+/**
+ * A process of `entry` (a compiled script), on a free port, once its `/health/ready` answers;
+ * in `cwd` when given (a worker next to an installed integration package).
+ */
 export async function startApp(
   name: string,
   entry: string,
   env: Record<string, string>,
+  cwd?: string,
 ): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    cwd,
     env: {
       PATH: process.env.PATH,
       KAFKA_BROKERS: required('KAFKA_BROKERS'),
@@ -112,14 +111,19 @@ export async function startApp(
 }
 
 export function startGateway(env: Record<string, string> = {}): Promise<AppProcess> {
-  return startApp('gateway', entries.gateway, env);
+  return startApp('gateway', appFiles.gateway, env);
 }
 
 /** Tests settle provisional orders within seconds, not the production default's ten. */
 const quickSettle = { ORDER_SETTLE_MS: '2000', RECONCILE_EVERY_MS: '500' };
 
-export function startWorker(brand: string, env: Record<string, string> = {}): Promise<AppProcess> {
-  return startApp(`worker ${brand}`, entries.worker, { BRAND: brand, ...quickSettle, ...env });
+export function startWorker(
+  brand: string,
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<AppProcess> {
+  const workerEnv = { BRAND: brand, ...quickSettle, ...env };
+  return startApp(`worker ${brand}`, appFiles.worker, workerEnv, cwd);
 }
 
 /** Stops every process a test file started; for its `after` hook. */

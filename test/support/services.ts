@@ -23,7 +23,7 @@ export interface ServiceEnv {
 
 export interface RunOptions {
   /** Starts each line printed. */
-  who: 'tests' | 'bench';
+  who: 'tests' | 'bench' | 'conformance';
   /** Names the run's database. */
   databasePrefix: string;
   /** Whether a local PostgreSQL syncs its writes to disk: a benchmark's figures must count that. */

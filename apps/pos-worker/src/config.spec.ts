@@ -24,6 +24,7 @@ describe('worker configuration', () => {
     });
     assert.deepEqual(config.integration, {
       name: 'kitchen-inbox',
+      dir: undefined,
       deadlineMarginMs: 250,
       minBudgetMs: 500,
       externalIdKey: 'pos',

@@ -37,6 +37,16 @@ export class WorkerEnv extends KafkaEnv {
   @MinLength(1)
   POS_INTEGRATION = 'kitchen-inbox';
 
+  /**
+   * Where a module path in `POS_INTEGRATION` is resolved from, and a package name looked up (its
+   * `node_modules`); unset: the working directory. The worker image sets `/app/integrations`.
+   */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  POS_INTEGRATION_DIR?: string;
+
   /** The integration is stopped this long before the gateway's deadline, to leave time for the reply. */
   @Expose()
   @Transform(toInt)
@@ -170,6 +180,8 @@ export class WorkerConfig {
   readonly integration: {
     /** `kitchen-inbox`, `http`, or the module path or package name of the brand's own. */
     name: string;
+    /** Where `name` is resolved from when it is a path or a package; unset: the working directory. */
+    dir?: string;
     deadlineMarginMs: number;
     minBudgetMs: number;
     /** The key of `menu.items[].externalIds` that holds the POS item id. */
@@ -204,6 +216,7 @@ export class WorkerConfig {
     };
     this.integration = {
       name: env.POS_INTEGRATION,
+      dir: env.POS_INTEGRATION_DIR,
       deadlineMarginMs: env.POS_DEADLINE_MARGIN_MS,
       minBudgetMs: env.POS_MIN_BUDGET_MS,
       externalIdKey: env.POS_EXTERNAL_ID_KEY,

@@ -23,10 +23,10 @@ export async function openWorkerCore(
     },
   });
   await migrate(database);
-  const integration = await loadIntegration(config.integration.name, {
-    brand: config.brand,
-    env,
-    database,
-  });
+  const integration = await loadIntegration(
+    config.integration.name,
+    { brand: config.brand, env, database },
+    config.integration.dir,
+  );
   return { module: WorkerModule.forRoot(config, integration, database), integration };
 }

@@ -19,7 +19,8 @@ const RENAMED: ReadonlyMap<string, string> = new Map([['ledger', 'kitchen-inbox'
 
 /**
  * Starts the integration `POS_INTEGRATION` names: a built-in (`kitchen-inbox`, `http`), a
- * module path (`./integrations/acme`, resolved from `cwd`) or an installed package. The module
+ * module path (`./integrations/acme`, resolved from `cwd`: `POS_INTEGRATION_DIR`, else the
+ * working directory) or a package installed there (`cwd/node_modules`, or above). The module
  * exports its factory as `default` (`export default definePosIntegration(...)`), as
  * `createIntegration`, or as the module itself.
  */

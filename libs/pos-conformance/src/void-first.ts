@@ -2,10 +2,10 @@ import { WixMenu, WixOrder } from '@wix-pos-gateway/contracts';
 import { openDatabase } from '@wix-pos-gateway/database';
 import { PosOrder } from '@wix-pos-gateway/pos-sdk';
 import { tmpdir } from 'node:os';
-import { loadIntegration } from '../../apps/pos-worker/src/integration/load-integration';
-import { mapOrderItems } from '../../apps/pos-worker/src/mapping/item-mapping';
-import { PosIds } from '../../apps/pos-worker/src/mapping/pos-ids';
-import { SpiBody } from '../support/orders';
+import { loadIntegration } from '../../../apps/pos-worker/src/integration/load-integration';
+import { mapOrderItems } from '../../../apps/pos-worker/src/mapping/item-mapping';
+import { PosIds } from '../../../apps/pos-worker/src/mapping/pos-ids';
+import { SpiBody } from '../../../test/support/orders';
 
 /** How the late create ended, for the check's message. */
 export type LateCreate = 'refused' | 'accepted';

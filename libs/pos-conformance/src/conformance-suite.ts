@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Answer, postOrder } from '../support/http';
-import { SpiBody, uniqueBrand } from '../support/orders';
-import { AppProcess, required, startGateway, startWorker, stopAll } from '../support/processes';
+import { Answer, postOrder } from '../../../test/support/http';
+import { SpiBody, uniqueBrand } from '../../../test/support/orders';
+import {
+  AppProcess,
+  required,
+  startGateway,
+  startWorker,
+  stopAll,
+} from '../../../test/support/processes';
 import { goodOrder, unmappedOrder } from './conformance-orders';
 import { voidThenCreate } from './void-first';
 import { ConformanceHarness, HarnessFactory } from '@wix-pos-gateway/pos-sdk';

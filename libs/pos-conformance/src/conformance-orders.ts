@@ -1,4 +1,4 @@
-import { Json, SpiBody, item, orderOf, wixId } from '../support/orders';
+import { Json, SpiBody, item, orderOf, wixId } from '../../../test/support/orders';
 
 /** A menu whose items all carry POS ids, with choices three levels deep, and one unmapped item. */
 const menu: Json[] = [
