@@ -13,6 +13,7 @@ import { RunServices, stopOnSignals } from '../test/support/services';
 import { CpuMeter, findPids } from './cpu';
 import { Figures, figuresOf } from './figures';
 import { LoadRun, Target, closedLoop, openLoop } from './load';
+import { printProfiles, summarizeProfiles } from './profile-summary';
 import { printReport } from './report';
 import { StageMeter } from './stages';
 import { Workload } from './workload';
@@ -29,6 +30,8 @@ interface Options {
   overloadSeconds: number;
   /** Run only the overload phase, at this rate (orders/s). */
   overloadRate?: number;
+  /** Write each app's CPU profile here, and print where its time went. */
+  profile?: string;
   out: string;
 }
 
@@ -48,11 +51,16 @@ function parseOptions(argv: string[]): Options {
     overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
     overloadRate: value('overload-rate') === undefined ? undefined : Number(value('overload-rate')),
     out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
+    profile: value('profile') === undefined ? undefined : resolve(value('profile')!),
   };
 }
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.profile) {
+    mkdirSync(options.profile, { recursive: true });
+    process.env.APP_CPU_PROFILE_DIR = options.profile;
+  }
   const services = new RunServices({
     who: 'bench',
     databasePrefix: 'pos_bench',
@@ -129,6 +137,7 @@ function finish(report: Record<string, unknown>, options: Options): void {
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   printReport(report as never);
+  if (options.profile) printProfiles(summarizeProfiles(options.profile));
   console.log(`\nfigures written to ${options.out}`);
 }
 

@@ -61,13 +61,21 @@ function buildDirectories(root: string): string[] {
   return [join(root, 'dist'), ...libs.filter((dir) => existsSync(dir))];
 }
 
-/** Left in `dist/` by builds from before the libs were packages: never run (stale code). */
-const STALE = new Set(['node_modules', 'libs']);
+/**
+ * `dist/libs/<name>` of a lib that builds into its own `libs/<name>/dist`: left there by builds
+ * from before the libs were packages, stale code that must never run.
+ */
+function isStale(path: string): boolean {
+  const lib = /\/dist\/libs\/([^/]+)$/.exec(path)?.[1];
+  return lib !== undefined && existsSync(join(path, '../../../libs', lib, 'tsconfig.json'));
+}
 
 function findTests(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return STALE.has(entry.name) ? [] : findTests(path);
+    if (entry.isDirectory()) {
+      return entry.name === 'node_modules' || isStale(path) ? [] : findTests(path);
+    }
     return /\.(e2e-)?spec\.js$/.test(entry.name) ? [path] : [];
   });
 }

@@ -81,6 +81,16 @@ const cardPayments = {
 };
 
 /**
+ * How apps run: with source maps in tests; as in production, with a CPU profile each into
+ * `APP_CPU_PROFILE_DIR` when it is set (`npm run bench -- --profile <dir>`).
+ */
+function nodeOptions(name: string, port: number): string[] {
+  const dir = process.env.APP_CPU_PROFILE_DIR;
+  if (!dir) return ['--enable-source-maps'];
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${port}.cpuprofile`];
+}
+
+/**
  * A process of `entry` (a compiled script), on a free port, once its `/health/ready` answers;
  * in `cwd` when given (a worker next to an installed integration package).
  */
@@ -91,7 +101,7 @@ export async function startApp(
   cwd?: string,
 ): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const child = spawn(process.execPath, [...nodeOptions(name, port), entry], {
     cwd,
     env: {
       PATH: process.env.PATH,
