@@ -102,5 +102,6 @@ describe('readIntegrationConfig', () => {
       /the default 0 must be an integer of at least 1/,
     );
     assert.throws(() => url({ default: 'pos.example' }), /the default pos.example must be/);
+    assert.equal(readIntegrationConfig({}, { KEY: text({ default: '' }) }).KEY, '');
   });
 });

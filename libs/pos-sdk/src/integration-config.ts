@@ -167,9 +167,12 @@ export function optional<T>(setting: Setting<T>): Setting<T | undefined> {
   };
 }
 
-/** `setting`, once its default is shown to be a value it accepts: a bad one is a bug. */
+/**
+ * `setting`, once its default is shown to be a value it accepts: a bad one is a bug. An empty
+ * default stands for "none", as an empty variable does.
+ */
 function withDefault<T>(fallback: string | undefined, setting: Setting<T>): Setting<T> {
-  const read = fallback === undefined ? undefined : setting.read(fallback);
+  const read = fallback ? setting.read(fallback) : undefined;
   if (read && 'problem' in read) throw new Error(`the default ${fallback} ${read.problem}`);
   return setting;
 }
