@@ -10,27 +10,59 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderLedger } from '../ledger/order-ledger';
 
 const RETRY_MS = 500;
+/** A consumer with partitions that has not fetched for this long is replaced by a new one. */
+const STALL_MS = 15_000;
+const WATCH_EVERY_MS = 2_000;
 
 /**
  * Reads the brand's answers topic into the ledger, in the brand's answers group. Offsets are
  * committed only once a batch is in the ledger: the reconciler's proof that no decision is
- * still on its way rests on that.
+ * still on its way rests on that. A consumer that holds partitions but stops fetching (kafkajs
+ * can stall so after a broker restart, without crashing) would hold that proof back for every
+ * worker of the brand: it is replaced by a new one.
  */
 export class AnswersConsumer {
   private readonly logger = new Logger('answers');
   private consumer?: Consumer;
+  private crashed: (error: Error) => void = () => undefined;
+  private watch?: NodeJS.Timeout;
+  private replacing = false;
+  /** `performance.now()` of the current consumer's last fetch, or undefined without partitions. */
+  private fetchedAt?: number;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly ledger: OrderLedger,
     private readonly brand: string,
-    private readonly settings: { maxWaitTimeInMs: number; sessionTimeoutMs: number },
+    private readonly settings: {
+      maxWaitTimeInMs: number;
+      sessionTimeoutMs: number;
+      /** How long without a fetch is a stall (tests shorten it). */
+      stallMs?: number;
+    },
     /** Called with the orders whose answers were withdrawn, once recorded. */
     private readonly withdrawn: (wixOrderIds: string[]) => Promise<void>,
   ) {}
 
   async start(crashed: (error: Error) => void): Promise<void> {
+    this.crashed = crashed;
+    await this.open();
+    const stallMs = this.settings.stallMs ?? STALL_MS;
+    this.watch = setInterval(
+      () => void this.replaceIfStalled(stallMs),
+      Math.min(WATCH_EVERY_MS, stallMs / 2),
+    );
+    this.watch.unref();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.watch);
+    await this.consumer?.disconnect();
+  }
+
+  private async open(): Promise<void> {
     const { maxWaitTimeInMs, sessionTimeoutMs } = this.settings;
+    const topic = orderAnswersTopic(this.brand);
     const consumer = this.kafka.consumer({
       groupId: answersGroupId(this.brand),
       allowAutoTopicCreation: false,
@@ -39,16 +71,27 @@ export class AnswersConsumer {
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
     });
     this.consumer = consumer;
+    this.fetchedAt = performance.now();
+    const current = () => this.consumer === consumer;
+    consumer.on(consumer.events.FETCH_START, () => {
+      if (current() && this.fetchedAt !== undefined) this.fetchedAt = performance.now();
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (!current()) return;
+      const partitions = payload.memberAssignment[topic] ?? [];
+      this.fetchedAt = partitions.length > 0 ? performance.now() : undefined;
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!current()) return;
       if (payload.restart) {
         this.logger.warn(`answers consumer crashed: ${payload.error.message}; kafkajs restarts it`);
         return;
       }
       this.logger.error(`answers consumer crashed: ${payload.error.message}`);
-      crashed(payload.error);
+      this.crashed(payload.error);
     });
     await consumer.connect();
-    await consumer.subscribe({ topic: orderAnswersTopic(this.brand), fromBeginning: true });
+    await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -56,8 +99,22 @@ export class AnswersConsumer {
     });
   }
 
-  async close(): Promise<void> {
-    await this.consumer?.disconnect();
+  private async replaceIfStalled(stallMs: number): Promise<void> {
+    const since = this.fetchedAt;
+    if (this.replacing || since === undefined || performance.now() - since < stallMs) return;
+    this.replacing = true;
+    this.logger.warn(
+      `answers consumer fetched nothing for ${Math.round(performance.now() - since)} ms; starting a new one`,
+    );
+    const stalled = this.consumer;
+    try {
+      await Promise.race([stalled?.disconnect(), sleep(5_000)]).catch(() => undefined);
+      await this.open();
+    } catch (error) {
+      this.logger.warn(`answers consumer not started again yet: ${String(error)}`);
+    } finally {
+      this.replacing = false;
+    }
   }
 
   private async record(payload: EachBatchPayload): Promise<void> {
@@ -72,6 +129,8 @@ export class AnswersConsumer {
         break;
       } catch (error) {
         this.logger.warn(`answers not recorded yet: ${String(error)}`);
+        // Waiting for the ledger is not a stall.
+        if (this.fetchedAt !== undefined) this.fetchedAt = performance.now();
         await payload.heartbeat().catch(() => undefined);
         await sleep(RETRY_MS);
       }

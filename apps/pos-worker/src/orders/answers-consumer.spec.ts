@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka } from 'kafkajs';
+import { OrderLedger } from '../ledger/order-ledger';
+import { AnswersConsumer } from './answers-consumer';
+
+const EVENTS = { FETCH_START: 'fetch_start', GROUP_JOIN: 'group_join', CRASH: 'crash' };
+
+/** A kafkajs consumer that fetches only when the test says so. */
+class FakeConsumer extends EventEmitter {
+  readonly events = EVENTS;
+  disconnected = false;
+  connect = () => Promise.resolve();
+  subscribe = () => Promise.resolve();
+  run = () => Promise.resolve();
+  disconnect = () => Promise.resolve(void (this.disconnected = true));
+  join(partitions: number[]) {
+    this.emit(EVENTS.GROUP_JOIN, {
+      payload: { memberAssignment: { 'pos.answers.b.v1': partitions } },
+    });
+  }
+}
+
+function consumerOf(stallMs: number) {
+  const consumers: FakeConsumer[] = [];
+  const kafka = { consumer: () => consumers[consumers.push(new FakeConsumer()) - 1] };
+  const answers = new AnswersConsumer(
+    kafka as unknown as Kafka,
+    {} as OrderLedger,
+    'b',
+    { maxWaitTimeInMs: 100, sessionTimeoutMs: 10_000, stallMs },
+    () => Promise.resolve(),
+  );
+  return { answers, consumers };
+}
+
+describe('AnswersConsumer', () => {
+  it('replaces a consumer that holds partitions and stopped fetching', async () => {
+    const { answers, consumers } = consumerOf(200);
+    await answers.start(() => undefined);
+    consumers[0].join([0, 1]);
+    for (let i = 0; i < 5; i += 1) {
+      consumers[0].emit(EVENTS.FETCH_START);
+      await sleep(60);
+    }
+    assert.equal(consumers.length, 1, 'a consumer that fetches is kept');
+    await sleep(400);
+    assert.equal(consumers.length, 2);
+    assert.ok(consumers[0].disconnected);
+    await answers.close();
+  });
+
+  it('keeps a consumer without partitions, which has nothing to fetch', async () => {
+    const { answers, consumers } = consumerOf(100);
+    await answers.start(() => undefined);
+    consumers[0].join([]);
+    await sleep(400);
+    assert.equal(consumers.length, 1);
+    await answers.close();
+  });
+});
