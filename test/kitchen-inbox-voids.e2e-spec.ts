@@ -76,4 +76,36 @@ describe('the kitchen inbox and voids', () => {
     assert.match(posOrderId, /^\d+$/);
     assert.deepEqual(await voided(racing.idempotencyKey), [{ voided: true }]);
   });
+
+  it('refuses a create held at its key by a void, under the lock a parameter names', async () => {
+    // Quotes, a backslash and a newline: the create's lock names the key as a literal.
+    const held = { ...order(brand), idempotencyKey: `wix:${brand}:O'Brien\\x\n${randomUUID()}` };
+    const voider = new Client({ connectionString: required('DATABASE_URL') });
+    await voider.connect();
+    try {
+      await voider.query('BEGIN');
+      await voider.query('SELECT pg_advisory_xact_lock(7311402, hashtext($1))', [
+        `${brand}\n${held.idempotencyKey}`,
+      ]);
+      const created = inbox.submitOrder(held, context());
+      await sleep(300);
+      await voider.query('INSERT INTO pos_inbox_voids (brand, idempotency_key) VALUES ($1, $2)', [
+        brand,
+        held.idempotencyKey,
+      ]);
+      await voider.query('COMMIT');
+      await assert.rejects(created, /voided before it reached/);
+      assert.deepEqual(await voided(held.idempotencyKey), []);
+    } finally {
+      await voider.end();
+    }
+  });
+
+  it('gives a retry under the same key the ticket it already has', async () => {
+    const once = { ...order(brand), idempotencyKey: `wix:${brand}:it's\\${randomUUID()}` };
+    const first = await inbox.submitOrder(once, context());
+    const again = await inbox.submitOrder(once, context());
+    assert.equal(again.posOrderId, first.posOrderId);
+    assert.deepEqual(await voided(once.idempotencyKey), [{ voided: false }]);
+  });
 });

@@ -16,7 +16,7 @@ import { CardProcessor, TestCardProcessor } from './card-processor';
 import { cardPaymentsOf } from './card-payments';
 import { inboxFailure } from './inbox-errors';
 import { createInbox } from './inbox-schema';
-import { lockOrderKey, voidOrderKey, voidedBefore } from './inbox-voids';
+import { beginLocked, voidOrderKey } from './inbox-voids';
 import { readKitchenInboxConfig } from './kitchen-inbox-config';
 
 /**
@@ -69,13 +69,11 @@ class KitchenInbox implements PosIntegration {
     let broken = false;
     try {
       // Past the deadline PostgreSQL cancels the statement and the order is rolled back.
-      const budget = Math.max(1, Math.round(deadline.getTime() - Date.now()));
-      await client.query(`BEGIN; SET LOCAL statement_timeout = ${budget}`);
-      await lockOrderKey(client, order.brand, order.idempotencyKey);
-      if (await voidedBefore(client, order.brand, order.idempotencyKey)) {
-        throw new PosError('the order was voided before it reached the POS inbox');
-      }
-      const ticket = await this.take(client, order, payments);
+      const budget = deadline.getTime() - Date.now();
+      await beginLocked(client, order.brand, order.idempotencyKey, budget);
+      const { ticket, voided } = await this.take(client, order, payments);
+      if (voided) throw new PosError('the order was voided before it reached the POS inbox');
+      if (ticket === null) throw new Error('the POS inbox gave the order no ticket');
       if (signal.aborted) throw new PosUnavailableError('abandoned at the deadline');
       await client.query('COMMIT').catch((error: unknown) => {
         // The commit may have happened with only its answer lost: the worker voids by key.
@@ -124,8 +122,7 @@ class KitchenInbox implements PosIntegration {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
-      await lockOrderKey(client, brand, idempotencyKey);
+      await beginLocked(client, brand, idempotencyKey);
       await voidOrderKey(client, brand, idempotencyKey);
       await client.query('COMMIT');
     } catch (error) {
@@ -148,16 +145,22 @@ class KitchenInbox implements PosIntegration {
   }
 
   /**
-   * The order's ticket: the one it already has (a retry under the same key), or the
-   * restaurant's next one, taken with the order in one statement.
+   * Under the key's lock, in one statement: whether a void of the key came first (then nothing
+   * is written), else the order's ticket, the one it already has (a retry under the same key)
+   * or the restaurant's next one, taken with the order. The statement starts after the lock is
+   * held, so it sees every void committed before.
    */
   private async take(client: SqlClient, order: PosOrder, payments: PaidPayment[]) {
-    const { rows } = await client.query<{ ticket: number }>(
-      `WITH existing AS (
+    const { rows } = await client.query<{ voided: boolean; ticket: number | null }>(
+      `WITH voided AS (
+         SELECT EXISTS (SELECT 1 FROM pos_inbox_voids WHERE brand = $1 AND idempotency_key = $4)
+           AS voided
+       ), existing AS (
          SELECT ticket FROM pos_inbox WHERE brand = $1 AND idempotency_key = $4
        ), next AS (
          INSERT INTO pos_inbox_tickets (brand, restaurant_id, last_ticket)
-         SELECT $1, $2, 1 WHERE NOT EXISTS (SELECT 1 FROM existing)
+         SELECT $1, $2, 1 FROM voided
+          WHERE NOT voided AND NOT EXISTS (SELECT 1 FROM existing)
          ON CONFLICT (brand, restaurant_id)
            DO UPDATE SET last_ticket = pos_inbox_tickets.last_ticket + 1
          RETURNING last_ticket
@@ -167,7 +170,8 @@ class KitchenInbox implements PosIntegration {
          SELECT $1, $2, last_ticket, $4, $3, $5, $6, $7, $8 FROM next
          RETURNING ticket
        )
-       SELECT ticket FROM existing UNION ALL SELECT ticket FROM taken`,
+       SELECT voided, (SELECT ticket FROM existing UNION ALL SELECT ticket FROM taken) AS ticket
+         FROM voided`,
       [
         order.brand,
         order.restaurantId,
@@ -179,6 +183,6 @@ class KitchenInbox implements PosIntegration {
         JSON.stringify(payments),
       ],
     );
-    return rows[0].ticket;
+    return rows[0];
   }
 }
