@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { postOrder } from './support/http';
-import { ledgerRows } from './support/ledger';
+import { ledgerRows, sql } from './support/ledger';
 import { Json, item, orderOf, uniqueBrand, wixId } from './support/orders';
 import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
 
@@ -24,6 +25,7 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
   const restaurant = wixId();
   const dir = mkdtempSync(join(tmpdir(), 'mappings-'));
   let gateway: AppProcess;
+  let worker: AppProcess;
 
   // A menu with no POS ids but one, and choices three levels deep.
   const titled = (json: Json, title: string) => ({ ...json, title: { en_US: title } });
@@ -46,7 +48,7 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
 
   before(async () => {
     writeFileSync(menuFile, JSON.stringify({ menu }));
-    await startWorker(brand);
+    worker = await startWorker(brand);
     gateway = await startGateway();
   });
   after(stopAll);
@@ -146,6 +148,71 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
 
     const elsewhere = await postOrder(gateway.url, brand, order(wixId()));
     assert.equal(elsewhere.body.error?.code, 'invalid_item_mapping');
+  });
+
+  /** The POS ids of an order's lines, as the ledger holds them, depth first. */
+  async function posIdsOf(wixOrderId: string): Promise<string[]> {
+    const row = (await ledgerRows(brand)).find((r) => r.wix_order_id === wixOrderId);
+    const ids: string[] = [];
+    const collect = (line: { posItemId: string; choices: Array<Array<typeof line>> }) => {
+      ids.push(line.posItemId);
+      line.choices.forEach((choices) => choices.forEach(collect));
+    };
+    (row?.lines as Parameters<typeof collect>[0][]).forEach(collect);
+    return ids;
+  }
+
+  /** The worker's count of mapping reads from `source`. */
+  async function lookups(source: 'cache' | 'database'): Promise<number> {
+    const text = await (await fetch(`${worker.url}/metrics`)).text();
+    const name = `pos_worker_mapping_lookups_total{brand="${brand}",source="${source}"}`;
+    const line = text.split('\n').find((l) => l.startsWith(name));
+    return line === undefined ? 0 : Number(line.split(' ').at(-1));
+  }
+
+  async function accepted(): Promise<string[]> {
+    const body = order(restaurant);
+    const answer = await postOrder(gateway.url, brand, body);
+    assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
+    return posIdsOf(body.order.id);
+  }
+
+  const setBurger = (posItemId: string) =>
+    sql(
+      `UPDATE item_mappings SET pos_item_id = $4
+        WHERE brand = $1 AND restaurant_id = $2 AND wix_item_id = $3`,
+      [brand, restaurant, 'burger', posItemId],
+    );
+
+  it('maps from its cache, and a row changed in the table reaches the next order', async () => {
+    await accepted();
+    const cached = await lookups('cache');
+    assert.equal((await accepted())[0], 'TABLE-BURGER');
+    assert.equal(await lookups('cache'), cached + 1, 'the second order was mapped from the cache');
+
+    // Changed by hand, not by the CLI: the table's trigger tells every worker.
+    await setBurger('TABLE-BURGER-2');
+    assert.equal((await accepted())[0], 'TABLE-BURGER-2');
+    assert.equal((await accepted())[0], 'TABLE-BURGER-2');
+  });
+
+  it('reads the table while the cache has lost its listener, and caches again once it is back', async () => {
+    const killed = await sql<{ killed: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+        WHERE application_name = 'pos-worker mapping listener'`,
+    );
+    assert.ok(killed.length > 0);
+    // Nobody hears this change; a cache that kept answering would give the old id.
+    await setBurger('TABLE-BURGER-3');
+    const read = await lookups('database');
+    assert.equal((await accepted())[0], 'TABLE-BURGER-3');
+    assert.equal(await lookups('database'), read + 1);
+
+    await sleep(2_000);
+    await accepted();
+    const cached = await lookups('cache');
+    assert.equal((await accepted())[0], 'TABLE-BURGER-3');
+    assert.equal(await lookups('cache'), cached + 1, 'cached again');
   });
 
   it('rejects a bad invocation with usage and exit code 2', () => {

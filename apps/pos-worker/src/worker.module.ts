@@ -11,6 +11,8 @@ import { DATABASE_POOL } from './ledger/database';
 import { OrderLedger } from './ledger/order-ledger';
 import { OrderLookup } from './ledger/order-lookup';
 import { OperatorGuard, OrdersLookupController } from './operator/orders-lookup.controller';
+import { MappingCache } from './mapping/mapping-cache';
+import { MappingListener } from './mapping/mapping-listener';
 import { MappingTable } from './mapping/mapping-table';
 import { OrderMapper } from './mapping/order-mapper';
 import { WorkerMetrics } from './metrics/worker-metrics';
@@ -55,6 +57,8 @@ export class WorkerModule implements OnApplicationShutdown {
         PlaceOrderService,
         CardVault,
         SubmitOrderService,
+        { provide: MappingCache, useValue: new MappingCache() },
+        MappingListener,
         MappingTable,
         { provide: DATABASE_POOL, useValue: database },
         {

@@ -127,4 +127,31 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
             until   timestamptz NOT NULL
           );`,
   },
+  {
+    version: 9,
+    name: 'mapping table changes notify workers, whose caches drop what changed',
+    sql: `
+      CREATE FUNCTION item_mappings_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        changed record;
+      BEGIN
+        IF TG_LEVEL = 'STATEMENT' THEN
+          PERFORM pg_notify('item_mappings_changed', '*');
+          RETURN NULL;
+        END IF;
+        FOREACH changed IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY[NEW]
+                                            WHEN 'DELETE' THEN ARRAY[OLD]
+                                            ELSE ARRAY[OLD, NEW] END LOOP
+          PERFORM pg_notify('item_mappings_changed',
+            CASE WHEN octet_length(changed.brand) + octet_length(changed.restaurant_id) < 4000
+                 THEN changed.brand || E'\\n' || changed.restaurant_id ELSE '*' END);
+        END LOOP;
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER item_mappings_changed AFTER INSERT OR UPDATE OR DELETE ON item_mappings
+        FOR EACH ROW EXECUTE FUNCTION item_mappings_notify();
+      CREATE TRIGGER item_mappings_truncated AFTER TRUNCATE ON item_mappings
+        FOR EACH STATEMENT EXECUTE FUNCTION item_mappings_notify();
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SqlDatabase } from '@wix-pos-gateway/database';
 import { DATABASE_POOL } from '../ledger/database';
+import { MappingCache } from './mapping-cache';
 
 /** One row of a restaurant's mapping table, as imported and exported. */
 export interface ItemMappingRow {
@@ -12,20 +13,36 @@ export interface ItemMappingRow {
 /** Wix item id → POS item id, per (brand, restaurant), in PostgreSQL. */
 @Injectable()
 export class MappingTable {
-  constructor(@Inject(DATABASE_POOL) private readonly pool: SqlDatabase) {}
+  constructor(
+    @Inject(DATABASE_POOL) private readonly pool: SqlDatabase,
+    @Optional() private readonly cache?: MappingCache,
+  ) {}
 
-  /** The rows of one restaurant for the given Wix items. */
+  /**
+   * The rows of one restaurant for the given Wix items, from the cache when it knows them all
+   * (`cached`), else read (and cached).
+   */
+  async find(brand: string, restaurantId: string, wixItemIds: string[]) {
+    const cached = this.cache?.get(brand, restaurantId, wixItemIds);
+    if (cached) return { rows: cached, cached: true };
+    return { rows: await this.lookup(brand, restaurantId, wixItemIds), cached: false };
+  }
+
+  /** The rows of one restaurant for the given Wix items, as the table holds them now. */
   async lookup(
     brand: string,
     restaurantId: string,
     wixItemIds: string[],
   ): Promise<Map<string, string>> {
+    const mark = this.cache?.mark();
     const { rows } = await this.pool.query<{ wix_item_id: string; pos_item_id: string }>(
       `SELECT wix_item_id, pos_item_id FROM item_mappings
        WHERE brand = $1 AND restaurant_id = $2 AND wix_item_id = ANY($3)`,
       [brand, restaurantId, wixItemIds],
     );
-    return new Map(rows.map((row) => [row.wix_item_id, row.pos_item_id]));
+    const found = new Map(rows.map((row) => [row.wix_item_id, row.pos_item_id]));
+    if (mark !== undefined) this.cache?.put(mark, brand, restaurantId, wixItemIds, found);
+    return found;
   }
 
   /** Inserts or replaces rows, all or none. */

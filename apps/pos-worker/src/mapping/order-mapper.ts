@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { WixMenu, WixOrder } from '@wix-pos-gateway/contracts';
 import { WorkerConfig } from '../config';
 import { callHook } from '../integration/hook-call';
@@ -6,6 +6,7 @@ import { LoadedIntegration } from '../integration/pos-integration.provider';
 import { ItemMapping, mapOrderItems, orderedItemIds } from './item-mapping';
 import { MappingTable } from './mapping-table';
 import { PosIds } from './pos-ids';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 
 /** Maps an order's lines from the restaurant's mapping table, the menu, then the POS itself. */
 @Injectable()
@@ -14,16 +15,22 @@ export class OrderMapper {
     private readonly table: MappingTable,
     private readonly loaded: LoadedIntegration,
     private readonly config: WorkerConfig,
+    @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
 
   async map(brand: string, order: WixOrder, menu: WixMenu, deadline: number): Promise<ItemMapping> {
-    const rows = await this.table.lookup(
-      brand,
-      order.restaurantId,
-      orderedItemIds(order.orderItems),
-    );
-    const posIds = new PosIds(this.config.integration.externalIdKey, rows);
-    const mapping = mapOrderItems(order.orderItems, menu.items, posIds);
+    const ids = orderedItemIds(order.orderItems);
+    const table = await this.table.find(brand, order.restaurantId, ids);
+    this.metrics.mappingLookups.inc({ brand, source: table.cached ? 'cache' : 'database' });
+    let posIds = new PosIds(this.config.integration.externalIdKey, table.rows);
+    let mapping = mapOrderItems(order.orderItems, menu.items, posIds);
+    if (!mapping.ok && table.cached) {
+      // A row imported a moment ago may not have reached the cache yet: no error from it.
+      const rows = await this.table.lookup(brand, order.restaurantId, ids);
+      this.metrics.mappingLookups.inc({ brand, source: 'database' });
+      posIds = new PosIds(this.config.integration.externalIdKey, rows);
+      mapping = mapOrderItems(order.orderItems, menu.items, posIds);
+    }
     const { integration } = this.loaded;
     if (mapping.ok || !integration.resolveMappings) return mapping;
 

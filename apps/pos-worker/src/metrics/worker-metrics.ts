@@ -48,6 +48,13 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  readonly mappingLookups = new Counter({
+    name: 'pos_worker_mapping_lookups_total',
+    help: "Reads of an order's rows in the mapping table, by brand and source (cache, database)",
+    labelNames: ['brand', 'source'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

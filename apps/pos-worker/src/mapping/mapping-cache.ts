@@ -1,0 +1,130 @@
+/** The channel the mapping table's trigger notifies: `brand\nrestaurant`, or `*` for all. */
+export const MAPPINGS_CHANGED_CHANNEL = 'item_mappings_changed';
+
+/** A payload that names every restaurant: the table was truncated, or a key was too long. */
+const EVERYTHING = '*';
+
+/**
+ * What the mapping table held, as this worker last read it: per restaurant, each Wix item id
+ * looked up, with its POS id or `null` for no row. Orders of a restaurant whose items are all
+ * here are mapped without a round trip.
+ *
+ * It answers only while `live`: while a listener on the table's change notifications is
+ * connected and heard from (`started`, `heard`). Every notification drops the restaurant it
+ * names; losing the listener drops everything. A read begun before a change must not be kept
+ * after it: `put` takes the `mark` taken before the read, and keeps nothing if any change
+ * came in between. The rows of the least recently used restaurants go first past `maxEntries`.
+ */
+export class MappingCache {
+  private readonly restaurants = new Map<string, Map<string, string | null>>();
+  private entries = 0;
+  private generation = 0;
+  private live = false;
+  private heardAt = 0;
+
+  constructor(
+    private readonly options: { maxEntries: number; silenceMs: number } = {
+      maxEntries: 200_000,
+      silenceMs: 15_000,
+    },
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  /** The table's rows for `ids`, if each one is known, row or no row; else `undefined`. */
+  get(brand: string, restaurantId: string, ids: readonly string[]) {
+    if (!this.answering()) return undefined;
+    const key = keyOf(brand, restaurantId);
+    const known = this.restaurants.get(key);
+    if (!known) return undefined;
+    const rows = new Map<string, string>();
+    for (const id of ids) {
+      const posId = known.get(id);
+      if (posId === undefined) return undefined;
+      if (posId !== null) rows.set(id, posId);
+    }
+    this.restaurants.delete(key);
+    this.restaurants.set(key, known);
+    return rows;
+  }
+
+  /** Taken before a read of the table; `put` keeps the read only if nothing changed since. */
+  mark(): number {
+    return this.generation;
+  }
+
+  /** What a read of `ids` found (`rows`; an id not in it has no row), begun at `mark`. */
+  put(
+    mark: number,
+    brand: string,
+    restaurantId: string,
+    ids: readonly string[],
+    rows: ReadonlyMap<string, string>,
+  ): void {
+    if (!this.answering() || mark !== this.generation) return;
+    const key = keyOf(brand, restaurantId);
+    const known = this.restaurants.get(key) ?? new Map<string, string | null>();
+    this.restaurants.delete(key);
+    this.restaurants.set(key, known);
+    for (const id of ids) {
+      if (!known.has(id)) this.entries += 1;
+      known.set(id, rows.get(id) ?? null);
+    }
+    for (const [oldest, rows] of this.restaurants) {
+      if (this.entries <= this.options.maxEntries || oldest === key) break;
+      this.restaurants.delete(oldest);
+      this.entries -= rows.size;
+    }
+  }
+
+  /** A notification from the table's trigger. */
+  changed(payload: string): void {
+    this.generation += 1;
+    this.heardAt = this.clock();
+    if (payload === EVERYTHING) return this.clear();
+    const rows = this.restaurants.get(payload);
+    if (!rows) return;
+    this.restaurants.delete(payload);
+    this.entries -= rows.size;
+  }
+
+  /** The listener listens: from now on every change is heard. */
+  started(): void {
+    this.clear();
+    this.generation += 1;
+    this.live = true;
+    this.heardAt = this.clock();
+  }
+
+  /** The listener's connection answered: no notification it owed can be missing. */
+  heard(): void {
+    this.heardAt = this.clock();
+  }
+
+  /** The listener is gone, and changes may go unheard: forget everything, answer nothing. */
+  stopped(): void {
+    this.clear();
+    this.generation += 1;
+    this.live = false;
+  }
+
+  get size(): number {
+    return this.entries;
+  }
+
+  private answering(): boolean {
+    if (!this.live) return false;
+    if (this.clock() - this.heardAt <= this.options.silenceMs) return true;
+    // A listener that stopped answering without closing: its notifications may be lost.
+    this.stopped();
+    return false;
+  }
+
+  private clear(): void {
+    this.restaurants.clear();
+    this.entries = 0;
+  }
+}
+
+function keyOf(brand: string, restaurantId: string): string {
+  return `${brand}\n${restaurantId}`;
+}
