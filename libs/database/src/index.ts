@@ -6,3 +6,4 @@ export {
 } from '@wix-pos-gateway/pos-sdk';
 export * from './embedded-database';
 export * from './open-database';
+export * from './prepared';

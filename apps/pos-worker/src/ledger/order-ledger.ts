@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CardSummary, safeDescription } from '@wix-pos-gateway/cards';
 import { OrderAnswer, SpiErrorCode } from '@wix-pos-gateway/contracts';
 import { PosOrderLine } from '@wix-pos-gateway/pos-sdk';
-import { SqlDatabase } from '@wix-pos-gateway/database';
+import { SqlDatabase, prepared, runPrepared } from '@wix-pos-gateway/database';
 import { OrderRecord, OrderState, RecordedAnswers } from '../lifecycle/order-lifecycle';
 import { MAX_DESCRIPTION_CHARS } from '../orders/order-errors';
 import { DATABASE_POOL } from './database';
@@ -82,6 +82,58 @@ const COLUMNS = `state, attempts, idempotency_key, pos_order_id, in_doubt, unvoi
 
 const CLOCK = `extract(epoch from clock_timestamp()) * 1000`;
 
+const READ = prepared(
+  'order_ledger.read',
+  `SELECT ${COLUMNS}, ${CLOCK} AS now
+         FROM (SELECT 1) AS one LEFT JOIN order_ledger ON brand = $1 AND wix_order_id = $2`,
+);
+
+const INSERT = prepared(
+  'order_ledger.insert',
+  `INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
+                                 attempts, lines, received_at, deadline, cards, answer_by,
+                                 changed_at, in_doubt, unvoidable)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+               clock_timestamp() + make_interval(secs => $9::float8 / 1000), $10,
+               clock_timestamp() + make_interval(secs => $9::float8 / 1000),
+               clock_timestamp(), $11, $12)
+       ON CONFLICT (brand, wix_order_id) DO NOTHING
+       RETURNING version, extract(epoch from answer_by) * 1000 AS answer_by,
+                 extract(epoch from changed_at) * 1000 AS changed_at, ${CLOCK} AS now`,
+);
+
+const REPLACE = prepared(
+  'order_ledger.replace',
+  `UPDATE order_ledger o
+          SET state = c.state, attempts = c.attempt, idempotency_key = c.key,
+              pos_order_id = c.pos_order_id, answer_by = to_timestamp(c.answer_by / 1000),
+              changed_at = to_timestamp(c.changed_at / 1000), error_code = c.error_code,
+              error_description = c.error_description, in_doubt = c.in_doubt,
+              unvoidable = c.unvoidable,
+              deadline = CASE WHEN c.attempt <> o.attempts THEN to_timestamp(c.answer_by / 1000)
+                              ELSE o.deadline END,
+              version = o.version + 1, updated_at = now()
+         FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[],
+                     $8::float8[], $9::float8[], $10::text[], $11::text[], $12::boolean[],
+                     $13::boolean[])
+           AS c(wix_order_id, version, state, attempt, key, pos_order_id, answer_by, changed_at,
+                error_code, error_description, in_doubt, unvoidable)
+        WHERE o.brand = $1 AND o.wix_order_id = c.wix_order_id AND o.version = c.version
+        RETURNING o.wix_order_id`,
+);
+
+const RECORD_ANSWERS = prepared(
+  'order_ledger.record_answers',
+  `INSERT INTO order_answers AS o (brand, wix_order_id, correlation_id, pos_order_id, decided,
+                                       written, withdrawn)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::boolean[],
+                                $7::boolean[])
+       ON CONFLICT (brand, wix_order_id, correlation_id) DO UPDATE
+         SET pos_order_id = COALESCE(EXCLUDED.pos_order_id, o.pos_order_id),
+             decided = o.decided OR EXCLUDED.decided, written = o.written OR EXCLUDED.written,
+             withdrawn = o.withdrawn OR EXCLUDED.withdrawn`,
+);
+
 /**
  * The worker's record of every Wix order: the lifecycle's `OrderRecord`, written only by
  * compare and set on its version, so that of two workers judging the same record only one
@@ -92,11 +144,7 @@ export class OrderLedger {
   constructor(@Inject(DATABASE_POOL) private readonly pool: SqlDatabase) {}
 
   async read(brand: string, wixOrderId: string): Promise<Read> {
-    const { rows } = await this.pool.query<Row & { now: number }>(
-      `SELECT ${COLUMNS}, ${CLOCK} AS now
-         FROM (SELECT 1) AS one LEFT JOIN order_ledger ON brand = $1 AND wix_order_id = $2`,
-      [brand, wixOrderId],
-    );
+    const { rows } = await runPrepared<Row & { now: number }>(this.pool, READ, [brand, wixOrderId]);
     const row = rows[0];
     return { stored: row.state ? storedOf(row) : undefined, now: Number(row.now) };
   }
@@ -111,37 +159,25 @@ export class OrderLedger {
     record: OrderRecord,
     budgetMs: number,
   ): Promise<Written | undefined> {
-    const { rows } = await this.pool.query<{
+    const { rows } = await runPrepared<{
       version: number;
       answer_by: number;
       changed_at: number;
       now: number;
-    }>(
-      `INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
-                                 attempts, lines, received_at, deadline, cards, answer_by,
-                                 changed_at, in_doubt, unvoidable)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-               clock_timestamp() + make_interval(secs => $9::float8 / 1000), $10,
-               clock_timestamp() + make_interval(secs => $9::float8 / 1000),
-               clock_timestamp(), $11, $12)
-       ON CONFLICT (brand, wix_order_id) DO NOTHING
-       RETURNING version, extract(epoch from answer_by) * 1000 AS answer_by,
-                 extract(epoch from changed_at) * 1000 AS changed_at, ${CLOCK} AS now`,
-      [
-        details.brand,
-        details.wixOrderId,
-        details.restaurantId,
-        record.idempotencyKey,
-        record.state,
-        record.attempt,
-        JSON.stringify(details.lines),
-        details.receivedAt,
-        Math.max(0, budgetMs),
-        details.cards ? JSON.stringify(details.cards) : null,
-        record.inDoubt,
-        record.unvoidable ?? false,
-      ],
-    );
+    }>(this.pool, INSERT, [
+      details.brand,
+      details.wixOrderId,
+      details.restaurantId,
+      record.idempotencyKey,
+      record.state,
+      record.attempt,
+      JSON.stringify(details.lines),
+      details.receivedAt,
+      Math.max(0, budgetMs),
+      details.cards ? JSON.stringify(details.cards) : null,
+      record.inDoubt,
+      record.unvoidable ?? false,
+    ]);
     const row = rows[0];
     if (!row) return undefined;
     const written = {
@@ -165,39 +201,21 @@ export class OrderLedger {
   async replaceAll(brand: string, changes: Change[]): Promise<Set<string>> {
     if (changes.length === 0) return new Set();
     const column = <T>(pick: (c: Change) => T) => changes.map(pick);
-    const { rows } = await this.pool.query<{ wix_order_id: string }>(
-      `UPDATE order_ledger o
-          SET state = c.state, attempts = c.attempt, idempotency_key = c.key,
-              pos_order_id = c.pos_order_id, answer_by = to_timestamp(c.answer_by / 1000),
-              changed_at = to_timestamp(c.changed_at / 1000), error_code = c.error_code,
-              error_description = c.error_description, in_doubt = c.in_doubt,
-              unvoidable = c.unvoidable,
-              deadline = CASE WHEN c.attempt <> o.attempts THEN to_timestamp(c.answer_by / 1000)
-                              ELSE o.deadline END,
-              version = o.version + 1, updated_at = now()
-         FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[],
-                     $8::float8[], $9::float8[], $10::text[], $11::text[], $12::boolean[],
-                     $13::boolean[])
-           AS c(wix_order_id, version, state, attempt, key, pos_order_id, answer_by, changed_at,
-                error_code, error_description, in_doubt, unvoidable)
-        WHERE o.brand = $1 AND o.wix_order_id = c.wix_order_id AND o.version = c.version
-        RETURNING o.wix_order_id`,
-      [
-        brand,
-        column((c) => c.wixOrderId),
-        column((c) => c.stored.version),
-        column((c) => c.next.state),
-        column((c) => c.next.attempt),
-        column((c) => c.next.idempotencyKey),
-        column((c) => c.next.posOrderId ?? null),
-        column((c) => c.next.answerBy),
-        column((c) => c.next.changedAt),
-        column((c) => c.next.failure?.code ?? null),
-        column((c) => c.next.failure?.description ?? null),
-        column((c) => c.next.inDoubt),
-        column((c) => c.next.unvoidable ?? false),
-      ],
-    );
+    const { rows } = await runPrepared<{ wix_order_id: string }>(this.pool, REPLACE, [
+      brand,
+      column((c) => c.wixOrderId),
+      column((c) => c.stored.version),
+      column((c) => c.next.state),
+      column((c) => c.next.attempt),
+      column((c) => c.next.idempotencyKey),
+      column((c) => c.next.posOrderId ?? null),
+      column((c) => c.next.answerBy),
+      column((c) => c.next.changedAt),
+      column((c) => c.next.failure?.code ?? null),
+      column((c) => c.next.failure?.description ?? null),
+      column((c) => c.next.inDoubt),
+      column((c) => c.next.unvoidable ?? false),
+    ]);
     return new Set(rows.map((row) => row.wix_order_id));
   }
 
@@ -237,25 +255,15 @@ export class OrderLedger {
     }
     if (merged.size === 0) return;
     const all = [...merged.values()];
-    await this.pool.query(
-      `INSERT INTO order_answers AS o (brand, wix_order_id, correlation_id, pos_order_id, decided,
-                                       written, withdrawn)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[], $6::boolean[],
-                                $7::boolean[])
-       ON CONFLICT (brand, wix_order_id, correlation_id) DO UPDATE
-         SET pos_order_id = COALESCE(EXCLUDED.pos_order_id, o.pos_order_id),
-             decided = o.decided OR EXCLUDED.decided, written = o.written OR EXCLUDED.written,
-             withdrawn = o.withdrawn OR EXCLUDED.withdrawn`,
-      [
-        brand,
-        all.map((m) => m.a.wixOrderId),
-        all.map((m) => m.a.correlationId),
-        all.map((m) => m.a.posOrderId ?? null),
-        all.map((m) => m.d),
-        all.map((m) => m.w),
-        all.map((m) => m.x),
-      ],
-    );
+    await runPrepared(this.pool, RECORD_ANSWERS, [
+      brand,
+      all.map((m) => m.a.wixOrderId),
+      all.map((m) => m.a.correlationId),
+      all.map((m) => m.a.posOrderId ?? null),
+      all.map((m) => m.d),
+      all.map((m) => m.w),
+      all.map((m) => m.x),
+    ]);
   }
 
   /** The recorded answers of one order, judged against the id its record holds. */

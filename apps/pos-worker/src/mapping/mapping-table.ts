@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { SqlDatabase } from '@wix-pos-gateway/database';
+import { SqlDatabase, prepared, runPrepared } from '@wix-pos-gateway/database';
 import { DATABASE_POOL } from '../ledger/database';
 import { MappingCache } from './mapping-cache';
 
@@ -9,6 +9,12 @@ export interface ItemMappingRow {
   wixItemId: string;
   posItemId: string;
 }
+
+const LOOKUP = prepared(
+  'item_mappings.lookup',
+  `SELECT wix_item_id, pos_item_id FROM item_mappings
+    WHERE brand = $1 AND restaurant_id = $2 AND wix_item_id = ANY($3)`,
+);
 
 /** Wix item id → POS item id, per (brand, restaurant), in PostgreSQL. */
 @Injectable()
@@ -35,9 +41,9 @@ export class MappingTable {
     wixItemIds: string[],
   ): Promise<Map<string, string>> {
     const mark = this.cache?.mark();
-    const { rows } = await this.pool.query<{ wix_item_id: string; pos_item_id: string }>(
-      `SELECT wix_item_id, pos_item_id FROM item_mappings
-       WHERE brand = $1 AND restaurant_id = $2 AND wix_item_id = ANY($3)`,
+    const { rows } = await runPrepared<{ wix_item_id: string; pos_item_id: string }>(
+      this.pool,
+      LOOKUP,
       [brand, restaurantId, wixItemIds],
     );
     const found = new Map(rows.map((row) => [row.wix_item_id, row.pos_item_id]));

@@ -11,7 +11,7 @@ import {
   definePosIntegration,
   watchPool,
 } from '@wix-pos-gateway/pos-sdk';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { CardProcessor, TestCardProcessor } from './card-processor';
 import { cardPaymentsOf } from './card-payments';
 import { inboxFailure } from './inbox-errors';
@@ -151,8 +151,21 @@ class KitchenInbox implements PosIntegration {
    * held, so it sees every void committed before.
    */
   private async take(client: SqlClient, order: PosOrder, payments: PaidPayment[]) {
-    const { rows } = await client.query<{ voided: boolean; ticket: number | null }>(
-      `WITH voided AS (
+    const { rows } = await takeTicket(client, [
+      order.brand,
+      order.restaurantId,
+      order.wixOrderId,
+      order.idempotencyKey,
+      JSON.stringify(order.lines),
+      JSON.stringify(order.wixOrder),
+      order.receivedAt,
+      JSON.stringify(payments),
+    ]);
+    return rows[0];
+  }
+}
+
+const TAKE_TICKET = `WITH voided AS (
          SELECT EXISTS (SELECT 1 FROM pos_inbox_voids WHERE brand = $1 AND idempotency_key = $4)
            AS voided
        ), existing AS (
@@ -171,18 +184,12 @@ class KitchenInbox implements PosIntegration {
          RETURNING ticket
        )
        SELECT voided, (SELECT ticket FROM existing UNION ALL SELECT ticket FROM taken) AS ticket
-         FROM voided`,
-      [
-        order.brand,
-        order.restaurantId,
-        order.wixOrderId,
-        order.idempotencyKey,
-        JSON.stringify(order.lines),
-        JSON.stringify(order.wixOrder),
-        order.receivedAt,
-        JSON.stringify(payments),
-      ],
-    );
-    return rows[0];
-  }
+         FROM voided`;
+
+/** The take, prepared once per connection on PostgreSQL; as text on the embedded store. */
+function takeTicket(client: SqlClient, values: unknown[]) {
+  type Taken = { voided: boolean; ticket: number | null };
+  return client instanceof Client
+    ? client.query<Taken>({ name: 'pos_inbox.take', text: TAKE_TICKET, values })
+    : client.query<Taken>(TAKE_TICKET, values);
 }
