@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -129,6 +130,21 @@ async function run(options: Options): Promise<void> {
     phases['stack, 2 workers, 2000-item menu'] = await measure(url, large, largePlan, stackMeter);
     const sustained = phases['stack, 2 workers'].max.throughput;
     phases.overload = await overload(url, normal, 2 * sustained, options, stackMeter);
+    await Promise.all(workers.map((worker) => worker.stop()));
+
+    // `npm start` with no DATABASE_URL: one worker on the embedded store, in its process.
+    const embeddedBrand = `bench-embedded-${Date.now()}`;
+    const dataDir = mkdtempSync(resolve(tmpdir(), 'bench-store-'));
+    const embedded = [await startWorker(embeddedBrand, { DATABASE_URL: '', DATA_DIR: dataDir })];
+    const embeddedUrl = `${gateway.url}/webhooks/wix/${embeddedBrand}`;
+    const embeddedPlan = { ...normalPlan, rates: [100, 150] };
+    const embeddedMeter = meterOf({ gateway, workers: embedded });
+    phases['stack, embedded store'] = await measure(
+      embeddedUrl,
+      normal,
+      embeddedPlan,
+      embeddedMeter,
+    );
   } finally {
     await stopAll();
     finish(report, options);

@@ -83,7 +83,7 @@ export function printReport(report: Report): void {
   console.log(
     table(
       ['setup', 'max answers/s', 'share of limit', 'p99 at 300/s', 'p99 / limit p99'],
-      ['stack, 1 worker', 'stack, 2 workers'].map((name) => [
+      ['stack, 1 worker', 'stack, 2 workers', 'stack, embedded store'].map((name) => [
         name,
         phases[name]?.max?.throughput ?? '—',
         ratio(phases[name]?.max?.throughput, limit?.max?.throughput),
