@@ -108,4 +108,30 @@ describe('the kitchen inbox and voids', () => {
     assert.equal(again.posOrderId, first.posOrderId);
     assert.deepEqual(await voided(once.idempotencyKey), [{ voided: false }]);
   });
+
+  it('waits for its key no longer than its deadline, and then writes nothing', async () => {
+    const late = order(brand);
+    const holder = new Client({ connectionString: required('DATABASE_URL') });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(7311402, hashtext($1))', [
+        `${brand}\n${late.idempotencyKey}`,
+      ]);
+      const started = Date.now();
+      const failure = await inbox
+        .submitOrder(late, { ...context(), deadline: new Date(Date.now() + 300) })
+        .then(
+          () => assert.fail('the order was taken'),
+          (error: unknown) => error as { kind?: string; orderMayExist?: boolean },
+        );
+      assert.equal(failure.kind, 'pos_unavailable');
+      assert.equal(failure.orderMayExist, false);
+      assert.ok(Date.now() - started < 2_000, `waited ${Date.now() - started} ms`);
+      await holder.query('COMMIT');
+      assert.deepEqual(await voided(late.idempotencyKey), []);
+    } finally {
+      await holder.end();
+    }
+  });
 });

@@ -23,7 +23,8 @@ export function inboxFailure(error: unknown, options: FailureOptions = {}): Erro
   if (isPosFailure(error)) return error;
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === '57014') {
+  // Cancelled at the deadline, or still waiting for the order's lock when it came.
+  if (code === '57014' || code === '55P03') {
     return new PosUnavailableError('the POS inbox did not answer before the deadline', options);
   }
   if (

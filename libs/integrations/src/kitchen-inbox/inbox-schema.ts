@@ -1,4 +1,5 @@
 import { SqlDatabase } from '@wix-pos-gateway/pos-sdk';
+import { ORDER_LOCK_CLASS } from './inbox-voids';
 
 /** Any constant will do, as long as nothing else in the database takes the same lock. */
 const SCHEMA_LOCK = 7_311_402_002;
@@ -8,7 +9,10 @@ const SCHEMA_LOCK = 7_311_402_002;
  * counts up per restaurant, and its card payments as authorized (masked). `voided_at` marks an
  * order that Wix was told had failed. `pos_inbox_voids` holds every voided idempotency key,
  * the order's or not yet: a create that comes after its void is refused. One short row per
- * void, and voids are rare. `card_authorizations` is the test card processor's.
+ * void, and voids are rare. `pos_inbox_take` is an order's create, in one statement: it holds
+ * the key's lock (`inbox-voids.ts`) to its end, waits for it no longer than the order's budget,
+ * and writes nothing past it. Each of its statements sees what committed before it ran, so the
+ * void check, after the lock, sees a void that held the lock first. `card_authorizations` is the test card processor's.
  */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS pos_inbox (
@@ -50,6 +54,40 @@ const SCHEMA = `
     last_ticket    integer NOT NULL,
     PRIMARY KEY (brand, restaurant_id)
   );
+  CREATE OR REPLACE FUNCTION pos_inbox_take(
+    p_brand text, p_restaurant_id text, p_wix_order_id text, p_key text, p_lines jsonb,
+    p_wix_order jsonb, p_received_at timestamptz, p_payments jsonb, p_budget_ms integer)
+  RETURNS TABLE (was_voided boolean, taken_ticket integer) LANGUAGE plpgsql AS $$
+  DECLARE
+    taken integer;
+  BEGIN
+    PERFORM set_config('lock_timeout', greatest(p_budget_ms, 1)::text, true);
+    PERFORM pg_advisory_xact_lock(${ORDER_LOCK_CLASS}, hashtext(p_brand || E'\n' || p_key));
+    IF clock_timestamp() > statement_timestamp() + make_interval(secs => p_budget_ms / 1000.0) THEN
+      RAISE EXCEPTION 'the order reached the POS inbox after its deadline'
+        USING ERRCODE = 'query_canceled';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pos_inbox_voids v
+                WHERE v.brand = p_brand AND v.idempotency_key = p_key) THEN
+      RETURN QUERY SELECT true, NULL::integer;
+      RETURN;
+    END IF;
+    SELECT i.ticket INTO taken FROM pos_inbox i
+     WHERE i.brand = p_brand AND i.idempotency_key = p_key;
+    IF FOUND THEN
+      RETURN QUERY SELECT false, taken;
+      RETURN;
+    END IF;
+    INSERT INTO pos_inbox_tickets AS t (brand, restaurant_id, last_ticket)
+    VALUES (p_brand, p_restaurant_id, 1)
+    ON CONFLICT (brand, restaurant_id) DO UPDATE SET last_ticket = t.last_ticket + 1
+    RETURNING t.last_ticket INTO taken;
+    INSERT INTO pos_inbox (brand, restaurant_id, ticket, idempotency_key, wix_order_id, lines,
+                           wix_order, received_at, payments)
+    VALUES (p_brand, p_restaurant_id, taken, p_key, p_wix_order_id, p_lines, p_wix_order,
+            p_received_at, p_payments);
+    RETURN QUERY SELECT false, taken;
+  END $$;
 `;
 
 export async function createInbox(pool: SqlDatabase): Promise<void> {

@@ -6,18 +6,25 @@ import { kitchenInboxIntegration } from './kitchen-inbox-integration';
 const silent = { info() {}, warn() {}, error() {} };
 
 /** A database whose every statement succeeds, but for the first that `fails` picks. */
-function database(fails: (text: string) => boolean): SqlDatabase {
+function database(
+  fails: (text: string) => boolean,
+  error: () => Error = () => new Error('Connection terminated unexpectedly'),
+): SqlDatabase {
   let failed = false;
   const query = async (text: string) => {
     if (!failed && fails(text)) {
       failed = true;
-      throw new Error('Connection terminated unexpectedly');
+      throw error();
     }
     return { rows: [{ ticket: 7, voided: false }] as never[], rowCount: 1 };
   };
   const client: SqlClient = { query, release: () => undefined };
   return { query, connect: async () => client, end: async () => undefined };
 }
+
+/** An error as PostgreSQL answers it, with its severity and SQLSTATE. */
+const serverError = (code: string) => () =>
+  Object.assign(new Error('canceling statement due to lock timeout'), { severity: 'ERROR', code });
 
 const order = {
   brand: 'demo',
@@ -30,12 +37,12 @@ const order = {
   receivedAt: new Date(),
 } as unknown as PosOrder;
 
-async function submitWith(fails: (text: string) => boolean): Promise<unknown> {
+async function submitWith(fails: (text: string) => boolean, error?: () => Error): Promise<unknown> {
   const inbox = await kitchenInboxIntegration({
     brand: 'demo',
     env: {},
     log: silent,
-    database: database(fails),
+    database: database(fails, error),
   });
   const context = {
     signal: new AbortController().signal,
@@ -49,16 +56,25 @@ async function submitWith(fails: (text: string) => boolean): Promise<unknown> {
   );
 }
 
-describe('kitchen-inbox integration: a connection lost mid-order', () => {
-  it('before the commit: unavailable, and no order can exist', async () => {
-    const error = await submitWith((text) => text.includes('INSERT INTO pos_inbox '));
+const theTake = (text: string) => text.includes('FROM pos_inbox_take(');
+
+describe('kitchen-inbox integration: an order that fails in its one statement', () => {
+  it('refused by PostgreSQL (a lock wait past the deadline): unavailable, and no order exists', async () => {
+    const error = await submitWith(theTake, serverError('55P03'));
     assert.ok(isPosFailure(error));
     assert.equal(error.kind, 'pos_unavailable');
     assert.equal(error.orderMayExist, false);
   });
 
-  it('during the commit: unavailable, and the order may exist (the worker voids it by key)', async () => {
-    const error = await submitWith((text) => text === 'COMMIT');
+  it('cancelled past the deadline: unavailable, and no order exists', async () => {
+    const error = await submitWith(theTake, serverError('57014'));
+    assert.ok(isPosFailure(error));
+    assert.equal(error.kind, 'pos_unavailable');
+    assert.equal(error.orderMayExist, false);
+  });
+
+  it('a connection lost mid-statement: unavailable, and the order may exist (the worker voids it by key)', async () => {
+    const error = await submitWith(theTake);
     assert.ok(isPosFailure(error));
     assert.equal(error.kind, 'pos_unavailable');
     assert.equal(error.orderMayExist, true);

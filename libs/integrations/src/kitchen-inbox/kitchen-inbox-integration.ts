@@ -16,7 +16,7 @@ import { CardProcessor, TestCardProcessor } from './card-processor';
 import { cardPaymentsOf } from './card-payments';
 import { inboxFailure } from './inbox-errors';
 import { createInbox } from './inbox-schema';
-import { beginLocked, voidOrderKey } from './inbox-voids';
+import { lockOrderKey, voidOrderKey } from './inbox-voids';
 import { readKitchenInboxConfig } from './kitchen-inbox-config';
 
 /**
@@ -60,35 +60,34 @@ class KitchenInbox implements PosIntegration {
     private readonly own?: Pool,
   ) {}
 
-  async submitOrder(order: PosOrder, { signal, deadline }: SubmitContext) {
+  /**
+   * One statement, `pos_inbox_take`, in its own transaction: it locks the order's key, checks
+   * for a void of it, and takes the ticket, or finds the one a retry under the key already has.
+   * The lock's wait ends at the deadline, and past it nothing is written.
+   */
+  async submitOrder(order: PosOrder, { deadline }: SubmitContext) {
     const payments = await this.pay(order);
     const client = await this.pool.connect().catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
       throw new PosUnavailableError(`the POS inbox is unreachable: ${reason}`, { cause: error });
     });
+    const budgetMs = Math.max(1, Math.round(deadline.getTime() - Date.now()));
+    let taken: Taken;
     let broken = false;
     try {
-      // Past the deadline PostgreSQL cancels the statement and the order is rolled back.
-      const budget = deadline.getTime() - Date.now();
-      await beginLocked(client, order.brand, order.idempotencyKey, budget);
-      const { ticket, voided } = await this.take(client, order, payments);
-      if (voided) throw new PosError('the order was voided before it reached the POS inbox');
-      if (ticket === null) throw new Error('the POS inbox gave the order no ticket');
-      if (signal.aborted) throw new PosUnavailableError('abandoned at the deadline');
-      await client.query('COMMIT').catch((error: unknown) => {
-        // The commit may have happened with only its answer lost: the worker voids by key.
-        throw inboxFailure(error, { orderMayExist: true });
-      });
-      return { posOrderId: String(ticket) };
+      taken = await this.take(client, order, payments, budgetMs);
     } catch (error) {
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw inboxFailure(error);
+      // PostgreSQL's own error: the statement, and with it the order, rolled back. Anything
+      // else (the connection lost mid-statement) may have come after its commit: the worker
+      // voids by key.
+      broken = !serverError(error);
+      throw inboxFailure(error, { orderMayExist: broken });
     } finally {
       client.release(broken);
     }
+    if (taken.voided) throw new PosError('the order was voided before it reached the POS inbox');
+    if (taken.ticket === null) throw new Error('the POS inbox gave the order no ticket');
+    return { posOrderId: String(taken.ticket) };
   }
 
   /** Authorizes each card payment, once per payment whatever the retries (its idempotency key). */
@@ -122,7 +121,8 @@ class KitchenInbox implements PosIntegration {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await beginLocked(client, brand, idempotencyKey);
+      await client.query('BEGIN');
+      await lockOrderKey(client, brand, idempotencyKey);
       await voidOrderKey(client, brand, idempotencyKey);
       await client.query('COMMIT');
     } catch (error) {
@@ -144,13 +144,13 @@ class KitchenInbox implements PosIntegration {
     await this.own?.end();
   }
 
-  /**
-   * Under the key's lock, in one statement: whether a void of the key came first (then nothing
-   * is written), else the order's ticket, the one it already has (a retry under the same key)
-   * or the restaurant's next one, taken with the order. The statement starts after the lock is
-   * held, so it sees every void committed before.
-   */
-  private async take(client: SqlClient, order: PosOrder, payments: PaidPayment[]) {
+  /** The order's take: see `pos_inbox_take` in the inbox's schema. */
+  private async take(
+    client: SqlClient,
+    order: PosOrder,
+    payments: PaidPayment[],
+    budgetMs: number,
+  ) {
     const { rows } = await takeTicket(client, [
       order.brand,
       order.restaurantId,
@@ -160,36 +160,29 @@ class KitchenInbox implements PosIntegration {
       JSON.stringify(order.wixOrder),
       order.receivedAt,
       JSON.stringify(payments),
+      budgetMs,
     ]);
     return rows[0];
   }
 }
 
-const TAKE_TICKET = `WITH voided AS (
-         SELECT EXISTS (SELECT 1 FROM pos_inbox_voids WHERE brand = $1 AND idempotency_key = $4)
-           AS voided
-       ), existing AS (
-         SELECT ticket FROM pos_inbox WHERE brand = $1 AND idempotency_key = $4
-       ), next AS (
-         INSERT INTO pos_inbox_tickets (brand, restaurant_id, last_ticket)
-         SELECT $1, $2, 1 FROM voided
-          WHERE NOT voided AND NOT EXISTS (SELECT 1 FROM existing)
-         ON CONFLICT (brand, restaurant_id)
-           DO UPDATE SET last_ticket = pos_inbox_tickets.last_ticket + 1
-         RETURNING last_ticket
-       ), taken AS (
-         INSERT INTO pos_inbox (brand, restaurant_id, ticket, idempotency_key, wix_order_id,
-                                lines, wix_order, received_at, payments)
-         SELECT $1, $2, last_ticket, $4, $3, $5, $6, $7, $8 FROM next
-         RETURNING ticket
-       )
-       SELECT voided, (SELECT ticket FROM existing UNION ALL SELECT ticket FROM taken) AS ticket
-         FROM voided`;
+const TAKE_TICKET = `SELECT was_voided AS voided, taken_ticket AS ticket
+  FROM pos_inbox_take($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+
+interface Taken {
+  voided: boolean;
+  ticket: number | null;
+}
 
 /** The take, prepared once per connection on PostgreSQL; as text on the embedded store. */
 function takeTicket(client: SqlClient, values: unknown[]) {
-  type Taken = { voided: boolean; ticket: number | null };
   return client instanceof Client
     ? client.query<Taken>({ name: 'pos_inbox.take', text: TAKE_TICKET, values })
     : client.query<Taken>(TAKE_TICKET, values);
+}
+
+/** An error PostgreSQL answered with (its severity and SQLSTATE), not a connection that broke. */
+function serverError(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
