@@ -50,7 +50,8 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
         GatewayMetrics,
         {
           provide: KafkaProbe,
-          useFactory: () => new KafkaProbe(config.kafka.brokers, config.kafka.clientId),
+          useFactory: () =>
+            new KafkaProbe(config.kafka.brokers, config.kafka.clientId, config.kafka.security),
         },
         WebhookAuthenticator,
         {
@@ -60,6 +61,7 @@ export class GatewayModule implements NestModule, OnApplicationShutdown {
               config.kafka.clientId,
               config.kafka.brokers,
               config.logLevel,
+              config.kafka.security,
               GATEWAY_KAFKA_RETRY,
             ),
         },

@@ -63,12 +63,18 @@ export class WorkerModule implements OnApplicationShutdown {
         { provide: DATABASE_POOL, useValue: database },
         {
           provide: KafkaProbe,
-          useFactory: () => new KafkaProbe(config.kafka.brokers, config.kafka.clientId),
+          useFactory: () =>
+            new KafkaProbe(config.kafka.brokers, config.kafka.clientId, config.kafka.security),
         },
         {
           provide: Kafka,
           useFactory: () =>
-            createKafka(config.kafka.clientId, config.kafka.brokers, config.logLevel),
+            createKafka(
+              config.kafka.clientId,
+              config.kafka.brokers,
+              config.logLevel,
+              config.kafka.security,
+            ),
         },
         {
           provide: AnswersProof,

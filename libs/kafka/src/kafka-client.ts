@@ -1,5 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { Kafka, logLevel, LogEntry, Partitioners, Producer, RetryOptions } from 'kafkajs';
+import {
+  Kafka,
+  KafkaConfig,
+  logLevel,
+  LogEntry,
+  Partitioners,
+  Producer,
+  RetryOptions,
+} from 'kafkajs';
+
+/** TLS and SASL to the brokers, as kafkajs takes them; empty: plaintext, no authentication. */
+export type KafkaSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
 
 const levels: Record<string, logLevel> = {
   error: logLevel.ERROR,
@@ -45,12 +56,14 @@ export function createKafka(
   clientId: string,
   brokers: string[],
   level: string,
+  security: KafkaSecurity = {},
   retry: RetryOptions = { initialRetryTime: 100, retries: 8 },
 ): Kafka {
   const logger = new Logger('kafkajs');
   return new Kafka({
     clientId,
     brokers,
+    ...security,
     logLevel: levels[level] ?? logLevel.WARN,
     retry,
     logCreator:

@@ -1,4 +1,5 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
+import { KafkaSecurity } from './kafka-client';
 
 /** How long one answer of the probe stands: health checks may come often. */
 const FRESH_MS = 1_000;
@@ -12,10 +13,11 @@ export class KafkaProbe {
   private connected = false;
   private last?: { at: number; up: Promise<boolean> };
 
-  constructor(brokers: string[], clientId: string) {
+  constructor(brokers: string[], clientId: string, security: KafkaSecurity = {}) {
     this.admin = new Kafka({
       clientId: `${clientId}-probe`,
       brokers,
+      ...security,
       connectionTimeout: 1_000,
       requestTimeout: 1_500,
       retry: { retries: 0 },
