@@ -4,6 +4,9 @@
 #   kafka.sh start   fetch, format storage on first run, start in the background, wait until ready
 #   kafka.sh stop    stop the broker started by `start`
 #   kafka.sh run     run in the foreground
+# KAFKA_SASL_SSL_PORT adds a SASL_SSL listener (SCRAM-SHA-512) on that port, with a certificate
+# for 127.0.0.1 and localhost from scripts/cert.sh (<data>/tls/cert.pem is the CA to trust) and
+# the users of KAFKA_SCRAM_USERS ("name=password,…"), created when the storage is formatted.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,14 +34,41 @@ java_cmd() {
   java "${java_opts[@]}" "$@"
 }
 
+sasl_ssl_port=${KAFKA_SASL_SSL_PORT:-}
+
+# The SASL_SSL listener's settings, appended to server.properties; the PLAINTEXT listener stays
+# for the broker's own traffic on loopback.
+secure_listener() {
+  mkdir -p "$data/tls"
+  [ -f "$data/tls/cert.pem" ] || bash "$root/scripts/cert.sh" "$data/tls" > /dev/null
+  cat "$data/tls/key.pem" "$data/tls/cert.pem" > "$data/tls/keystore.pem"
+  chmod 600 "$data/tls/keystore.pem"
+  local props=$data/server.properties
+  sed -i -e "s|^listeners=.*|&,SASL_SSL://127.0.0.1:$sasl_ssl_port|" \
+    -e "s|^advertised.listeners=.*|&,SASL_SSL://127.0.0.1:$sasl_ssl_port|" \
+    -e "s|^listener.security.protocol.map=.*|&,SASL_SSL:SASL_SSL|" "$props"
+  cat >> "$props" << PROPS
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PEM
+ssl.keystore.location=$data/tls/keystore.pem
+PROPS
+}
+
 configure() {
   mkdir -p "$data/logs"
   sed -e "s/\${KAFKA_PORT}/$port/g" -e "s/\${CONTROLLER_PORT}/$controller_port/g" \
     "$here/server.properties" > "$data/server.properties"
   echo "log.dirs=$data/logs" >> "$data/server.properties"
+  [ -z "$sasl_ssl_port" ] || secure_listener
   if [ ! -f "$data/logs/meta.properties" ]; then
+    local scram=()
+    local user
+    for user in $(tr ',' ' ' <<< "${KAFKA_SCRAM_USERS:-}"); do
+      scram+=(--add-scram "SCRAM-SHA-512=[name=${user%%=*},password=${user#*=}]")
+    done
     java_cmd kafka.tools.StorageTool format -t "$(java_cmd kafka.tools.StorageTool random-uuid)" \
-      -c "$data/server.properties" > /dev/null
+      -c "$data/server.properties" "${scram[@]}" > /dev/null
   fi
 }
 
@@ -58,7 +88,7 @@ start() {
   echo $! > "$data/kafka.pid"
   for _ in $(seq 1 240); do
     if grep -q "Kafka Server started" "$data/kafka.log" 2> /dev/null; then
-      echo "kafka: ready on 127.0.0.1:$port" >&2
+      echo "kafka: ready on 127.0.0.1:$port${sasl_ssl_port:+, SASL_SSL on 127.0.0.1:$sasl_ssl_port}" >&2
       return
     fi
     if ! running_pid > /dev/null; then
