@@ -37,6 +37,17 @@ until curl -sf "http://127.0.0.1:$gateway_port/health/ready" > /dev/null; do
   sleep 0.2
 done
 
+if [ -z "${DATABASE_URL:-}" ]; then
+  cat >&2 << TXT
+
+stack: orders are kept in the embedded store in ${DATA_DIR:-.data/pos-worker} (PGlite, no DATABASE_URL).
+  It serves one worker, and holds 150 orders/s with p99 under 200 ms on 2 cores (docs/benchmarks.md).
+  For several workers and more orders, set DATABASE_URL to a PostgreSQL.
+TXT
+else
+  echo "stack: orders are kept in the PostgreSQL of DATABASE_URL" >&2
+fi
+
 cat >&2 << TXT
 
 stack: ready. Send an order:
