@@ -63,7 +63,15 @@ describe('MappingCache', () => {
     pass(5_001);
     assert.equal(c.get('demo', 'r-1', ['a']), undefined);
     c.put(c.mark(), 'demo', 'r-1', ['a'], rows({ a: 'A' }));
-    assert.equal(c.get('demo', 'r-1', ['a']), undefined, 'silent: off until it starts again');
+    assert.equal(c.get('demo', 'r-1', ['a']), undefined, 'silent: nothing is kept');
+    c.heard();
+    assert.equal(
+      c.get('demo', 'r-1', ['a']),
+      undefined,
+      'what was read before the silence is gone',
+    );
+    c.put(c.mark(), 'demo', 'r-1', ['a'], rows({ a: 'A' }));
+    assert.deepEqual(c.get('demo', 'r-1', ['a']), rows({ a: 'A' }), 'heard again: it answers');
   });
 
   it('lets the least recently used restaurants go past its size', () => {

@@ -9,8 +9,8 @@ const EVERYTHING = '*';
  * looked up, with its POS id or `null` for no row. Orders of a restaurant whose items are all
  * here are mapped without a round trip.
  *
- * It answers only while `live`: while a listener on the table's change notifications is
- * connected and heard from (`started`, `heard`). Every notification drops the restaurant it
+ * It answers only while `live` and heard from: while a listener on the table's change
+ * notifications is connected (`started`) and its own notifications come back (`heard`). Every notification drops the restaurant it
  * names; losing the listener drops everything. A read begun before a change must not be kept
  * after it: `put` takes the `mark` taken before the read, and keeps nothing if any change
  * came in between. The rows of the least recently used restaurants go first past `maxEntries`.
@@ -114,8 +114,12 @@ export class MappingCache {
   private answering(): boolean {
     if (!this.live) return false;
     if (this.clock() - this.heardAt <= this.options.silenceMs) return true;
-    // A listener that stopped answering without closing: its notifications may be lost.
-    this.stopped();
+    // Nothing heard for a while (a stalled connection, or this process paused): changes may
+    // have been missed. Forget what was read, and answer again once the listener is heard.
+    if (this.entries > 0) {
+      this.clear();
+      this.generation += 1;
+    }
     return false;
   }
 

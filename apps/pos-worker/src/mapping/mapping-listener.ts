@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { WorkerConfig } from '../config';
 import { MAPPINGS_CHANGED_CHANNEL, MappingCache } from './mapping-cache';
@@ -21,6 +22,8 @@ export class MappingListener implements OnModuleInit, OnModuleDestroy {
   private ping?: NodeJS.Timeout;
   private retry?: NodeJS.Timeout;
   private closed = false;
+  /** This listener's own channel, for the notifications it sends itself. */
+  private readonly echo = `item_mappings_echo_${randomBytes(6).toString('hex')}`;
 
   constructor(
     private readonly cache: MappingCache,
@@ -51,21 +54,23 @@ export class MappingListener implements OnModuleInit, OnModuleDestroy {
     client.on('end', () => this.lost(client));
     client.on('notification', ({ channel, payload }) => {
       if (channel === MAPPINGS_CHANGED_CHANNEL) this.cache.changed(payload ?? '*');
+      else if (channel === this.echo) this.cache.heard();
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${MAPPINGS_CHANGED_CHANNEL}`);
+      await client.query(`LISTEN ${MAPPINGS_CHANGED_CHANNEL}; LISTEN ${this.echo}`);
     } catch (error) {
       this.lost(client, error);
       return;
     }
     if (this.client !== client) return;
     this.cache.started();
+    // A notification to itself, not a bare round trip: it proves this very session listens
+    // (behind a transaction pooler it would not, and the cache then stays off).
     this.ping = setInterval(() => {
-      client.query('SELECT 1').then(
-        () => this.cache.heard(),
-        (error: unknown) => this.lost(client, error),
-      );
+      client
+        .query(`SELECT pg_notify('${this.echo}', '')`)
+        .catch((error: unknown) => this.lost(client, error));
     }, PING_EVERY_MS);
     this.ping.unref();
   }
