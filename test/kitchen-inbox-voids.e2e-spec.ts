@@ -134,4 +134,28 @@ describe('the kitchen inbox and voids', () => {
       await holder.end();
     }
   });
+
+  it("waits for its restaurant's next ticket no longer than its deadline, and keeps nothing", async () => {
+    const late = order(brand);
+    const holder = new Client({ connectionString: required('DATABASE_URL') });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE pos_inbox_tickets IN EXCLUSIVE MODE');
+      const started = Date.now();
+      const failure = await inbox
+        .submitOrder(late, { ...context(), deadline: new Date(Date.now() + 300) })
+        .then(
+          () => assert.fail('the order was taken'),
+          (error: unknown) => error as { kind?: string; orderMayExist?: boolean },
+        );
+      assert.equal(failure.kind, 'pos_unavailable');
+      assert.equal(failure.orderMayExist, false);
+      assert.ok(Date.now() - started < 2_000, `waited ${Date.now() - started} ms`);
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+    }
+    assert.deepEqual(await voided(late.idempotencyKey), []);
+  });
 });

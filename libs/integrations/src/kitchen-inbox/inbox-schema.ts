@@ -10,8 +10,8 @@ const SCHEMA_LOCK = 7_311_402_002;
  * order that Wix was told had failed. `pos_inbox_voids` holds every voided idempotency key,
  * the order's or not yet: a create that comes after its void is refused. One short row per
  * void, and voids are rare. `pos_inbox_take` is an order's create, in one statement: it holds
- * the key's lock (`inbox-voids.ts`) to its end, waits for it no longer than the order's budget,
- * and writes nothing past it. Each of its statements sees what committed before it ran, so the
+ * the key's lock (`inbox-voids.ts`) to its end, waits for locks no longer than the order's
+ * budget, and rolls back what it wrote if the budget ran out meanwhile. Each of its statements sees what committed before it ran, so the
  * void check, after the lock, sees a void that held the lock first. `card_authorizations` is the test card processor's.
  */
 const SCHEMA = `
@@ -60,10 +60,16 @@ const SCHEMA = `
   RETURNS TABLE (was_voided boolean, taken_ticket integer) LANGUAGE plpgsql AS $$
   DECLARE
     taken integer;
+    deadline timestamptz := statement_timestamp() + make_interval(secs => p_budget_ms / 1000.0);
   BEGIN
+    -- The void check needs each statement's own snapshot, taken after the lock.
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+      RAISE EXCEPTION 'the POS inbox needs READ COMMITTED, not %',
+        current_setting('transaction_isolation');
+    END IF;
     PERFORM set_config('lock_timeout', greatest(p_budget_ms, 1)::text, true);
     PERFORM pg_advisory_xact_lock(${ORDER_LOCK_CLASS}, hashtext(p_brand || E'\n' || p_key));
-    IF clock_timestamp() > statement_timestamp() + make_interval(secs => p_budget_ms / 1000.0) THEN
+    IF clock_timestamp() >= deadline THEN
       RAISE EXCEPTION 'the order reached the POS inbox after its deadline'
         USING ERRCODE = 'query_canceled';
     END IF;
@@ -78,6 +84,9 @@ const SCHEMA = `
       RETURN QUERY SELECT false, taken;
       RETURN;
     END IF;
+    -- The restaurant's ticket row may be held by another order's take: wait only what is left.
+    PERFORM set_config('lock_timeout',
+      greatest(ceil(extract(epoch from deadline - clock_timestamp()) * 1000), 1)::text, true);
     INSERT INTO pos_inbox_tickets AS t (brand, restaurant_id, last_ticket)
     VALUES (p_brand, p_restaurant_id, 1)
     ON CONFLICT (brand, restaurant_id) DO UPDATE SET last_ticket = t.last_ticket + 1
@@ -86,6 +95,10 @@ const SCHEMA = `
                            wix_order, received_at, payments)
     VALUES (p_brand, p_restaurant_id, taken, p_key, p_wix_order_id, p_lines, p_wix_order,
             p_received_at, p_payments);
+    IF clock_timestamp() >= deadline THEN
+      RAISE EXCEPTION 'the order was taken after its deadline: rolled back'
+        USING ERRCODE = 'query_canceled';
+    END IF;
     RETURN QUERY SELECT false, taken;
   END $$;
 `;

@@ -63,15 +63,18 @@ class KitchenInbox implements PosIntegration {
   /**
    * One statement, `pos_inbox_take`, in its own transaction: it locks the order's key, checks
    * for a void of it, and takes the ticket, or finds the one a retry under the key already has.
-   * The lock's wait ends at the deadline, and past it nothing is written.
+   * Its lock waits end at the deadline, and what it wrote is rolled back if it ends past it.
    */
   async submitOrder(order: PosOrder, { deadline }: SubmitContext) {
     const payments = await this.pay(order);
+    const budgetMs = Math.floor(deadline.getTime() - Date.now());
+    if (budgetMs <= 0) {
+      throw new PosUnavailableError('the order reached the POS inbox after its deadline');
+    }
     const client = await this.pool.connect().catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
       throw new PosUnavailableError(`the POS inbox is unreachable: ${reason}`, { cause: error });
     });
-    const budgetMs = Math.max(1, Math.round(deadline.getTime() - Date.now()));
     let taken: Taken;
     let broken = false;
     try {
