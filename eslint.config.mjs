@@ -73,6 +73,7 @@ export default tseslint.config(
     files: [
       'apps/*/src/main.ts',
       'apps/*/src/cli/main.ts',
+      'tools/*/main.ts',
       'test/**/*.ts',
       'bench/**/*.ts',
       'libs/pos-conformance/src/**/*.ts',

@@ -7,6 +7,9 @@
 # KAFKA_SASL_SSL_PORT adds a SASL_SSL listener (SCRAM-SHA-512) on that port, with a certificate
 # for 127.0.0.1 and localhost from scripts/cert.sh (<data>/tls/cert.pem is the CA to trust) and
 # the users of KAFKA_SCRAM_USERS ("name=password,…"), created when the storage is formatted.
+# With it, ACLs apply (npm run kafka:acls): only "admin" and the loopback PLAINTEXT listener,
+# the broker's own, are super users. For local use: the passwords pass on a command line, and
+# may hold neither commas nor spaces.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +43,10 @@ sasl_ssl_port=${KAFKA_SASL_SSL_PORT:-}
 # for the broker's own traffic on loopback.
 secure_listener() {
   mkdir -p "$data/tls"
-  [ -f "$data/tls/cert.pem" ] || bash "$root/scripts/cert.sh" "$data/tls" > /dev/null
+  # scripts/cert.sh makes a certificate for 30 days: a new one a day before it runs out.
+  if ! openssl x509 -checkend 86400 -noout -in "$data/tls/cert.pem" > /dev/null 2>&1; then
+    bash "$root/scripts/cert.sh" "$data/tls" > /dev/null
+  fi
   cat "$data/tls/key.pem" "$data/tls/cert.pem" > "$data/tls/keystore.pem"
   chmod 600 "$data/tls/keystore.pem"
   local props=$data/server.properties
@@ -52,6 +58,8 @@ sasl.enabled.mechanisms=SCRAM-SHA-512
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 ssl.keystore.type=PEM
 ssl.keystore.location=$data/tls/keystore.pem
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:admin
 PROPS
 }
 
@@ -68,7 +76,7 @@ configure() {
       scram+=(--add-scram "SCRAM-SHA-512=[name=${user%%=*},password=${user#*=}]")
     done
     java_cmd kafka.tools.StorageTool format -t "$(java_cmd kafka.tools.StorageTool random-uuid)" \
-      -c "$data/server.properties" "${scram[@]}" > /dev/null
+      -c "$data/server.properties" ${scram[@]+"${scram[@]}"} > /dev/null
   fi
 }
 

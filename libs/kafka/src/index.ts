@@ -3,3 +3,4 @@ export * from './topic-admin';
 export * from './request-client';
 export * from './order-consumer.server';
 export * from './kafka-probe';
+export * from './acls';
