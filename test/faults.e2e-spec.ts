@@ -6,7 +6,17 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { databaseControl } from './support/database-control';
-import { Sent, Tally, stream, tally } from './support/faults';
+import {
+  DEADLINE_MS,
+  Tally,
+  assertClean,
+  explainPhantoms,
+  msUntilAccepted,
+  report,
+  settledTally,
+  stream,
+  Sent,
+} from './support/faults';
 import { postOrder } from './support/http';
 import { testKafka } from './support/kafka';
 import { inboxRows, ledgerRows } from './support/ledger';
@@ -14,63 +24,6 @@ import { readJournal } from './fixtures/integrations/journal-pos';
 import { example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
 import { PrivateBroker } from './support/private-broker';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
-
-const DEADLINE_MS = 3_000;
-/** What "answered inside the deadline" allows on top of it: the HTTP and reply hops. */
-const MARGIN_MS = 500;
-
-function report(name: string, t: Tally): void {
-  console.log(`fault "${name}": ${JSON.stringify(t)}`);
-}
-
-/** How long until the brand takes an order again (-1: not within `withinMs`), trying every `everyMs`. */
-async function msUntilAccepted(url: string, brand: string, withinMs: number, everyMs: number) {
-  const from = Date.now();
-  while (Date.now() - from < withinMs) {
-    const answer = await postOrder(url, brand, renamed(example('order-takeout-cash')));
-    if (answer.body.value) return Date.now() - from;
-    await sleep(everyMs);
-  }
-  return -1;
-}
-
-/** The tally once voids in progress have had up to `waitMs` to land. */
-async function settledTally(brand: string, sent: Sent[], waitMs = 20_000): Promise<Tally> {
-  let t = await tally(brand, sent, DEADLINE_MS + MARGIN_MS);
-  for (let i = 0; i < waitMs / 200 && t.phantom > 0; i++) {
-    await sleep(200);
-    t = await tally(brand, sent, DEADLINE_MS + MARGIN_MS);
-  }
-  return t;
-}
-
-/** What the processes logged about each phantom order: the first thing to read when one shows up. */
-function explainPhantoms(t: Tally, apps: AppProcess[]): void {
-  if (t.phantom === 0) return;
-  for (const app of apps) {
-    const lines = app
-      .logs()
-      .split('\n')
-      .filter((line) => !/order\.(processed|answered)/.test(line));
-    console.log(`${app.name}, last lines:\n${lines.slice(-40).join('\n').slice(0, 20_000)}`);
-  }
-  for (const id of t.phantomIds ?? []) {
-    for (const app of apps) {
-      for (const line of app.logs().split('\n')) {
-        if (line.includes(id)) console.log(`${app.name}: ${line.slice(0, 500)}`);
-      }
-    }
-  }
-}
-
-function assertClean(t: Tally): void {
-  assert.equal(t.lost, 0, 'lost orders');
-  assert.equal(t.duplicated, 0, 'duplicated orders');
-  assert.equal(t.phantom, 0, 'phantom orders');
-  assert.equal(t.late, 0, 'late answers');
-  assert.ok(t.worstMs < DEADLINE_MS + MARGIN_MS, `worst answer ${t.worstMs} ms`);
-  assert.equal(t.answers.http_0 ?? 0, 0, 'unanswered requests');
-}
 
 describe('faults: a worker killed mid-stream (kill -9)', () => {
   const brand = uniqueBrand('fault-kill');

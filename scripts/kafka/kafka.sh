@@ -4,6 +4,11 @@
 #   kafka.sh start   fetch, format storage on first run, start in the background, wait until ready
 #   kafka.sh stop    stop the broker started by `start`
 #   kafka.sh run     run in the foreground
+#   kafka.sh start|stop --brokers N   a cluster of N KRaft nodes (each broker and controller):
+#     node i on KAFKA_PORT + 10(i-1), its controller on KAFKA_CONTROLLER_PORT + 10(i-1), data
+#     in <data>/node-i; internal topics replicated min(3, N) times.
+# One node of a cluster, as the tests start them: KAFKA_NODE_ID, KAFKA_QUORUM_VOTERS,
+# KAFKA_CLUSTER_ID and KAFKA_INTERNAL_RF.
 # KAFKA_SASL_SSL_PORT adds a SASL_SSL listener (SCRAM-SHA-512) on that port, with a certificate
 # for 127.0.0.1 and localhost from scripts/cert.sh (<data>/tls/cert.pem is the CA to trust) and
 # the users of KAFKA_SCRAM_USERS ("name=password,…"), created when the storage is formatted.
@@ -20,6 +25,10 @@ data=${KAFKA_DATA_DIR:-$root/.kafka}
 port=${KAFKA_PORT:-9092}
 controller_port=${KAFKA_CONTROLLER_PORT:-9093}
 heap=${KAFKA_HEAP:-512m}
+node_id=${KAFKA_NODE_ID:-1}
+quorum_voters=${KAFKA_QUORUM_VOTERS:-1@127.0.0.1:$controller_port}
+internal_rf=${KAFKA_INTERNAL_RF:-1}
+internal_min_isr=$((internal_rf > 1 ? 2 : 1))
 
 fetch() {
   [ -f "$cache/.complete" ] && return
@@ -66,6 +75,8 @@ PROPS
 configure() {
   mkdir -p "$data/logs"
   sed -e "s/\${KAFKA_PORT}/$port/g" -e "s/\${CONTROLLER_PORT}/$controller_port/g" \
+    -e "s/\${NODE_ID}/$node_id/g" -e "s/\${QUORUM_VOTERS}/$quorum_voters/g" \
+    -e "s/\${INTERNAL_RF}/$internal_rf/g" -e "s/\${INTERNAL_MIN_ISR}/$internal_min_isr/g" \
     "$here/server.properties" > "$data/server.properties"
   echo "log.dirs=$data/logs" >> "$data/server.properties"
   [ -z "$sasl_ssl_port" ] || secure_listener
@@ -75,7 +86,8 @@ configure() {
     for user in $(tr ',' ' ' <<< "${KAFKA_SCRAM_USERS:-}"); do
       scram+=(--add-scram "SCRAM-SHA-512=[name=${user%%=*},password=${user#*=}]")
     done
-    java_cmd kafka.tools.StorageTool format -t "$(java_cmd kafka.tools.StorageTool random-uuid)" \
+    local cluster_id=${KAFKA_CLUSTER_ID:-$(java_cmd kafka.tools.StorageTool random-uuid)}
+    java_cmd kafka.tools.StorageTool format -t "$cluster_id" \
       -c "$data/server.properties" ${scram[@]+"${scram[@]}"} > /dev/null
   fi
 }
@@ -118,6 +130,37 @@ stop() {
   fi
   rm -f "$data/kafka.pid"
 }
+
+# Runs `kafka.sh <command>` for each of N nodes at once: a node's start waits for the quorum,
+# which needs the others.
+cluster() {
+  local command=$1 nodes=$2 voters="" i
+  [ "$command" = start ] && fetch
+  for i in $(seq 1 "$nodes"); do
+    voters+="${voters:+,}$i@127.0.0.1:$((controller_port + 10 * (i - 1)))"
+  done
+  mkdir -p "$data"
+  [ -f "$data/cluster.id" ] || java_cmd kafka.tools.StorageTool random-uuid > "$data/cluster.id"
+  local pids=()
+  for i in $(seq 1 "$nodes"); do
+    KAFKA_DATA_DIR="$data/node-$i" KAFKA_PORT=$((port + 10 * (i - 1))) \
+      KAFKA_CONTROLLER_PORT=$((controller_port + 10 * (i - 1))) KAFKA_NODE_ID=$i \
+      KAFKA_QUORUM_VOTERS=$voters KAFKA_CLUSTER_ID=$(cat "$data/cluster.id") \
+      KAFKA_INTERNAL_RF=$((nodes < 3 ? nodes : 3)) KAFKA_SASL_SSL_PORT='' \
+      bash "$0" "$command" &
+    pids+=($!)
+  done
+  local failed=0 pid
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return $failed
+}
+
+if [ "${2:-}" = --brokers ] && [ "${3:-1}" -gt 1 ]; then
+  case "$1" in
+    start | stop) cluster "$1" "$3"; exit ;;
+    *) echo "usage: $0 start|stop --brokers N" >&2; exit 2 ;;
+  esac
+fi
 
 case "${1:-}" in
   fetch) fetch ;;

@@ -1,11 +1,15 @@
+import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Answer, percentile, postOrder } from './http';
 import { inboxRows, sql } from './ledger';
 import { SpiBody, example, renamed, wixId } from './orders';
+import type { AppProcess } from './processes';
 
 export interface Sent {
   body: SpiBody;
   answer: Answer;
+  /** When the answer came (`Date.now()`), for the streams that record it. */
+  at?: number;
 }
 
 /** Orders posted one after another by `loops` clients until `stop()`: a steady stream. */
@@ -21,7 +25,7 @@ export function stream(gatewayUrl: () => string, brand: string, loops = 4) {
         body: {},
         ms: NaN,
       }));
-      sent.push({ body, answer });
+      sent.push({ body, answer, at: Date.now() });
       await sleep(10);
     }
   };
@@ -110,4 +114,67 @@ export async function tally(brand: string, sent: Sent[], lateAfterMs = Infinity)
     worstMs: Math.round(Math.max(...times)),
     p99Ms: Math.round(percentile(times, 99)),
   };
+}
+
+/** The order deadline the fault tests give their gateways. */
+export const DEADLINE_MS = 3_000;
+/** What "answered inside the deadline" allows on top of it: the HTTP and reply hops. */
+const MARGIN_MS = 500;
+
+export function report(name: string, t: Tally): void {
+  console.log(`fault "${name}": ${JSON.stringify(t)}`);
+}
+
+/** How long until the brand takes an order again (-1: not within `withinMs`), trying every `everyMs`. */
+export async function msUntilAccepted(
+  url: string,
+  brand: string,
+  withinMs: number,
+  everyMs: number,
+) {
+  const from = Date.now();
+  while (Date.now() - from < withinMs) {
+    const answer = await postOrder(url, brand, renamed(example('order-takeout-cash')));
+    if (answer.body.value) return Date.now() - from;
+    await sleep(everyMs);
+  }
+  return -1;
+}
+
+/** The tally once voids in progress have had up to `waitMs` to land. */
+export async function settledTally(brand: string, sent: Sent[], waitMs = 20_000): Promise<Tally> {
+  let t = await tally(brand, sent, DEADLINE_MS + MARGIN_MS);
+  for (let i = 0; i < waitMs / 200 && t.phantom > 0; i++) {
+    await sleep(200);
+    t = await tally(brand, sent, DEADLINE_MS + MARGIN_MS);
+  }
+  return t;
+}
+
+/** What the processes logged about each phantom order: the first thing to read when one shows up. */
+export function explainPhantoms(t: Tally, apps: AppProcess[]): void {
+  if (t.phantom === 0) return;
+  for (const app of apps) {
+    const lines = app
+      .logs()
+      .split('\n')
+      .filter((line) => !/order\.(processed|answered)/.test(line));
+    console.log(`${app.name}, last lines:\n${lines.slice(-40).join('\n').slice(0, 20_000)}`);
+  }
+  for (const id of t.phantomIds ?? []) {
+    for (const app of apps) {
+      for (const line of app.logs().split('\n')) {
+        if (line.includes(id)) console.log(`${app.name}: ${line.slice(0, 500)}`);
+      }
+    }
+  }
+}
+
+export function assertClean(t: Tally): void {
+  assert.equal(t.lost, 0, 'lost orders');
+  assert.equal(t.duplicated, 0, 'duplicated orders');
+  assert.equal(t.phantom, 0, 'phantom orders');
+  assert.equal(t.late, 0, 'late answers');
+  assert.ok(t.worstMs < DEADLINE_MS + MARGIN_MS, `worst answer ${t.worstMs} ms`);
+  assert.equal(t.answers.http_0 ?? 0, 0, 'unanswered requests');
 }
