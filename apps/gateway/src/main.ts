@@ -27,6 +27,7 @@ async function bootstrap(): Promise<void> {
       topic: ORDER_REPLY_TOPIC,
       partitions: config.replyTopic.partitions,
       replicationFactor: config.kafka.replicationFactor,
+      minInsyncReplicas: config.kafka.minInsyncReplicas,
       retentionMs: config.replyTopic.retentionMs,
     },
   ]);

@@ -32,6 +32,7 @@ async function bootstrap(): Promise<void> {
       topic: orderRequestTopic(config.brand),
       partitions: config.topics.partitions,
       replicationFactor: config.kafka.replicationFactor,
+      minInsyncReplicas: config.kafka.minInsyncReplicas,
       retentionMs: config.topics.retentionMs,
       maxMessageBytes: ORDER_MESSAGE_MAX_BYTES,
     },
@@ -40,6 +41,7 @@ async function bootstrap(): Promise<void> {
       topic: orderAnswersTopic(config.brand),
       partitions: config.topics.partitions,
       replicationFactor: config.kafka.replicationFactor,
+      minInsyncReplicas: config.kafka.minInsyncReplicas,
       retentionMs: ANSWERS_RETENTION_MS,
     },
   ]);

@@ -11,13 +11,15 @@ export class KafkaEnv {
   @Matches(/^[^,\s]+(,[^,\s]+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
-  /** Replication factor of the topics this project creates. */
+  /** Replication factor of the topics this project creates, 1–5; `auto`: 3, or the cluster's brokers if fewer. */
   @Expose()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(5)
-  KAFKA_REPLICATION_FACTOR = 1;
+  @Matches(/^(auto|[1-5])$/, { message: 'KAFKA_REPLICATION_FACTOR must be auto or 1–5' })
+  KAFKA_REPLICATION_FACTOR = 'auto';
+
+  /** `min.insync.replicas` of those topics, 1–5; `auto`: 2 when replicated 3 times or more, else 1. */
+  @Expose()
+  @Matches(/^(auto|[1-5])$/, { message: 'KAFKA_MIN_INSYNC_REPLICAS must be auto or 1–5' })
+  KAFKA_MIN_INSYNC_REPLICAS = 'auto';
 
   /** How long a fetch waits when there is nothing to read; kafkajs's 5 s default stalls replies. */
   @Expose()
@@ -84,7 +86,8 @@ export interface KafkaSettings {
   brokers: string[];
   /** Names the process to the brokers (and in their logs). */
   clientId: string;
-  replicationFactor: number;
+  replicationFactor: number | 'auto';
+  minInsyncReplicas: number | 'auto';
   maxWaitMs: number;
   /** Empty: plaintext, no authentication. */
   security: KafkaSecurity;
@@ -94,10 +97,15 @@ export function kafkaSettings(env: KafkaEnv, clientId: string): KafkaSettings {
   return {
     brokers: env.kafkaBrokers,
     clientId,
-    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    replicationFactor: autoOr(env.KAFKA_REPLICATION_FACTOR),
+    minInsyncReplicas: autoOr(env.KAFKA_MIN_INSYNC_REPLICAS),
     maxWaitMs: env.KAFKA_MAX_WAIT_MS,
     security: kafkaSecurity(env),
   };
+}
+
+function autoOr(value: string): number | 'auto' {
+  return value === 'auto' ? 'auto' : Number(value);
 }
 
 /**

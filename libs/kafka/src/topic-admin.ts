@@ -5,7 +5,10 @@ import { TopicSetting, settingsToAlter } from './topic-overrides';
 export interface TopicSpec {
   topic: string;
   partitions: number;
-  replicationFactor: number;
+  /** `auto`: 3, or the cluster's brokers if fewer. */
+  replicationFactor: number | 'auto';
+  /** `min.insync.replicas`; `auto` or unset: 2 when replicated 3 times or more, else 1. */
+  minInsyncReplicas?: number | 'auto';
   retentionMs: number;
   /** `max.message.bytes`; the broker's default (1 MB) when unset. */
   maxMessageBytes?: number;
@@ -22,6 +25,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
   const admin = kafka.admin();
   await admin.connect();
   try {
+    specs = await resolveReplication(admin, specs);
     const existing = new Set(await admin.listTopics());
     await alignConfig(
       admin,
@@ -36,7 +40,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions,
-        replicationFactor: spec.replicationFactor,
+        replicationFactor: spec.replicationFactor as number,
         configEntries: topicConfigOf(spec),
       })),
     });
@@ -91,8 +95,37 @@ async function alignConfig(admin: Admin, specs: TopicSpec[]): Promise<void> {
  * `segment.ms` (7 days by default). A message then lives at most about twice the retention,
  * plus the broker's retention check interval.
  */
+/**
+ * `auto` replication as the cluster's size allows: 3 replicas, or one per broker when fewer,
+ * and `min.insync.replicas` 2 from 3 replicas up, so one broker may be lost without a write
+ * being refused or an acknowledged one being lost.
+ */
+async function resolveReplication(admin: Admin, specs: TopicSpec[]): Promise<TopicSpec[]> {
+  const auto = specs.some((spec) => spec.replicationFactor === 'auto');
+  const brokers = auto ? (await admin.describeCluster()).brokers.length : 0;
+  return specs.map((spec) => {
+    const replicationFactor =
+      spec.replicationFactor === 'auto' ? Math.min(3, brokers) : spec.replicationFactor;
+    const minInsyncReplicas =
+      spec.minInsyncReplicas === undefined || spec.minInsyncReplicas === 'auto'
+        ? replicationFactor >= 3
+          ? 2
+          : 1
+        : spec.minInsyncReplicas;
+    if (minInsyncReplicas > replicationFactor) {
+      throw new Error(
+        `topic ${spec.topic}: min.insync.replicas ${minInsyncReplicas} is more than its ${replicationFactor} replicas (KAFKA_MIN_INSYNC_REPLICAS, KAFKA_REPLICATION_FACTOR)`,
+      );
+    }
+    return { ...spec, replicationFactor, minInsyncReplicas };
+  });
+}
+
 function topicConfigOf(spec: TopicSpec): TopicSetting[] {
   return [
+    ...(typeof spec.minInsyncReplicas === 'number'
+      ? [{ name: 'min.insync.replicas', value: String(spec.minInsyncReplicas) }]
+      : []),
     { name: 'retention.ms', value: String(spec.retentionMs) },
     { name: 'segment.ms', value: String(spec.retentionMs) },
     ...(spec.maxMessageBytes
