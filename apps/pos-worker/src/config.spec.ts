@@ -12,8 +12,10 @@ describe('worker configuration', () => {
     assert.deepEqual(config.kafka, {
       brokers: ['127.0.0.1:9092'],
       clientId: 'pos-worker-demo',
-      replicationFactor: 1,
+      replicationFactor: 'auto',
+      minInsyncReplicas: 'auto',
       maxWaitMs: 100,
+      security: {},
       sessionTimeoutMs: 10_000,
     });
     assert.deepEqual(config.database, {

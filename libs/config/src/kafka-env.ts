@@ -44,6 +44,7 @@ export class KafkaEnv {
   @IsIn(['', 'scram-sha-512', 'scram-sha-256', 'plain'])
   KAFKA_SASL_MECHANISM: '' | 'scram-sha-512' | 'scram-sha-256' | 'plain' = '';
 
+  /** The SASL user this process authenticates as. */
   @Expose()
   @IsString()
   KAFKA_SASL_USERNAME = '';
@@ -53,6 +54,7 @@ export class KafkaEnv {
   @IsString()
   KAFKA_SASL_PASSWORD = '';
 
+  /** A file that holds the SASL password (a mounted secret), instead of KAFKA_SASL_PASSWORD. */
   @Expose()
   @IsString()
   KAFKA_SASL_PASSWORD_FILE = '';

@@ -49,6 +49,8 @@ describe('AnswersConsumer', () => {
     await sleep(400);
     assert.equal(consumers.length, 2);
     assert.ok(consumers[0].disconnected);
+    await sleep(400);
+    assert.equal(consumers.length, 2, 'the new one, not joined yet, holds nothing to stall on');
     await answers.close();
   });
 

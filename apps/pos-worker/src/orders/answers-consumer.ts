@@ -71,7 +71,8 @@ export class AnswersConsumer {
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
     });
     this.consumer = consumer;
-    this.fetchedAt = performance.now();
+    // It holds nothing until it joins: replacing it before then would only restart the join.
+    this.fetchedAt = undefined;
     const current = () => this.consumer === consumer;
     consumer.on(consumer.events.FETCH_START, () => {
       if (current() && this.fetchedAt !== undefined) this.fetchedAt = performance.now();
