@@ -119,6 +119,7 @@ start() {
     sleep 0.25
   done
   echo "kafka: not ready after 60 s; see $data/kafka.log" >&2
+  stop
   exit 1
 }
 

@@ -30,7 +30,9 @@ export class PrivateCluster {
     while (ports.size < 2 * size) ports.add(await freePort());
     const [clients, controllers] = [[...ports].slice(0, size), [...ports].slice(size)];
     const voters = controllers.map((port, i) => `${i + 1}@127.0.0.1:${port}`).join(',');
-    const clusterId = randomBytes(16).toString('base64url');
+    // Kafka's own ids never start with '-', which its tools would take for an option.
+    let clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     const nodes = clients.map((port, i) => {
       const nodeDir = join(dir, `node-${i + 1}`);
       const env = {
@@ -47,8 +49,15 @@ export class PrivateCluster {
       return { id: i + 1, port, env, dir: nodeDir };
     });
     const cluster = new PrivateCluster(nodes, dir);
-    // A node starts only once a quorum of controllers is up: all of them at once.
-    await Promise.all(nodes.map((node) => cluster.kafkaSh(node, 'start')));
+    try {
+      // Once, before the nodes: three fetches of the jars at once would share one directory.
+      await cluster.kafkaSh(nodes[0], 'fetch');
+      // A node starts only once a quorum of controllers is up: all of them at once.
+      await Promise.all(nodes.map((node) => cluster.kafkaSh(node, 'start')));
+    } catch (error) {
+      await cluster.remove();
+      throw error;
+    }
     return cluster;
   }
 
@@ -79,7 +88,7 @@ export class PrivateCluster {
     return node;
   }
 
-  private kafkaSh(node: Node, command: 'start' | 'stop'): Promise<void> {
+  private kafkaSh(node: Node, command: 'fetch' | 'start' | 'stop'): Promise<void> {
     const child = spawn('bash', [appFiles.kafkaScript, command], {
       env: node.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,13 +25,13 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
   const admin = kafka.admin();
   await admin.connect();
   try {
-    specs = await resolveReplication(admin, specs);
     const existing = new Set(await admin.listTopics());
+    const resolved = await resolveReplication(admin, specs, existing);
     await alignConfig(
       admin,
-      specs.filter((spec) => existing.has(spec.topic)),
+      resolved.filter((spec) => existing.has(spec.topic)),
     );
-    const missing = specs.filter((spec) => !existing.has(spec.topic));
+    const missing = resolved.filter((spec) => !existing.has(spec.topic));
     if (missing.length === 0) return;
     // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers
     // until the new topic's metadata reaches it; this one retries until every partition is led.
@@ -40,7 +40,7 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions,
-        replicationFactor: spec.replicationFactor as number,
+        replicationFactor: spec.replicationFactor,
         configEntries: topicConfigOf(spec),
       })),
     });
@@ -98,14 +98,29 @@ async function alignConfig(admin: Admin, specs: TopicSpec[]): Promise<void> {
 /**
  * `auto` replication as the cluster's size allows: 3 replicas, or one per broker when fewer,
  * and `min.insync.replicas` 2 from 3 replicas up, so one broker may be lost without a write
- * being refused or an acknowledged one being lost.
+ * being refused or an acknowledged one being lost. A topic that exists keeps the replicas it
+ * has, and its `min.insync.replicas` follows them, not the wish: more than it has would refuse
+ * every write.
  */
-async function resolveReplication(admin: Admin, specs: TopicSpec[]): Promise<TopicSpec[]> {
-  const auto = specs.some((spec) => spec.replicationFactor === 'auto');
+async function resolveReplication(
+  admin: Admin,
+  specs: TopicSpec[],
+  existing: ReadonlySet<string>,
+): Promise<Array<TopicSpec & { replicationFactor: number }>> {
+  const present = specs.filter((spec) => existing.has(spec.topic)).map((spec) => spec.topic);
+  const replicas = new Map<string, number>();
+  if (present.length > 0) {
+    const { topics } = await admin.fetchTopicMetadata({ topics: present });
+    for (const topic of topics) {
+      replicas.set(topic.name, Math.min(...topic.partitions.map((p) => p.replicas.length)));
+    }
+  }
+  const auto = specs.some((spec) => !existing.has(spec.topic) && spec.replicationFactor === 'auto');
   const brokers = auto ? (await admin.describeCluster()).brokers.length : 0;
   return specs.map((spec) => {
     const replicationFactor =
-      spec.replicationFactor === 'auto' ? Math.min(3, brokers) : spec.replicationFactor;
+      replicas.get(spec.topic) ??
+      (spec.replicationFactor === 'auto' ? Math.min(3, brokers) : spec.replicationFactor);
     const minInsyncReplicas =
       spec.minInsyncReplicas === undefined || spec.minInsyncReplicas === 'auto'
         ? replicationFactor >= 3
@@ -114,7 +129,7 @@ async function resolveReplication(admin: Admin, specs: TopicSpec[]): Promise<Top
         : spec.minInsyncReplicas;
     if (minInsyncReplicas > replicationFactor) {
       throw new Error(
-        `topic ${spec.topic}: min.insync.replicas ${minInsyncReplicas} is more than its ${replicationFactor} replicas (KAFKA_MIN_INSYNC_REPLICAS, KAFKA_REPLICATION_FACTOR)`,
+        `topic ${spec.topic}: min.insync.replicas ${minInsyncReplicas} is more than its ${replicationFactor} replicas, which would refuse every write (KAFKA_MIN_INSYNC_REPLICAS)`,
       );
     }
     return { ...spec, replicationFactor, minInsyncReplicas };
