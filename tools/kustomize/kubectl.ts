@@ -2,9 +2,22 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { KubeObject } from './render';
 import { parseYamlDocuments } from './yaml-documents';
 
-/** Whether `kubectl` (with its built-in kustomize) is on this machine; the tests skip without. */
-export const HAS_KUBECTL =
-  spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+/**
+ * Whether `kubectl` with a built-in kustomize of version 5 or later is on this machine: the
+ * renderer follows kustomize 5, and the comparisons are skipped without it.
+ */
+export const HAS_KUBECTL = kustomizeMajor() >= 5;
+
+function kustomizeMajor(): number {
+  const run = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  if (run.status !== 0) return 0;
+  try {
+    const { kustomizeVersion } = JSON.parse(run.stdout) as { kustomizeVersion?: string };
+    return Number(/^v?(\d+)/.exec(kustomizeVersion ?? '')?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 
 /** `kubectl kustomize dir`, parsed; reads only the directory. */
 export function kubectlKustomize(dir: string): KubeObject[] {
