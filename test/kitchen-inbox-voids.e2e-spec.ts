@@ -101,14 +101,18 @@ describe('the kitchen inbox and voids', () => {
       await voider.query('SELECT pg_advisory_xact_lock(7311402, hashtext($1))', [
         `${brand}\n${held.idempotencyKey}`,
       ]);
-      const created = inbox.submitOrder(held, context());
+      // Handled from the start: the create may fail before this test's COMMIT returns.
+      const refused = assert.rejects(
+        inbox.submitOrder(held, context()),
+        /voided before it reached/,
+      );
       await sleep(300);
       await voider.query('INSERT INTO pos_inbox_voids (brand, idempotency_key) VALUES ($1, $2)', [
         brand,
         held.idempotencyKey,
       ]);
       await voider.query('COMMIT');
-      await assert.rejects(created, /voided before it reached/);
+      await refused;
       assert.deepEqual(await voided(held.idempotencyKey), []);
     } finally {
       await voider.end();
