@@ -9,6 +9,8 @@ Docker Compose v2 enforces or the stack relies on.
 - a `service_healthy` dependency has a health check, in the compose file or in its image's
   Dockerfile stage
 - `pos-worker` can be scaled: no `container_name`, no published host port
+- published ports are bound to 127.0.0.1: the stack has no TLS and no webhook authentication
+- no `${...}` inside another's default: v1 passes the inner one on as text, v2 resolves it
 - every variable given to a built service is one a table of the documentation lists (the
   README's Configuration, docs/configuration.md, the other docs/ pages): in a row's first cell
 """
@@ -19,6 +21,7 @@ import sys
 import yaml
 
 DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$")
+NESTED = re.compile(r"\$\{[^}]*\$\{")
 RESTART = re.compile(r"^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")
 DURATION_KEYS = {
     "healthcheck": ("interval", "timeout", "start_period", "start_interval"),
@@ -141,6 +144,19 @@ def main(compose_path, dockerfile_path, *doc_paths):
             for key in keys:
                 if key not in documented:
                     errors.append(f"{where}.environment.{key}: not a variable the documentation's tables list")
+
+        for port in service.get("ports") or []:
+            host_ip = port.get("host_ip") if isinstance(port, dict) else (
+                str(port).split(":")[0] if str(port).count(":") == 2 else None
+            )
+            if host_ip != "127.0.0.1":
+                errors.append(f"{where}.ports: {port!r} is not published on 127.0.0.1 only")
+
+    with open(compose_path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    for line_number, line in enumerate(lines, 1):
+        if not line.lstrip().startswith("#") and NESTED.search(line):
+            errors.append(f"line {line_number}: a variable inside another's default: {line.strip()}")
 
     worker = services.get("pos-worker") or {}
     if "container_name" in worker:
