@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { openApiDocument, serveOpenApi } from '@wix-pos-gateway/openapi';
 import { crash, createLogger, installCrashHandlers } from '@wix-pos-gateway/runtime';
 import { ORDER_REPLY_TOPIC } from '@wix-pos-gateway/contracts';
-import { KafkaRequestClient, ensureTopics } from '@wix-pos-gateway/kafka';
+import { KafkaRequestClient, ensureTopics, untilKafkaAnswers } from '@wix-pos-gateway/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -22,17 +22,24 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   app.disable('x-powered-by');
 
-  await ensureTopics(app.get(Kafka), [
-    {
-      topic: ORDER_REPLY_TOPIC,
-      partitions: config.replyTopic.partitions,
-      replicationFactor: config.kafka.replicationFactor,
-      minInsyncReplicas: config.kafka.minInsyncReplicas,
-      retentionMs: config.replyTopic.retentionMs,
-    },
-  ]);
-  await app.get(TopicDirectory).connect();
-  await app.get(KafkaRequestClient).connect();
+  const logger = new Logger('gateway');
+  const retries = { warn: (message: string) => logger.warn(message) };
+  await untilKafkaAnswers(
+    'reply topic',
+    () =>
+      ensureTopics(app.get(Kafka), [
+        {
+          topic: ORDER_REPLY_TOPIC,
+          partitions: config.replyTopic.partitions,
+          replicationFactor: config.kafka.replicationFactor,
+          minInsyncReplicas: config.kafka.minInsyncReplicas,
+          retentionMs: config.replyTopic.retentionMs,
+        },
+      ]),
+    retries,
+  );
+  await untilKafkaAnswers('topic directory', () => app.get(TopicDirectory).connect(), retries);
+  await untilKafkaAnswers('reply consumer', () => app.get(KafkaRequestClient).connect(), retries);
   serveOpenApi(
     app,
     openApiDocument(app, {
@@ -42,7 +49,6 @@ async function bootstrap(): Promise<void> {
     }),
   );
   await app.listen(config.port);
-  const logger = new Logger('gateway');
   logger.log(`instance ${config.instanceId} listening on ${await app.getUrl()}`);
   if (config.tls.mode === 'off') {
     logger.log('serving plain HTTP (TLS=off): a TLS-terminating proxy must be in front');

@@ -6,7 +6,7 @@ import {
   orderAnswersTopic,
   orderRequestTopic,
 } from '@wix-pos-gateway/contracts';
-import { OrderConsumerServer, ensureTopics } from '@wix-pos-gateway/kafka';
+import { OrderConsumerServer, ensureTopics, untilKafkaAnswers } from '@wix-pos-gateway/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
@@ -27,24 +27,30 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(module, { logger });
   app.enableShutdownHooks();
 
-  await ensureTopics(app.get(Kafka), [
-    {
-      topic: orderRequestTopic(config.brand),
-      partitions: config.topics.partitions,
-      replicationFactor: config.kafka.replicationFactor,
-      minInsyncReplicas: config.kafka.minInsyncReplicas,
-      retentionMs: config.topics.retentionMs,
-      maxMessageBytes: ORDER_MESSAGE_MAX_BYTES,
-    },
-    {
-      // The protocol's decisions: kept well past any order's settle time.
-      topic: orderAnswersTopic(config.brand),
-      partitions: config.topics.partitions,
-      replicationFactor: config.kafka.replicationFactor,
-      minInsyncReplicas: config.kafka.minInsyncReplicas,
-      retentionMs: ANSWERS_RETENTION_MS,
-    },
-  ]);
+  const retries = { warn: (message: string) => new Logger('pos-worker').warn(message) };
+  await untilKafkaAnswers(
+    'topics',
+    () =>
+      ensureTopics(app.get(Kafka), [
+        {
+          topic: orderRequestTopic(config.brand),
+          partitions: config.topics.partitions,
+          replicationFactor: config.kafka.replicationFactor,
+          minInsyncReplicas: config.kafka.minInsyncReplicas,
+          retentionMs: config.topics.retentionMs,
+          maxMessageBytes: ORDER_MESSAGE_MAX_BYTES,
+        },
+        {
+          // The protocol's decisions: kept well past any order's settle time.
+          topic: orderAnswersTopic(config.brand),
+          partitions: config.topics.partitions,
+          replicationFactor: config.kafka.replicationFactor,
+          minInsyncReplicas: config.kafka.minInsyncReplicas,
+          retentionMs: ANSWERS_RETENTION_MS,
+        },
+      ]),
+    retries,
+  );
   // The protocol's other half: recorded answers into the ledger, and their reconciliation.
   // kafkajs gave up: exit, so that the supervisor starts a fresh worker.
   await app.get(AnswersConsumer).start(() => process.exit(1));

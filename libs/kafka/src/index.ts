@@ -4,3 +4,4 @@ export * from './request-client';
 export * from './order-consumer.server';
 export * from './kafka-probe';
 export * from './acls';
+export * from './startup';
