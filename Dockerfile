@@ -1,5 +1,8 @@
 # One image definition, two targets: `gateway` and `pos-worker`.
-FROM node:24-bookworm-slim AS build
+# The Node.js image both stages start from. A build argument so that a machine with no access to
+# an image registry can build on a base of its own (scripts/ci/compose-run.sh does).
+ARG NODE_IMAGE=node:24-bookworm-slim
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The workspace packages' manifests: npm ci links each into node_modules/@wix-pos-gateway.
@@ -23,7 +26,7 @@ RUN npm run build:apps && npm prune --omit=dev
 # a package.json of its own, so that npm installs there and not into the workspace at /app.
 RUN mkdir integrations && printf '{ "name": "integrations", "private": true }\n' > integrations/package.json
 
-FROM node:24-bookworm-slim AS runtime
+FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./

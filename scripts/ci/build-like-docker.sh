@@ -59,8 +59,13 @@ instructions=$work/instructions
 sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$dockerfile" | sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' > "$instructions"
 
 # 2. The Node.js of the base image.
-base_major=$(sed -n 's/^FROM[[:space:]]\+node:\([0-9]\+\)[^[:space:]]*[[:space:]]\+AS[[:space:]]\+build.*/\1/Ip' "$instructions")
-[ -n "$base_major" ] || fail "no 'FROM node:<major>… AS build' in $dockerfile"
+# The base is `ARG NODE_IMAGE=node:<major>…`, and both stages are `FROM ${NODE_IMAGE}`.
+base_major=$(sed -n 's/^ARG[[:space:]]\+NODE_IMAGE=node:\([0-9]\+\).*/\1/Ip' "$instructions")
+[ -n "$base_major" ] || fail "no 'ARG NODE_IMAGE=node:<major>…' in $dockerfile"
+for stage in build runtime; do
+  grep -qix "FROM \${NODE_IMAGE} AS $stage" "$instructions" ||
+    fail "the $stage stage is not 'FROM \${NODE_IMAGE} AS $stage'"
+done
 if [ "$(node -p 'process.versions.node.split(".")[0]')" != "$base_major" ]; then
   npm install --prefix "$work/node" --no-save --no-audit --no-fund --prefer-offline --loglevel=error \
     "node@$base_major" > /dev/null
@@ -153,6 +158,7 @@ while read -r instruction args; do
     build:* | runtime:*)
       fail "$instruction in the $stage stage is not known here"
       ;;
+    :ARG) ;; # NODE_IMAGE, read above
     *) ;; # a target's EXPOSE, HEALTHCHECK: metadata
   esac
 done < "$instructions"

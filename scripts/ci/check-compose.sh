@@ -2,7 +2,8 @@
 # Validates the compose file without a Docker engine:
 #   scripts/ci/check-compose.sh [compose file]     (default: docker-compose.yml at the root)
 # - `docker-compose config` (Debian's Compose v1.29, installed when missing) checks it against
-#   the Compose specification's schema and resolves its variables;
+#   the Compose specification's schema and resolves its variables, alone and with
+#   docker-compose.ci.yml;
 # - its services are exactly kafka, postgres, gateway and pos-worker;
 # - compose_lint.py adds what v1 leaves unchecked (see there).
 set -euo pipefail
@@ -26,6 +27,11 @@ compose() {
 }
 
 compose config --quiet
+# With the override CI runs it with (scripts/ci/compose-run.sh): the same services, other images.
+override=$(dirname "$file")/docker-compose.ci.yml
+if [ -f "$override" ]; then
+  compose -f "$override" config --quiet
+fi
 
 services=$(compose config --services | sort | tr '\n' ' ')
 expected='gateway kafka pos-worker postgres '
