@@ -19,7 +19,7 @@ describe('untilKafkaAnswers', () => {
     assert.equal(result, 'ready');
     assert.equal(calls, 3);
     assert.equal(warnings.length, 2);
-    assert.match(warnings[0]!, /^reply consumer: This is not the correct coordinator/);
+    assert.match(warnings[0], /^reply consumer: This is not the correct coordinator/);
   });
 
   it('throws the last error once its budget is spent', async () => {
