@@ -41,4 +41,11 @@ describe('createProducer', () => {
     assert.equal(config?.createPartitioner, Partitioners.DefaultPartitioner);
     assert.equal(config?.allowAutoTopicCreation, false);
   });
+
+  it('makes one attempt per send, since SendQueue retries whole batches', () => {
+    let config: ProducerConfig | undefined;
+    const kafka = { producer: (given: ProducerConfig) => (config = given) } as unknown as Kafka;
+    createProducer(kafka);
+    assert.deepEqual(config?.retry, { retries: 0 });
+  });
 });

@@ -83,10 +83,16 @@ export function createKafka(
 /**
  * A producer that never creates topics. It partitions keys as Java clients do (murmur2), which
  * is kafkajs 2's default: naming it spares every start kafkajs's warning that the default changed.
+ *
+ * It makes one attempt per send: `SendQueue` retries the whole batch. kafkajs's own retry of a
+ * batch that spans brokers resends only to the brokers that have not answered yet, so a
+ * partition whose leadership moved to a broker that had answered is never written, and the
+ * send still succeeds (kafkajs 2.2.4, `producer/sendMessages.js`).
  */
 export function createProducer(kafka: Kafka): Producer {
   return kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: 0 },
   });
 }

@@ -1,7 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Message, Producer } from 'kafkajs';
 
 /** What one produce request carries at most: order topics take 16 MB, the others 1 MB. */
 const BATCH_BYTES = 512 * 1024;
+/** Waits before sending a failed batch again: doubles from the first to the last. */
+const RETRY_FIRST_MS = 100;
+const RETRY_LAST_MS = 1_000;
 
 interface Queued {
   topic: string;
@@ -18,6 +22,11 @@ interface Queued {
  * both clients handle one request for several. A batch stays under `BATCH_BYTES`, so that
  * messages that fit their topic alone never fail for sharing a request; a larger message goes
  * alone. Every caller hears the outcome of the request that carried its messages.
+ *
+ * A batch that fails for a reason that may pass (a leader moved, a broker went away) is sent
+ * again whole, after the producer refreshed its metadata, until its longest timeout: never a
+ * part of it (see `createProducer`). A message written by the failed attempt may be written
+ * twice; every reader takes duplicates, by correlation id or by Wix order.
  */
 export class SendQueue {
   private queue: Queued[] = [];
@@ -48,17 +57,36 @@ export class SendQueue {
     for (const { topic, messages } of batch) {
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), ...messages]);
     }
-    this.producer
-      .sendBatch({
-        acks: -1,
-        timeout: Math.ceil(Math.max(...batch.map((q) => q.timeoutMs))),
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      })
-      .then(
-        () => batch.forEach((q) => q.resolve()),
-        (error: unknown) => batch.forEach((q) => q.reject(error)),
-      );
+    const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    const giveUpAt = performance.now() + Math.max(...batch.map((q) => q.timeoutMs));
+    const attempt = async (): Promise<void> => {
+      for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_LAST_MS)) {
+        try {
+          await this.producer.sendBatch({
+            acks: -1,
+            timeout: Math.max(1, Math.ceil(giveUpAt - performance.now())),
+            topicMessages,
+          });
+          return;
+        } catch (error) {
+          if (!mayPass(error) || performance.now() + wait >= giveUpAt) throw error;
+          await sleep(wait);
+        }
+      }
+    };
+    attempt().then(
+      () => batch.forEach((q) => q.resolve()),
+      (error: unknown) => batch.forEach((q) => q.reject(error)),
+    );
   }
+}
+
+/**
+ * A failure that another attempt may not meet: kafkajs, which makes one attempt here, reports a
+ * retriable one as "number of retries exceeded", after refreshing its metadata.
+ */
+function mayPass(error: unknown): boolean {
+  return error instanceof Error && error.name === 'KafkaJSNumberOfRetriesExceeded';
 }
 
 function* batches(queued: Queued[]): Generator<Queued[]> {
