@@ -111,7 +111,8 @@ export class GatewayEnv extends KafkaEnv {
 
   /**
    * Share of the last three seconds this gateway's event loop may have been busy; past it, a
-   * call is answered `endpoint_down` before its body is read (shed). `1` turns this off.
+   * call is answered `endpoint_down` before its body is read (shed). Measured from when the
+   * gateway starts serving, so its own start is not load. `1` turns this off.
    */
   @Expose()
   @Transform(({ value }: { value: unknown }) => (value === undefined ? undefined : Number(value)))

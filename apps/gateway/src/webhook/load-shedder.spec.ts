@@ -5,8 +5,8 @@ import { Counter, Registry } from 'prom-client';
 import { GatewayConfig } from '../config';
 import { EventLoopLoad, LoadShedder } from './load-shedder';
 
-/** An event loop whose utilization over each window is the next value given. */
-function fakeLoop(utilizations: number[]) {
+/** An event loop that, at each sample, was busy the given share of the given milliseconds. */
+function fakeLoop(samples: [utilization: number, ms?: number][]) {
   const at = (idle: number, active: number): EventLoopUtilization => ({
     idle,
     active,
@@ -14,22 +14,33 @@ function fakeLoop(utilizations: number[]) {
   });
   let active = 0;
   let idle = 0;
+  let first = true;
   return (now?: EventLoopUtilization, before?: EventLoopUtilization) => {
     if (now && before) return at(now.idle - before.idle, now.active - before.active);
-    const busy = (utilizations.shift() ?? 0) * 100;
-    active += busy;
-    idle += 100 - busy;
+    if (first) {
+      first = false;
+      return at(idle, active);
+    }
+    const [utilization, ms = 250] = samples.shift() ?? [0];
+    active += utilization * ms;
+    idle += (1 - utilization) * ms;
     return at(idle, active);
   };
 }
 
-function shedder(limit: number, utilizations: number[]) {
+const each = (count: number, utilization: number): [number][] =>
+  Array.from({ length: count }, () => [utilization]);
+
+function shedder(limit: number, samples: [number, number?][]) {
   const shedder = new LoadShedder(
     { webhook: { maxEventLoopUtilization: limit } } as GatewayConfig,
     { overloadShed: new Counter({ name: 'x', help: 'x', registers: [new Registry()] }) } as never,
   );
-  shedder.load.close();
-  Object.assign(shedder, { load: new EventLoopLoad(fakeLoop([0, ...utilizations])) });
+  const load = new EventLoopLoad(fakeLoop(samples));
+  Object.assign(shedder, { load });
+  load.start();
+  load.close();
+  for (let i = samples.length; i > 0; i--) load.sample();
   return shedder;
 }
 
@@ -38,43 +49,55 @@ function call(shedder: LoadShedder): { passed: boolean; body?: unknown } {
   let body: unknown;
   const res = { status: () => res, json: (b: unknown) => (body = b) };
   shedder.use({} as never, res as never, () => (passed = true));
-  shedder.load.close();
   return { passed, body };
 }
 
+const shed = {
+  passed: false,
+  body: {
+    error: {
+      code: 'endpoint_down',
+      description: 'the gateway is overloaded; try again shortly',
+    },
+  },
+};
+
 describe('LoadShedder', () => {
   it('lets calls through while the event loop has room', () => {
-    const s = shedder(0.9, [0.5]);
-    s.load.sample();
-    assert.equal(call(s).passed, true);
+    assert.equal(call(shedder(0.9, each(12, 0.5))).passed, true);
   });
 
   it('takes a burst: two seconds of a saturated loop are not overload', () => {
-    const s = shedder(0.9, [...Array<number>(4).fill(0.3), ...Array<number>(8).fill(1)]);
-    for (let i = 0; i < 12; i++) s.load.sample();
-    assert.equal(call(s).passed, true);
+    assert.equal(call(shedder(0.9, [...each(4, 0.3), ...each(8, 1)])).passed, true);
   });
 
   it('answers endpoint_down before the body is read while the loop stays saturated', () => {
-    const s = shedder(0.9, Array<number>(12).fill(0.97));
-    for (let i = 0; i < 12; i++) s.load.sample();
-    assert.deepEqual(call(s), {
-      passed: false,
-      body: {
-        error: {
-          code: 'endpoint_down',
-          description: 'the gateway is overloaded; try again shortly',
-        },
-      },
-    });
+    assert.deepEqual(call(shedder(0.9, each(12, 0.97))), shed);
   });
 
   it('takes calls again as soon as the loop has room, and never sheds at a limit of 1', () => {
-    const s = shedder(0.9, [...Array<number>(11).fill(1), 0.5]);
-    for (let i = 0; i < 12; i++) s.load.sample();
+    assert.equal(call(shedder(0.9, [...each(11, 1), [0.5]])).passed, true);
+    assert.equal(call(shedder(1, each(12, 1))).passed, true);
+  });
+
+  it('sheds nothing until it has measured three seconds: a gateway just started is busy with its start', () => {
+    assert.equal(call(shedder(0.9, each(11, 1))).passed, true);
+    assert.equal(call(shedder(0.9, [[1, 2900]])).passed, true);
+    assert.deepEqual(call(shedder(0.9, [[1, 3000]])), shed);
+  });
+
+  it('weighs each sample by the time it covers, since a saturated loop samples late', () => {
+    // One busy second-and-a-half, late, then two idle seconds sampled on time: not saturated.
+    assert.equal(call(shedder(0.9, [[1, 1500], ...each(8, 0)])).passed, true);
+    // Two and a half busy seconds sampled late, then a quick busy sample: saturated.
+    assert.deepEqual(call(shedder(0.9, [...each(2, 0), [1, 2500], [1, 100], [1, 400]])), shed);
+  });
+
+  it('forgets what it measured before it was started again', () => {
+    const s = shedder(0.9, each(12, 1));
+    assert.deepEqual(call(s), shed);
+    s.load.start();
+    s.load.close();
     assert.equal(call(s).passed, true);
-    const off = shedder(1, [1]);
-    off.load.sample();
-    assert.equal(call(off).passed, true);
   });
 });
