@@ -29,12 +29,7 @@ fail() {
   exit 1
 }
 
-if ! python3 -c 'import docker.utils.build' 2> /dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends python3-docker > "$work/apt.log" 2>&1 ||
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-docker; } \
-      > "$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; exit 1; }
-fi
+python3 -c 'import docker.utils.build' 2> /dev/null || "$here/apt-install.sh" python3-docker
 
 # 1. The build context.
 context=$work/context

@@ -11,16 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 file=$(realpath "${1:-$root/docker-compose.yml}")
 
-if ! command -v docker-compose > /dev/null; then
-  export DEBIAN_FRONTEND=noninteractive
-  log=$(mktemp)
-  if ! apt-get install -y -qq --no-install-recommends docker-compose > "$log" 2>&1; then
-    apt-get update -qq > "$log" 2>&1 &&
-      apt-get install -y -qq --no-install-recommends docker-compose > "$log" 2>&1 ||
-      { cat "$log" >&2; rm -f "$log"; exit 1; }
-  fi
-  rm -f "$log"
-fi
+command -v docker-compose > /dev/null || "$here/apt-install.sh" docker-compose
 
 compose() {
   docker-compose --project-directory "$(dirname "$file")" -f "$file" "$@"

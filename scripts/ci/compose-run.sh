@@ -65,12 +65,7 @@ missing=()
 command -v dockerd > /dev/null || missing+=(docker.io)
 command -v docker-compose > /dev/null || missing+=(docker-compose)
 command -v debootstrap > /dev/null || missing+=(debootstrap)
-if [ ${#missing[@]} -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
-    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; }; } \
-    > "$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; exit 1; }
-fi
+"$here/apt-install.sh" "${missing[@]}"
 # overlay2 where this kernel and file system mount overlays; vfs, a full copy of every layer,
 # anywhere. The Dockerfile's layers over node_modules take minutes more on vfs, and gigabytes.
 driver=vfs
