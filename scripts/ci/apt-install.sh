@@ -8,9 +8,9 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-install() { apt-get install -y -qq --no-install-recommends "$@" >> "$log" 2>&1; }
-if ! install "$@"; then
-  if ! { apt-get update -qq >> "$log" 2>&1 && install "$@"; }; then
+apt_install() { apt-get install -y -qq --no-install-recommends "$@" >> "$log" 2>&1; }
+if ! apt_install "$@"; then
+  if ! { apt-get update -qq >> "$log" 2>&1 && apt_install "$@"; }; then
     cat "$log" >&2
     exit 1
   fi

@@ -28,8 +28,9 @@ function fakeLoop(samples: [utilization: number, ms?: number][]) {
   };
 }
 
-const each = (count: number, utilization: number): [number][] =>
-  Array.from({ length: count }, () => [utilization]);
+/** `count` samples, each `ms` long (on time: 250) and busy the given share. */
+const each = (count: number, utilization: number, ms = 250): [number, number][] =>
+  Array.from({ length: count }, () => [utilization, ms]);
 
 function shedder(limit: number, samples: [number, number?][]) {
   const shedder = new LoadShedder(
@@ -76,21 +77,47 @@ describe('LoadShedder', () => {
   });
 
   it('takes calls again as soon as the loop has room, and never sheds at a limit of 1', () => {
-    assert.equal(call(shedder(0.9, [...each(11, 1), [0.5]])).passed, true);
+    assert.equal(call(shedder(0.9, [...each(11, 1), [0.5, 250]])).passed, true);
     assert.equal(call(shedder(1, each(12, 1))).passed, true);
   });
 
   it('sheds nothing until it has measured three seconds: a gateway just started is busy with its start', () => {
     assert.equal(call(shedder(0.9, each(11, 1))).passed, true);
     assert.equal(call(shedder(0.9, [[1, 2900]])).passed, true);
-    assert.deepEqual(call(shedder(0.9, [[1, 3000]])), shed);
+    assert.deepEqual(call(shedder(0.9, each(5, 1, 600))), shed);
+  });
+
+  it('takes one long pause for what it is, and sheds if the loop stays saturated after it', () => {
+    assert.equal(call(shedder(0.9, [[1, 3000]])).passed, true);
+    assert.equal(call(shedder(0.9, [...each(4, 0), [1, 3500]])).passed, true);
+    assert.deepEqual(
+      call(
+        shedder(0.9, [
+          [1, 3000],
+          [1, 250],
+        ]),
+      ),
+      shed,
+    );
   });
 
   it('weighs each sample by the time it covers, since a saturated loop samples late', () => {
-    // One busy second-and-a-half, late, then two idle seconds sampled on time: not saturated.
-    assert.equal(call(shedder(0.9, [[1, 1500], ...each(8, 0)])).passed, true);
-    // Two and a half busy seconds sampled late, then a quick busy sample: saturated.
-    assert.deepEqual(call(shedder(0.9, [...each(2, 0), [1, 2500], [1, 100], [1, 400]])), shed);
+    const load = new EventLoopLoad(
+      fakeLoop([
+        [1, 1500],
+        [0, 250],
+        [0, 250],
+        [0, 1000],
+      ]),
+    );
+    load.start();
+    load.close();
+    for (let i = 0; i < 4; i++) load.sample();
+    // Busy one sample in four, but half the time.
+    assert.equal(load.utilization, 0.5);
+    // One late busy sample among idle ones on time sheds nothing; late busy samples do.
+    assert.equal(call(shedder(0.9, [[1, 1000], ...each(8, 0)])).passed, true);
+    assert.deepEqual(call(shedder(0.9, [...each(2, 0), [1, 1400], [1, 1400], [1, 300]])), shed);
   });
 
   it('forgets what it measured before it was started again', () => {

@@ -25,8 +25,9 @@ interface Sample {
  * Wix gives up.
  *
  * Samples are weighted by the time they cover: a saturated loop fires its timer late, so one
- * sample may span a second. Until it has measured three whole seconds it knows nothing, so a
- * gateway that has just started, busy connecting to Kafka, is not overloaded by its own start.
+ * sample may span a second. Until it has measured three whole seconds, in two samples at least,
+ * it knows nothing: a gateway just started, busy connecting to Kafka, is not overloaded by its
+ * own start, nor one that has just come out of a single long pause.
  */
 export class EventLoopLoad {
   private last?: EventLoopUtilization;
@@ -49,7 +50,10 @@ export class EventLoopLoad {
     this.timer.unref();
   }
 
-  /** Share of the last three seconds the loop was busy, 0–1; 0 until three seconds are measured. */
+  /**
+   * Share of the last three seconds the loop was busy, 0–1; 0 until three seconds are measured
+   * in two samples at least.
+   */
   get utilization(): number {
     let active = 0;
     let elapsed = 0;
@@ -57,7 +61,7 @@ export class EventLoopLoad {
       active += sample.active;
       elapsed += sample.elapsed;
     }
-    return elapsed < WINDOW_MS ? 0 : active / elapsed;
+    return this.samples.length < 2 || elapsed < WINDOW_MS ? 0 : active / elapsed;
   }
 
   /** Share of the last sample the loop was busy: whether it is still saturated. */
@@ -90,7 +94,9 @@ export class EventLoopLoad {
  * Answers a webhook call `endpoint_down` before reading its body while the gateway is saturated
  * (`MAX_EVENT_LOOP_UTILIZATION`): a shed call costs a fraction of a millisecond, an order
  * several, so the gateway works off what it took instead of queueing everything into timeouts.
- * It measures from the moment the gateway starts serving.
+ * On a machine it shares, a gateway saturated for seconds is a machine saturated: the orders
+ * it took wait for workers short of CPU too. It measures from the moment the gateway starts
+ * serving.
  */
 @Injectable()
 export class LoadShedder implements NestMiddleware, OnApplicationBootstrap, OnModuleDestroy {
