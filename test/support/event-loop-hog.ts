@@ -1,8 +1,8 @@
 /**
  * Preloaded into an app (`NODE_OPTIONS=--require …`) to starve its event loop on demand, as a
  * process short of CPU is: while the file `EVENT_LOOP_HOG` names exists, the loop is kept busy
- * for as many milliseconds as the file says (950 if it is empty), then left 50 ms, over and
- * over. (A signal would not do: Nest's shutdown hooks take them all.)
+ * for as many milliseconds as the file says, then left 50 ms, over and over. (A signal would
+ * not do: Nest's shutdown hooks take them all.)
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -12,7 +12,7 @@ const file = process.env.EVENT_LOOP_HOG;
 function turn(): void {
   let busy = 0;
   try {
-    busy = Number(readFileSync(file ?? '', 'utf8') || 950);
+    busy = Number(readFileSync(file ?? '', 'utf8'));
   } catch {
     // no file: no hog
   }
