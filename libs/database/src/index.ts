@@ -7,3 +7,4 @@ export {
 export * from './embedded-database';
 export * from './open-database';
 export * from './prepared';
+export * from './tick-batch';

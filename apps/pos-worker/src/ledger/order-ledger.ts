@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CardSummary, safeDescription } from '@wix-pos-gateway/cards';
 import { OrderAnswer, SpiErrorCode } from '@wix-pos-gateway/contracts';
 import { PosOrderLine } from '@wix-pos-gateway/pos-sdk';
-import { SqlDatabase, prepared, runPrepared } from '@wix-pos-gateway/database';
+import { SqlDatabase, TickBatch, prepared, runPrepared } from '@wix-pos-gateway/database';
 import { OrderRecord, OrderState, RecordedAnswers } from '../lifecycle/order-lifecycle';
 import { MAX_DESCRIPTION_CHARS } from '../orders/order-errors';
 import { DATABASE_POOL } from './database';
@@ -55,6 +55,20 @@ export interface Change {
 
 export const NO_ANSWERS: RecordedAnswers = { decided: 0, unwritten: 0, foreignIds: 0 };
 
+/** What one turn of the event loop may write in one statement, at most. */
+const MAX_BATCH = 128;
+
+interface Insert {
+  details: OrderDetails;
+  record: OrderRecord;
+  budgetMs: number;
+}
+
+interface BrandChange {
+  brand: string;
+  change: Change;
+}
+
 /** An order the reconciler looks at, with what it needs to void it. */
 export interface Unsettled extends Stored {
   wixOrderId: string;
@@ -89,21 +103,29 @@ const READ = prepared(
 );
 
 const INSERT = prepared(
-  'order_ledger.insert',
+  'order_ledger.insert_all',
   `INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
                                  attempts, lines, received_at, deadline, cards, answer_by,
                                  changed_at, in_doubt, unvoidable)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
-               clock_timestamp() + make_interval(secs => $9::float8 / 1000), $10,
-               clock_timestamp() + make_interval(secs => $9::float8 / 1000),
-               clock_timestamp(), $11, $12)
+       SELECT c.brand, c.wix_order_id, c.restaurant_id, c.key, c.state, c.attempts,
+              c.lines::jsonb, c.received_at,
+              clock_timestamp() + make_interval(secs => c.budget_ms / 1000), c.cards::jsonb,
+              clock_timestamp() + make_interval(secs => c.budget_ms / 1000),
+              clock_timestamp(), c.in_doubt, c.unvoidable
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
+                     $7::text[], $8::timestamptz[], $9::float8[], $10::text[], $11::boolean[],
+                     $12::boolean[])
+           AS c(brand, wix_order_id, restaurant_id, key, state, attempts, lines, received_at,
+                budget_ms, cards, in_doubt, unvoidable)
+        ORDER BY c.brand, c.wix_order_id
        ON CONFLICT (brand, wix_order_id) DO NOTHING
-       RETURNING version, extract(epoch from answer_by) * 1000 AS answer_by,
+       RETURNING brand, wix_order_id, version,
+                 extract(epoch from answer_by) * 1000 AS answer_by,
                  extract(epoch from changed_at) * 1000 AS changed_at, ${CLOCK} AS now`,
 );
 
 const REPLACE = prepared(
-  'order_ledger.replace',
+  'order_ledger.replace_all',
   `UPDATE order_ledger o
           SET state = c.state, attempts = c.attempt, idempotency_key = c.key,
               pos_order_id = c.pos_order_id, answer_by = to_timestamp(c.answer_by / 1000),
@@ -113,13 +135,15 @@ const REPLACE = prepared(
               deadline = CASE WHEN c.attempt <> o.attempts THEN to_timestamp(c.answer_by / 1000)
                               ELSE o.deadline END,
               version = o.version + 1, updated_at = now()
-         FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[],
-                     $8::float8[], $9::float8[], $10::text[], $11::text[], $12::boolean[],
-                     $13::boolean[])
-           AS c(wix_order_id, version, state, attempt, key, pos_order_id, answer_by, changed_at,
-                error_code, error_description, in_doubt, unvoidable)
-        WHERE o.brand = $1 AND o.wix_order_id = c.wix_order_id AND o.version = c.version
-        RETURNING o.wix_order_id`,
+         FROM (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[],
+                                    $6::text[], $7::text[], $8::float8[], $9::float8[],
+                                    $10::text[], $11::text[], $12::boolean[], $13::boolean[])
+                 AS u(brand, wix_order_id, version, state, attempt, key, pos_order_id,
+                      answer_by, changed_at, error_code, error_description, in_doubt,
+                      unvoidable)
+                ORDER BY brand, wix_order_id) AS c
+        WHERE o.brand = c.brand AND o.wix_order_id = c.wix_order_id AND o.version = c.version
+        RETURNING o.brand, o.wix_order_id`,
 );
 
 const RECORD_ANSWERS = prepared(
@@ -141,6 +165,17 @@ const RECORD_ANSWERS = prepared(
  */
 @Injectable()
 export class OrderLedger {
+  /** A new order's first record, one statement for those of one turn of the event loop. */
+  private readonly inserts = new TickBatch((all: Insert[]) => this.insertAll(all), {
+    maxSize: MAX_BATCH,
+    keyOf: ({ details }) => `${details.brand}\n${details.wixOrderId}`,
+  });
+  /** Compare and set of one record, likewise. */
+  private readonly replaces = new TickBatch((all: BrandChange[]) => this.replaceEach(all), {
+    maxSize: MAX_BATCH,
+    keyOf: ({ brand, change }) => `${brand}\n${change.wixOrderId}`,
+  });
+
   constructor(@Inject(DATABASE_POOL) private readonly pool: SqlDatabase) {}
 
   async read(brand: string, wixOrderId: string): Promise<Read> {
@@ -154,69 +189,87 @@ export class OrderLedger {
    * here, on the database's clock: the statement's time plus `budgetMs`, as `onDelivery` sets
    * them with `now` being that time.
    */
-  async insert(
+  insert(
     details: OrderDetails,
     record: OrderRecord,
     budgetMs: number,
   ): Promise<Written | undefined> {
+    return this.inserts.add({ details, record, budgetMs });
+  }
+
+  /** Writes `next` if the record is still `stored`; false when another writer moved it. */
+  replace(brand: string, wixOrderId: string, stored: Stored, next: OrderRecord): Promise<boolean> {
+    return this.replaces.add({ brand, change: { wixOrderId, stored, next } });
+  }
+
+  /** `replace` for many orders in one statement; the ids of those written. */
+  async replaceAll(brand: string, changes: Change[]): Promise<Set<string>> {
+    const written = await this.replaceEach(changes.map((change) => ({ brand, change })));
+    return new Set(changes.filter((_, i) => written[i]).map((c) => c.wixOrderId));
+  }
+
+  private async insertAll(all: Insert[]): Promise<Array<Written | undefined>> {
+    const column = <T>(pick: (i: Insert) => T) => all.map(pick);
     const { rows } = await runPrepared<{
+      brand: string;
+      wix_order_id: string;
       version: number;
       answer_by: number;
       changed_at: number;
       now: number;
     }>(this.pool, INSERT, [
-      details.brand,
-      details.wixOrderId,
-      details.restaurantId,
-      record.idempotencyKey,
-      record.state,
-      record.attempt,
-      JSON.stringify(details.lines),
-      details.receivedAt,
-      Math.max(0, budgetMs),
-      details.cards ? JSON.stringify(details.cards) : null,
-      record.inDoubt,
-      record.unvoidable ?? false,
+      column((i) => i.details.brand),
+      column((i) => i.details.wixOrderId),
+      column((i) => i.details.restaurantId),
+      column((i) => i.record.idempotencyKey),
+      column((i) => i.record.state),
+      column((i) => i.record.attempt),
+      column((i) => JSON.stringify(i.details.lines)),
+      column((i) => i.details.receivedAt),
+      column((i) => Math.max(0, i.budgetMs)),
+      column((i) => (i.details.cards ? JSON.stringify(i.details.cards) : null)),
+      column((i) => i.record.inDoubt),
+      column((i) => i.record.unvoidable ?? false),
     ]);
-    const row = rows[0];
-    if (!row) return undefined;
-    const written = {
-      ...record,
-      answerBy: Number(row.answer_by),
-      changedAt: Number(row.changed_at),
-    };
-    return {
-      stored: { record: written, version: row.version },
-      now: Number(row.now),
-      at: performance.now(),
-    };
+    const at = performance.now();
+    const inserted = new Map(rows.map((row) => [`${row.brand}\n${row.wix_order_id}`, row]));
+    return all.map(({ details, record }) => {
+      const row = inserted.get(`${details.brand}\n${details.wixOrderId}`);
+      if (!row) return undefined;
+      const written = {
+        ...record,
+        answerBy: Number(row.answer_by),
+        changedAt: Number(row.changed_at),
+      };
+      return { stored: { record: written, version: row.version }, now: Number(row.now), at };
+    });
   }
 
-  /** Writes `next` if the record is still `stored`; false when another writer moved it. */
-  async replace(brand: string, wixOrderId: string, stored: Stored, next: OrderRecord) {
-    return (await this.replaceAll(brand, [{ wixOrderId, stored, next }])).has(wixOrderId);
-  }
-
-  /** `replace` for many orders in one statement; the ids of those written. */
-  async replaceAll(brand: string, changes: Change[]): Promise<Set<string>> {
-    if (changes.length === 0) return new Set();
-    const column = <T>(pick: (c: Change) => T) => changes.map(pick);
-    const { rows } = await runPrepared<{ wix_order_id: string }>(this.pool, REPLACE, [
-      brand,
-      column((c) => c.wixOrderId),
-      column((c) => c.stored.version),
-      column((c) => c.next.state),
-      column((c) => c.next.attempt),
-      column((c) => c.next.idempotencyKey),
-      column((c) => c.next.posOrderId ?? null),
-      column((c) => c.next.answerBy),
-      column((c) => c.next.changedAt),
-      column((c) => c.next.failure?.code ?? null),
-      column((c) => c.next.failure?.description ?? null),
-      column((c) => c.next.inDoubt),
-      column((c) => c.next.unvoidable ?? false),
-    ]);
-    return new Set(rows.map((row) => row.wix_order_id));
+  /** Compare and set of each change, in one statement: whether each was written. */
+  private async replaceEach(all: BrandChange[]): Promise<boolean[]> {
+    if (all.length === 0) return [];
+    const column = <T>(pick: (c: Change) => T) => all.map(({ change }) => pick(change));
+    const { rows } = await runPrepared<{ brand: string; wix_order_id: string }>(
+      this.pool,
+      REPLACE,
+      [
+        all.map(({ brand }) => brand),
+        column((c) => c.wixOrderId),
+        column((c) => c.stored.version),
+        column((c) => c.next.state),
+        column((c) => c.next.attempt),
+        column((c) => c.next.idempotencyKey),
+        column((c) => c.next.posOrderId ?? null),
+        column((c) => c.next.answerBy),
+        column((c) => c.next.changedAt),
+        column((c) => c.next.failure?.code ?? null),
+        column((c) => c.next.failure?.description ?? null),
+        column((c) => c.next.inDoubt),
+        column((c) => c.next.unvoidable ?? false),
+      ],
+    );
+    const written = new Set(rows.map((row) => `${row.brand}\n${row.wix_order_id}`));
+    return all.map(({ brand, change }) => written.has(`${brand}\n${change.wixOrderId}`));
   }
 
   /** Orders the reconciler may have to settle: see `onSweep`. */

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Pool } from 'pg';
+import { OrderDetails, OrderLedger, Written } from '../apps/pos-worker/src/ledger/order-ledger';
+import { migrate } from '../apps/pos-worker/src/ledger/migrate';
+import { OrderRecord, idempotencyKeyOf } from '../apps/pos-worker/src/lifecycle/order-lifecycle';
+import { required } from './support/processes';
+
+/**
+ * The ledger on a real PostgreSQL: the writes of one turn of the event loop go in one
+ * statement, and each still behaves as if it were alone (insert only if new, compare and set).
+ */
+describe('the order ledger, writes of one turn in one statement', () => {
+  const brand = `ledger-${randomUUID().slice(0, 8)}`;
+  let pool: Pool;
+  let ledger: OrderLedger;
+  let statements: string[];
+
+  before(async () => {
+    pool = new Pool({ connectionString: required('DATABASE_URL'), max: 4 });
+    await migrate(pool, () => undefined);
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    statements = [];
+    (pool as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      const config = args[0] as { name?: string } | string;
+      statements.push(typeof config === 'string' ? config : (config.name ?? 'unnamed'));
+      return query(...args);
+    };
+    ledger = new OrderLedger(pool);
+  });
+  after(() => pool.end());
+
+  const details = (wixOrderId: string, lines: unknown[] = []): OrderDetails => ({
+    brand,
+    wixOrderId,
+    restaurantId: 'r-1',
+    lines: lines as OrderDetails['lines'],
+    receivedAt: new Date(),
+  });
+  const first = (wixOrderId: string): OrderRecord => ({
+    state: 'submitting',
+    attempt: 1,
+    idempotencyKey: idempotencyKeyOf(brand, wixOrderId),
+    answerBy: 0,
+    changedAt: 0,
+    inDoubt: false,
+  });
+  const insert = (wixOrderId: string, lines?: unknown[]) =>
+    ledger.insert(details(wixOrderId, lines), first(wixOrderId), 5_000);
+
+  it('inserts the new orders of one turn in one statement, each once', async () => {
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    statements.length = 0;
+    const written = await Promise.all([...ids, ids[3]].map((id) => insert(id)));
+    assert.deepEqual(statements, ['order_ledger.insert_all', 'order_ledger.insert_all']);
+    assert.equal(written.filter(Boolean).length, 20, 'the second delivery of one order found it');
+    assert.equal(written[20], undefined);
+    for (const [i, id] of ids.entries()) {
+      const { stored } = await ledger.read(brand, id);
+      const { record, version } = written[i]!.stored;
+      assert.equal(stored?.version, version);
+      assert.equal(stored?.record.state, 'submitting');
+      assert.equal(stored?.record.answerBy, record.answerBy);
+      assert.equal(stored?.record.idempotencyKey, idempotencyKeyOf(brand, id));
+      assert.ok(written[i]!.stored.record.answerBy - written[i]!.now > 4_900);
+    }
+  });
+
+  it('sets by compare and set in one statement, and only one of two writers of a record wins', async () => {
+    const ids = Array.from({ length: 10 }, () => randomUUID());
+    const written = (await Promise.all(ids.map((id) => insert(id)))) as Written[];
+    const accepted = (w: Written, posOrderId: string): OrderRecord => ({
+      ...w.stored.record,
+      state: 'accepted',
+      posOrderId,
+    });
+    statements.length = 0;
+    const results = await Promise.all([
+      ...ids.map((id, i) => ledger.replace(brand, id, written[i].stored, accepted(written[i], id))),
+      ledger.replace(brand, ids[0], written[0].stored, accepted(written[0], 'other')),
+      ledger.replace(brand, ids[1], { ...written[1].stored, version: 99 }, first(ids[1])),
+    ]);
+    assert.deepEqual(results, [...ids.map(() => true), false, false]);
+    assert.deepEqual(statements, ['order_ledger.replace_all', 'order_ledger.replace_all']);
+    const { stored } = await ledger.read(brand, ids[0]);
+    assert.equal(stored?.record.posOrderId, ids[0]);
+    assert.equal(stored?.version, written[0].stored.version + 1);
+  });
+
+  it('fails only the order PostgreSQL refuses, and writes the others of its turn', async () => {
+    const good = [randomUUID(), randomUUID()];
+    const bad = randomUUID();
+    // jsonb takes no NUL character: the statement of the whole turn fails on this one row.
+    const results = await Promise.allSettled([
+      insert(good[0]),
+      insert(bad, [{ itemId: 'a\u0000b' }]),
+      insert(good[1]),
+    ]);
+    assert.equal(results[0].status, 'fulfilled');
+    assert.equal(results[1].status, 'rejected');
+    assert.equal(results[2].status, 'fulfilled');
+    for (const id of good) assert.ok((await ledger.read(brand, id)).stored);
+    assert.equal((await ledger.read(brand, bad)).stored, undefined);
+  });
+});
