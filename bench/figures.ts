@@ -5,6 +5,8 @@ export interface Figures {
   /** Answers per second over the run. */
   throughput: number;
   codes: Record<string, number>;
+  /** Of the `endpoint_down` answers, how many for each reason (see `reasonOf`). */
+  reasons?: Record<string, number>;
   errors: number;
   p50: number;
   p90: number;
@@ -24,7 +26,11 @@ export function percentile(sorted: readonly number[], p: number): number {
 /** Latency percentiles (ms) of `only` the answers of one outcome, or of all. */
 export function figuresOf(run: LoadRun, only?: string): Figures {
   const codes: Record<string, number> = {};
-  for (const { outcome } of run.answers) codes[outcome] = (codes[outcome] ?? 0) + 1;
+  const reasons: Record<string, number> = {};
+  for (const { outcome, reason } of run.answers) {
+    codes[outcome] = (codes[outcome] ?? 0) + 1;
+    if (reason) reasons[reason] = (reasons[reason] ?? 0) + 1;
+  }
   const ms = run.answers
     .filter((a) => only === undefined || a.outcome === only)
     .map((a) => a.ms)
@@ -34,6 +40,7 @@ export function figuresOf(run: LoadRun, only?: string): Figures {
     sent: run.sent,
     throughput: Math.round(run.answers.length / run.seconds),
     codes,
+    ...(Object.keys(reasons).length > 0 ? { reasons } : {}),
     errors: run.answers.filter((a) => a.outcome !== 'accepted').length,
     p50: round(percentile(ms, 50)),
     p90: round(percentile(ms, 90)),

@@ -10,6 +10,8 @@ export type Outcome = string;
 
 export interface Answer {
   outcome: Outcome;
+  /** Why an `endpoint_down` was answered, in a word (see `reasonOf`). */
+  reason?: string;
   /** Milliseconds: from the scheduled send time (open loop) or the send (closed loop). */
   ms: number;
 }
@@ -29,7 +31,8 @@ export class Target {
 
   constructor(readonly url: string) {}
 
-  post(body: string): Promise<Outcome> {
+  /** The outcome, and for `endpoint_down` the reason the description gives. */
+  send(body: string): Promise<Omit<Answer, 'ms'>> {
     return new Promise((resolve) => {
       const payload = Buffer.from(body);
       const req = request(this.url, {
@@ -42,14 +45,14 @@ export class Target {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve(outcomeOf(res.statusCode ?? 0, Buffer.concat(chunks))));
-        res.on('error', () => resolve('network'));
+        res.on('error', () => resolve({ outcome: 'network' }));
       });
       req.on('timeout', () => {
         req.destroy();
-        resolve('timeout');
+        resolve({ outcome: 'timeout' });
       });
       req.on('error', (error: NodeJS.ErrnoException) =>
-        resolve(`network ${error.code ?? ''}`.trim()),
+        resolve({ outcome: `network ${error.code ?? ''}`.trim() }),
       );
       req.end(payload);
     });
@@ -60,15 +63,30 @@ export class Target {
   }
 }
 
-function outcomeOf(status: number, body: Buffer): Outcome {
+function outcomeOf(status: number, body: Buffer): Omit<Answer, 'ms'> {
   try {
-    const answer = JSON.parse(body.toString()) as { value?: unknown; error?: { code?: string } };
-    if (status === 200 && answer.value) return 'accepted';
-    if (answer.error?.code) return answer.error.code;
+    const answer = JSON.parse(body.toString()) as {
+      value?: unknown;
+      error?: { code?: string; description?: string };
+    };
+    if (status === 200 && answer.value) return { outcome: 'accepted' };
+    const { code, description = '' } = answer.error ?? {};
+    if (code === 'endpoint_down') return { outcome: code, reason: reasonOf(description) };
+    if (code) return { outcome: code };
   } catch {
     // not JSON: the status tells
   }
-  return `http_${status}`;
+  return { outcome: `http_${status}` };
+}
+
+/** The gateway shed the call, the brand had too many in flight, or the worker got it too late. */
+function reasonOf(description: string): string {
+  if (description.startsWith('the gateway is overloaded')) return 'shed';
+  if (/orders in flight/.test(description)) return 'in flight';
+  if (/before the deadline|deadline passed|no answer|did not answer/i.test(description)) {
+    return 'late';
+  }
+  return 'other';
 }
 
 /**
@@ -91,8 +109,8 @@ export async function openLoop(
     while (next < bodies.length && start + next * interval <= now) {
       const due = start + next * interval;
       pending.push(
-        target.post(bodies[next]).then((outcome) => {
-          answers.push({ outcome, ms: performance.now() - due });
+        target.send(bodies[next]).then((answer) => {
+          answers.push({ ...answer, ms: performance.now() - due });
         }),
       );
       next += 1;
@@ -116,8 +134,8 @@ export async function closedLoop(
   const client = async () => {
     while (performance.now() < until) {
       const sentAt = performance.now();
-      const outcome = await target.post(nextBody());
-      answers.push({ outcome, ms: performance.now() - sentAt });
+      const answer = await target.send(nextBody());
+      answers.push({ ...answer, ms: performance.now() - sentAt });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, client));

@@ -15,8 +15,11 @@ function table(header: string[], rows: Array<Array<string | number>>): string {
 }
 
 function codes(f: Figures): string {
+  const reasons = Object.entries(f.reasons ?? {})
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
   return Object.entries(f.codes)
-    .map(([code, n]) => `${code} ${n}`)
+    .map(([code, n]) => `${code} ${n}${code === 'endpoint_down' && reasons ? ` (${reasons})` : ''}`)
     .join(', ');
 }
 
