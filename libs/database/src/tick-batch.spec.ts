@@ -66,4 +66,21 @@ describe('TickBatch', () => {
     );
     assert.equal(runs.length, 1);
   });
+
+  it('runs nothing again after a timeout, a FATAL or a lost connection: each alone would fare the same', async () => {
+    const failures = [
+      Object.assign(new Error('canceling statement due to statement timeout'), {
+        severity: 'ERROR',
+        code: '57014',
+      }),
+      Object.assign(new Error('terminating connection'), { severity: 'FATAL', code: '57P01' }),
+      Object.assign(new Error('connection failure'), { severity: 'ERROR', code: '08006' }),
+    ];
+    for (const failure of failures) {
+      const { batch, runs } = recording(() => Promise.reject(failure));
+      const answers = await Promise.allSettled(['a', 'b'].map((i) => batch.add(i)));
+      assert.ok(answers.every((a) => a.status === 'rejected' && a.reason === failure));
+      assert.equal(runs.length, 1, failure.message);
+    }
+  });
 });

@@ -7,7 +7,10 @@ interface Call<In, Out> {
 export interface TickBatchOptions<In> {
   /** At most this many calls in one run; the rest go in the next. */
   maxSize: number;
-  /** A run never holds two calls of one key: a later one waits for the next run. */
+  /**
+   * A run never holds two calls of one key: a later one goes in the next run, which may start
+   * before this one ends. Two keys are the same when the database would take them as the same.
+   */
   keyOf: (input: In) => string;
 }
 
@@ -18,10 +21,11 @@ export interface TickBatchOptions<In> {
  * second, that is most of a worker's and the database's time. A lone call runs as soon as the
  * turn ends, so a quiet process waits for nothing.
  *
- * When a run of several calls fails with the database's own error, each call runs again
- * alone: a statement is all or nothing, so nothing was written, and one bad row then fails
- * only its own caller. Any other failure (a connection lost mid-statement) reaches every call
- * of the run, whose outcome is then unknown to all of them alike.
+ * When a run of several calls fails with an error the database gave for the statement (see
+ * `mayBeOneRow`), each call runs again alone: a statement is all or nothing, so nothing was
+ * written, and one bad row then fails only its own caller. Any other failure (a connection
+ * lost mid-statement, a statement timeout) reaches every call of the run, whose outcome is
+ * then unknown to all of them alike, as it would be to each alone.
  */
 export class TickBatch<In, Out> {
   private queue: Array<Call<In, Out>> = [];
@@ -69,7 +73,7 @@ export class TickBatch<In, Out> {
       const outputs = await this.run(batch.map((call) => call.input));
       batch.forEach((call, i) => call.resolve(outputs[i]));
     } catch (error) {
-      if (batch.length > 1 && isServerError(error)) {
+      if (batch.length > 1 && mayBeOneRow(error)) {
         await Promise.all(batch.map((call) => this.runBatch([call])));
       } else {
         batch.forEach((call) => call.reject(error));
@@ -78,8 +82,18 @@ export class TickBatch<In, Out> {
   }
 }
 
-/** An error the database answered with (its severity and SQLSTATE), not a broken connection. */
-export function isServerError(error: unknown): boolean {
+/**
+ * A statement the database refused, and may have refused for one of its rows: an `ERROR` (not
+ * a `FATAL`, after which a commit may have happened) that is not about the connection, the
+ * server's resources or an operator (SQLSTATE classes 08, 53, 57, 58), which would refuse
+ * each row alone just the same.
+ */
+export function mayBeOneRow(error: unknown): boolean {
   const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
-  return typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+  return (
+    severity === 'ERROR' &&
+    typeof code === 'string' &&
+    /^[0-9A-Z]{5}$/.test(code) &&
+    !/^(08|53|57|58)/.test(code)
+  );
 }

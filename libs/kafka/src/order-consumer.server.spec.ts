@@ -108,4 +108,23 @@ describe('OrderConsumerServer', () => {
     // Both arrived together with 5 s left: the second's wait is elapsed budget, not age.
     assert.deepEqual(budgets, [5000, 5000]);
   });
+
+  it('counts an order without a valid received-at time from when the worker read it', async () => {
+    const seen: number[] = [];
+    const { replies, schedule } = serverWith((order) => {
+      seen.push((order as unknown as { receivedAt: number }).receivedAt);
+      return Promise.resolve({ ok: true });
+    }, 4);
+    const given = message(1, 'a');
+    const missing = message(2, 'b');
+    const absurd = message(3, 'c');
+    delete (missing.headers as Record<string, unknown>)['pos-received-at'];
+    (absurd.headers as Record<string, unknown>)['pos-received-at'] = '1e300';
+    const before = Date.now();
+    await schedule([given, missing, absurd]);
+    for (let i = 0; i < 50 && replies.length < 3; i++) await sleep(10);
+    assert.equal(seen.length, 3);
+    assert.equal(seen[0], Number(given.headers!['pos-received-at']));
+    for (const at of seen.slice(1)) assert.ok(at >= before && at <= Date.now(), String(at));
+  });
 });

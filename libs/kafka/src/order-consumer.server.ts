@@ -278,7 +278,9 @@ function readHeaders(message: KafkaMessage): Headers | undefined {
   const correlationId = header(OrderHeader.CorrelationId);
   const replyTopic = header(OrderHeader.ReplyTopic);
   const budgetMs = Number(header(OrderHeader.Budget));
-  const receivedAt = Number(header(OrderHeader.ReceivedAt));
+  // When its gateway received the order; one it does not give counts from now.
+  const given = Number(header(OrderHeader.ReceivedAt));
+  const receivedAt = Number.isNaN(new Date(given).getTime()) ? Date.now() : given;
   if (!correlationId || !replyTopic || !Number.isFinite(budgetMs)) return undefined;
   return {
     correlationId,

@@ -55,6 +55,14 @@ export interface Change {
 
 export const NO_ANSWERS: RecordedAnswers = { decided: 0, unwritten: 0, foreignIds: 0 };
 
+/**
+ * An order's key as the database compares it: text goes over the wire as UTF-8, where a lone
+ * UTF-16 surrogate becomes U+FFFD, so two ids JavaScript tells apart may be one row.
+ */
+function keyOf(brand: string, wixOrderId: string): string {
+  return Buffer.from(`${brand}\n${wixOrderId}`).toString();
+}
+
 /** What one turn of the event loop may write in one statement, at most. */
 const MAX_BATCH = 128;
 
@@ -104,24 +112,27 @@ const READ = prepared(
 
 const INSERT = prepared(
   'order_ledger.insert_all',
-  `INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
-                                 attempts, lines, received_at, deadline, cards, answer_by,
-                                 changed_at, in_doubt, unvoidable)
-       SELECT c.brand, c.wix_order_id, c.restaurant_id, c.key, c.state, c.attempts,
-              c.lines::jsonb, c.received_at,
-              clock_timestamp() + make_interval(secs => c.budget_ms / 1000), c.cards::jsonb,
-              clock_timestamp() + make_interval(secs => c.budget_ms / 1000),
-              clock_timestamp(), c.in_doubt, c.unvoidable
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
-                     $7::text[], $8::timestamptz[], $9::float8[], $10::text[], $11::boolean[],
-                     $12::boolean[])
-           AS c(brand, wix_order_id, restaurant_id, key, state, attempts, lines, received_at,
-                budget_ms, cards, in_doubt, unvoidable)
-        ORDER BY c.brand, c.wix_order_id
-       ON CONFLICT (brand, wix_order_id) DO NOTHING
-       RETURNING brand, wix_order_id, version,
-                 extract(epoch from answer_by) * 1000 AS answer_by,
-                 extract(epoch from changed_at) * 1000 AS changed_at, ${CLOCK} AS now`,
+  `WITH c AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                              $6::int[], $7::text[], $8::timestamptz[], $9::float8[], $10::text[],
+                              $11::boolean[], $12::boolean[])
+           WITH ORDINALITY AS c(brand, wix_order_id, restaurant_id, key, state, attempts, lines,
+                                received_at, budget_ms, cards, in_doubt, unvoidable, n)
+       ), inserted AS (
+         INSERT INTO order_ledger (brand, wix_order_id, restaurant_id, idempotency_key, state,
+                                   attempts, lines, received_at, deadline, cards, answer_by,
+                                   changed_at, in_doubt, unvoidable)
+         SELECT brand, wix_order_id, restaurant_id, key, state, attempts, lines::jsonb,
+                received_at, clock_timestamp() + make_interval(secs => budget_ms / 1000),
+                cards::jsonb, clock_timestamp() + make_interval(secs => budget_ms / 1000),
+                clock_timestamp(), in_doubt, unvoidable
+           FROM c ORDER BY brand, wix_order_id
+         ON CONFLICT (brand, wix_order_id) DO NOTHING
+         RETURNING brand, wix_order_id, version, answer_by, changed_at
+       )
+       SELECT c.n, i.version, extract(epoch from i.answer_by) * 1000 AS answer_by,
+              extract(epoch from i.changed_at) * 1000 AS changed_at, ${CLOCK} AS now
+         FROM inserted i JOIN c ON c.brand = i.brand AND c.wix_order_id = i.wix_order_id`,
 );
 
 const REPLACE = prepared(
@@ -138,12 +149,12 @@ const REPLACE = prepared(
          FROM (SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::int[],
                                     $6::text[], $7::text[], $8::float8[], $9::float8[],
                                     $10::text[], $11::text[], $12::boolean[], $13::boolean[])
-                 AS u(brand, wix_order_id, version, state, attempt, key, pos_order_id,
-                      answer_by, changed_at, error_code, error_description, in_doubt,
-                      unvoidable)
+                 WITH ORDINALITY AS u(brand, wix_order_id, version, state, attempt, key,
+                                      pos_order_id, answer_by, changed_at, error_code,
+                                      error_description, in_doubt, unvoidable, n)
                 ORDER BY brand, wix_order_id) AS c
         WHERE o.brand = c.brand AND o.wix_order_id = c.wix_order_id AND o.version = c.version
-        RETURNING o.brand, o.wix_order_id`,
+        RETURNING c.n`,
 );
 
 const RECORD_ANSWERS = prepared(
@@ -168,12 +179,12 @@ export class OrderLedger {
   /** A new order's first record, one statement for those of one turn of the event loop. */
   private readonly inserts = new TickBatch((all: Insert[]) => this.insertAll(all), {
     maxSize: MAX_BATCH,
-    keyOf: ({ details }) => `${details.brand}\n${details.wixOrderId}`,
+    keyOf: ({ details }) => keyOf(details.brand, details.wixOrderId),
   });
   /** Compare and set of one record, likewise. */
   private readonly replaces = new TickBatch((all: BrandChange[]) => this.replaceEach(all), {
     maxSize: MAX_BATCH,
-    keyOf: ({ brand, change }) => `${brand}\n${change.wixOrderId}`,
+    keyOf: ({ brand, change }) => keyOf(brand, change.wixOrderId),
   });
 
   constructor(@Inject(DATABASE_POOL) private readonly pool: SqlDatabase) {}
@@ -211,8 +222,7 @@ export class OrderLedger {
   private async insertAll(all: Insert[]): Promise<Array<Written | undefined>> {
     const column = <T>(pick: (i: Insert) => T) => all.map(pick);
     const { rows } = await runPrepared<{
-      brand: string;
-      wix_order_id: string;
+      n: string;
       version: number;
       answer_by: number;
       changed_at: number;
@@ -232,44 +242,43 @@ export class OrderLedger {
       column((i) => i.record.unvoidable ?? false),
     ]);
     const at = performance.now();
-    const inserted = new Map(rows.map((row) => [`${row.brand}\n${row.wix_order_id}`, row]));
-    return all.map(({ details, record }) => {
-      const row = inserted.get(`${details.brand}\n${details.wixOrderId}`);
-      if (!row) return undefined;
-      const written = {
-        ...record,
-        answerBy: Number(row.answer_by),
-        changedAt: Number(row.changed_at),
+    const written: Array<Written | undefined> = all.map(() => undefined);
+    for (const row of rows) {
+      const { record } = all[Number(row.n) - 1];
+      written[Number(row.n) - 1] = {
+        stored: {
+          record: { ...record, answerBy: Number(row.answer_by), changedAt: Number(row.changed_at) },
+          version: row.version,
+        },
+        now: Number(row.now),
+        at,
       };
-      return { stored: { record: written, version: row.version }, now: Number(row.now), at };
-    });
+    }
+    return written;
   }
 
   /** Compare and set of each change, in one statement: whether each was written. */
   private async replaceEach(all: BrandChange[]): Promise<boolean[]> {
     if (all.length === 0) return [];
     const column = <T>(pick: (c: Change) => T) => all.map(({ change }) => pick(change));
-    const { rows } = await runPrepared<{ brand: string; wix_order_id: string }>(
-      this.pool,
-      REPLACE,
-      [
-        all.map(({ brand }) => brand),
-        column((c) => c.wixOrderId),
-        column((c) => c.stored.version),
-        column((c) => c.next.state),
-        column((c) => c.next.attempt),
-        column((c) => c.next.idempotencyKey),
-        column((c) => c.next.posOrderId ?? null),
-        column((c) => c.next.answerBy),
-        column((c) => c.next.changedAt),
-        column((c) => c.next.failure?.code ?? null),
-        column((c) => c.next.failure?.description ?? null),
-        column((c) => c.next.inDoubt),
-        column((c) => c.next.unvoidable ?? false),
-      ],
-    );
-    const written = new Set(rows.map((row) => `${row.brand}\n${row.wix_order_id}`));
-    return all.map(({ brand, change }) => written.has(`${brand}\n${change.wixOrderId}`));
+    const { rows } = await runPrepared<{ n: string }>(this.pool, REPLACE, [
+      all.map(({ brand }) => brand),
+      column((c) => c.wixOrderId),
+      column((c) => c.stored.version),
+      column((c) => c.next.state),
+      column((c) => c.next.attempt),
+      column((c) => c.next.idempotencyKey),
+      column((c) => c.next.posOrderId ?? null),
+      column((c) => c.next.answerBy),
+      column((c) => c.next.changedAt),
+      column((c) => c.next.failure?.code ?? null),
+      column((c) => c.next.failure?.description ?? null),
+      column((c) => c.next.inDoubt),
+      column((c) => c.next.unvoidable ?? false),
+    ]);
+    const written = all.map(() => false);
+    for (const row of rows) written[Number(row.n) - 1] = true;
+    return written;
   }
 
   /** Orders the reconciler may have to settle: see `onSweep`. */
@@ -322,7 +331,8 @@ export class OrderLedger {
   /** The recorded answers of one order, judged against the id its record holds. */
   async answersOf(brand: string, wixOrderId: string, posOrderId?: string) {
     const all = await this.answersOfAll(brand, [{ wixOrderId, posOrderId }]);
-    return all.get(wixOrderId) ?? NO_ANSWERS;
+    // The only entry, under the id as the database spells it (see `keyOf`).
+    return [...all.values()][0] ?? NO_ANSWERS;
   }
 
   /** `answersOf` for many orders in one statement. */
