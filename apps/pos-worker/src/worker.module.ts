@@ -20,7 +20,11 @@ import { OrdersController } from './orders/orders.controller';
 import { CardVault } from './orders/card-vault';
 import { PlaceOrderService } from './orders/place-order.service';
 import { SubmitOrderService } from './orders/submit-order.service';
-import { AnswersConsumer } from './orders/answers-consumer';
+import {
+  ANSWERS_FETCH_MIN_BYTES,
+  ANSWERS_FETCH_WAIT_MS,
+  AnswersConsumer,
+} from './orders/answers-consumer';
 import { AnswersProof } from './orders/answers-proof';
 import { toSpiFailure } from './orders/order-errors';
 import { Reconciler } from './orders/reconciler';
@@ -91,7 +95,8 @@ export class WorkerModule implements OnApplicationShutdown {
               ledger,
               config.brand,
               {
-                maxWaitTimeInMs: config.kafka.maxWaitMs,
+                maxWaitTimeInMs: ANSWERS_FETCH_WAIT_MS,
+                minBytes: ANSWERS_FETCH_MIN_BYTES,
                 sessionTimeoutMs: config.kafka.sessionTimeoutMs,
               },
               (wixOrderIds) => reconciler.rejudge(wixOrderIds),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka } from 'kafkajs';
+import { ConsumerConfig, Kafka } from 'kafkajs';
 import { OrderLedger } from '../ledger/order-ledger';
 import { AnswersConsumer } from './answers-consumer';
 
@@ -25,15 +25,21 @@ class FakeConsumer extends EventEmitter {
 
 function consumerOf(stallMs: number) {
   const consumers: FakeConsumer[] = [];
-  const kafka = { consumer: () => consumers[consumers.push(new FakeConsumer()) - 1] };
+  const configs: ConsumerConfig[] = [];
+  const kafka = {
+    consumer: (config: ConsumerConfig) => {
+      configs.push(config);
+      return consumers[consumers.push(new FakeConsumer()) - 1];
+    },
+  };
   const answers = new AnswersConsumer(
     kafka as unknown as Kafka,
     {} as OrderLedger,
     'b',
-    { maxWaitTimeInMs: 100, sessionTimeoutMs: 10_000, stallMs },
+    { maxWaitTimeInMs: 250, minBytes: 4096, sessionTimeoutMs: 10_000, stallMs },
     () => Promise.resolve(),
   );
-  return { answers, consumers };
+  return { answers, consumers, configs };
 }
 
 describe('AnswersConsumer', () => {
@@ -60,6 +66,15 @@ describe('AnswersConsumer', () => {
     consumers[0].join([]);
     await sleep(400);
     assert.equal(consumers.length, 1);
+    await answers.close();
+  });
+
+  it('reads in batches: a fetch waits for its bytes or its time', async () => {
+    const { answers, configs } = consumerOf(1_000);
+    await answers.start(() => undefined);
+    assert.equal(configs[0]?.minBytes, 4096);
+    assert.equal(configs[0]?.maxWaitTimeInMs, 250);
+    assert.equal(configs[0]?.groupId, 'pos-worker.b.answers.v1');
     await answers.close();
   });
 });

@@ -15,6 +15,15 @@ const STALL_MS = 15_000;
 const WATCH_EVERY_MS = 2_000;
 
 /**
+ * Answers are read in batches, not as they come: a fetch returns once this much has gathered,
+ * or after `maxWaitTimeInMs` (`ANSWERS_FETCH_WAIT_MS` in a worker). A fetch, a ledger statement
+ * and an offset commit then serve many orders' `decided` and `written` records, which merge
+ * into one row each. Nothing waits on them but the reconciler, which sweeps every few seconds.
+ */
+export const ANSWERS_FETCH_MIN_BYTES = 1024 * 1024;
+export const ANSWERS_FETCH_WAIT_MS = 250;
+
+/**
  * Reads the brand's answers topic into the ledger, in the brand's answers group. Offsets are
  * committed only once a batch is in the ledger: the reconciler's proof that no decision is
  * still on its way rests on that. A consumer that holds partitions but stops fetching (kafkajs
@@ -36,6 +45,8 @@ export class AnswersConsumer {
     private readonly brand: string,
     private readonly settings: {
       maxWaitTimeInMs: number;
+      /** What a fetch waits for, up to `maxWaitTimeInMs`; kafkajs's default is 1 byte. */
+      minBytes?: number;
       sessionTimeoutMs: number;
       /** How long without a fetch is a stall (tests shorten it). */
       stallMs?: number;
@@ -61,12 +72,13 @@ export class AnswersConsumer {
   }
 
   private async open(): Promise<void> {
-    const { maxWaitTimeInMs, sessionTimeoutMs } = this.settings;
+    const { maxWaitTimeInMs, minBytes, sessionTimeoutMs } = this.settings;
     const topic = orderAnswersTopic(this.brand);
     const consumer = this.kafka.consumer({
       groupId: answersGroupId(this.brand),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs,
+      ...(minBytes === undefined ? {} : { minBytes }),
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
     });
