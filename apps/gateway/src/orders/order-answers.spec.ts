@@ -6,7 +6,7 @@ import { AckTimeoutError } from '@wix-pos-gateway/kafka';
 import { Message } from 'kafkajs';
 import { loadGatewayConfig } from '../config';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { AnswerPublisher, Decision, OrderAnswers } from './order-answers';
+import { AnswerPublisher, Decision, OrderAnswers, WRITTEN_LINGER_MS } from './order-answers';
 
 type Write = (timeoutMs: number) => Promise<void>;
 
@@ -21,12 +21,15 @@ const fail: Write = (timeoutMs) =>
 /** Takes every write; each goes as the next step of its plan says (acknowledged by default). */
 class FakePublisher extends AnswerPublisher {
   readonly writes: Array<{ topic: string; answer?: OrderAnswer; timeoutMs: number }> = [];
+  /** The topic of each publish call: a call is one produce request. */
+  readonly requests: string[] = [];
 
   constructor(private readonly plan: Write[] = []) {
     super();
   }
 
   async publish(topic: string, messages: Message[], { timeoutMs }: { timeoutMs: number }) {
+    this.requests.push(topic);
     for (const { value } of messages) {
       this.writes.push({ topic, answer: decodeOrderAnswer(value), timeoutMs });
     }
@@ -132,5 +135,22 @@ describe('OrderAnswers', () => {
     answers.written(decision);
     await answers.drain(1_000);
     assert.deepEqual(publisher.kinds(), ['written']);
+  });
+
+  it('writes the written marks of a short span together, one request per brand', async () => {
+    const { publisher, answers } = setup();
+    const calls = ['a', 'b', 'c'].map((id) => ({ ...decision, correlationId: id }));
+    for (const call of calls) answers.written(call);
+    answers.written({ ...decision, brand: 'other', correlationId: 'd' });
+    assert.deepEqual(publisher.requests, [], 'they wait for company');
+    await sleep(WRITTEN_LINGER_MS + 50);
+    assert.deepEqual(publisher.requests.sort(), ['pos.answers.demo.v1', 'pos.answers.other.v1']);
+    assert.deepEqual(publisher.kinds(), ['written', 'written', 'written', 'written']);
+    const ids = publisher.writes.map((write) => write.answer?.correlationId);
+    assert.deepEqual(ids.sort(), ['a', 'b', 'c', 'd']);
+
+    answers.written({ ...decision, correlationId: 'e' });
+    await answers.drain(1_000);
+    assert.equal(publisher.requests.length, 3, 'draining writes the marks still waiting');
   });
 });

@@ -47,6 +47,12 @@ const DEFAULT_WITHDRAWAL_RETRY: WithdrawalRetry = {
 
 /** How long a `written` mark may take; nobody waits for it. */
 const WRITTEN_TIMEOUT_MS = 5_000;
+/**
+ * A `written` mark waits this long for others, so that one produce request carries the marks
+ * of many orders. Only the reconciler reads them, seconds later; a mark lost with the gateway
+ * leaves its order live and `in_doubt`, as it would be without the wait.
+ */
+export const WRITTEN_LINGER_MS = 50;
 
 /**
  * Confirm before answer (docs/order-protocol.md): a `value` is answered only once its
@@ -60,6 +66,9 @@ export class OrderAnswers {
   /** Writes nobody waits for: `written` marks and withdrawals. */
   private readonly background = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  /** `written` marks waiting for company (`WRITTEN_LINGER_MS`). */
+  private lingering: Decision[] = [];
+  private lingerTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly publisher: AnswerPublisher,
@@ -74,7 +83,7 @@ export class OrderAnswers {
   async decide(decision: Decision, deadline: number): Promise<SpiResponse> {
     let acknowledged = false;
     try {
-      await this.write('decided', decision, deadline - performance.now());
+      await this.write('decided', decision.brand, [decision], deadline - performance.now());
       acknowledged = true;
     } catch (error) {
       this.logger.warn({
@@ -100,19 +109,13 @@ export class OrderAnswers {
 
   /** The `value` response of `decision` was written to Wix's connection. */
   written(decision: Decision): void {
-    this.inBackground(
-      this.write('written', decision, WRITTEN_TIMEOUT_MS).catch((error: unknown) =>
-        this.logger.warn({
-          event: 'order.written_not_recorded',
-          ...ids(decision),
-          error: describe(error),
-        }),
-      ),
-    );
+    this.lingering.push(decision);
+    this.lingerTimer ??= setTimeout(() => this.writeLingering(), WRITTEN_LINGER_MS);
   }
 
   /** Lets the writes in flight finish for up to `timeoutMs`, then stops retrying. */
   async drain(timeoutMs: number): Promise<void> {
+    this.writeLingering();
     const timer = sleep(timeoutMs, undefined, { ref: false });
     await Promise.race([Promise.allSettled([...this.background]), timer]);
     this.stopping.abort();
@@ -122,7 +125,7 @@ export class OrderAnswers {
     const { attempts, firstWaitMs, lastWaitMs, timeoutMs } = this.retry;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.write('withdrawn', decision, timeoutMs);
+        await this.write('withdrawn', decision.brand, [decision], timeoutMs);
         this.metrics.withdrawals.inc({ brand: decision.brand, outcome: 'written' });
         this.logger.warn({ event: 'order.withdrawn', ...ids(decision), attempt });
         return;
@@ -143,15 +146,47 @@ export class OrderAnswers {
     }
   }
 
-  private write(kind: OrderAnswerKind, decision: Decision, timeoutMs: number): Promise<void> {
-    const { brand, wixOrderId, correlationId, posOrderId } = decision;
-    const record = encodeOrderAnswer({
-      kind,
-      wixOrderId,
-      correlationId,
-      ...(kind === 'decided' ? { posOrderId } : {}),
-    });
-    return this.publisher.publish(orderAnswersTopic(brand), [record], { timeoutMs });
+  /** The lingering `written` marks, one write per brand. */
+  private writeLingering(): void {
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    const byBrand = new Map<string, Decision[]>();
+    for (const decision of this.lingering) {
+      const marks = byBrand.get(decision.brand) ?? [];
+      if (marks.length === 0) byBrand.set(decision.brand, marks);
+      marks.push(decision);
+    }
+    this.lingering = [];
+    for (const [brand, decisions] of byBrand) {
+      this.inBackground(
+        this.write('written', brand, decisions, WRITTEN_TIMEOUT_MS).catch((error: unknown) => {
+          for (const decision of decisions) {
+            this.logger.warn({
+              event: 'order.written_not_recorded',
+              ...ids(decision),
+              error: describe(error),
+            });
+          }
+        }),
+      );
+    }
+  }
+
+  private write(
+    kind: OrderAnswerKind,
+    brand: string,
+    decisions: Decision[],
+    timeoutMs: number,
+  ): Promise<void> {
+    const records = decisions.map(({ wixOrderId, correlationId, posOrderId }) =>
+      encodeOrderAnswer({
+        kind,
+        wixOrderId,
+        correlationId,
+        ...(kind === 'decided' ? { posOrderId } : {}),
+      }),
+    );
+    return this.publisher.publish(orderAnswersTopic(brand), records, { timeoutMs });
   }
 
   private inBackground(work: Promise<void>): void {
