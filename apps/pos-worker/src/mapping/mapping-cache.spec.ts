@@ -85,4 +85,33 @@ describe('MappingCache', () => {
     assert.ok(c.get('demo', 'r-3', ['a']));
     assert.equal(c.size, 3);
   });
+
+  it('knows every id of a restaurant read whole: one it lacks has no row', () => {
+    const { cache: c } = cache();
+    c.put(c.mark(), 'demo', 'r-1', ['a'], rows({ a: 'OLD' }));
+    c.putWhole(c.mark(), 'demo', 'r-1', rows({ a: 'A', b: 'B' }));
+    assert.deepEqual(c.get('demo', 'r-1', ['a', 'c']), rows({ a: 'A' }));
+    assert.deepEqual(c.get('demo', 'r-1', ['b', 'z']), rows({ b: 'B' }));
+    assert.equal(c.size, 3, 'its rows, and one for the restaurant');
+    c.putWhole(c.mark(), 'demo', 'r-2', rows({}));
+    assert.deepEqual(c.get('demo', 'r-2', ['a']), rows({}));
+    assert.equal(c.size, 4);
+
+    const mark = c.mark();
+    c.changed('demo\nr-1');
+    assert.equal(c.get('demo', 'r-1', ['a']), undefined);
+    assert.equal(c.size, 1);
+    c.putWhole(mark, 'demo', 'r-1', rows({ a: 'A' }));
+    assert.equal(c.get('demo', 'r-1', ['a']), undefined, 'a read a change overtook is not kept');
+  });
+
+  it('lets restaurants read whole go past its size too', () => {
+    const { cache: c } = cache({ maxEntries: 4, silenceMs: 15_000 });
+    c.putWhole(c.mark(), 'demo', 'r-1', rows({ a: 'A' }));
+    c.putWhole(c.mark(), 'demo', 'r-2', rows({ a: 'A' }));
+    c.putWhole(c.mark(), 'demo', 'r-3', rows({ a: 'A', b: 'B' }));
+    assert.equal(c.get('demo', 'r-1', ['a']), undefined);
+    assert.deepEqual(c.get('demo', 'r-3', ['b']), rows({ b: 'B' }));
+    assert.equal(c.size, 3);
+  });
 });

@@ -4,10 +4,19 @@ export const MAPPINGS_CHANGED_CHANNEL = 'item_mappings_changed';
 /** A payload that names every restaurant: the table was truncated, or a key was too long. */
 const EVERYTHING = '*';
 
+/** What is known of one restaurant's rows: `ids` read, or all its rows when `whole`. */
+interface Known {
+  ids: Map<string, string | null>;
+  whole: boolean;
+}
+
+/** A restaurant's share of `maxEntries`: its ids, and one for a whole one (it may have none). */
+const weightOf = (known: Known) => known.ids.size + (known.whole ? 1 : 0);
+
 /**
- * What the mapping table held, as this worker last read it: per restaurant, each Wix item id
- * looked up, with its POS id or `null` for no row. Orders of a restaurant whose items are all
- * here are mapped without a round trip.
+ * What the mapping table held, as this worker last read it: per restaurant, all its rows
+ * (`putWhole`), or each Wix item id looked up, with its POS id or `null` for no row. Orders of
+ * a restaurant whose items are all known here are mapped without a round trip.
  *
  * It answers only while `live` and heard from: while a listener on the table's change
  * notifications is connected (`started`) and its own notifications come back (`heard`). Every notification drops the restaurant it
@@ -16,7 +25,7 @@ const EVERYTHING = '*';
  * came in between. The rows of the least recently used restaurants go first past `maxEntries`.
  */
 export class MappingCache {
-  private readonly restaurants = new Map<string, Map<string, string | null>>();
+  private readonly restaurants = new Map<string, Known>();
   private entries = 0;
   private generation = 0;
   private live = false;
@@ -38,9 +47,9 @@ export class MappingCache {
     if (!known) return undefined;
     const rows = new Map<string, string>();
     for (const id of ids) {
-      const posId = known.get(id);
-      if (posId === undefined) return undefined;
-      if (posId !== null) rows.set(id, posId);
+      const posId = known.ids.get(id);
+      if (posId === undefined && !known.whole) return undefined;
+      if (posId !== undefined && posId !== null) rows.set(id, posId);
     }
     this.restaurants.delete(key);
     this.restaurants.set(key, known);
@@ -62,18 +71,33 @@ export class MappingCache {
   ): void {
     if (!this.answering() || mark !== this.generation) return;
     const key = keyOf(brand, restaurantId);
-    const known = this.restaurants.get(key) ?? new Map<string, string | null>();
+    const known = this.restaurants.get(key) ?? {
+      ids: new Map<string, string | null>(),
+      whole: false,
+    };
     this.restaurants.delete(key);
     this.restaurants.set(key, known);
     for (const id of ids) {
-      if (!known.has(id)) this.entries += 1;
-      known.set(id, rows.get(id) ?? null);
+      if (!known.ids.has(id)) this.entries += 1;
+      known.ids.set(id, rows.get(id) ?? null);
     }
-    for (const [oldest, rows] of this.restaurants) {
-      if (this.entries <= this.options.maxEntries || oldest === key) break;
-      this.restaurants.delete(oldest);
-      this.entries -= rows.size;
-    }
+    this.trim(key);
+  }
+
+  /** Every row the restaurant has (`rows`: Wix item id → POS id), read whole, begun at `mark`. */
+  putWhole(
+    mark: number,
+    brand: string,
+    restaurantId: string,
+    rows: ReadonlyMap<string, string>,
+  ): void {
+    if (!this.answering() || mark !== this.generation) return;
+    const key = keyOf(brand, restaurantId);
+    this.drop(key);
+    const known: Known = { ids: new Map(rows), whole: true };
+    this.restaurants.set(key, known);
+    this.entries += weightOf(known);
+    this.trim(key);
   }
 
   /** A notification from the table's trigger. */
@@ -81,10 +105,7 @@ export class MappingCache {
     this.generation += 1;
     this.heardAt = this.clock();
     if (payload === EVERYTHING) return this.clear();
-    const rows = this.restaurants.get(payload);
-    if (!rows) return;
-    this.restaurants.delete(payload);
-    this.entries -= rows.size;
+    this.drop(payload);
   }
 
   /** The listener listens: from now on every change is heard. */
@@ -121,6 +142,21 @@ export class MappingCache {
       this.generation += 1;
     }
     return false;
+  }
+
+  /** Lets the least recently used restaurants go, past `maxEntries`; never `kept`. */
+  private trim(kept: string): void {
+    for (const oldest of this.restaurants.keys()) {
+      if (this.entries <= this.options.maxEntries || oldest === kept) break;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(key: string): void {
+    const known = this.restaurants.get(key);
+    if (!known) return;
+    this.restaurants.delete(key);
+    this.entries -= weightOf(known);
   }
 
   private clear(): void {

@@ -16,6 +16,25 @@ const LOOKUP = prepared(
     WHERE brand = $1 AND restaurant_id = $2 AND wix_item_id = ANY($3)`,
 );
 
+/**
+ * A restaurant with at most this many rows is read whole on a cache miss, so that its later
+ * orders need no lookup whichever items they name; a larger one is read by the ids asked for.
+ */
+export const WHOLE_RESTAURANT_ROWS = 5_000;
+
+/**
+ * The rows of one restaurant: all of them when it has at most $4, else those of the ids in $3;
+ * with `n`, how many it has. One row with a null id stands for none.
+ */
+const LOOKUP_RESTAURANT = prepared(
+  'item_mappings.lookup_restaurant',
+  `WITH r AS (
+     SELECT wix_item_id, pos_item_id FROM item_mappings WHERE brand = $1 AND restaurant_id = $2
+   ), n AS (SELECT count(*) AS n FROM r)
+   SELECT r.wix_item_id, r.pos_item_id, n.n FROM n
+     LEFT JOIN r ON n.n <= $4 OR r.wix_item_id = ANY($3)`,
+);
+
 /** Wix item id → POS item id, per (brand, restaurant), in PostgreSQL. */
 @Injectable()
 export class MappingTable {
@@ -26,12 +45,46 @@ export class MappingTable {
 
   /**
    * The rows of one restaurant for the given Wix items, from the cache when it knows them all
-   * (`cached`), else read (and cached).
+   * (`cached`), else read: with a cache, the whole restaurant when it is small enough
+   * (`WHOLE_RESTAURANT_ROWS`), and cached.
    */
   async find(brand: string, restaurantId: string, wixItemIds: string[]) {
     const cached = this.cache?.get(brand, restaurantId, wixItemIds);
     if (cached) return { rows: cached, cached: true };
-    return { rows: await this.lookup(brand, restaurantId, wixItemIds), cached: false };
+    const rows = this.cache
+      ? await this.readRestaurant(this.cache, brand, restaurantId, wixItemIds)
+      : await this.lookup(brand, restaurantId, wixItemIds);
+    return { rows, cached: false };
+  }
+
+  /** `wixItemIds`' rows, read with all of the restaurant's when it is small enough, and cached. */
+  private async readRestaurant(
+    cache: MappingCache,
+    brand: string,
+    restaurantId: string,
+    wixItemIds: string[],
+  ): Promise<Map<string, string>> {
+    const mark = cache.mark();
+    const { rows } = await runPrepared<{
+      wix_item_id: string | null;
+      pos_item_id: string | null;
+      n: string;
+    }>(this.pool, LOOKUP_RESTAURANT, [brand, restaurantId, wixItemIds, WHOLE_RESTAURANT_ROWS]);
+    const found = new Map<string, string>();
+    for (const { wix_item_id: wixId, pos_item_id: posId } of rows) {
+      if (wixId !== null && posId !== null) found.set(wixId, posId);
+    }
+    if (Number(rows[0]?.n) > WHOLE_RESTAURANT_ROWS) {
+      cache.put(mark, brand, restaurantId, wixItemIds, found);
+      return found;
+    }
+    cache.putWhole(mark, brand, restaurantId, found);
+    const asked = new Map<string, string>();
+    for (const id of wixItemIds) {
+      const posId = found.get(id);
+      if (posId !== undefined) asked.set(id, posId);
+    }
+    return asked;
   }
 
   /** The rows of one restaurant for the given Wix items, as the table holds them now. */
