@@ -17,10 +17,17 @@ describe('the mapping table, read a restaurant at a time', () => {
   let pool: Pool;
   let table: MappingTable;
   let cache: MappingCache;
+  let statements: string[] = [];
 
   before(async () => {
     pool = new Pool({ connectionString: required('DATABASE_URL'), max: 2 });
     await migrate(pool, () => undefined);
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    (pool as unknown as { query: unknown }).query = (...args: unknown[]) => {
+      const config = args[0] as { name?: string } | string;
+      statements.push(typeof config === 'string' ? 'text' : (config.name ?? 'unnamed'));
+      return query(...args);
+    };
     cache = new MappingCache();
     cache.started();
     table = new MappingTable(pool, cache);
@@ -48,9 +55,11 @@ describe('the mapping table, read a restaurant at a time', () => {
       ]),
     );
 
+    statements = [];
     const empty = await table.find(brand, 'none', ['a']);
     assert.deepEqual(empty, { rows: new Map(), cached: false });
     assert.deepEqual(await table.find(brand, 'none', ['b']), { rows: new Map(), cached: true });
+    assert.deepEqual(statements, ['item_mappings.lookup_restaurant']);
   });
 
   it('forgets a restaurant its change names, and reads it whole again', async () => {
@@ -64,11 +73,27 @@ describe('the mapping table, read a restaurant at a time', () => {
 
   it(`reads a restaurant of more than ${WHOLE_RESTAURANT_ROWS} rows by the items asked for`, async () => {
     await table.import(brand, rowsOf('large', WHOLE_RESTAURANT_ROWS + 1));
+    statements = [];
     const first = await table.find(brand, 'large', ['item-7', 'not-mapped']);
     assert.deepEqual(first, { rows: new Map([['item-7', 'POS-7']]), cached: false });
     assert.equal((await table.find(brand, 'large', ['item-8'])).cached, false, 'not read whole');
+    assert.deepEqual(
+      statements,
+      ['item_mappings.lookup_restaurant', 'item_mappings.lookup'],
+      'once found too large, it is read by ids without counting it again',
+    );
     const again = await table.find(brand, 'large', ['item-7', 'not-mapped']);
     assert.deepEqual(again, { rows: new Map([['item-7', 'POS-7']]), cached: true });
     assert.equal((await table.find(brand, 'large', ['item-9'])).cached, false);
+  });
+
+  it('reads by ids, not whole, while the cache does not answer', async () => {
+    await table.import(brand, rowsOf('unheard', 2));
+    cache.stopped();
+    statements = [];
+    const read = await table.find(brand, 'unheard', ['item-0']);
+    assert.deepEqual(read, { rows: new Map([['item-0', 'POS-0']]), cached: false });
+    assert.deepEqual(statements, ['item_mappings.lookup']);
+    cache.started();
   });
 });

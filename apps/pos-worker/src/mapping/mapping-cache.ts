@@ -56,6 +56,15 @@ export class MappingCache {
     return rows;
   }
 
+  /**
+   * Whether a miss should read the restaurant whole: only while the cache answers, and not for
+   * a restaurant already found too large for that (known by the ids read one by one).
+   */
+  readsWhole(brand: string, restaurantId: string): boolean {
+    if (!this.answering()) return false;
+    return this.restaurants.get(keyOf(brand, restaurantId))?.whole !== false;
+  }
+
   /** Taken before a read of the table; `put` keeps the read only if nothing changed since. */
   mark(): number {
     return this.generation;

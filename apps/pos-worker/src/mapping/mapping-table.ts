@@ -19,20 +19,30 @@ const LOOKUP = prepared(
 /**
  * A restaurant with at most this many rows is read whole on a cache miss, so that its later
  * orders need no lookup whichever items they name; a larger one is read by the ids asked for.
+ * A hundred such restaurants fit in the cache's default size.
  */
-export const WHOLE_RESTAURANT_ROWS = 5_000;
+export const WHOLE_RESTAURANT_ROWS = 2_000;
 
 /**
- * The rows of one restaurant: all of them when it has at most $4, else those of the ids in $3;
- * with `n`, how many it has. One row with a null id stands for none.
+ * The rows of one restaurant: all of them when it has at most $4, else those of the ids in $3
+ * (by the index, never scanning the rest); one more row, with null ids, holds `n`, how many it
+ * has, counted up to $4 + 1.
  */
 const LOOKUP_RESTAURANT = prepared(
   'item_mappings.lookup_restaurant',
-  `WITH r AS (
-     SELECT wix_item_id, pos_item_id FROM item_mappings WHERE brand = $1 AND restaurant_id = $2
-   ), n AS (SELECT count(*) AS n FROM r)
-   SELECT r.wix_item_id, r.pos_item_id, n.n FROM n
-     LEFT JOIN r ON n.n <= $4 OR r.wix_item_id = ANY($3)`,
+  `WITH n AS MATERIALIZED (
+     SELECT count(*) AS n FROM (
+       SELECT 1 FROM item_mappings WHERE brand = $1 AND restaurant_id = $2 LIMIT $4::bigint + 1
+     ) counted
+   )
+   SELECT wix_item_id, pos_item_id, NULL::bigint AS n FROM item_mappings
+    WHERE brand = $1 AND restaurant_id = $2 AND (SELECT n FROM n) <= $4::bigint
+   UNION ALL
+   SELECT wix_item_id, pos_item_id, NULL FROM item_mappings
+    WHERE brand = $1 AND restaurant_id = $2 AND wix_item_id = ANY($3::text[])
+      AND (SELECT n FROM n) > $4::bigint
+   UNION ALL
+   SELECT NULL, NULL, n FROM n`,
 );
 
 /** Wix item id → POS item id, per (brand, restaurant), in PostgreSQL. */
@@ -51,7 +61,7 @@ export class MappingTable {
   async find(brand: string, restaurantId: string, wixItemIds: string[]) {
     const cached = this.cache?.get(brand, restaurantId, wixItemIds);
     if (cached) return { rows: cached, cached: true };
-    const rows = this.cache
+    const rows = this.cache?.readsWhole(brand, restaurantId)
       ? await this.readRestaurant(this.cache, brand, restaurantId, wixItemIds)
       : await this.lookup(brand, restaurantId, wixItemIds);
     return { rows, cached: false };
@@ -74,7 +84,8 @@ export class MappingTable {
     for (const { wix_item_id: wixId, pos_item_id: posId } of rows) {
       if (wixId !== null && posId !== null) found.set(wixId, posId);
     }
-    if (Number(rows[0]?.n) > WHOLE_RESTAURANT_ROWS) {
+    const counted = rows.find((row) => row.wix_item_id === null);
+    if (Number(counted?.n) > WHOLE_RESTAURANT_ROWS) {
       cache.put(mark, brand, restaurantId, wixItemIds, found);
       return found;
     }
