@@ -152,5 +152,7 @@ describe('OrderAnswers', () => {
     answers.written({ ...decision, correlationId: 'e' });
     await answers.drain(1_000);
     assert.equal(publisher.requests.length, 3, 'draining writes the marks still waiting');
+    answers.written({ ...decision, correlationId: 'f' });
+    assert.equal(publisher.requests.length, 4, 'once draining, a mark is written at once');
   });
 });

@@ -69,6 +69,7 @@ export class OrderAnswers {
   /** `written` marks waiting for company (`WRITTEN_LINGER_MS`). */
   private lingering: Decision[] = [];
   private lingerTimer?: NodeJS.Timeout;
+  private draining = false;
 
   constructor(
     private readonly publisher: AnswerPublisher,
@@ -110,11 +111,14 @@ export class OrderAnswers {
   /** The `value` response of `decision` was written to Wix's connection. */
   written(decision: Decision): void {
     this.lingering.push(decision);
-    this.lingerTimer ??= setTimeout(() => this.writeLingering(), WRITTEN_LINGER_MS);
+    // Once draining, nothing waits: the process is about to close its producer.
+    if (this.draining) this.writeLingering();
+    else this.lingerTimer ??= setTimeout(() => this.writeLingering(), WRITTEN_LINGER_MS);
   }
 
   /** Lets the writes in flight finish for up to `timeoutMs`, then stops retrying. */
   async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
     this.writeLingering();
     const timer = sleep(timeoutMs, undefined, { ref: false });
     await Promise.race([Promise.allSettled([...this.background]), timer]);
