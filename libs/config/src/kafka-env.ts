@@ -21,7 +21,10 @@ export class KafkaEnv {
   @Matches(/^(auto|[1-5])$/, { message: 'KAFKA_MIN_INSYNC_REPLICAS must be auto or 1–5' })
   KAFKA_MIN_INSYNC_REPLICAS = 'auto';
 
-  /** How long a fetch waits when there is nothing to read; kafkajs's 5 s default stalls replies. */
+  /**
+   * How long a fetch of orders or replies waits when there is nothing to read; kafkajs's 5 s
+   * default stalls replies. A worker's answers consumer waits 250 ms instead, to read in batches.
+   */
   @Expose()
   @Transform(toInt)
   @IsInt()

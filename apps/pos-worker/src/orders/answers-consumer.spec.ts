@@ -4,7 +4,11 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsumerConfig, Kafka } from 'kafkajs';
 import { OrderLedger } from '../ledger/order-ledger';
-import { AnswersConsumer } from './answers-consumer';
+import {
+  ANSWERS_FETCH_MIN_BYTES,
+  ANSWERS_FETCH_WAIT_MS,
+  AnswersConsumer,
+} from './answers-consumer';
 
 const EVENTS = { FETCH_START: 'fetch_start', GROUP_JOIN: 'group_join', CRASH: 'crash' };
 
@@ -36,7 +40,12 @@ function consumerOf(stallMs: number) {
     kafka as unknown as Kafka,
     {} as OrderLedger,
     'b',
-    { maxWaitTimeInMs: 250, minBytes: 4096, sessionTimeoutMs: 10_000, stallMs },
+    {
+      maxWaitTimeInMs: ANSWERS_FETCH_WAIT_MS,
+      minBytes: ANSWERS_FETCH_MIN_BYTES,
+      sessionTimeoutMs: 10_000,
+      stallMs,
+    },
     () => Promise.resolve(),
   );
   return { answers, consumers, configs };
@@ -72,7 +81,7 @@ describe('AnswersConsumer', () => {
   it('reads in batches: a fetch waits for its bytes or its time', async () => {
     const { answers, configs } = consumerOf(1_000);
     await answers.start(() => undefined);
-    assert.equal(configs[0]?.minBytes, 4096);
+    assert.equal(configs[0]?.minBytes, 1024 * 1024);
     assert.equal(configs[0]?.maxWaitTimeInMs, 250);
     assert.equal(configs[0]?.groupId, 'pos-worker.b.answers.v1');
     await answers.close();
