@@ -244,8 +244,9 @@ export class OrderLedger {
     const at = performance.now();
     const written: Array<Written | undefined> = all.map(() => undefined);
     for (const row of rows) {
-      const { record } = all[Number(row.n) - 1];
-      written[Number(row.n) - 1] = {
+      const i = Number(row.n) - 1;
+      const { record } = all[i];
+      written[i] = {
         stored: {
           record: { ...record, answerBy: Number(row.answer_by), changedAt: Number(row.changed_at) },
           version: row.version,
