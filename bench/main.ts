@@ -31,6 +31,8 @@ interface Options {
   overloadSeconds: number;
   /** Run only the overload phase, at this rate (orders/s). */
   overloadRate?: number;
+  /** With `overloadRate`: how long the fresh apps run at 100/s before the clock starts. */
+  warmUpSeconds: number;
   /** Write each app's CPU profile here, and print where its time went. */
   profile?: string;
   out: string;
@@ -51,6 +53,7 @@ function parseOptions(argv: string[]): Options {
     concurrency: list(value('concurrency') ?? (quick ? '8,32' : '1,4,8,16,32,64')),
     overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
     overloadRate: value('overload-rate') === undefined ? undefined : Number(value('overload-rate')),
+    warmUpSeconds: Number(value('warm-up-seconds') ?? 3),
     out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
     profile: value('profile') === undefined ? undefined : resolve(value('profile')!),
   };
@@ -102,7 +105,9 @@ async function run(options: Options): Promise<void> {
       const gateway = await startGateway();
       const workers = [await startWorker(brand), await startWorker(brand)];
       const url = `${gateway.url}/webhooks/wix/${brand}`;
-      await openLoop(new Target(url), bodies(normal, 100, 3), 100);
+      const warmUp = new Target(url);
+      await openLoop(warmUp, requests(warmUp, normal, 100, options.warmUpSeconds), 100);
+      warmUp.close();
       const meter = meterOf({ gateway, workers });
       phases.overload = await overload(url, normal, options.overloadRate, options, meter);
       return;
@@ -210,10 +215,10 @@ interface Plan {
 async function measure(url: string, workload: Workload, plan: Plan, meter: Meter) {
   const target = new Target(url);
   const phase: Record<string, Figures> = {};
-  const warmUp = bodies(workload, plan.warmUpRate, plan.warmUpSeconds ?? 3);
+  const warmUp = requests(target, workload, plan.warmUpRate, plan.warmUpSeconds ?? 3);
   await openLoop(target, warmUp, plan.warmUpRate);
   for (const rate of plan.rates) {
-    const load = bodies(workload, rate, plan.seconds);
+    const load = requests(target, workload, rate, plan.seconds);
     phase[`${rate}/s`] = await timed(meter, () => openLoop(target, load, rate));
     await sleep(2_000);
   }
@@ -227,7 +232,12 @@ async function findMax(target: Target, workload: Workload, plan: Plan, meter: Me
   for (const concurrency of plan.concurrency) {
     const seconds = Math.max(3, Math.round(plan.seconds / 2));
     const run = () =>
-      closedLoop(target, () => workload.body(workload.order()), concurrency, seconds);
+      closedLoop(
+        target,
+        () => target.prepare(workload.body(workload.order())),
+        concurrency,
+        seconds,
+      );
     const figures = await timed(meter, run);
     console.log(`  closed loop, ${concurrency} clients: ${JSON.stringify(figures)}`);
     await sleep(1_000);
@@ -250,7 +260,7 @@ async function overload(
   meter: Meter,
 ) {
   const target = new Target(url);
-  const load = bodies(workload, rate, options.overloadSeconds);
+  const load = requests(target, workload, rate, options.overloadSeconds);
   const cpu = meter.cpu();
   cpu.start();
   const run = await openLoop(target, load, rate);
@@ -270,8 +280,10 @@ async function overload(
   };
 }
 
-function bodies(workload: Workload, rate: number, seconds: number): string[] {
-  return workload.orders(Math.round(rate * seconds)).map((order) => workload.body(order));
+/** The requests of `seconds` at `rate`, made before the clock starts. */
+function requests(target: Target, workload: Workload, rate: number, seconds: number): Buffer[] {
+  const orders = workload.orders(Math.round(rate * seconds));
+  return orders.map((order) => target.prepare(workload.body(order)));
 }
 
 function bytes(workload: Workload): number {
