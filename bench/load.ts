@@ -24,14 +24,16 @@ export interface LoadRun {
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
+/** Node's servers close a connection idle for 5 s: one idle for 4 s is not used again. */
+const IDLE_MS = 4_000;
 const HEAD_END = Buffer.from('\r\n\r\n');
 
 /**
  * An HTTP/1.1 client with kept-alive connections, one per request in flight. It writes
- * requests prepared before the clock starts and reads only the status line, the
- * `content-length` and the body of each answer: it shares the machine with what it measures,
- * so the less CPU it spends, the less it takes from the stack (Node's `http` client spent
- * about 1 ms of CPU an order here).
+ * requests prepared before the clock starts and reads of each answer only its status, its
+ * length (`content-length`, chunks, or up to the close) and its body: it shares the machine
+ * with what it measures, so the less CPU it spends, the less it takes from the stack (Node's
+ * `http` client spent about 1 ms of CPU an order here).
  */
 export class Target {
   private readonly idle: Connection[] = [];
@@ -56,14 +58,7 @@ export class Target {
 
   /** The outcome, and for `endpoint_down` the reason the description gives. */
   send(request: Buffer): Promise<Omit<Answer, 'ms'>> {
-    let connection = this.idle.pop();
-    while (connection?.closed) connection = this.idle.pop();
-    const used =
-      connection ??
-      new Connection(createConnection({ host: this.host, port: this.port }), (closed) => {
-        this.connections.delete(closed);
-      });
-    this.connections.add(used);
+    const used = this.reusable() ?? this.connect();
     return used.exchange(request).then(({ answer, reusable }) => {
       if (reusable) this.idle.push(used);
       return answer;
@@ -75,6 +70,22 @@ export class Target {
     this.connections.clear();
     this.idle.length = 0;
   }
+
+  /** The connection last back, unless the server has closed it or may be closing it now. */
+  private reusable(): Connection | undefined {
+    for (let connection = this.idle.pop(); connection; connection = this.idle.pop()) {
+      if (connection.usable(performance.now() - IDLE_MS)) return connection;
+      connection.destroy();
+    }
+    return undefined;
+  }
+
+  private connect(): Connection {
+    const socket = createConnection({ host: this.host, port: this.port });
+    const connection = new Connection(socket, () => this.connections.delete(connection));
+    this.connections.add(connection);
+    return connection;
+  }
 }
 
 interface Exchange {
@@ -83,27 +94,43 @@ interface Exchange {
   reusable: boolean;
 }
 
-/** One kept-alive connection: a request at a time, its answer read by `content-length`. */
+/** One kept-alive connection: a request at a time, never pipelined. */
 class Connection {
-  closed = false;
+  private ended = false;
   private received: Buffer = Buffer.alloc(0);
   private waiting?: (exchange: Exchange) => void;
   private timer?: NodeJS.Timeout;
+  /** `performance.now()` when its last answer was in. */
+  private idleSince = performance.now();
 
   constructor(
     private readonly socket: Socket,
-    onClose: (connection: Connection) => void,
+    onClose: () => void,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.read(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      this.received = this.received.length ? Buffer.concat([this.received, chunk]) : chunk;
+      this.read();
+    });
     socket.on('error', (error: NodeJS.ErrnoException) =>
       this.finish({ outcome: `network ${error.code ?? ''}`.trim() }, false),
     );
+    // The server is done writing: an answer without a length ends here, and nothing more is
+    // sent on this connection.
+    socket.on('end', () => {
+      this.ended = true;
+      this.read();
+    });
     socket.on('close', () => {
-      this.closed = true;
-      onClose(this);
+      this.ended = true;
+      onClose();
       this.finish({ outcome: 'network ECONNRESET' }, false);
     });
+  }
+
+  /** Whether a request may go on it: still open both ways, and idle since `since` at most. */
+  usable(since: number): boolean {
+    return !this.ended && this.socket.writable && this.idleSince >= since;
   }
 
   exchange(request: Buffer): Promise<Exchange> {
@@ -119,15 +146,18 @@ class Connection {
     this.socket.destroy();
   }
 
-  private read(chunk: Buffer): void {
-    this.received = this.received.length ? Buffer.concat([this.received, chunk]) : chunk;
+  private read(): void {
+    if (!this.waiting) return;
     const headEnd = this.received.indexOf(HEAD_END);
     if (headEnd < 0) return;
     const head = this.received.toString('latin1', 0, headEnd);
-    const body = bodyOf(head, this.received.subarray(headEnd + HEAD_END.length));
-    if (!body) return;
-    const status = Number(head.slice(9, 12));
-    this.finish(outcomeOf(status, body), !/\r\nconnection: *close/i.test(head));
+    const body = bodyOf(head, this.received.subarray(headEnd + HEAD_END.length), this.ended);
+    if (body === 'broken') {
+      this.finish({ outcome: 'network EPROTO' }, false);
+    } else if (body) {
+      const status = Number(head.slice(9, 12));
+      this.finish(outcomeOf(status, body), !/\r\nconnection: *close/i.test(head));
+    }
   }
 
   private finish(answer: Omit<Answer, 'ms'>, reusable: boolean): void {
@@ -135,24 +165,30 @@ class Connection {
     if (!waiting) return;
     this.waiting = undefined;
     clearTimeout(this.timer);
-    if (!reusable) this.socket.destroy();
-    waiting({ answer, reusable: reusable && !this.closed });
+    this.idleSince = performance.now();
+    const kept = reusable && !this.ended;
+    if (!kept) this.socket.destroy();
+    waiting({ answer, reusable: kept });
   }
 }
 
-/** An answer's body once all of it is in: by `content-length`, or chunked. */
-function bodyOf(head: string, rest: Buffer): Buffer | undefined {
+/**
+ * An answer's body once all of it is in: by `content-length`, by chunks, or (with neither)
+ * everything up to the server's close. `undefined` while more is to come.
+ */
+function bodyOf(head: string, rest: Buffer, ended: boolean): Buffer | 'broken' | undefined {
   const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
   if (length !== undefined) {
     return rest.length >= Number(length) ? rest.subarray(0, Number(length)) : undefined;
   }
-  if (!/\r\ntransfer-encoding: *chunked/i.test(head)) return rest.subarray(0, 0);
+  if (!/\r\ntransfer-encoding: *chunked/i.test(head)) return ended ? rest : undefined;
   const chunks: Buffer[] = [];
   let at = 0;
   for (;;) {
     const lineEnd = rest.indexOf('\r\n', at);
     if (lineEnd < 0) return undefined;
     const size = parseInt(rest.toString('latin1', at, lineEnd), 16);
+    if (Number.isNaN(size)) return 'broken';
     const start = lineEnd + 2;
     if (rest.length < start + size + 2) return undefined;
     if (size === 0) return Buffer.concat(chunks);

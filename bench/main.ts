@@ -32,7 +32,7 @@ interface Options {
   /** Run only the overload phase, at this rate (orders/s). */
   overloadRate?: number;
   /** With `overloadRate`: how long the fresh apps run at 100/s before the clock starts. */
-  warmUpSeconds: number;
+  overloadWarmUpSeconds: number;
   /** Write each app's CPU profile here, and print where its time went. */
   profile?: string;
   out: string;
@@ -53,7 +53,7 @@ function parseOptions(argv: string[]): Options {
     concurrency: list(value('concurrency') ?? (quick ? '8,32' : '1,4,8,16,32,64')),
     overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
     overloadRate: value('overload-rate') === undefined ? undefined : Number(value('overload-rate')),
-    warmUpSeconds: Number(value('warm-up-seconds') ?? 3),
+    overloadWarmUpSeconds: Number(value('warm-up-seconds') ?? 3),
     out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
     profile: value('profile') === undefined ? undefined : resolve(value('profile')!),
   };
@@ -106,7 +106,7 @@ async function run(options: Options): Promise<void> {
       const workers = [await startWorker(brand), await startWorker(brand)];
       const url = `${gateway.url}/webhooks/wix/${brand}`;
       const warmUp = new Target(url);
-      await openLoop(warmUp, requests(warmUp, normal, 100, options.warmUpSeconds), 100);
+      await openLoop(warmUp, requests(warmUp, normal, 100, options.overloadWarmUpSeconds), 100);
       warmUp.close();
       const meter = meterOf({ gateway, workers });
       phases.overload = await overload(url, normal, options.overloadRate, options, meter);
