@@ -8,10 +8,23 @@ const STAGES = {
 
 type Totals = Record<string, { sum: number; count: number }>;
 
+/**
+ * A process's metrics. fetch keeps its connection alive between scrapes, phases apart, and the
+ * app's server may close it just as it is used again ("other side closed"): then once more.
+ */
+async function metricsOf(url: string): Promise<string> {
+  try {
+    return await (await fetch(`${url}/metrics`)).text();
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return (await fetch(`${url}/metrics`)).text();
+  }
+}
+
 async function scrape(urls: string[]): Promise<Totals> {
   const totals: Totals = {};
   for (const url of urls) {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const text = await metricsOf(url);
     for (const line of text.split('\n')) {
       const match = /^(\w+)_(sum|count)(?:\{[^}]*\})? ([\d.e+-]+)$/.exec(line);
       if (!match) continue;
