@@ -14,7 +14,7 @@ const overloaded = {
   error: { code: 'endpoint_down', description: 'the gateway is overloaded; try again shortly' },
 };
 
-describe('a gateway short of CPU', () => {
+describe('a gateway whose event loop falls behind', () => {
   const brand = uniqueBrand('starved');
   const dir = mkdtempSync(join(tmpdir(), 'starved-'));
   const hog = join(dir, 'hog');
@@ -59,7 +59,7 @@ describe('a gateway short of CPU', () => {
     assert.equal(await shedTotal(), 0);
   });
 
-  it('sheds calls once its loop stays saturated, and none of them goes live', async () => {
+  it('sheds calls once its loop stays saturated and late, and none of them goes live', async () => {
     await sleep(3500); // a window of room first, so the count starts from none
     writeFileSync(hog, '700'); // busy 700 ms of every 750
     const started = Date.now();

@@ -1,6 +1,6 @@
 /**
- * Preloaded into an app (`NODE_OPTIONS=--require …`) to starve its event loop on demand, as a
- * process short of CPU is: while the file `EVENT_LOOP_HOG` names exists, the loop is kept busy
+ * Preloaded into an app (`NODE_OPTIONS=--require …`) to make its event loop fall behind on
+ * demand, busy and late: while the file `EVENT_LOOP_HOG` names exists, the loop is kept busy
  * for as many milliseconds as the file says, then left 50 ms, over and over. (A signal would
  * not do: Nest's shutdown hooks take them all.)
  */
@@ -23,7 +23,7 @@ function turn(): void {
 
 if (file) turn();
 
-/** What an app's environment takes to be starved while `file` exists. */
+/** What an app's environment takes for its loop to fall behind while `file` exists. */
 export function hogWhile(file: string): Record<string, string> {
   return { NODE_OPTIONS: `--require ${JSON.stringify(__filename)}`, EVENT_LOOP_HOG: file };
 }

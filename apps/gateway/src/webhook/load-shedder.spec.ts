@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventLoopUtilization } from 'node:perf_hooks';
+import { setImmediate as turn } from 'node:timers/promises';
 import { Counter, Registry } from 'prom-client';
 import { GatewayConfig } from '../config';
-import { EventLoopLoad, LoadShedder } from './load-shedder';
+import { EventLoopLoad, Lateness, LoadShedder, LoopDelay } from './load-shedder';
 
 /** An event loop that, at each sample, was busy the given share of the given milliseconds. */
 function fakeLoop(samples: [utilization: number, ms?: number][]) {
@@ -28,16 +29,37 @@ function fakeLoop(samples: [utilization: number, ms?: number][]) {
   };
 }
 
+/** `count` samples' lateness, each `late` ms. */
+const lates = (count: number, late: number): number[] => Array.from({ length: count }, () => late);
+
+/** Lateness read from a list, one value a reading (none for the reading at the start). */
+function fakeLateness(values: number[]): Lateness {
+  const left = [0, ...values];
+  return { read: () => left.shift() ?? 0, close: () => undefined };
+}
+
 /** `count` samples, each `ms` long (on time: 250) and busy the given share. */
 const each = (count: number, utilization: number, ms = 250): [number, number][] =>
   Array.from({ length: count }, () => [utilization, ms]);
 
-function shedder(limit: number, samples: [number, number?][]) {
+const registry = () => [new Registry()];
+const metrics = () =>
+  ({
+    overloadShed: new Counter({ name: 'x', help: 'x', registers: registry() }),
+  }) as never;
+
+/**
+ * A shedder on a loop sampled as `samples`, late by `lateMs` on average in each (or sample by
+ * sample, as the list says).
+ */
+function shedder(limit: number, samples: [number, number?][], lateMs: number | number[] = 60) {
   const shedder = new LoadShedder(
     { webhook: { maxEventLoopUtilization: limit } } as GatewayConfig,
-    { overloadShed: new Counter({ name: 'x', help: 'x', registers: [new Registry()] }) } as never,
+    metrics(),
   );
-  const load = new EventLoopLoad(fakeLoop(samples));
+  // The first reading is taken when the load starts measuring.
+  const late = Array.isArray(lateMs) ? lateMs : lates(samples.length, lateMs);
+  const load = new EventLoopLoad(fakeLoop(samples), fakeLateness(late));
   Object.assign(shedder, { load });
   load.start();
   load.close();
@@ -109,6 +131,7 @@ describe('LoadShedder', () => {
         [0, 250],
         [0, 1000],
       ]),
+      fakeLateness([]),
     );
     load.start();
     load.close();
@@ -118,6 +141,45 @@ describe('LoadShedder', () => {
     // One late busy sample among idle ones on time sheds nothing; late busy samples do.
     assert.equal(call(shedder(0.9, [[1, 1000], ...each(8, 0)])).passed, true);
     assert.deepEqual(call(shedder(0.9, [...each(2, 0), [1, 1400], [1, 1400], [1, 300]])), shed);
+  });
+
+  it('sheds nothing while the loop, however busy, runs what is due on time: it waits for a core of a busy machine, it is not behind', () => {
+    assert.equal(call(shedder(0.9, each(12, 1), 15)).passed, true);
+    // On average over the window, each sample weighed by the time it covers.
+    // 40 ms on average is late enough; 32.5 ms is not.
+    assert.deepEqual(call(shedder(0.9, each(12, 1), [...lates(6, 10), ...lates(6, 70)])), shed);
+    assert.equal(call(shedder(0.9, each(12, 1), [...lates(9, 10), ...lates(3, 100)])).passed, true);
+    // Weighed by time, one sample three times as long and 200 ms late makes 50 ms; counted
+    // sample by sample, it would make 20.
+    assert.deepEqual(call(shedder(0.9, [...each(9, 1), [1, 750]], [...lates(9, 0), 200])), shed);
+  });
+
+  /** Runs the loop for `ms` in turns that each block it for `blockMs`, without using a core. */
+  async function turns(ms: number, blockMs: number): Promise<void> {
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      Atomics.wait(cell, 0, 0, blockMs);
+      await turn();
+    }
+  }
+
+  it('reads how late the loop ran its timers from the delay monitor, turns as long as its own readings included', async () => {
+    const delay = new LoopDelay();
+    try {
+      delay.read(0, 0);
+      await turns(600, 60);
+      const short = delay.read(600, 250);
+      assert.ok(short > 35 && short < 90, `60 ms turns read ${short} ms late`);
+      await turns(1200, 300);
+      const long = delay.read(1200, 250);
+      assert.ok(long > 220, `300 ms turns read ${long} ms late`);
+      // A loop that runs nothing due between two readings: the reading's own lateness.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+      assert.equal(delay.read(400, 250), 150);
+    } finally {
+      delay.close();
+    }
   });
 
   it('forgets what it measured before it was started again', () => {
