@@ -42,10 +42,9 @@ function fakeLateness(values: number[]): Lateness {
 const each = (count: number, utilization: number, ms = 250): [number, number][] =>
   Array.from({ length: count }, () => [utilization, ms]);
 
-const registry = () => [new Registry()];
 const metrics = () =>
   ({
-    overloadShed: new Counter({ name: 'x', help: 'x', registers: registry() }),
+    overloadShed: new Counter({ name: 'x', help: 'x', registers: [new Registry()] }),
   }) as never;
 
 /**
@@ -57,8 +56,8 @@ function shedder(limit: number, samples: [number, number?][], lateMs: number | n
     { webhook: { maxEventLoopUtilization: limit } } as GatewayConfig,
     metrics(),
   );
-  // The first reading is taken when the load starts measuring.
   const late = Array.isArray(lateMs) ? lateMs : lates(samples.length, lateMs);
+  // The first reading is taken when the load starts measuring.
   const load = new EventLoopLoad(fakeLoop(samples), fakeLateness(late));
   Object.assign(shedder, { load });
   load.start();

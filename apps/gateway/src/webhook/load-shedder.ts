@@ -79,6 +79,8 @@ export class LoopDelay implements Lateness {
   }
 }
 
+const NOTHING_MEASURED = { utilization: 0, lateMs: 0, latest: 0 };
+
 /**
  * How busy this process's event loop was over the last three seconds of wall time, and how
  * late it ran what was due. A gateway whose loop falls behind cannot even read the calls
@@ -92,6 +94,7 @@ export class LoopDelay implements Lateness {
 export class EventLoopLoad {
   private last?: EventLoopUtilization;
   private samples: Sample[] = [];
+  private figures = NOTHING_MEASURED;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -106,6 +109,7 @@ export class EventLoopLoad {
   start(): void {
     this.close();
     this.samples = [];
+    this.figures = NOTHING_MEASURED;
     this.last = this.measure();
     this.lateness.read(0, 0);
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);
@@ -114,16 +118,10 @@ export class EventLoopLoad {
 
   /**
    * Share of the last three seconds the loop was busy, 0–1; 0 until three seconds are measured
-   * in two samples at least.
+   * in two samples at least. Worked out at each sample, not at each call.
    */
   get utilization(): number {
-    let active = 0;
-    let elapsed = 0;
-    for (const sample of this.samples) {
-      active += sample.active;
-      elapsed += sample.elapsed;
-    }
-    return this.samples.length < 2 || elapsed < WINDOW_MS ? 0 : active / elapsed;
+    return this.figures.utilization;
   }
 
   /**
@@ -131,20 +129,12 @@ export class EventLoopLoad {
    * by the time each sample covers; 0 until three seconds are measured.
    */
   get lateMs(): number {
-    if (this.utilization === 0) return 0;
-    let late = 0;
-    let elapsed = 0;
-    for (const sample of this.samples) {
-      late += sample.lateMs * sample.elapsed;
-      elapsed += sample.elapsed;
-    }
-    return late / elapsed;
+    return this.figures.lateMs;
   }
 
   /** Share of the last sample the loop was busy: whether it is still saturated. */
   get latest(): number {
-    const last = this.samples[this.samples.length - 1];
-    return last && last.elapsed > 0 ? last.active / last.elapsed : 0;
+    return this.figures.latest;
   }
 
   sample(): void {
@@ -160,6 +150,16 @@ export class EventLoopLoad {
       covered -= this.samples[0].elapsed;
       this.samples.shift();
     }
+    const latest = elapsed > 0 ? active / elapsed : 0;
+    let busy = 0;
+    let late = 0;
+    for (const sample of this.samples) {
+      busy += sample.active;
+      late += sample.lateMs * sample.elapsed;
+    }
+    const measured = this.samples.length >= 2 && covered >= WINDOW_MS;
+    const utilization = measured ? busy / covered : 0;
+    this.figures = { utilization, latest, lateMs: utilization > 0 ? late / covered : 0 };
   }
 
   close(): void {
@@ -195,8 +195,8 @@ export class LoadShedder implements NestMiddleware, OnApplicationBootstrap, OnMo
     // Saturated and late for three seconds, and still: a burst it has worked off sheds nothing
     // more. A loop that falls behind leaves calls waiting unseen in its sockets, which no
     // latency it measures from their arrival would show.
-    const { utilization, latest } = this.load;
-    if (limit >= 1 || utilization < limit || latest < limit || !(this.load.lateMs >= LATE_MS)) {
+    const { utilization, latest, lateMs } = this.load;
+    if (limit >= 1 || utilization < limit || latest < limit || !(lateMs >= LATE_MS)) {
       return next();
     }
     this.metrics.overloadShed.inc();
