@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConsumerConfig, Kafka } from 'kafkajs';
+import { encodeOrderAnswer, OrderAnswer } from '@wix-pos-gateway/contracts';
+import { ConsumerConfig, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import { OrderLedger } from '../ledger/order-ledger';
 import {
   ANSWERS_FETCH_MIN_BYTES,
@@ -18,7 +19,8 @@ class FakeConsumer extends EventEmitter {
   disconnected = false;
   connect = () => Promise.resolve();
   subscribe = () => Promise.resolve();
-  run = () => Promise.resolve();
+  runConfig?: ConsumerRunConfig;
+  run = (config: ConsumerRunConfig) => Promise.resolve(void (this.runConfig = config));
   disconnect = () => Promise.resolve(void (this.disconnected = true));
   join(partitions: number[]) {
     this.emit(EVENTS.GROUP_JOIN, {
@@ -27,7 +29,7 @@ class FakeConsumer extends EventEmitter {
   }
 }
 
-function consumerOf(stallMs: number) {
+function consumerOf(stallMs: number, ledger = {} as OrderLedger) {
   const consumers: FakeConsumer[] = [];
   const configs: ConsumerConfig[] = [];
   const kafka = {
@@ -38,7 +40,7 @@ function consumerOf(stallMs: number) {
   };
   const answers = new AnswersConsumer(
     kafka as unknown as Kafka,
-    {} as OrderLedger,
+    ledger,
     'b',
     {
       maxWaitTimeInMs: ANSWERS_FETCH_WAIT_MS,
@@ -86,4 +88,94 @@ describe('AnswersConsumer', () => {
     assert.equal(configs[0]?.groupId, 'pos-worker.b.answers.v1');
     await answers.close();
   });
+
+  it("records a fetch's batches with one statement and commits them with one request", async () => {
+    const { round, recorded, commits, resolved, close } = await rounds();
+    // One fetch: three partitions' batches, handed over in one turn; partition 2's went stale.
+    await Promise.all([round(0, 7), round(1, 3), round(2, 5, { stale: true })]);
+    assert.deepEqual(
+      recorded.map((statement) => statement.map((a) => a.wixOrderId)),
+      [['w0', 'w1', 'w2']],
+    );
+    assert.deepEqual(resolved, ['0@7', '1@3']);
+    assert.deepEqual(commits, [
+      {
+        topics: [
+          {
+            topic: 'pos.answers.b.v1',
+            partitions: [
+              { partition: 0, offset: '8' },
+              { partition: 1, offset: '4' },
+            ],
+          },
+        ],
+      },
+    ]);
+    // The next fetch is a round of its own.
+    await round(0, 9);
+    assert.equal(recorded.length, 2);
+    assert.equal(commits.length, 2);
+    await close();
+  });
+
+  it('fails every batch of a round whose commit fails, and resolves none: they are read again', async () => {
+    const { round, commits, resolved, close } = await rounds({ commitFails: true });
+    const outcomes = await Promise.allSettled([round(0, 7), round(1, 3)]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['rejected', 'rejected'],
+    );
+    assert.equal(commits.length, 1);
+    assert.deepEqual(resolved, []);
+    await close();
+  });
+
+  it('records a large round in statements of 5,000 answers at most', async () => {
+    const { round, recorded, commits, close } = await rounds();
+    await Promise.all([round(0, 6_999, { count: 7_000 }), round(1, 4_999, { count: 5_000 })]);
+    assert.deepEqual(
+      recorded.map((statement) => statement.length),
+      [5_000, 5_000, 2_000],
+    );
+    assert.equal(commits.length, 1);
+    await close();
+  });
 });
+
+/** An answers consumer, and a way to hand it a partition's batch as kafkajs would. */
+async function rounds({ commitFails = false } = {}) {
+  const recorded: OrderAnswer[][] = [];
+  const ledger = {
+    recordAnswers: (_brand: string, answers: OrderAnswer[]) =>
+      Promise.resolve(void recorded.push(answers)),
+  } as unknown as OrderLedger;
+  const { answers, consumers } = consumerOf(10_000, ledger);
+  await answers.start(() => undefined);
+  const run = consumers[0].runConfig!;
+  assert.equal(run.partitionsConsumedConcurrently, 64);
+  const commits: unknown[] = [];
+  const resolved: string[] = [];
+  const round = (partition: number, lastOffset: number, { stale = false, count = 1 } = {}) =>
+    run.eachBatch!({
+      batch: {
+        topic: 'pos.answers.b.v1',
+        partition,
+        messages: Array.from({ length: count }, () => ({
+          value: Buffer.from(
+            encodeOrderAnswer({ kind: 'written', wixOrderId: `w${partition}`, correlationId: 'c' })
+              .value,
+          ),
+        })),
+        lastOffset: () => String(lastOffset),
+      },
+      isRunning: () => true,
+      isStale: () => stale,
+      resolveOffset: (offset: string) => void resolved.push(`${partition}@${offset}`),
+      heartbeat: () => Promise.resolve(),
+      commitOffsetsIfNecessary: (offsets: unknown) => {
+        commits.push(offsets);
+        return commitFails ? Promise.reject(new Error('not the coordinator')) : Promise.resolve();
+      },
+    } as unknown as EachBatchPayload);
+  return { round, recorded, commits, resolved, close: () => answers.close() };
+}

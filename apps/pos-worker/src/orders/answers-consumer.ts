@@ -13,6 +13,13 @@ const RETRY_MS = 500;
 /** A consumer with partitions that has not fetched for this long is replaced by a new one. */
 const STALL_MS = 15_000;
 const WATCH_EVERY_MS = 2_000;
+/** More than a brand's partitions (`REQUEST_TOPIC_PARTITIONS`, 12 by default) are likely to be. */
+const CONCURRENT_PARTITIONS = 64;
+/**
+ * Answers in one ledger statement at most, about what a partition's 1 MB batch holds: a round
+ * holds a whole fetch, up to 10 MB.
+ */
+const RECORD_ROWS = 5_000;
 
 /**
  * Answers are read in batches, not as they come: a fetch returns once this much has gathered,
@@ -38,6 +45,8 @@ export class AnswersConsumer {
   private replacing = false;
   /** `performance.now()` of the current consumer's last fetch, or undefined without partitions. */
   private fetchedAt?: number;
+  /** The batches of the fetch being handed over, settled together in the next turn. */
+  private round?: EachBatchPayload[] & { done: Promise<void> };
 
   constructor(
     private readonly kafka: Kafka,
@@ -108,6 +117,8 @@ export class AnswersConsumer {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // The batches of a fetch at once, so that they meet in one round (see `record`).
+      partitionsConsumedConcurrently: CONCURRENT_PARTITIONS,
       eachBatch: (payload) => this.record(payload),
     });
   }
@@ -130,42 +141,87 @@ export class AnswersConsumer {
     }
   }
 
-  private async record(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    if (batch.messages.length === 0) return;
-    const answers = batch.messages
-      .map((message) => decodeOrderAnswer(message.value))
-      .filter((answer): answer is OrderAnswer => answer !== undefined);
-    while (payload.isRunning() && !payload.isStale()) {
-      try {
-        await this.ledger.recordAnswers(this.brand, answers);
-        break;
-      } catch (error) {
-        this.logger.warn(`answers not recorded yet: ${String(error)}`);
-        // Waiting for the ledger is not a stall.
-        if (this.fetchedAt !== undefined) this.fetchedAt = performance.now();
-        await payload.heartbeat().catch(() => undefined);
-        await sleep(RETRY_MS);
-      }
+  /**
+   * Takes one partition's batch into the current round. kafkajs hands the batches of a fetch
+   * to its workers in one turn, so they meet in one round: recorded together and committed
+   * with one request.
+   */
+  private record(payload: EachBatchPayload): Promise<void> {
+    const round = (this.round ??= this.nextRound());
+    round.push(payload);
+    return round.done;
+  }
+
+  private nextRound(): EachBatchPayload[] & { done: Promise<void> } {
+    const payloads: EachBatchPayload[] = [];
+    const done = new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        this.round = undefined;
+        this.settle(payloads).then(resolve, reject);
+      }),
+    );
+    return Object.assign(payloads, { done });
+  }
+
+  private async settle(payloads: EachBatchPayload[]): Promise<void> {
+    const batches = payloads.map((payload) => ({
+      payload,
+      answers: payload.batch.messages
+        .map((message) => decodeOrderAnswer(message.value))
+        .filter((answer): answer is OrderAnswer => answer !== undefined),
+    }));
+    // A batch goes stale when kafkajs is to read its partition again from elsewhere (a seek,
+    // a new assignment): it is recorded, harmlessly, but neither resolved nor committed.
+    const held = () => batches.filter(({ payload }) => payload.isRunning() && !payload.isStale());
+    const answers = batches.flatMap((batch) => batch.answers);
+    for (let from = 0; from < answers.length; from += RECORD_ROWS) {
+      await this.recordRetrying(answers.slice(from, from + RECORD_ROWS), held);
     }
-    if (!payload.isRunning() || payload.isStale()) return;
-    const withdrawn = answers.filter((a) => a.kind === 'withdrawn').map((a) => a.wixOrderId);
+    const still = held();
+    if (still.length === 0) return;
+    const withdrawn = still
+      .flatMap((batch) => batch.answers)
+      .filter((a) => a.kind === 'withdrawn')
+      .map((a) => a.wixOrderId);
     if (withdrawn.length > 0) {
       await this.withdrawn(withdrawn).catch((error: unknown) =>
         this.logger.warn(`withdrawn answers not judged: ${String(error)}`),
       );
     }
-    payload.resolveOffset(batch.lastOffset());
-    await payload.commitOffsetsIfNecessary({
+    const [{ payload: first }] = still;
+    await first.commitOffsetsIfNecessary({
       topics: [
         {
-          topic: batch.topic,
-          partitions: [
-            { partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) },
-          ],
+          topic: first.batch.topic,
+          partitions: still.map(({ payload: { batch } }) => ({
+            partition: batch.partition,
+            offset: String(Number(batch.lastOffset()) + 1),
+          })),
         },
       ],
     });
-    await payload.heartbeat();
+    // Resolved once committed: after a failed commit the same batches are read again.
+    for (const { payload } of still) payload.resolveOffset(payload.batch.lastOffset());
+    await first.heartbeat();
+  }
+
+  private async recordRetrying(
+    answers: OrderAnswer[],
+    held: () => { payload: EachBatchPayload }[],
+  ): Promise<void> {
+    while (held().length > 0) {
+      try {
+        await this.ledger.recordAnswers(this.brand, answers);
+        return;
+      } catch (error) {
+        this.logger.warn(`answers not recorded yet: ${String(error)}`);
+        // Waiting for the ledger is not a stall.
+        if (this.fetchedAt !== undefined) this.fetchedAt = performance.now();
+        await held()[0]
+          ?.payload.heartbeat()
+          .catch(() => undefined);
+        await sleep(RETRY_MS);
+      }
+    }
   }
 }
