@@ -132,11 +132,11 @@ describe('checkCards', () => {
       'card short: number has 11 digits, expected 12–19',
       'card long: number has 20 digits, expected 12–19',
       'card luhn: number 411111******1112 fails the Luhn check',
-      'card month: expiration month 13 is not 1–12',
-      'card year: expiration year 12029 is not 4 digits',
+      'card month: expiration month is not 1–12',
+      'card year: expiration year is not 4 digits',
       'card old: expired 04/2020',
       'card many: number 411111******1112 fails the Luhn check',
-      'card many: expiration month 0 is not 1–12',
+      'card many: expiration month is not 1–12',
     ]);
     assertNoLeak(problems);
   });

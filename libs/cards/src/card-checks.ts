@@ -16,7 +16,10 @@ function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
 
-/** Problems about one card; the PAN appears at most masked, the security code never. */
+/**
+ * Problems about one card; the PAN appears at most masked, the security code never, and a bad
+ * expiry not at all (a card number sent in its place would be quoted whole).
+ */
 function cardProblems(card: PaymentCard, now: Date): string[] {
   const problems: string[] = [];
   const pan = card.number;
@@ -27,8 +30,8 @@ function cardProblems(card: PaymentCard, now: Date): string[] {
   }
   const monthOk = card.expireMonth >= 1 && card.expireMonth <= 12;
   const yearOk = card.expireYear >= 1000 && card.expireYear <= 9999;
-  if (!monthOk) problems.push(`expiration month ${card.expireMonth} is not 1–12`);
-  if (!yearOk) problems.push(`expiration year ${card.expireYear} is not 4 digits`);
+  if (!monthOk) problems.push('expiration month is not 1–12');
+  if (!yearOk) problems.push('expiration year is not 4 digits');
   if (monthOk && yearOk) {
     const nowYear = now.getUTCFullYear();
     const nowMonth = now.getUTCMonth() + 1;

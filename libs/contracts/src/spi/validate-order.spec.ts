@@ -21,10 +21,15 @@ const nested = () => ({
   order: {
     id: 'o1',
     restaurantId: 'r1',
+    price: 1250,
+    currency: 'USD',
+    created: 1795000100000,
+    payments: [{ type: 'cash', amount: 1250 }],
     orderItems: [
       {
         itemId: 'a',
         count: 1,
+        price: 1250,
         variationsChoices: [[{ itemId: 'b', count: 1, variationsChoices: [] }]],
       },
     ],
@@ -80,8 +85,78 @@ describe('validateOrderRequest', () => {
   });
 });
 
+describe('validateOrderRequest, the model types of money, times and ids', () => {
+  const problemOf = (change: (order: Record<string, unknown>) => void) => {
+    const body = nested();
+    change(body.order);
+    const result = validateOrderRequest(body);
+    return result.ok ? 'ok' : result.problems.join('; ');
+  };
+
+  it('takes the model as Wix sends it', () => {
+    assert.equal(
+      problemOf(() => undefined),
+      'ok',
+    );
+  });
+
+  it('refuses money that is not an int, times that are not epoch-ms, and a currency that is not ISO 4217', () => {
+    assert.match(
+      problemOf((o) => (o.price = '4300')),
+      /^order\.price must be an integer/,
+    );
+    assert.match(
+      problemOf((o) => (o.price = -1)),
+      /^order\.price must not be less than 0/,
+    );
+    assert.match(
+      problemOf((o) => (o.price = 1e30)),
+      /^order\.price must not be greater than/,
+    );
+    assert.match(
+      problemOf((o) => (o.price = Infinity)),
+      /^order\.price must be an integer/,
+    );
+    assert.match(
+      problemOf((o) => (o.currency = 5)),
+      /^order\.currency must be a string/,
+    );
+    assert.match(
+      problemOf((o) => (o.currency = 'dollars')),
+      /^order\.currency must be an ISO 4217/,
+    );
+    assert.match(
+      problemOf((o) => (o.created = 'yesterday')),
+      /^order\.created must be an integer/,
+    );
+    assert.match(
+      problemOf((o) => ((o.payments as { amount: unknown }[])[0].amount = 'x')),
+      /^order\.payments\[0\]\.amount must be an integer/,
+    );
+    assert.match(
+      problemOf((o) => ((o.orderItems as { count: unknown }[])[0].count = 2_147_483_648)),
+      /^order\.orderItems\[0\]\.count must not be greater than 2147483647/,
+    );
+  });
+
+  it('refuses an id longer than 256 characters', () => {
+    assert.match(
+      problemOf((o) => (o.id = '9'.repeat(3_000))),
+      /^order\.id must be shorter than or equal to 256 characters/,
+    );
+    assert.equal(
+      problemOf((o) => (o.restaurantId = '9'.repeat(256))),
+      'ok',
+    );
+  });
+});
+
 describe('validateOrderRequest, its fast check against the DTO rules', () => {
-  const odd = [null, undefined, '', 'x', '2', 0, 1, 1.5, -1, 2, true, [], [[]], {}, [{}]];
+  const odd = [
+    ...[null, undefined, '', 'x', '2', 0, 1, 1.5, -1, 2, true, [], [[]], {}, [{}]],
+    ...['USD', 'usd', 'x'.repeat(256), 'x'.repeat(257), 2_147_483_647, 2_147_483_648],
+    ...[-2_147_483_648, 1e30, Infinity, -Infinity, NaN, Number.MAX_SAFE_INTEGER + 2],
+  ];
   const paths = [
     ['menu'],
     ['menu', 'items'],
@@ -95,6 +170,16 @@ describe('validateOrderRequest, its fast check against the DTO rules', () => {
     ['order', 'orderItems', 0],
     ['order', 'orderItems', 0, 'itemId'],
     ['order', 'orderItems', 0, 'count'],
+    ['order', 'orderItems', 0, 'price'],
+    ['order', 'price'],
+    ['order', 'currency'],
+    ['order', 'created'],
+    ['order', 'received'],
+    ['order', 'submitAt'],
+    ['order', 'modified'],
+    ['order', 'payments'],
+    ['order', 'payments', 0],
+    ['order', 'payments', 0, 'amount'],
     ['order', 'orderItems', 0, 'variationsChoices'],
     ['order', 'orderItems', 0, 'variationsChoices', 0],
     ['order', 'orderItems', 0, 'variationsChoices', 0, 0],

@@ -1,6 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { WixOrderRequest } from './wix-order.dto';
+import { SPI_LIMITS, WixOrderRequest } from './wix-order.dto';
+
+const { maxInt, maxTime, maxIdChars } = SPI_LIMITS;
 
 export type OrderValidation = { ok: true } | { ok: false; problems: string[] };
 
@@ -41,12 +43,22 @@ function isObject(value: unknown): value is Json {
 }
 
 function isId(value: unknown): boolean {
-  return typeof value === 'string' && value.length > 0;
+  return typeof value === 'string' && value.length > 0 && value.length <= maxIdChars;
 }
 
 function isAbsent(value: unknown): boolean {
   return value === undefined || value === null;
 }
+
+/** Absent, or an integer from `min` to `max`. */
+function isIntIn(value: unknown, min: number, max: number): boolean {
+  return (
+    isAbsent(value) ||
+    (Number.isInteger(value) && (value as number) >= min && (value as number) <= max)
+  );
+}
+
+const TIMES = ['created', 'received', 'submitAt', 'modified'] as const;
 
 /** The rules of `WixOrderRequest`, written out: at least as strict as the DTO. */
 function isValidRequest(body: Json): boolean {
@@ -54,7 +66,21 @@ function isValidRequest(body: Json): boolean {
   if (!isObject(menu) || !isObject(order)) return false;
   if (!Array.isArray(menu.items) || !menu.items.every(isMenuItem)) return false;
   if (!isId(order.id) || !isId(order.restaurantId)) return false;
+  if (!isIntIn(order.price, 0, maxInt)) return false;
+  if (
+    !isAbsent(order.currency) &&
+    !(typeof order.currency === 'string' && /^[A-Z]{3}$/.test(order.currency))
+  ) {
+    return false;
+  }
+  if (!TIMES.every((time) => isIntIn(order[time], 0, maxTime))) return false;
+  const { payments } = order;
+  if (!isAbsent(payments) && !(Array.isArray(payments) && payments.every(isPayment))) return false;
   return Array.isArray(order.orderItems) && order.orderItems.every(isOrderLine);
+}
+
+function isPayment(payment: unknown): boolean {
+  return isObject(payment) && isIntIn(payment.amount, 0, maxInt);
 }
 
 function isMenuItem(item: unknown): boolean {
@@ -65,8 +91,8 @@ function isMenuItem(item: unknown): boolean {
 
 function isOrderLine(line: unknown): boolean {
   if (!isObject(line) || !isId(line.itemId)) return false;
-  const { count, variationsChoices } = line;
-  if (!isAbsent(count) && !(Number.isInteger(count) && (count as number) >= 1)) return false;
+  const { count, price, variationsChoices } = line;
+  if (!isIntIn(count, 1, maxInt) || !isIntIn(price, -maxInt, maxInt)) return false;
   if (isAbsent(variationsChoices)) return true;
   return (
     Array.isArray(variationsChoices) &&

@@ -8,11 +8,26 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Matches,
+  Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
+
+/**
+ * The model's bounds (Wix's side is Java): counts and money are `int`s, times `long`
+ * milliseconds, ids at most this long (they key the ledger's rows and indexes).
+ */
+export const SPI_LIMITS = {
+  maxInt: 2_147_483_647,
+  maxTime: Number.MAX_SAFE_INTEGER,
+  maxIdChars: 256,
+} as const;
+const { maxInt, maxTime, maxIdChars } = SPI_LIMITS;
+const ISO_4217 = /^[A-Z]{3}$/;
 
 function IsArrayOfArrays(): PropertyDecorator {
   return ValidateBy({
@@ -37,15 +52,25 @@ function IsArrayOfArrays(): PropertyDecorator {
  */
 export class WixOrderLineDto implements WixOrderLine {
   @Expose()
+  @MaxLength(maxIdChars)
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
   itemId!: string;
 
   @Expose()
   @IsOptional()
+  @Max(maxInt)
   @Min(1)
   @IsInt()
   count?: number;
+
+  /** The line's price, minor units. */
+  @Expose()
+  @IsOptional()
+  @Max(maxInt)
+  @Min(-maxInt)
+  @IsInt()
+  price?: number;
 
   @Expose()
   @IsOptional()
@@ -55,16 +80,76 @@ export class WixOrderLineDto implements WixOrderLine {
   variationsChoices?: WixOrderLineDto[][];
 }
 
+export class WixPaymentDto {
+  @Expose()
+  @IsOptional()
+  @Max(maxInt)
+  @Min(0)
+  @IsInt()
+  amount?: number;
+}
+
 export class WixOrderDto implements WixOrder {
   @Expose()
+  @MaxLength(maxIdChars)
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
   id!: string;
 
   @Expose()
+  @MaxLength(maxIdChars)
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
   restaurantId!: string;
+
+  /** The order's total, minor units of `currency`. */
+  @Expose()
+  @IsOptional()
+  @Max(maxInt)
+  @Min(0)
+  @IsInt()
+  price?: number;
+
+  @Expose()
+  @IsOptional()
+  @Matches(ISO_4217, { message: '$property must be an ISO 4217 code such as USD' })
+  @IsString()
+  currency?: string;
+
+  @Expose()
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => WixPaymentDto)
+  payments?: WixPaymentDto[];
+
+  @Expose()
+  @IsOptional()
+  @Max(maxTime)
+  @Min(0)
+  @IsInt()
+  created?: number;
+
+  @Expose()
+  @IsOptional()
+  @Max(maxTime)
+  @Min(0)
+  @IsInt()
+  received?: number;
+
+  @Expose()
+  @IsOptional()
+  @Max(maxTime)
+  @Min(0)
+  @IsInt()
+  submitAt?: number;
+
+  @Expose()
+  @IsOptional()
+  @Max(maxTime)
+  @Min(0)
+  @IsInt()
+  modified?: number;
 
   @Expose()
   @IsArray()
@@ -75,6 +160,7 @@ export class WixOrderDto implements WixOrder {
 
 export class WixMenuItemDto implements WixMenuItem {
   @Expose()
+  @MaxLength(maxIdChars)
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
   id!: string;
