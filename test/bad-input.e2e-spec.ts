@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Answer, postOrder } from './support/http';
+import { Answer, answerBeforeBody, postOrder } from './support/http';
 import { example, renamed, uniqueBrand } from './support/orders';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
 
@@ -72,8 +72,49 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
     {
       name: 'a JSON array instead of an object',
       send: () => postOrder(gateway.url, brand, [valid()]),
+      status: 400,
+      description: /not valid JSON \(a JSON object is expected\)/,
+    },
+    {
+      name: 'an empty body',
+      send: () => postOrder(gateway.url, brand, '', json),
+      status: 400,
+      description: /not valid JSON \(a JSON object is expected\)/,
+    },
+    {
+      name: 'money, times and ids outside the model (a string price, a 3,000-character id)',
+      send: () => {
+        const body = valid();
+        const order = body.order as Record<string, unknown>;
+        order.price = '4300';
+        order.created = 'yesterday';
+        order.id = '9'.repeat(3_000);
+        return postOrder(gateway.url, brand, body);
+      },
       status: 200,
-      description: /the body must be a JSON object/,
+      description:
+        /order\.id must be shorter than or equal to 256 characters; order\.price must be an integer number; order\.created must be an integer number/,
+    },
+    {
+      name: 'a NUL in a comment, which no order store keeps',
+      send: () => {
+        const text = JSON.stringify({ ...valid(), x: 1 }).replace('"x":1', '"comment":"a\\u0000b"');
+        return postOrder(gateway.url, brand, text, json);
+      },
+      status: 400,
+      description: /^the body is not acceptable: comment holds a NUL or an unpaired surrogate$/,
+    },
+    {
+      name: 'half of a surrogate pair in a name',
+      send: () => {
+        const text = JSON.stringify(valid()).replace(
+          '"orderItems":',
+          '"who":"\\ud800","orderItems":',
+        );
+        return postOrder(gateway.url, brand, text, json);
+      },
+      status: 400,
+      description: /^the body is not acceptable: order\.who holds a NUL or an unpaired surrogate$/,
     },
     {
       name: 'a body over MAX_BODY_BYTES (10 MiB by default)',
@@ -133,11 +174,69 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
     assert.equal(body.error?.code, 'pos_error');
   });
 
+  it('masks a card number in whatever part of the body a description names', async () => {
+    const pan = '4485275742308327';
+    const text = JSON.stringify(valid()).replace(
+      '"orderItems":',
+      `"${pan}":{"__proto__":1},"orderItems":`,
+    );
+    const answer = await postOrder(gateway.url, brand, text, json);
+    assert.equal(answer.status, 400);
+    assert.match(
+      answer.body.error?.description ?? '',
+      /448527\*+8327\.__proto__ is not an allowed key/,
+    );
+    const brandAnswer = await postOrder(gateway.url, pan, valid());
+    assert.equal(brandAnswer.body.error?.code, 'endpoint_down');
+    assert.doesNotMatch(JSON.stringify([answer.body, brandAnswer.body]), new RegExp(pan));
+  });
+
   it('never echoes the body in a parse error', async () => {
     const text = '{"cards":{"t":{"number":"4111111111111111"}},"order": nope}';
     const answer = await postOrder(gateway.url, brand, text, json);
     assert.equal(answer.body.error?.code, 'pos_error');
     assert.doesNotMatch(JSON.stringify(answer.body), /4111|nope/);
     assert.doesNotMatch(gateway.logs(), /4111111111111111/);
+  });
+});
+
+describe('a body that is not coming, or too large to come, is answered without waiting for it', () => {
+  const brand = uniqueBrand('slow-body');
+  let gateway: AppProcess;
+  const deadlineMs = 1_500;
+
+  before(async () => {
+    await startWorker(brand);
+    gateway = await startGateway({ ORDER_DEADLINE_MS: String(deadlineMs) });
+  });
+  after(stopAll);
+
+  const url = () => `${gateway.url}/webhooks/wix/${brand}`;
+
+  it('answers endpoint_down at the deadline when the body is still coming, and closes the connection', async () => {
+    const started = performance.now();
+    const answer = await answerBeforeBody(url(), json, 1_000, deadlineMs + 3_000);
+    const ms = performance.now() - started;
+    assert.ok(answer.answered, 'answered');
+    assert.equal(answer.status, 408);
+    assert.deepEqual(answer.body, {
+      error: {
+        code: 'endpoint_down',
+        description: `the request body did not arrive within ${deadlineMs} ms`,
+      },
+    });
+    assert.ok(answer.closed, 'the connection is closed');
+    assert.ok(ms >= deadlineMs - 50 && ms < deadlineMs + 1_000, `answered after ${ms} ms`);
+    const next = await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')));
+    assert.match(next.body.value?.orderId ?? JSON.stringify(next.body), /^\d+$/);
+  });
+
+  it('refuses a body announced over MAX_BODY_BYTES at once, without reading it', async () => {
+    const answer = await answerBeforeBody(url(), json, 99_999_999_999, 1_000);
+    assert.ok(answer.answered, 'answered before the deadline');
+    assert.equal(answer.status, 413);
+    assert.equal(answer.body.error?.code, 'pos_error');
+    assert.match(answer.body.error?.description ?? '', /larger than the limit of 10485760 bytes/);
+    assert.ok(answer.closed, 'the connection is closed');
   });
 });

@@ -11,95 +11,102 @@ import { safeDescription } from '@wix-pos-gateway/cards';
 const MAX_DESCRIPTION_CHARS = 4_000;
 
 /**
+ * An SPI failure whose description is bounded and has anything card-shaped masked: it may quote
+ * a brand, a key or a field of the body, or a worker's words, and any of them may hold a PAN.
+ */
+function failure(code: SpiErrorCode, description: string): SpiFailure {
+  return spiFailure(code, safeDescription(description, MAX_DESCRIPTION_CHARS));
+}
+
+/**
  * Every SPI answer the gateway makes up itself, rather than passes on from a worker: the one
- * place where the gateway picks an SPI code. Descriptions never quote the body.
+ * place where the gateway picks an SPI code. Descriptions quote no value of the body.
  */
 export const GatewayAnswer = {
   accepted: (posOrderId: string): SpiSuccess => spiSuccess(posOrderId),
 
   noSuchBrand: (brand: string): SpiFailure =>
-    spiFailure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(brand)}`),
+    failure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(brand)}`),
 
   invalidOrder: (problems: readonly string[], listed: number): SpiFailure => {
     const more = problems.length > listed ? `; and ${problems.length - listed} more` : '';
     const shown = problems.slice(0, listed).join('; ');
-    return spiFailure(SpiErrorCode.PosError, `invalid order request: ${shown}${more}`);
+    return failure(SpiErrorCode.PosError, `invalid order request: ${shown}${more}`);
   },
 
   noWorker: (brand: string): SpiFailure =>
-    spiFailure(SpiErrorCode.EndpointDown, `no POS worker serves brand "${brand}"`),
+    failure(SpiErrorCode.EndpointDown, `no POS worker serves brand "${brand}"`),
 
   /** Decisions could not be recorded, so no order of the brand may be answered `value`. */
   noAnswersTopic: (brand: string): SpiFailure =>
-    spiFailure(
+    failure(
       SpiErrorCode.EndpointDown,
       `brand "${brand}" has no answers topic yet: its workers create it when they start`,
     ),
 
   brandOverloaded: (brand: string, inFlight: number): SpiFailure =>
-    spiFailure(
+    failure(
       SpiErrorCode.EndpointDown,
       `the POS of brand "${brand}" is overloaded (${inFlight} orders in flight)`,
     ),
 
   gatewayOverloaded: (): SpiFailure =>
-    spiFailure(SpiErrorCode.EndpointDown, 'the gateway is overloaded; try again shortly'),
+    failure(SpiErrorCode.EndpointDown, 'the gateway is overloaded; try again shortly'),
 
   kafkaUnavailable: (): SpiFailure =>
-    spiFailure(SpiErrorCode.EndpointDown, 'the gateway is not connected to Kafka'),
+    failure(SpiErrorCode.EndpointDown, 'the gateway is not connected to Kafka'),
 
   unreachable: (reason: string): SpiFailure =>
-    spiFailure(SpiErrorCode.EndpointDown, `cannot reach the POS: ${reason}`),
+    failure(SpiErrorCode.EndpointDown, `cannot reach the POS: ${reason}`),
 
   timedOut: (brand: string, deadlineMs: number): SpiFailure =>
-    spiFailure(
+    failure(
       SpiErrorCode.EndpointDown,
       `the POS of brand "${brand}" did not answer within ${deadlineMs} ms`,
     ),
 
   notRecorded: (deadlineMs: number): SpiFailure =>
-    spiFailure(
+    failure(
       SpiErrorCode.EndpointDown,
       `the answer could not be recorded in time (within ${deadlineMs} ms)`,
     ),
 
+  bodyTooSlow: (deadlineMs: number): SpiFailure =>
+    failure(SpiErrorCode.EndpointDown, `the request body did not arrive within ${deadlineMs} ms`),
+
   notSpiReply: (): SpiFailure =>
-    spiFailure(SpiErrorCode.PosError, 'the POS worker answered with no SPI response'),
+    failure(SpiErrorCode.PosError, 'the POS worker answered with no SPI response'),
 
   cardsNotTaken: (): SpiFailure =>
-    spiFailure(
-      SpiErrorCode.PosError,
-      'this gateway does not take card data (CARD_PAYMENTS is off)',
-    ),
+    failure(SpiErrorCode.PosError, 'this gateway does not take card data (CARD_PAYMENTS is off)'),
 
   cardsRefused: (problems: readonly string[]): SpiFailure =>
-    spiFailure(SpiErrorCode.CcRejected, `card payment refused: ${problems.join('; ')}`),
+    failure(SpiErrorCode.CcRejected, `card payment refused: ${problems.join('; ')}`),
 
   gatewayFailed: (reason: string): SpiFailure =>
-    spiFailure(SpiErrorCode.PosError, `the gateway failed: ${reason}`),
+    failure(SpiErrorCode.PosError, `the gateway failed: ${reason}`),
 
   /** Not SPI calls at all, answered in the SPI's shape all the same (HTTP 4xx and 500). */
   unauthenticated: (): SpiFailure =>
-    spiFailure(SpiErrorCode.PosError, 'the webhook call is not authenticated'),
+    failure(SpiErrorCode.PosError, 'the webhook call is not authenticated'),
 
   /**
    * A worker's failure, as Wix hears it: bounded, and with anything card-shaped masked, whatever
    * the integration put in it.
    */
-  fromWorker: ({ error }: SpiFailure): SpiFailure =>
-    spiFailure(error.code, safeDescription(error.description, MAX_DESCRIPTION_CHARS)),
+  fromWorker: ({ error }: SpiFailure): SpiFailure => failure(error.code, error.description),
 
   /** A validly signed call whose `webhook-id` was already taken: never processed twice. */
   replayed: (): SpiFailure =>
-    spiFailure(
+    failure(
       SpiErrorCode.PosError,
       'refused a replayed webhook-id: a call with this id was already received',
     ),
 
-  bodyRejected: (description: string): SpiFailure => spiFailure(SpiErrorCode.PosError, description),
+  bodyRejected: (description: string): SpiFailure => failure(SpiErrorCode.PosError, description),
 
-  httpError: (message: string): SpiFailure => spiFailure(SpiErrorCode.PosError, message),
+  httpError: (message: string): SpiFailure => failure(SpiErrorCode.PosError, message),
 
   internalError: (errorId: string): SpiFailure =>
-    spiFailure(SpiErrorCode.PosError, `internal error, id ${errorId}`),
+    failure(SpiErrorCode.PosError, `internal error, id ${errorId}`),
 };

@@ -1,5 +1,9 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import { findUnsafeJson } from '@wix-pos-gateway/contracts';
+import {
+  findUnsafeJson,
+  findUnstorableText,
+  mayHoldUnstorableText,
+} from '@wix-pos-gateway/contracts';
 import express, { NextFunction, RequestHandler, Response } from 'express';
 import { GatewayConfig } from '../config';
 import { GatewayAnswer } from '../orders/answer-rules';
@@ -15,7 +19,7 @@ const NOT_AUTHENTICATED = 'webhook.unauthenticated';
  * Webhooks headers and timestamp before the body is read, an HMAC signature and its
  * `webhook-id`'s novelty as soon as the raw body is in, before it is parsed), a non-JSON
  * content type (415), a body over `MAX_BODY_BYTES` (413), malformed JSON (400), and JSON that
- * is nested too deep or carries `__proto__` keys (400). Parser messages are never echoed:
+ * is nested too deep, carries `__proto__` keys, or a NUL or an unpaired surrogate (400). Parser messages are never echoed:
  * they quote the body, and the body may hold card data.
  */
 @Injectable()
@@ -24,10 +28,15 @@ export class WebhookBodyMiddleware implements NestMiddleware {
   /** The signature check of each request whose authentication waits for its raw body. */
   private readonly signed = new WeakMap<object, (rawBody: Buffer) => AuthOutcome>();
 
+  private readonly maxBodyBytes: number;
+  private readonly deadlineMs: number;
+
   constructor(
     config: GatewayConfig,
     private readonly auth: WebhookAuthenticator,
   ) {
+    this.maxBodyBytes = config.webhook.maxBodyBytes;
+    this.deadlineMs = config.orders.deadlineMs;
     // Raw bytes, parsed below: body-parser's JSON reader decodes through iconv-lite chunk by
     // chunk, which costs more than the parse itself on a large menu.
     this.parse = express.raw({
@@ -55,14 +64,39 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     }
     if (check.state === 'needs-body') this.signed.set(req, check.verify);
     if (!req.is('application/json')) {
+      unread(res);
       reject(res, 415, 'the body must be JSON sent with content-type application/json');
       return;
     }
+    // body-parser would read all of a body it refuses as too large before answering.
+    if (Number(req.headers['content-length']) > this.maxBodyBytes) {
+      unread(res);
+      reject(res, 413, `the body is larger than the limit of ${this.maxBodyBytes} bytes`);
+      return;
+    }
+    // A body still coming in at the order's deadline would hold the call past it.
+    const slow = setTimeout(() => {
+      if (res.headersSent) return;
+      unread(res);
+      res.status(408).json(GatewayAnswer.bodyTooSlow(this.deadlineMs));
+    }, this.deadlineMs);
     this.parse(req, res, (error?: unknown) => {
+      clearTimeout(slow);
+      if (res.headersSent) return;
       const refused = error as { type?: unknown; outcome?: AuthOutcome } | undefined;
       if (refused?.type === NOT_AUTHENTICATED) {
         this.auth.reject(req, res, refused.outcome);
         return;
+      }
+      if (!error) {
+        // The parser skips a request without a body, and `verify` with it: check it here.
+        const unverified = this.signed.get(req);
+        this.signed.delete(req);
+        const outcome = unverified?.(req.rawBody ?? Buffer.alloc(0)) ?? 'passed';
+        if (outcome !== 'passed') {
+          this.auth.reject(req, res, outcome);
+          return;
+        }
       }
       const failure = error ?? parseJson(req);
       if (failure) {
@@ -70,15 +104,11 @@ export class WebhookBodyMiddleware implements NestMiddleware {
         reject(res, status, description);
         return;
       }
-      // The parser skips a request without a body, and `verify` with it: check it here.
-      const unverified = this.signed.get(req);
-      this.signed.delete(req);
-      const outcome = unverified?.(req.rawBody ?? Buffer.alloc(0)) ?? 'passed';
-      if (outcome !== 'passed') {
-        this.auth.reject(req, res, outcome);
-        return;
-      }
-      const unsafe = findUnsafeJson(req.body);
+      const unsafe =
+        findUnsafeJson(req.body) ??
+        (req.rawBody && mayHoldUnstorableText(req.rawBody)
+          ? findUnstorableText(req.body)
+          : undefined);
       if (unsafe) {
         reject(res, 400, `the body is not acceptable: ${unsafe}`);
         return;
@@ -89,20 +119,15 @@ export class WebhookBodyMiddleware implements NestMiddleware {
 }
 
 /**
- * Replaces the raw body by its JSON, with body-parser's rules: UTF-8 only (a BOM is dropped),
- * an object or an array at the top, an empty body taken as `{}`. A request without a body keeps
- * none. What fails is named as body-parser names it.
+ * Replaces the raw body by its JSON, which must be an object: UTF-8 only (a BOM is dropped).
+ * A missing or empty body, or JSON of another kind, fails as malformed JSON would.
  */
 function parseJson(req: WebhookRequest): { type: string } | undefined {
-  if (!Buffer.isBuffer(req.body)) return undefined;
+  if (!Buffer.isBuffer(req.body)) return { type: 'entity.parse.failed' };
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
   if (charset && !/^utf-8$/i.test(charset)) return { type: 'charset.unsupported' };
   const text = req.body.toString('utf8').replace(/^\uFEFF/, '');
-  if (text.length === 0) {
-    req.body = {};
-    return undefined;
-  }
-  if (!/^\s*[[{]/.test(text)) return { type: 'entity.parse.failed' };
+  if (!/^\s*\{/.test(text)) return { type: 'entity.parse.failed' };
   try {
     req.body = JSON.parse(text) as unknown;
     return undefined;
@@ -124,6 +149,11 @@ function describeParseError(error: unknown): [number, string] {
     default:
       return [400, 'the body could not be read'];
   }
+}
+
+/** An answer given before the body is read closes the connection rather than wait for it. */
+function unread(res: Response): void {
+  if (!res.req.complete) res.setHeader('Connection', 'close');
 }
 
 function reject(res: Response, status: number, description: string): void {

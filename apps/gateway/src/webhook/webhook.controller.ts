@@ -33,8 +33,15 @@ export class WebhookController {
   @ApiParam({ name: 'brand', description: 'the brand whose POS workers take the order' })
   @ApiBody({ schema: spiRequestSchema })
   @ApiOkResponse({ description: 'the SPI answer', schema: spiResponseSchema })
-  @ApiResponse({ status: 400, description: 'malformed JSON (SPI error body)' })
+  @ApiResponse({
+    status: 400,
+    description: 'malformed or empty JSON, or not an object, or unsafe JSON (SPI error body)',
+  })
   @ApiResponse({ status: 401, description: 'the call fails WEBHOOK_AUTH (SPI error body)' })
+  @ApiResponse({
+    status: 408,
+    description: 'the body still coming in at ORDER_DEADLINE_MS (SPI error body, endpoint_down)',
+  })
   @ApiResponse({ status: 413, description: 'body over MAX_BODY_BYTES (SPI error body)' })
   @ApiResponse({ status: 415, description: 'not application/json (SPI error body)' })
   @Post([':brand', ':brand/:token'])

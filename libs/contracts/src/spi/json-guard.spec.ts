@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findUnsafeJson } from './json-guard';
+import { findUnsafeJson, findUnstorableText, mayHoldUnstorableText } from './json-guard';
 
 function nested(depth: number): unknown {
   let value: unknown = 1;
@@ -24,5 +24,32 @@ describe('findUnsafeJson', () => {
     ) as unknown;
     assert.equal(findUnsafeJson(body), 'order.orderItems[0].__proto__ is not an allowed key');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+});
+
+describe('findUnstorableText', () => {
+  it('finds a NUL or an unpaired surrogate in any string or key, and names where', () => {
+    const body = (comment: string) => JSON.parse(`{"order":{"comment":"${comment}"}}`) as unknown;
+    assert.equal(
+      findUnstorableText(body('a\\u0000b')),
+      'order.comment holds a NUL or an unpaired surrogate',
+    );
+    assert.match(findUnstorableText(body('\\ud800'))!, /^order\.comment holds/);
+    assert.match(findUnstorableText(body('x\\udc00'))!, /^order\.comment holds/);
+    assert.match(findUnstorableText({ a: [{ b: ['ok', '\udbff!'] }] })!, /^a\[0\]\.b\[1\] holds/);
+    assert.equal(
+      findUnstorableText({ order: { 'k\u0000': 1 } }),
+      'a key under order holds a NUL or an unpaired surrogate',
+    );
+  });
+
+  it('takes whole characters, escaped or not', () => {
+    assert.equal(findUnstorableText(JSON.parse('{"c":"\\ud83d\\ude00 😀 é"}')), undefined);
+    assert.equal(findUnstorableText({ n: 1, b: true, z: null, s: ['x'] }), undefined);
+  });
+
+  it('is needed only for JSON text with a \\u escape', () => {
+    assert.equal(mayHoldUnstorableText(Buffer.from('{"c":"😀 plain"}')), false);
+    assert.equal(mayHoldUnstorableText(Buffer.from('{"c":"\\u0000"}')), true);
   });
 });

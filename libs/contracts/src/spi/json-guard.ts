@@ -69,3 +69,43 @@ function describeUnsafeJson(root: unknown, maxDepth: number): string | undefined
 function shorten(path: string): string {
   return path.length > 120 ? `${path.slice(0, 60)}…${path.slice(-60)}` : path;
 }
+
+/** A NUL, or half of a UTF-16 surrogate pair: JSON may carry them, PostgreSQL's json may not. */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether JSON text may parse to a string `findUnstorableText` refuses: only a `\u` escape
+ * can write one (UTF-8 text decodes to whole characters, and JSON forbids a raw NUL in a
+ * string). Most bodies have no escape at all, and are not walked.
+ */
+export function mayHoldUnstorableText(json: Buffer | string): boolean {
+  return json.indexOf('\\u') >= 0;
+}
+
+/**
+ * Finds a key or a string value of a parsed JSON value that no order store can keep: a NUL
+ * character, or an unpaired surrogate. Run on a value `findUnsafeJson` passed.
+ */
+export function findUnstorableText(root: unknown): string | undefined {
+  const stack: Array<{ value: unknown; path: string }> = [{ value: root, path: '' }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) return `${shorten(path)} holds a NUL or an unpaired surrogate`;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      value.forEach((child, index) => stack.push({ value: child, path: `${path}[${index}]` }));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (UNSTORABLE.test(key)) {
+        return `a key under ${shorten(path) || 'the body'} holds a NUL or an unpaired surrogate`;
+      }
+      const childPath = path ? `${path}.${key}` : key;
+      stack.push({ value: (value as Record<string, unknown>)[key], path: childPath });
+    }
+  }
+  return undefined;
+}
