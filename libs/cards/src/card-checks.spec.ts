@@ -124,6 +124,7 @@ describe('checkCards', () => {
         year: { number: PAN, expiration: { year: 12029, month: 4 }, csc: CSC },
         old: { number: '4580458045804580', expireMonth: 4, expireYear: 2020, csc: CSC },
         many: { number: '4111111111111112', expireMonth: 0, expireYear: 2029, csc: CSC },
+        csc: { number: PAN, expireMonth: 4, expireYear: 2029, csc: '4916338506082832' },
       },
       [credit('luhn')],
     );
@@ -137,6 +138,7 @@ describe('checkCards', () => {
       'card old: expired 04/2020',
       'card many: number 411111******1112 fails the Luhn check',
       'card many: expiration month is not 1–12',
+      'card csc: security code is not 3 or 4 digits',
     ]);
     assertNoLeak(problems);
   });

@@ -32,6 +32,9 @@ function cardProblems(card: PaymentCard, now: Date): string[] {
   const yearOk = card.expireYear >= 1000 && card.expireYear <= 9999;
   if (!monthOk) problems.push('expiration month is not 1–12');
   if (!yearOk) problems.push('expiration year is not 4 digits');
+  if (card.csc !== undefined && !/^\d{3,4}$/.test(card.csc)) {
+    problems.push('security code is not 3 or 4 digits');
+  }
   if (monthOk && yearOk) {
     const nowYear = now.getUTCFullYear();
     const nowMonth = now.getUTCMonth() + 1;
