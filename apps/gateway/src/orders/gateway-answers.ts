@@ -107,6 +107,7 @@ export const GatewayAnswer = {
 
   httpError: (message: string): SpiFailure => failure(SpiErrorCode.PosError, message),
 
+  /** Not masked: the id is the gateway's own, and masking a digit run of it would hide it. */
   internalError: (errorId: string): SpiFailure =>
-    failure(SpiErrorCode.PosError, `internal error, id ${errorId}`),
+    spiFailure(SpiErrorCode.PosError, `internal error, id ${errorId}`),
 };

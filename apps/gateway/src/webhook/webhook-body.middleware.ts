@@ -54,6 +54,18 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     });
   }
 
+  /**
+   * For a call answered before its body is read: the body is read and dropped, so that a caller
+   * still sending it reads the answer rather than a reset connection, but no longer than an
+   * order's deadline; then the connection is closed.
+   */
+  private drainBriefly(req: WebhookRequest): void {
+    const timer = setTimeout(() => {
+      if (!req.complete) req.destroy();
+    }, this.deadlineMs);
+    req.once('close', () => clearTimeout(timer));
+  }
+
   use(req: WebhookRequest, res: Response, next: NextFunction): void {
     req.arrivedAt = performance.now();
     req.receivedAt = Date.now();
@@ -64,18 +76,20 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     }
     if (check.state === 'needs-body') this.signed.set(req, check.verify);
     if (!req.is('application/json')) {
-      unread(res);
+      this.drainBriefly(req);
       reject(res, 415, 'the body must be JSON sent with content-type application/json');
       return;
     }
     // body-parser would read all of a body it refuses as too large before answering.
     if (Number(req.headers['content-length']) > this.maxBodyBytes) {
-      unread(res);
+      this.drainBriefly(req);
       reject(res, 413, `the body is larger than the limit of ${this.maxBodyBytes} bytes`);
       return;
     }
     // A body still coming in at the order's deadline would hold the call past it.
     const slow = setTimeout(() => {
+      // Abandoned: a body that still comes in takes no webhook-id.
+      this.signed.delete(req);
       if (res.headersSent) return;
       unread(res);
       res.status(408).json(GatewayAnswer.bodyTooSlow(this.deadlineMs));
@@ -151,7 +165,7 @@ function describeParseError(error: unknown): [number, string] {
   }
 }
 
-/** An answer given before the body is read closes the connection rather than wait for it. */
+/** An answer that gives up on a body still coming closes the connection rather than wait. */
 function unread(res: Response): void {
   if (!res.req.complete) res.setHeader('Connection', 'close');
 }

@@ -48,8 +48,23 @@ describe('findUnstorableText', () => {
     assert.equal(findUnstorableText({ n: 1, b: true, z: null, s: ['x'] }), undefined);
   });
 
-  it('is needed only for JSON text with a \\u escape', () => {
-    assert.equal(mayHoldUnstorableText(Buffer.from('{"c":"😀 plain"}')), false);
-    assert.equal(mayHoldUnstorableText(Buffer.from('{"c":"\\u0000"}')), true);
+  it('is needed only for JSON text with an escape of a NUL or a surrogate', () => {
+    const text = (body: string) => [body, Buffer.from(body)];
+    for (const json of text('{"c":"😀 plain \\u00e9 \\u0041 \\uFEFF"}')) {
+      assert.equal(mayHoldUnstorableText(json), false);
+    }
+    for (const escape of ['\\u0000', '\\ud800', '\\uDBFF', '\\udc00', '\\uDFFF']) {
+      for (const json of text(`{"c":"x \\u0041 ${escape}"}`)) {
+        assert.equal(mayHoldUnstorableText(json), true, escape);
+      }
+    }
+    // UTF-8 bytes of a surrogate (CESU-8) decode to U+FFFD, which is stored as it is.
+    const cesu = Buffer.concat([
+      Buffer.from('{"c":"'),
+      Buffer.from([0xed, 0xa0, 0x80]),
+      Buffer.from('"}'),
+    ]);
+    assert.equal(mayHoldUnstorableText(cesu), false);
+    assert.equal(findUnstorableText(JSON.parse(cesu.toString('utf8'))), undefined);
   });
 });

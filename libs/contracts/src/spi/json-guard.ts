@@ -72,14 +72,23 @@ function shorten(path: string): string {
 
 /** A NUL, or half of a UTF-16 surrogate pair: JSON may carry them, PostgreSQL's json may not. */
 const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** The hex digits of a `\u` escape that writes a NUL or half of a surrogate pair. */
+const UNSTORABLE_ESCAPE = /^(?:0000|[dD][89a-fA-F])/;
 
 /**
- * Whether JSON text may parse to a string `findUnstorableText` refuses: only a `\u` escape
- * can write one (UTF-8 text decodes to whole characters, and JSON forbids a raw NUL in a
- * string). Most bodies have no escape at all, and are not walked.
+ * Whether JSON text may parse to a string `findUnstorableText` refuses: only a `\u0000` or a
+ * `\uD800`–`\uDFFF` escape can write one (UTF-8 text decodes to whole characters, and JSON
+ * forbids a raw NUL in a string). Most bodies have none, and are not walked.
  */
 export function mayHoldUnstorableText(json: Buffer | string): boolean {
-  return json.indexOf('\\u') >= 0;
+  for (let at = json.indexOf('\\u'); at >= 0; at = json.indexOf('\\u', at + 2)) {
+    const hex =
+      typeof json === 'string'
+        ? json.slice(at + 2, at + 6)
+        : json.toString('latin1', at + 2, at + 6);
+    if (UNSTORABLE_ESCAPE.test(hex)) return true;
+  }
+  return false;
 }
 
 /**
@@ -87,6 +96,29 @@ export function mayHoldUnstorableText(json: Buffer | string): boolean {
  * character, or an unpaired surrogate. Run on a value `findUnsafeJson` passed.
  */
 export function findUnstorableText(root: unknown): string | undefined {
+  return holdsUnstorableText(root) ? describeUnstorableText(root) : undefined;
+}
+
+/** The same walk without paths, as `isSafeJson`. */
+function holdsUnstorableText(root: unknown): boolean {
+  const values: unknown[] = [root];
+  while (values.length > 0) {
+    const value = values.pop();
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const child of value) values.push(child);
+    } else if (typeof value === 'object' && value !== null) {
+      for (const key in value) {
+        if (UNSTORABLE.test(key)) return true;
+        values.push((value as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
+function describeUnstorableText(root: unknown): string | undefined {
   const stack: Array<{ value: unknown; path: string }> = [{ value: root, path: '' }];
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;

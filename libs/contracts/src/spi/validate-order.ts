@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { SPI_LIMITS, WixOrderRequest } from './wix-order.dto';
 
-const { maxInt, maxTime, maxIdChars } = SPI_LIMITS;
+const { minInt, maxInt, maxTime, maxIdChars } = SPI_LIMITS;
 
 export type OrderValidation = { ok: true } | { ok: false; problems: string[] };
 
@@ -60,8 +60,8 @@ function isIntIn(value: unknown, min: number, max: number): boolean {
 
 const TIMES = ['created', 'received', 'submitAt', 'modified'] as const;
 
-/** The rules of `WixOrderRequest`, written out: at least as strict as the DTO. */
-function isValidRequest(body: Json): boolean {
+/** The rules of `WixOrderRequest`, written out: exactly as strict as the DTO (its spec says so). */
+export function isValidRequest(body: Json): boolean {
   const { menu, order } = body;
   if (!isObject(menu) || !isObject(order)) return false;
   if (!Array.isArray(menu.items) || !menu.items.every(isMenuItem)) return false;
@@ -92,7 +92,7 @@ function isMenuItem(item: unknown): boolean {
 function isOrderLine(line: unknown): boolean {
   if (!isObject(line) || !isId(line.itemId)) return false;
   const { count, price, variationsChoices } = line;
-  if (!isIntIn(count, 1, maxInt) || !isIntIn(price, -maxInt, maxInt)) return false;
+  if (!isIntIn(count, 1, maxInt) || !isIntIn(price, minInt, maxInt)) return false;
   if (isAbsent(variationsChoices)) return true;
   return (
     Array.isArray(variationsChoices) &&

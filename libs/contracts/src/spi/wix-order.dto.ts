@@ -10,7 +10,6 @@ import {
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
   MinLength,
   ValidateBy,
@@ -22,19 +21,43 @@ import {
  * milliseconds, ids at most this long (they key the ledger's rows and indexes).
  */
 export const SPI_LIMITS = {
+  minInt: -2_147_483_648,
   maxInt: 2_147_483_647,
   maxTime: Number.MAX_SAFE_INTEGER,
   maxIdChars: 256,
 } as const;
-const { maxInt, maxTime, maxIdChars } = SPI_LIMITS;
+const { minInt, maxInt, maxTime, maxIdChars } = SPI_LIMITS;
 const ISO_4217 = /^[A-Z]{3}$/;
 
 function IsArrayOfArrays(): PropertyDecorator {
   return ValidateBy({
     name: 'isArrayOfArrays',
     validator: {
-      validate: (value: unknown) => Array.isArray(value) && value.every((v) => Array.isArray(v)),
+      validate: (value: unknown) =>
+        Array.isArray(value) &&
+        value.every(
+          (choices) =>
+            Array.isArray(choices) &&
+            choices.every(
+              (line) => typeof line === 'object' && line !== null && !Array.isArray(line),
+            ),
+        ),
       defaultMessage: (args) => `${args?.property} must be an array of arrays of order lines`,
+    },
+  });
+}
+
+/**
+ * At most `maxIdChars` UTF-16 units, as the fast check counts them (class-validator's
+ * `MaxLength` counts a surrogate pair, or a character and its variation selector, as one).
+ */
+function IsIdLength(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isIdLength',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || value.length <= maxIdChars,
+      defaultMessage: (args) =>
+        `${args?.property} must be shorter than or equal to ${maxIdChars} characters`,
     },
   });
 }
@@ -52,7 +75,7 @@ function IsArrayOfArrays(): PropertyDecorator {
  */
 export class WixOrderLineDto implements WixOrderLine {
   @Expose()
-  @MaxLength(maxIdChars)
+  @IsIdLength()
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
   itemId!: string;
@@ -68,7 +91,7 @@ export class WixOrderLineDto implements WixOrderLine {
   @Expose()
   @IsOptional()
   @Max(maxInt)
-  @Min(-maxInt)
+  @Min(minInt)
   @IsInt()
   price?: number;
 
@@ -91,13 +114,13 @@ export class WixPaymentDto {
 
 export class WixOrderDto implements WixOrder {
   @Expose()
-  @MaxLength(maxIdChars)
+  @IsIdLength()
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
   id!: string;
 
   @Expose()
-  @MaxLength(maxIdChars)
+  @IsIdLength()
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
   restaurantId!: string;
@@ -118,6 +141,7 @@ export class WixOrderDto implements WixOrder {
 
   @Expose()
   @IsOptional()
+  @IsObject({ each: true })
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => WixPaymentDto)
@@ -152,6 +176,7 @@ export class WixOrderDto implements WixOrder {
   modified?: number;
 
   @Expose()
+  @IsObject({ each: true })
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => WixOrderLineDto)
@@ -160,7 +185,7 @@ export class WixOrderDto implements WixOrder {
 
 export class WixMenuItemDto implements WixMenuItem {
   @Expose()
-  @MaxLength(maxIdChars)
+  @IsIdLength()
   @MinLength(1, { message: '$property must not be empty' })
   @IsString()
   id!: string;
@@ -173,6 +198,7 @@ export class WixMenuItemDto implements WixMenuItem {
 
 export class WixMenuDto implements WixMenu {
   @Expose()
+  @IsObject({ each: true })
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => WixMenuItemDto)
