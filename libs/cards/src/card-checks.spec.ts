@@ -155,15 +155,26 @@ describe('checkCards', () => {
     assert.deepEqual(problemsOf(card(5, 2026), [], juneUtc), ['card t: expired 05/2026']);
   });
 
-  it('masks a PAN used as a card token', () => {
-    const problems = problemsOf({ [PAN]: { number: PAN, expireMonth: 1, expireYear: 2020 } }, [
+  it('refuses a card number used as a card token, and masks it', () => {
+    const good = { number: PAN, expireMonth: 4, expireYear: 2029 };
+    const problems = problemsOf({ [PAN]: good, 'tok_4111.1111.1111.1111': good }, [
       credit('4580458045804580'),
     ]);
     assert.deepEqual(problems, [
-      'card 411111******1111: expired 01/2020',
+      'card 411111******1111: its token holds a card number',
+      'card tok_411111******1111: its token holds a card number',
       'payment 0: card token "458045******4580" is not in cards',
     ]);
     assertNoLeak(problems);
+  });
+
+  it('checks a security code in additionalFields beside a top-level one', () => {
+    const card = { number: PAN, expireMonth: 4, expireYear: 2029, csc: CSC };
+    const problems = problemsOf({ t: { ...card, additionalFields: { csc: PAN } } }, [credit('t')]);
+    assert.deepEqual(problems, ['card t: additionalFields.csc is not 3 or 4 digits']);
+    assertNoLeak(problems);
+    const both = { t: { ...card, additionalFields: { csc: '1234' } } };
+    assert.equal(checkCards(both, [credit('t')], NOW).ok, true);
   });
 
   it('keeps a "__proto__" token as an ordinary key', () => {

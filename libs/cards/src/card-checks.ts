@@ -48,7 +48,7 @@ function cardProblems(card: PaymentCard, now: Date): string[] {
 
 /**
  * Checks the webhook's `cards` against its payments: every card well formed, unexpired and
- * Luhn-valid, every credit payment's card token present. Card tokens are shown through redactText
+ * Luhn-valid, no token a card number, every credit payment's card token present. Card tokens are shown through redactText
  * in case a client put a PAN where a token belongs.
  */
 export function checkCards(cards: unknown, payments: unknown, now: Date): CardCheck {
@@ -61,6 +61,11 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
   } else if (!absent) {
     for (const [token, raw] of Object.entries(cards)) {
       const shown = redactText(token);
+      if (shown !== token) {
+        // The token keys what the ledger keeps of the card: it must not be the card itself.
+        problems.push(`card ${shown}: its token holds a card number`);
+        continue;
+      }
       const card = normalizeCard(raw);
       if (typeof card === 'string') {
         problems.push(`card ${shown}: ${card}`);

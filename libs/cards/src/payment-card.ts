@@ -112,5 +112,9 @@ export function normalizeCard(raw: unknown): PaymentCard | string {
     if (problem !== undefined) return problem;
     if (value !== undefined) card[name] = value;
   }
+  // The top-level code wins, but a second one beside it must still be a security code.
+  if (present(raw.csc) && present(extra.csc) && !/^\d{3,4}$/.test(String(extra.csc).trim())) {
+    return 'additionalFields.csc is not 3 or 4 digits';
+  }
   return card;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { luhnValid } from './pan';
-import { redact, redactText } from './redact';
+import { maskOrder, orderJsonWithoutCards, redact, redactText } from './redact';
 
 const PAN = '4111111111111111';
 const MASKED = '411111******1111';
@@ -38,10 +38,27 @@ describe('redactText', () => {
       'phone +39 06 1234 5678',
       'bad card 4111111111111112',
       `twenty digits ${PAN}1234`,
-      'double  spaced 4111  1111  1111  1111',
+      'two phones 054-123-4567 / 054-765-4321',
+      'prices 12.50, 13.75',
       '',
     ];
     for (const text of kept) assert.equal(redactText(text), text);
+  });
+
+  it('masks PANs written with other separators, or in full-width digits', () => {
+    for (const written of [
+      '4111.1111.1111.1111',
+      '4111_1111_1111_1111',
+      '4111/1111/1111/1111',
+      '4111\u00a01111\u00a01111\u00a01111',
+      '4111\u202f1111\u20091111\u20071111',
+      '4111 - 1111 - 1111 - 1111',
+      '4111  1111  1111  1111',
+      '４１１１１１１１１１１１１１１１',
+      '４１１１ １１１１ １１１１ １１１１',
+    ]) {
+      assert.equal(redactText(`card ${written} ok`), `card ${MASKED} ok`, written);
+    }
   });
 
   it('masks several PANs in one string', () => {
@@ -249,5 +266,55 @@ describe('redact', () => {
     assert.ok(Object.hasOwn(out, '__proto__'));
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
     assert.deepEqual(JSON.parse(JSON.stringify(out)), { ['__proto__']: { note: MASKED } });
+  });
+});
+
+describe('maskOrder', () => {
+  /** Wix-style ids that pass Luhn: kept, as the workers map items by them. */
+  const ITEM_ID = '6011645467251806';
+  const order = () => ({
+    menu: { items: [{ id: ITEM_ID, externalIds: { pos: PAN }, title: { en_US: 'Pizza' } }] },
+    order: {
+      id: PAN,
+      restaurantId: '4580458045804580',
+      comment: `my card is ${PAN.replace(/(\d{4})(?=\d)/g, '$1.')}, call me`,
+      payments: [
+        {
+          type: 'credit',
+          cardToken: { token: PAN, creditCard: { network: '4580 4580 4580 4580' } },
+          csc: '739',
+        },
+      ],
+      orderItems: [{ itemId: ITEM_ID, count: 1, variationsChoices: [[{ itemId: ITEM_ID }]] }],
+      [PAN]: { number: '4580-4580-4580-4580' },
+    },
+  });
+
+  it('masks card numbers in every value and key but the ids, and removes card-data keys', () => {
+    const masked = maskOrder(order()) as ReturnType<typeof order>;
+    assert.equal(masked.menu.items[0].id, ITEM_ID);
+    assert.deepEqual(masked.menu.items[0].externalIds, { pos: PAN });
+    assert.equal(masked.order.id, PAN);
+    assert.equal(masked.order.restaurantId, '4580458045804580');
+    assert.equal(masked.order.comment, `my card is ${MASKED}, call me`);
+    assert.deepEqual(masked.order.payments[0], {
+      type: 'credit',
+      cardToken: { token: MASKED, creditCard: { network: '458045******4580' } },
+      csc: '[redacted]',
+    });
+    assert.deepEqual(masked.order.orderItems, order().order.orderItems);
+    assert.deepEqual((masked.order as Record<string, unknown>)[MASKED], {
+      number: '458045******4580',
+    });
+    assert.equal(PAN in masked.order, false);
+  });
+
+  it('gives the same JSON as JSON.stringify, walking only when a card number may be in it', () => {
+    const plain = { order: { id: ITEM_ID, comment: 'no cards here 1795000200000' } };
+    assert.equal(orderJsonWithoutCards(plain), JSON.stringify(plain));
+    const json = orderJsonWithoutCards(order());
+    assert.equal(json, JSON.stringify(maskOrder(order())));
+    const ids = json.replaceAll(`"id":"${PAN}"`, '').replaceAll(`"pos":"${PAN}"`, '');
+    assert.doesNotMatch(ids, /4111[^*]*1111[^*]*1111[^*]*1111|739/);
   });
 });

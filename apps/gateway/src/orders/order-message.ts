@@ -1,3 +1,4 @@
+import { orderJsonWithoutCards } from '@wix-pos-gateway/cards';
 import { WixOrderLine, WixOrderRequest } from '@wix-pos-gateway/contracts';
 
 /**
@@ -5,7 +6,9 @@ import { WixOrderLine, WixOrderRequest } from '@wix-pos-gateway/contracts';
  * sealed, in a header) and with the menu cut down to the items the order names, at every depth
  * of choices. A menu can weigh a megabyte and an order names a handful of its items; the worker
  * needs no more to map them. Every other field of the body, the menu and its items travels as
- * Wix sent it; the menu's `sections` (ids of the whole menu) stay behind.
+ * Wix sent it, but for card numbers a client put outside `cards` (in a comment, a payment's
+ * card, anywhere but an id): those are masked and card-data keys removed, so that no topic or
+ * POS database holds one. The menu's `sections` (ids of the whole menu) stay behind.
  */
 export function orderMessage(request: WixOrderRequest & { cards?: unknown }): string {
   const named = new Set<string>();
@@ -13,7 +16,7 @@ export function orderMessage(request: WixOrderRequest & { cards?: unknown }): st
   const items = request.menu.items.filter((item) => named.has(item.id));
   const menu: Record<string, unknown> = { ...request.menu, items };
   delete menu.sections;
-  return JSON.stringify({ ...request, menu, cards: undefined });
+  return orderJsonWithoutCards({ ...request, menu, cards: undefined });
 }
 
 function collectItemIds(lines: readonly WixOrderLine[], into: Set<string>): void {

@@ -24,7 +24,14 @@ const nested = () => ({
     price: 1250,
     currency: 'USD',
     created: 1795000100000,
-    payments: [{ type: 'cash', amount: 1250 }],
+    payments: [
+      { type: 'cash', amount: 1000 },
+      {
+        type: 'credit',
+        amount: 250,
+        cardToken: { token: 't1', creditCard: { network: 'visa', lastDigits: '1111' } },
+      },
+    ],
     orderItems: [
       {
         itemId: 'a',
@@ -139,6 +146,20 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
     );
   });
 
+  it('refuses card digits beyond the last four in a payment', () => {
+    const card = (o: Record<string, unknown>) =>
+      (o.payments as { cardToken: { creditCard: Record<string, unknown> } }[])[1].cardToken
+        .creditCard;
+    assert.match(
+      problemOf((o) => (card(o).lastDigits = '4111111111111111')),
+      /^order\.payments\[1\]\.cardToken\.creditCard\.lastDigits must be at most 4 digits$/,
+    );
+    assert.equal(
+      problemOf((o) => (card(o).lastDigits = 4242)),
+      'ok',
+    );
+  });
+
   it('refuses an id longer than 256 characters', () => {
     assert.match(
       problemOf((o) => (o.id = '9'.repeat(3_000))),
@@ -158,6 +179,7 @@ describe('validateOrderRequest, its fast check against the DTO rules', () => {
     ...[-2_147_483_648, -2_147_483_649, 1e30, Infinity, -Infinity, NaN, 2 ** 53 + 2],
     // Longer than 256 UTF-16 units, though class-validator's MaxLength counts them as 256.
     ...['😀'.repeat(129), 'a\uFE0F'.repeat(200), [[]], [1]],
+    ...['1234', '12345', '０１２３', 9999, 10000, '4111 1111 1111 1111'],
   ];
   const paths = [
     ['menu'],
@@ -182,6 +204,9 @@ describe('validateOrderRequest, its fast check against the DTO rules', () => {
     ['order', 'payments'],
     ['order', 'payments', 0],
     ['order', 'payments', 0, 'amount'],
+    ['order', 'payments', 1, 'cardToken'],
+    ['order', 'payments', 1, 'cardToken', 'creditCard'],
+    ['order', 'payments', 1, 'cardToken', 'creditCard', 'lastDigits'],
     ['order', 'orderItems', 0, 'variationsChoices'],
     ['order', 'orderItems', 0, 'variationsChoices', 0],
     ['order', 'orderItems', 0, 'variationsChoices', 0, 0],

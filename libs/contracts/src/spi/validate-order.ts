@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { SPI_LIMITS, WixOrderRequest } from './wix-order.dto';
+import { SPI_LIMITS, WixOrderRequest, isLastDigits } from './wix-order.dto';
 
 const { minInt, maxInt, maxTime, maxIdChars } = SPI_LIMITS;
 
@@ -80,7 +80,15 @@ export function isValidRequest(body: Json): boolean {
 }
 
 function isPayment(payment: unknown): boolean {
-  return isObject(payment) && isIntIn(payment.amount, 0, maxInt);
+  if (!isObject(payment) || !isIntIn(payment.amount, 0, maxInt)) return false;
+  const { cardToken } = payment;
+  if (isAbsent(cardToken)) return true;
+  if (!isObject(cardToken)) return false;
+  const { creditCard } = cardToken;
+  if (isAbsent(creditCard)) return true;
+  return (
+    isObject(creditCard) && (isAbsent(creditCard.lastDigits) || isLastDigits(creditCard.lastDigits))
+  );
 }
 
 function isMenuItem(item: unknown): boolean {

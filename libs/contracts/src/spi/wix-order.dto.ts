@@ -62,6 +62,23 @@ function IsIdLength(): PropertyDecorator {
   });
 }
 
+/** The last digits of a card, at most four: a string of digits, or a number from 0 to 9999. */
+export function isLastDigits(value: unknown): boolean {
+  return typeof value === 'string'
+    ? /^\d{1,4}$/.test(value)
+    : Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 9999;
+}
+
+function IsLastDigits(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isLastDigits',
+    validator: {
+      validate: isLastDigits,
+      defaultMessage: (args) => `${args?.property} must be at most 4 digits`,
+    },
+  });
+}
+
 /*
  * Validators run bottom-up and stop at a property's first failure, so the type check sits
  * closest to the property.
@@ -103,6 +120,23 @@ export class WixOrderLineDto implements WixOrderLine {
   variationsChoices?: WixOrderLineDto[][];
 }
 
+/** What a payment may say of its card: never more than its last four digits. */
+export class WixPublicCardDto {
+  @Expose()
+  @IsOptional()
+  @IsLastDigits()
+  lastDigits?: string | number;
+}
+
+export class WixCardTokenDto {
+  @Expose()
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WixPublicCardDto)
+  creditCard?: WixPublicCardDto;
+}
+
 export class WixPaymentDto {
   @Expose()
   @IsOptional()
@@ -110,6 +144,13 @@ export class WixPaymentDto {
   @Min(0)
   @IsInt()
   amount?: number;
+
+  @Expose()
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WixCardTokenDto)
+  cardToken?: WixCardTokenDto;
 }
 
 export class WixOrderDto implements WixOrder {
