@@ -20,7 +20,8 @@ export class SpiExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
-      res.status(exception.getStatus()).json(GatewayAnswer.httpError(exception.message));
+      const message = percentDecoded(exception.message);
+      res.status(exception.getStatus()).json(GatewayAnswer.httpError(message));
       return;
     }
     const errorId = randomUUID();
@@ -28,4 +29,22 @@ export class SpiExceptionFilter implements ExceptionFilter {
     this.logger.error(`unexpected ${name} (error id ${errorId})`);
     res.status(500).json(GatewayAnswer.internalError(errorId));
   }
+}
+
+/**
+ * Nest quotes the URL as sent ("Cannot POST /orders/4111%201111…", "Failed to decode param
+ * '…'"): decoded, a card number in it is masked like any other. Bytes that do not decode stay
+ * escaped, except printable ASCII.
+ */
+export function percentDecoded(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run.replace(/%([0-9a-f]{2})/gi, (escape, hex: string) => {
+        const code = parseInt(hex, 16);
+        return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : escape;
+      });
+    }
+  });
 }

@@ -5,7 +5,7 @@ import {
   spiFailure,
   spiSuccess,
 } from '@wix-pos-gateway/contracts';
-import { safeDescription } from '@wix-pos-gateway/cards';
+import { redactText, safeDescription } from '@wix-pos-gateway/cards';
 
 /** Longest error description the gateway passes on from a worker. */
 const MAX_DESCRIPTION_CHARS = 4_000;
@@ -18,6 +18,12 @@ function failure(code: SpiErrorCode, description: string): SpiFailure {
   return spiFailure(code, safeDescription(description, MAX_DESCRIPTION_CHARS));
 }
 
+/** A value quoted from the URL, masked and then cut to a length that names it. */
+function shortened(text: string): string {
+  const masked = redactText(text);
+  return masked.length > 64 ? `${masked.slice(0, 64)}…` : masked;
+}
+
 /**
  * Every SPI answer the gateway makes up itself, rather than passes on from a worker: the one
  * place where the gateway picks an SPI code. Descriptions quote no value of the body.
@@ -26,7 +32,7 @@ export const GatewayAnswer = {
   accepted: (posOrderId: string): SpiSuccess => spiSuccess(posOrderId),
 
   noSuchBrand: (brand: string): SpiFailure =>
-    failure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(brand)}`),
+    failure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(shortened(brand))}`),
 
   invalidOrder: (problems: readonly string[], listed: number): SpiFailure => {
     const more = problems.length > listed ? `; and ${problems.length - listed} more` : '';
