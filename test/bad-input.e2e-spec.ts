@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Answer, answerBeforeBody, postOrder } from './support/http';
+import { Answer, answerBeforeBody, postOrder, rawExchange } from './support/http';
 import { example, renamed, uniqueBrand } from './support/orders';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
 
@@ -241,6 +241,37 @@ describe('a body that is not coming, or too large to come, is answered without w
     });
     assert.ok(answer.closed, 'the connection is closed');
     assert.ok(ms >= deadlineMs - 50 && ms < deadlineMs + 1_000, `answered after ${ms} ms`);
+    const next = await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')));
+    assert.match(next.body.value?.orderId ?? JSON.stringify(next.body), /^\d+$/);
+  });
+
+  it('answers endpoint_down at the deadline when the headers are still coming', async () => {
+    const path = `/webhooks/wix/${brand}`;
+    const answer = await rawExchange(url(), `POST ${path} HTTP/1.1\r\nHost: x\r\n`, 5_000);
+    assert.equal(answer.status, 408);
+    assert.deepEqual(answer.body, {
+      error: {
+        code: 'endpoint_down',
+        description: `the request headers did not arrive within ${deadlineMs} ms`,
+      },
+    });
+    assert.ok(answer.closed, 'the connection is closed');
+    assert.ok(answer.ms < deadlineMs + 300, `answered after ${answer.ms} ms`);
+  });
+
+  it('answers malformed HTTP and oversized headers with an SPI body', async () => {
+    const path = `/webhooks/wix/${brand}`;
+    const twice = `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`;
+    const big = `POST ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`;
+    for (const [text, status] of [
+      [twice, 400],
+      [big, 431],
+    ] as const) {
+      const answer = await rawExchange(url(), text, 3_000);
+      assert.equal(answer.status, status);
+      assert.equal(answer.body?.error?.code, 'pos_error');
+      assert.ok(answer.closed);
+    }
     const next = await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')));
     assert.match(next.body.value?.orderId ?? JSON.stringify(next.body), /^\d+$/);
   });

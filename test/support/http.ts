@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 export interface Answer {
   status: number;
@@ -83,5 +84,40 @@ export function answerBeforeBody(
       });
     });
     req.flushHeaders();
+  });
+}
+
+/** What a server wrote back to bytes sent as they are, until it closed or `waitMs` passed. */
+export interface RawAnswer {
+  status?: number;
+  body?: Answer['body'];
+  closed: boolean;
+  ms: number;
+}
+
+/** Writes `text` to the server of `url` on a fresh connection and reads what comes back. */
+export function rawExchange(url: string, text: string, waitMs: number): Promise<RawAnswer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    let received = '';
+    const done = (closed: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      const [head = '', body] = received.split('\r\n\r\n');
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
+      resolve({
+        status: status === undefined ? undefined : Number(status),
+        body: body ? (JSON.parse(body) as Answer['body']) : undefined,
+        closed,
+        ms: performance.now() - started,
+      });
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => done(true));
   });
 }

@@ -10,6 +10,7 @@ import { Kafka } from 'kafkajs';
 import { loadGatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { TopicDirectory } from './orders/topic-directory';
+import { answerClientErrors } from './webhook/client-errors';
 
 /** The webhook Wix Restaurants calls: HTTP in, request/reply over Kafka to the brand's POS workers. */
 async function bootstrap(): Promise<void> {
@@ -48,6 +49,7 @@ async function bootstrap(): Promise<void> {
         'The Wix Restaurants POS SPI webhook, and the health and metrics of the gateway.',
     }),
   );
+  answerClientErrors(app.getHttpServer(), config.orders.deadlineMs);
   await app.listen(config.port);
   logger.log(`instance ${config.instanceId} listening on ${await app.getUrl()}`);
   if (config.tls.mode === 'off') {

@@ -80,6 +80,17 @@ export const GatewayAnswer = {
   bodyTooSlow: (deadlineMs: number): SpiFailure =>
     failure(SpiErrorCode.EndpointDown, `the request body did not arrive within ${deadlineMs} ms`),
 
+  headersTooSlow: (deadlineMs: number): SpiFailure =>
+    failure(
+      SpiErrorCode.EndpointDown,
+      `the request headers did not arrive within ${deadlineMs} ms`,
+    ),
+
+  headersTooLarge: (): SpiFailure =>
+    failure(SpiErrorCode.PosError, 'the request headers are larger than the server takes'),
+
+  malformedHttp: (): SpiFailure => failure(SpiErrorCode.PosError, 'the request is not valid HTTP'),
+
   notSpiReply: (): SpiFailure =>
     failure(SpiErrorCode.PosError, 'the POS worker answered with no SPI response'),
 
