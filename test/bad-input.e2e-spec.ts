@@ -37,6 +37,22 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       description: /not valid JSON/,
     },
     {
+      name: 'bytes that are not UTF-8',
+      send: () => {
+        // "café" in Latin-1: the é is a byte UTF-8 never has alone.
+        const [head, tail] = JSON.stringify(valid()).split('"orderItems":');
+        const note = Buffer.concat([
+          Buffer.from('"note":"caf'),
+          Buffer.from([0xe9]),
+          Buffer.from('",'),
+        ]);
+        const bytes = Buffer.concat([Buffer.from(head), note, Buffer.from(`"orderItems":${tail}`)]);
+        return postOrder(gateway.url, brand, bytes, json);
+      },
+      status: 400,
+      description: /the body is not valid UTF-8/,
+    },
+    {
       name: 'a non-JSON content type',
       send: () => postOrder(gateway.url, brand, 'order=1', { 'content-type': 'text/plain' }),
       status: 415,

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import {
   findUnsafeJson,
@@ -141,6 +142,8 @@ function parseJson(req: WebhookRequest): { type: string } | undefined {
   if (!Buffer.isBuffer(req.body)) return { type: 'entity.parse.failed' };
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
   if (charset && !/^utf-8$/i.test(charset)) return { type: 'charset.unsupported' };
+  // Decoding would turn bytes that are not UTF-8 into U+FFFD and store a changed order.
+  if (!isUtf8(req.body)) return { type: 'entity.not.utf8' };
   const text = req.body.toString('utf8').replace(/^\uFEFF/, '');
   if (!/^\s*\{/.test(text)) return { type: 'entity.parse.failed' };
   try {
@@ -158,6 +161,8 @@ function describeParseError(error: unknown): [number, string] {
       return [413, `the body is larger than the limit of ${limit} bytes`];
     case 'entity.parse.failed':
       return [400, 'the body is not valid JSON (a JSON object is expected)'];
+    case 'entity.not.utf8':
+      return [400, 'the body is not valid UTF-8'];
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return [415, 'the body must be UTF-8 JSON without content-encoding'];
