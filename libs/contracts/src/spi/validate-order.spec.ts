@@ -24,6 +24,9 @@ const nested = () => ({
     price: 1250,
     currency: 'USD',
     created: 1795000100000,
+    delivery: { type: 'delivery', time: 1795003000000, charge: 500 },
+    orderCharges: [{ type: 'discount', amount: -500 }],
+    takeoutPacks: 1,
     payments: [
       { type: 'cash', amount: 1000 },
       {
@@ -141,6 +144,18 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
       /^order\.payments\[0\]\.amount must be an integer/,
     );
     assert.match(
+      problemOf((o) => ((o.delivery as { charge: unknown }).charge = '5.00')),
+      /^order\.delivery\.charge must be an integer/,
+    );
+    assert.match(
+      problemOf((o) => ((o.delivery as { time: unknown }).time = 'soon')),
+      /^order\.delivery\.time must be an integer/,
+    );
+    assert.match(
+      problemOf((o) => ((o.orderCharges as { amount: unknown }[])[0].amount = 1e30)),
+      /^order\.orderCharges\[0\]\.amount must not be greater than/,
+    );
+    assert.match(
       problemOf((o) => ((o.orderItems as { count: unknown }[])[0].count = 2_147_483_648)),
       /^order\.orderItems\[0\]\.count must not be greater than 2147483647/,
     );
@@ -204,6 +219,13 @@ describe('validateOrderRequest, its fast check against the DTO rules', () => {
     ['order', 'payments'],
     ['order', 'payments', 0],
     ['order', 'payments', 0, 'amount'],
+    ['order', 'delivery'],
+    ['order', 'delivery', 'charge'],
+    ['order', 'delivery', 'time'],
+    ['order', 'orderCharges'],
+    ['order', 'orderCharges', 0],
+    ['order', 'orderCharges', 0, 'amount'],
+    ['order', 'takeoutPacks'],
     ['order', 'payments', 1, 'cardToken'],
     ['order', 'payments', 1, 'cardToken', 'creditCard'],
     ['order', 'payments', 1, 'cardToken', 'creditCard', 'lastDigits'],

@@ -74,9 +74,24 @@ export function isValidRequest(body: Json): boolean {
     return false;
   }
   if (!TIMES.every((time) => isIntIn(order[time], 0, maxTime))) return false;
-  const { payments } = order;
+  if (!isIntIn(order.takeoutPacks, 0, maxInt)) return false;
+  const { delivery, orderCharges, payments } = order;
+  if (!isAbsent(delivery) && !isDispatch(delivery)) return false;
+  if (!isAbsent(orderCharges) && !(Array.isArray(orderCharges) && orderCharges.every(isCharge))) {
+    return false;
+  }
   if (!isAbsent(payments) && !(Array.isArray(payments) && payments.every(isPayment))) return false;
   return Array.isArray(order.orderItems) && order.orderItems.every(isOrderLine);
+}
+
+function isDispatch(dispatch: unknown): boolean {
+  return (
+    isObject(dispatch) && isIntIn(dispatch.charge, 0, maxInt) && isIntIn(dispatch.time, 0, maxTime)
+  );
+}
+
+function isCharge(charge: unknown): boolean {
+  return isObject(charge) && isIntIn(charge.amount, minInt, maxInt);
 }
 
 function isPayment(payment: unknown): boolean {

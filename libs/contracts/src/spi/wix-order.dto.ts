@@ -153,6 +153,34 @@ export class WixPaymentDto {
   cardToken?: WixCardTokenDto;
 }
 
+/** How the order is dispatched: only what a POS computes with is checked. */
+export class WixDispatchDto {
+  /** The delivery fee, minor units. */
+  @Expose()
+  @IsOptional()
+  @Max(maxInt)
+  @Min(0)
+  @IsInt()
+  charge?: number;
+
+  @Expose()
+  @IsOptional()
+  @Max(maxTime)
+  @Min(0)
+  @IsInt()
+  time?: number;
+}
+
+/** A fee, discount, tip or tax; a discount is negative. */
+export class WixOrderChargeDto {
+  @Expose()
+  @IsOptional()
+  @Max(maxInt)
+  @Min(minInt)
+  @IsInt()
+  amount?: number;
+}
+
 export class WixOrderDto implements WixOrder {
   @Expose()
   @IsIdLength()
@@ -187,6 +215,28 @@ export class WixOrderDto implements WixOrder {
   @ValidateNested({ each: true })
   @Type(() => WixPaymentDto)
   payments?: WixPaymentDto[];
+
+  @Expose()
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WixDispatchDto)
+  delivery?: WixDispatchDto;
+
+  @Expose()
+  @IsOptional()
+  @IsObject({ each: true })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => WixOrderChargeDto)
+  orderCharges?: WixOrderChargeDto[];
+
+  @Expose()
+  @IsOptional()
+  @Max(maxInt)
+  @Min(0)
+  @IsInt()
+  takeoutPacks?: number;
 
   @Expose()
   @IsOptional()
