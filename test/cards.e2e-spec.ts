@@ -13,7 +13,15 @@ const OUTAGE = '4000000000000119';
 const LUHN_INVALID = '4111111111111112';
 const EXPIRED = '5555555555554444';
 /** Put outside `cards`: in a comment, a payment's public card, a field Wix never sends. */
-const ASIDE = ['4012888888881881', '5105105105105100', '6011000990139424', '3566002020360505'];
+const ASIDE = [
+  '4012888888881881',
+  '5105105105105100',
+  '6011000990139424',
+  '3566002020360505',
+  '4242424242424242',
+  '2223003122003222',
+  '5200828282828210',
+];
 const PANS = [APPROVED, DECLINED, OUTAGE, LUHN_INVALID, EXPIRED, ...ASIDE];
 
 /** A PAN however it is written: digits full-width or ASCII, groups split by a few separators. */
@@ -21,8 +29,11 @@ function written(pan: string): RegExp {
   return new RegExp(pan.split('').join('[^0-9]{0,3}'));
 }
 
+/** Full-width and Arabic-Indic digits as ASCII. */
 function asciiDigits(text: string): string {
-  return text.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  return text
+    .replace(/[\uFF10-\uFF19]/g, (d) => String(d.charCodeAt(0) - 0xff10))
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x660));
 }
 const CSC = '9731';
 
@@ -167,6 +178,9 @@ describe('card payments cleared by the POS', () => {
     paymentOf(body).cardToken.creditCard.network = asciiDigits(ASIDE[3]).replace(/\d/g, (d) =>
       String.fromCharCode(d.charCodeAt(0) + 0xfee0),
     );
+    paymentOf(body).cardToken.creditCard.additionalFields = { security_code: CSC, cvc2: CSC };
+    order.extra = [Number(ASIDE[4]), ASIDE[5].replace(/(\d{4})(?=\d)/g, '$1\t')];
+    order.note = `${Array.from(ASIDE[6], (d) => String.fromCharCode(0x660 + Number(d))).join('')}${CSC}`;
     const answer = await post(body);
     assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
     const [inbox] = await sql<{ wix_order: Record<string, unknown> }>(
@@ -180,6 +194,12 @@ describe('card payments cleared by the POS', () => {
     const [paid] = kept.payments as Array<{ cardToken: { creditCard: Record<string, unknown> } }>;
     assert.equal(paid.cardToken.creditCard.network, '356600******0505');
     assert.equal(paid.cardToken.creditCard.lastDigits, '1111');
+    assert.deepEqual(paid.cardToken.creditCard.additionalFields, {
+      security_code: '[redacted]',
+      cvc2: '[redacted]',
+    });
+    assert.deepEqual(kept.extra, ['424242******4242', '222300******3222']);
+    assert.equal(kept.note, '520082******8210****');
 
     const lastDigits = cardOrder(APPROVED);
     paymentOf(lastDigits).cardToken.creditCard.lastDigits = ASIDE[0];
@@ -234,7 +254,7 @@ describe('card payments cleared by the POS', () => {
         for (const pan of PANS) {
           assert.doesNotMatch(digits, written(pan), `${where} holds ${pan.slice(0, 6)}…`);
         }
-        assert.doesNotMatch(text, /"csc"|"9731"|031234567/i, where);
+        assert.doesNotMatch(text, /"9731"|031234567|"(csc|cvc2|security_code)":"\d/i, where);
       }
     }
   });

@@ -33,17 +33,18 @@ export class SpiExceptionFilter implements ExceptionFilter {
 
 /**
  * Nest quotes the URL as sent ("Cannot POST /orders/4111%201111…", "Failed to decode param
- * '…'"): decoded, a card number in it is masked like any other. Bytes that do not decode stay
- * escaped, except printable ASCII.
+ * '…'"): decoded, a card number in it is masked like any other. Of bytes that do not decode,
+ * printable ASCII is kept and the rest shown as U+FFFD (an escape's hex digits would run into
+ * the digits after it).
  */
 export function percentDecoded(text: string): string {
   return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
     try {
       return decodeURIComponent(run);
     } catch {
-      return run.replace(/%([0-9a-f]{2})/gi, (escape, hex: string) => {
+      return run.replace(/%([0-9a-f]{2})/gi, (_escape, hex: string) => {
         const code = parseInt(hex, 16);
-        return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : escape;
+        return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : '\uFFFD';
       });
     }
   });

@@ -1,6 +1,8 @@
 export * from './payment-card';
 export * from './card-checks';
 export * from './card-keyring';
+export * from './card-text';
+export * from './order-masking';
 export * from './redact';
 export * from './safe-description';
 export {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { luhnValid } from './pan';
-import { maskOrder, orderJsonWithoutCards, redact, redactText } from './redact';
+import { maskCardText, redactText } from './card-text';
+import { maskOrder, orderJsonWithoutCards } from './order-masking';
+import { redact } from './redact';
 
 const PAN = '4111111111111111';
 const MASKED = '411111******1111';
@@ -269,49 +271,103 @@ describe('redact', () => {
   });
 });
 
+describe('maskCardText', () => {
+  it('masks a run that holds a card number anywhere in it, whole', () => {
+    assert.equal(maskCardText(`card ${PAN}123 exp`), `card ${MASKED}*** exp`);
+    assert.equal(maskCardText(`tok0${PAN}`), `tok*${MASKED}`);
+    assert.equal(maskCardText(`${PAN} ${PAN}`), `${MASKED}${MASKED}`);
+    // However the run is cut, at most 6 + 4 of its digits show, none of the rest.
+    assert.equal(maskCardText(`4916338506082832${PAN}`), `491633******2832${MASKED}`);
+    for (const text of [`7${PAN}`, `${PAN}0429`, `99${PAN}99`]) {
+      const masked = maskCardText(text);
+      assert.ok((masked.match(/\d/g) ?? []).length <= 10, `${text} → ${masked}`);
+      assert.equal(masked.length, text.length);
+    }
+    assert.equal(maskCardText('call 054 123 4567, 9 pm'), 'call 054 123 4567, 9 pm');
+  });
+
+  it('reads digits of every script and any separator', () => {
+    const arabic = Array.from(PAN, (d) => String.fromCharCode(0x660 + Number(d))).join('');
+    const bold = Array.from(PAN, (d) => String.fromCodePoint(0x1d7ce + Number(d))).join('');
+    for (const written of [
+      arabic,
+      bold,
+      '4111\t1111\t1111\t1111',
+      '4111\n1111\n1111\n1111',
+      '4111,1111,1111,1111',
+      '(4111) 1111 1111 1111',
+      '4111\u30001111\u30001111\u30001111',
+      '4111\u22121111\u22121111\u22121111',
+      Array.from(PAN).join('\u200b'),
+    ]) {
+      for (const masked of [maskCardText(`card ${written} ok`), redactText(`card ${written} ok`)]) {
+        assert.match(masked, /^card \(?411111\*{6}1111 ok$/, written);
+      }
+    }
+  });
+});
+
 describe('maskOrder', () => {
   /** Wix-style ids that pass Luhn: kept, as the workers map items by them. */
   const ITEM_ID = '6011645467251806';
   const order = () => ({
-    menu: { items: [{ id: ITEM_ID, externalIds: { pos: PAN }, title: { en_US: 'Pizza' } }] },
+    menu: {
+      items: [
+        {
+          id: ITEM_ID,
+          externalIds: { pos: PAN },
+          title: { en_US: 'Pizza' },
+          variations: [{ itemIds: [ITEM_ID], prices: { [ITEM_ID]: 100 }, defaults: [ITEM_ID] }],
+        },
+      ],
+    },
     order: {
       id: PAN,
       restaurantId: '4580458045804580',
+      created: 1795000200000,
       comment: `my card is ${PAN.replace(/(\d{4})(?=\d)/g, '$1.')}, call me`,
       payments: [
         {
           type: 'credit',
           cardToken: { token: PAN, creditCard: { network: '4580 4580 4580 4580' } },
           csc: '739',
+          additionalFields: { cvc2: '739', security_code: '739', cardHolderId: '0312' },
         },
       ],
       orderItems: [{ itemId: ITEM_ID, count: 1, variationsChoices: [[{ itemId: ITEM_ID }]] }],
       [PAN]: { number: '4580-4580-4580-4580' },
+      extra: [Number(PAN), -Number(PAN), 378282246310005, 123456789012],
+      externalIds: { note: { comment: `card ${PAN}` } },
     },
   });
 
   it('masks card numbers in every value and key but the ids, and removes card-data keys', () => {
     const masked = maskOrder(order()) as ReturnType<typeof order>;
-    assert.equal(masked.menu.items[0].id, ITEM_ID);
-    assert.deepEqual(masked.menu.items[0].externalIds, { pos: PAN });
+    assert.deepEqual(masked.menu, order().menu);
     assert.equal(masked.order.id, PAN);
     assert.equal(masked.order.restaurantId, '4580458045804580');
+    assert.equal(masked.order.created, 1795000200000);
     assert.equal(masked.order.comment, `my card is ${MASKED}, call me`);
     assert.deepEqual(masked.order.payments[0], {
       type: 'credit',
       cardToken: { token: MASKED, creditCard: { network: '458045******4580' } },
       csc: '[redacted]',
+      additionalFields: {
+        cvc2: '[redacted]',
+        security_code: '[redacted]',
+        cardHolderId: '[redacted]',
+      },
     });
     assert.deepEqual(masked.order.orderItems, order().order.orderItems);
     assert.deepEqual((masked.order as Record<string, unknown>)[MASKED], {
       number: '458045******4580',
     });
     assert.equal(PAN in masked.order, false);
+    assert.deepEqual(masked.order.extra, [MASKED, MASKED, '378282*****0005', 123456789012]);
+    assert.deepEqual(masked.order.externalIds, { note: { comment: `card ${MASKED}` } });
   });
 
-  it('gives the same JSON as JSON.stringify, walking only when a card number may be in it', () => {
-    const plain = { order: { id: ITEM_ID, comment: 'no cards here 1795000200000' } };
-    assert.equal(orderJsonWithoutCards(plain), JSON.stringify(plain));
+  it('gives the JSON of the masked order', () => {
     const json = orderJsonWithoutCards(order());
     assert.equal(json, JSON.stringify(maskOrder(order())));
     const ids = json.replaceAll(`"id":"${PAN}"`, '').replaceAll(`"pos":"${PAN}"`, '');

@@ -1,4 +1,4 @@
-import { redactText } from './redact';
+import { redactText } from './card-text';
 
 /**
  * A security code written beside its name, as an integration's error text may quote a request:

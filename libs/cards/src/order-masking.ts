@@ -1,0 +1,126 @@
+import { isCardDataKey, maskCardNumber, maskCardText } from './card-text';
+import { REDACTED, maskNumberField } from './redact';
+
+/**
+ * Keys whose values are ids, matched exactly by workers and POSes: `id`, `itemId`,
+ * `restaurantId`, `itemIds`, `externalIds`, and a variation's `prices` and `defaults` (keyed by
+ * and listing item ids).
+ */
+function isIdKey(key: string): boolean {
+  return /^ids?$|[a-z0-9](Id|Ids|_id|_ids)$/.test(key) || key === 'prices' || key === 'defaults';
+}
+
+type KeyKind = 'card data' | 'ids' | 'number' | 'other';
+
+/** Orders repeat a few dozen keys: each is classified once (up to a bound, for odd bodies). */
+const kinds = new Map<string, KeyKind>();
+const MAX_KINDS = 10_000;
+
+function kindOf(key: string): KeyKind {
+  let kind = kinds.get(key);
+  if (kind !== undefined) return kind;
+  if (isCardDataKey(key)) kind = 'card data';
+  else if (isIdKey(key)) kind = 'ids';
+  else kind = key === 'number' ? 'number' : 'other';
+  if (kinds.size < MAX_KINDS) kinds.set(key, kind);
+  return kind;
+}
+
+/** An id as sent; anything else in a place for ids, masked. */
+function keepId(value: unknown): unknown {
+  return typeof value === 'string' ? value : maskOrder(value);
+}
+
+/** An id, a list of ids or an object of them (keys, strings and numbers) kept as sent. */
+function keepIds(value: unknown): unknown {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return mapArray(value, keepId);
+  if (typeof value !== 'object' || value === null) return maskOrder(value);
+  return mapObject(value as Record<string, unknown>, keepKey, (_key, field) =>
+    typeof field === 'number' ? field : keepId(field),
+  );
+}
+
+function maskField(key: string, value: unknown): unknown {
+  const kind = kindOf(key);
+  if (kind === 'card data') return value === undefined || value === null ? value : REDACTED;
+  if (kind === 'ids') return keepIds(value);
+  if (kind === 'number') {
+    const number = maskNumberField(value);
+    if (number !== undefined) return typeof number === 'string' ? maskCardText(number) : number;
+  }
+  return maskOrder(value);
+}
+
+function keepKey(key: string): string {
+  return key;
+}
+
+/*
+ * Copy on write: an array or object comes back as it is when nothing in it changes, as in
+ * nearly every order, so masking allocates nothing then.
+ */
+
+function mapArray(array: unknown[], map: (item: unknown) => unknown): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < array.length; i++) {
+    const item = map(array[i]);
+    if (out === undefined && item !== array[i]) out = array.slice(0, i);
+    if (out !== undefined) out.push(item);
+  }
+  return out ?? array;
+}
+
+function mapObject(
+  object: Record<string, unknown>,
+  mapKey: (key: string) => string,
+  map: (key: string, value: unknown) => unknown,
+): Record<string, unknown> {
+  const keys = Object.keys(object);
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const newKey = mapKey(key);
+    const value = map(key, object[key]);
+    if (out === undefined && (newKey !== key || value !== object[key])) {
+      out = {};
+      for (const earlier of keys.slice(0, i)) define(out, earlier, object[earlier]);
+    }
+    if (out !== undefined) define(out, newKey, value);
+  }
+  return out ?? object;
+}
+
+/** An own "__proto__" key (JSON.parse makes them) is defined, to stay data, not a prototype. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    target[key] = value;
+  }
+}
+
+/**
+ * An order as it may travel to the kitchen and be stored there: the same JSON, with card-data
+ * keys replaced and every digit run that holds a card number masked, in strings, numbers and
+ * keys, except the ids that name the order, its restaurant and its items (Wix's ids are long
+ * digit strings that pass Luhn one time in ten). `cards` travels sealed; this is for what a
+ * client put anywhere else. The input is never modified.
+ */
+export function maskOrder(value: unknown): unknown {
+  if (typeof value === 'string') return maskCardText(value);
+  if (typeof value === 'number') return maskCardNumber(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return mapArray(value, maskOrder);
+  return mapObject(value as Record<string, unknown>, maskCardText, maskField);
+}
+
+/** `JSON.stringify(order)` with `maskOrder` applied. */
+export function orderJsonWithoutCards(order: unknown): string {
+  return JSON.stringify(maskOrder(order));
+}
