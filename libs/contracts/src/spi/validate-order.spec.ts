@@ -175,6 +175,13 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
     );
   });
 
+  it('refuses an order with no lines', () => {
+    assert.equal(
+      problemOf((o) => (o.orderItems = [])),
+      'order.orderItems should not be empty',
+    );
+  });
+
   it('refuses an id longer than 256 characters', () => {
     assert.match(
       problemOf((o) => (o.id = '9'.repeat(3_000))),
@@ -240,8 +247,11 @@ describe('validateOrderRequest, its fast check against the DTO rules', () => {
     const body = structuredClone(nested()) as Record<string, unknown>;
     let at = body as Record<string | number, unknown>;
     for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
-    if (value === undefined) delete at[path[path.length - 1]];
-    else at[path[path.length - 1]] = value;
+    const last = path[path.length - 1];
+    // JSON has no holes in arrays: an element left out is removed.
+    if (value === undefined && Array.isArray(at)) at.splice(Number(last), 1);
+    else if (value === undefined) delete at[last];
+    else at[last] = value;
     return body;
   }
 

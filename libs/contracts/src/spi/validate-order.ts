@@ -81,7 +81,8 @@ export function isValidRequest(body: Json): boolean {
     return false;
   }
   if (!isAbsent(payments) && !(Array.isArray(payments) && payments.every(isPayment))) return false;
-  return Array.isArray(order.orderItems) && order.orderItems.every(isOrderLine);
+  const lines = order.orderItems;
+  return Array.isArray(lines) && lines.length > 0 && lines.every(isOrderLine);
 }
 
 function isDispatch(dispatch: unknown): boolean {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { WixMenu, WixMenuItem, WixOrder, WixOrderLine } from '@wix-pos-gateway/pos-sdk';
 import { Expose, Type } from 'class-transformer';
 import {
+  ArrayNotEmpty,
   IsArray,
   IsDefined,
   IsInt,
@@ -266,8 +267,10 @@ export class WixOrderDto implements WixOrder {
   @IsInt()
   modified?: number;
 
+  /** At least one line: an order with nothing to make would be a ticket with nothing on it. */
   @Expose()
   @IsObject({ each: true })
+  @ArrayNotEmpty()
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => WixOrderLineDto)
