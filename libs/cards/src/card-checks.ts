@@ -1,7 +1,7 @@
 import { maskPan, type PaymentCard } from '@wix-pos-gateway/pos-sdk';
 import { luhnValid } from './pan';
 import { normalizeCard } from './payment-card';
-import { maskCardText } from './card-text';
+import { redactText } from './card-text';
 
 export { luhnValid } from './pan';
 
@@ -48,7 +48,7 @@ function cardProblems(card: PaymentCard, now: Date): string[] {
 
 /**
  * Checks the webhook's `cards` against its payments: every card well formed, unexpired and
- * Luhn-valid, no token a card number, every credit payment's card token present. Card tokens are shown through maskCardText
+ * Luhn-valid, no token a card number, every credit payment's card token present. Card tokens are shown through redactText
  * in case a client put a PAN where a token belongs.
  */
 export function checkCards(cards: unknown, payments: unknown, now: Date): CardCheck {
@@ -60,7 +60,7 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
     problems.push('cards is not an object of card token → card');
   } else if (!absent) {
     for (const [token, raw] of Object.entries(cards)) {
-      const shown = maskCardText(token);
+      const shown = redactText(token);
       if (shown !== token) {
         // The token keys what the ledger keeps of the card: it must not be the card itself.
         problems.push(`card ${shown}: its token holds a card number`);
@@ -93,7 +93,7 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
     }
     if (!Object.hasOwn(known, cardToken.token)) {
       problems.push(
-        `payment ${index}: card token ${JSON.stringify(maskCardText(cardToken.token))} is not in cards`,
+        `payment ${index}: card token ${JSON.stringify(redactText(cardToken.token))} is not in cards`,
       );
     }
   });

@@ -1,4 +1,4 @@
-import { isCardDataKey, maskCardNumber, maskCardText } from './card-text';
+import { isCardDataKey, maskCardNumber, redactText } from './card-text';
 import { REDACTED, maskNumberField } from './redact';
 
 /**
@@ -26,14 +26,14 @@ function kindOf(key: string): KeyKind {
   return kind;
 }
 
-/** An id as sent; anything else in a place for ids, masked. */
+/** An id (a string with no space in it) as sent; anything else in a place for ids, masked. */
 function keepId(value: unknown): unknown {
-  return typeof value === 'string' ? value : maskOrder(value);
+  return typeof value === 'string' && !/\s/.test(value) ? value : maskOrder(value);
 }
 
 /** An id, a list of ids or an object of them (keys, strings and numbers) kept as sent. */
 function keepIds(value: unknown): unknown {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return keepId(value);
   if (Array.isArray(value)) return mapArray(value, keepId);
   if (typeof value !== 'object' || value === null) return maskOrder(value);
   return mapObject(value as Record<string, unknown>, keepKey, (_key, field) =>
@@ -47,7 +47,7 @@ function maskField(key: string, value: unknown): unknown {
   if (kind === 'ids') return keepIds(value);
   if (kind === 'number') {
     const number = maskNumberField(value);
-    if (number !== undefined) return typeof number === 'string' ? maskCardText(number) : number;
+    if (number !== undefined) return typeof number === 'string' ? redactText(number) : number;
   }
   return maskOrder(value);
 }
@@ -113,11 +113,11 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
  * client put anywhere else. The input is never modified.
  */
 export function maskOrder(value: unknown): unknown {
-  if (typeof value === 'string') return maskCardText(value);
+  if (typeof value === 'string') return redactText(value);
   if (typeof value === 'number') return maskCardNumber(value);
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return mapArray(value, maskOrder);
-  return mapObject(value as Record<string, unknown>, maskCardText, maskField);
+  return mapObject(value as Record<string, unknown>, redactText, maskField);
 }
 
 /** `JSON.stringify(order)` with `maskOrder` applied. */

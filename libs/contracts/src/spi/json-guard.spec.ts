@@ -27,6 +27,15 @@ describe('findUnsafeJson', () => {
   });
 });
 
+describe('a long path', () => {
+  it('is cut to its ends, and leaves no digits at either cut', () => {
+    const key = `${'a'.repeat(48)}4664 8639 4879 5125${'b'.repeat(60)}`;
+    const body = JSON.parse(`{"order":{"${key}":{"__proto__":1}}}`) as unknown;
+    const problem = findUnsafeJson(body) ?? '';
+    assert.match(problem, /^order\.a+…b+\.__proto__ is not an allowed key$/);
+  });
+});
+
 describe('findUnstorableText', () => {
   it('finds a NUL or an unpaired surrogate in any string or key, and names where', () => {
     const body = (comment: string) => JSON.parse(`{"order":{"comment":"${comment}"}}`) as unknown;

@@ -66,8 +66,16 @@ function describeUnsafeJson(root: unknown, maxDepth: number): string | undefined
   return undefined;
 }
 
+/**
+ * A long path as its first and last 60 characters. Whatever is not a letter at either cut goes
+ * too: a card number cut in two would show more than its first 6 and last 4 digits to the
+ * masking after.
+ */
 function shorten(path: string): string {
-  return path.length > 120 ? `${path.slice(0, 60)}…${path.slice(-60)}` : path;
+  if (path.length <= 120) return path;
+  const head = path.slice(0, 60).replace(/\P{L}+$/u, '');
+  const tail = path.slice(-60).replace(/^\P{L}+/u, '');
+  return `${head}…${tail}`;
 }
 
 /** A NUL, or half of a UTF-16 surrogate pair: JSON may carry them, PostgreSQL's json may not. */
