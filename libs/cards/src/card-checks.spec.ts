@@ -155,14 +155,24 @@ describe('checkCards', () => {
     assert.deepEqual(problemsOf(card(5, 2026), [], juneUtc), ['card t: expired 05/2026']);
   });
 
-  it('refuses a card number used as a card token, and masks it', () => {
+  it('keys the cards by their tokens masked, as the order that goes on carries them', () => {
     const good = { number: PAN, expireMonth: 4, expireYear: 2029 };
-    const problems = problemsOf({ [PAN]: good, 'tok_4111.1111.1111.1111': good }, [
+    const result = checkCards(
+      { [PAN]: good, 'tok_4111.1111.1111.1111': good, plain: good },
+      [],
+      NOW,
+    );
+    assert.ok(result.ok);
+    assert.deepEqual(Object.keys(result.ok ? result.cards : {}), [
+      '411111******1111',
+      'tok_411111******1111',
+      'plain',
+    ]);
+    const problems = problemsOf({ [PAN]: good, '4111 1111 1111 1111': good }, [
       credit('4580458045804580'),
     ]);
     assert.deepEqual(problems, [
-      'card 411111******1111: its token holds a card number',
-      'card tok_411111******1111: its token holds a card number',
+      "card 411111******1111: another card's token reads the same once masked",
       'payment 0: card token "458045******4580" is not in cards',
     ]);
     assertNoLeak(problems);

@@ -28,26 +28,38 @@ export function isCardDataKey(key: string): boolean {
   return CARD_DATA_KEYS.has(key.toLowerCase().replace(/[\s_-]/g, ''));
 }
 
-/** Superscript and subscript digits, which are no script's decimal digits but read as ones. */
-const SMALL_DIGITS = '\\u00B2\\u00B3\\u00B9\\u2070\\u2074-\\u2079\\u2080-\\u2089';
-const SMALL_DIGIT_VALUES = new Map<string, number>([
-  ['\u00B2', 2],
-  ['\u00B3', 3],
-  ['\u00B9', 1],
-  ...Array.from('\u2070\u00B9\u00B2\u00B3\u2074\u2075\u2076\u2077\u2078\u2079', (c, i) => [c, i]),
-  ...Array.from('\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089', (c, i) => [c, i]),
-] as Array<[string, number]>);
-const DIGIT = `[\\p{Nd}${SMALL_DIGITS}]`;
+/**
+ * Digits that are no script's decimal digits but read as ones: superscript, subscript and
+ * circled or parenthesized digits, each listed from its 0 (or its 1, where there is no 0).
+ */
+const READ_AS_DIGITS: Array<[string, number]> = [
+  ['\u2070\u00B9\u00B2\u00B3\u2074\u2075\u2076\u2077\u2078\u2079', 0],
+  ['\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089', 0],
+  ['\u24EA\u2460\u2461\u2462\u2463\u2464\u2465\u2466\u2467\u2468', 0],
+  ['\u24FF\u2776\u2777\u2778\u2779\u277A\u277B\u277C\u277D\u277E', 0],
+  ['\u24F5\u24F6\u24F7\u24F8\u24F9\u24FA\u24FB\u24FC\u24FD', 1],
+  ['\u2780\u2781\u2782\u2783\u2784\u2785\u2786\u2787\u2788', 1],
+  ['\u278A\u278B\u278C\u278D\u278E\u278F\u2790\u2791\u2792', 1],
+  ['\u2474\u2475\u2476\u2477\u2478\u2479\u247A\u247B\u247C', 1],
+  ['\u2488\u2489\u248A\u248B\u248C\u248D\u248E\u248F\u2490', 1],
+];
+const OTHER_DIGIT_VALUES = new Map<string, number>(
+  READ_AS_DIGITS.flatMap(([chars, first]) =>
+    Array.from(chars, (char, i): [string, number] => [char, first + i]),
+  ),
+);
+const OTHER_DIGITS = READ_AS_DIGITS.map(([chars]) => chars).join('');
+const DIGIT = `[\\p{Nd}${OTHER_DIGITS}]`;
 /** Between a card number's groups: up to five characters that are neither letters nor digits. */
-const SEPARATOR = `[^\\p{L}\\p{Nd}${SMALL_DIGITS}]`;
+const SEPARATOR = `[^\\p{L}\\p{Nd}${OTHER_DIGITS}]`;
 const DIGIT_RUN = new RegExp(`${DIGIT}+(?:${SEPARATOR}{1,5}${DIGIT}+)*`, 'gu');
 const DIGITS = new RegExp(`${DIGIT}+`, 'gu');
 const ND = /\p{Nd}/u;
 
 /** The value of a decimal digit of any script: its distance from the zero that starts its run. */
 function digitValue(char: string): number {
-  const small = SMALL_DIGIT_VALUES.get(char);
-  if (small !== undefined) return small;
+  const other = OTHER_DIGIT_VALUES.get(char);
+  if (other !== undefined) return other;
   let code = char.codePointAt(0)!;
   let steps = 0;
   // Unicode lays out every script's digits 0–9 contiguously, blocks of ten starting at a zero.
@@ -119,64 +131,72 @@ function panWithin(digits: string): [number, number] | undefined {
   return undefined;
 }
 
-/** `digits` with each PAN in it shown as first 6 / last 4, and every other digit as `*`. */
-function maskDigits(digits: string): string {
-  const pan = panWithin(digits);
-  if (!pan) return '*'.repeat(digits.length);
-  const [start, end] = pan;
-  return '*'.repeat(start) + maskPan(digits.slice(start, end)) + maskDigits(digits.slice(end));
+/**
+ * A group of digits written without separators, masked: a card number as its first 6 and last 4
+ * digits; a group that holds one among other digits (a card with its security code glued on)
+ * all `*`, as no one can tell where in it the card lies.
+ */
+function maskGroup(digits: string): string {
+  if (looksLikePan(digits)) return maskPan(digits);
+  return digits.length >= 12 && panWithin(digits) ? '*'.repeat(digits.length) : digits;
+}
+
+/** Brackets, whitespace, zero-width characters and the soft hyphen read as a space; dashes as `-`. */
+function separatorKind(separator: string): string {
+  return separator
+    .replace(/[()[\]{}]/g, ' ')
+    .replace(/[\s\u200B-\u200D\u2060\uFEFF\u00AD]+/gu, ' ')
+    .replace(/[\p{Pd}\u2212\uFE63\uFF0D]/gu, '-');
+}
+
+/**
+ * How people write a card number in groups: one kind of separator throughout (spaces and
+ * dashes may mix), and groups of one size with a shorter or equal last one (4-4-4-4, 4-4-4-4-3,
+ * a digit at a time) or Amex's and Diners' 4-6-5 and 4-6-4. Two phone numbers, a date and a
+ * time, or coordinates side by side are not written so, even when their digits pass for a card.
+ */
+function writtenAsCard(sizes: number[], separators: string[]): boolean {
+  const kinds = new Set(separators.map(separatorKind));
+  const spacesAndDashes = [...kinds].every((kind) => /^[ -]+$/.test(kind));
+  if (kinds.size > 1 && !spacesAndDashes) return false;
+  const [first] = sizes;
+  const last = sizes[sizes.length - 1];
+  if (sizes.slice(0, -1).every((size) => size === first) && last <= first) return true;
+  return sizes.join('-') === '4-6-5' || sizes.join('-') === '4-6-4';
 }
 
 /** An ASCII digit, or a character past which every other kind of digit lies. */
 const MAY_BE_DIGIT = /[0-9\u00B2\u00B3\u00B9\u0660-\uffff]/;
 
 /**
- * The run with its card numbers masked. Cards written as groups start and end on group
- * boundaries, so the digits around them stay ("table 12 4111 1111 …"); a group of digits
- * written without separators is masked whole when it holds a card anywhere (a card with its
- * security code glued on). Looking across separators anywhere would take two phone numbers
- * side by side for a card.
+ * The run with its card numbers masked: cards written in groups (`writtenAsCard`), starting and
+ * ending on group boundaries, so the digits around them stay ("table 12 4111 1111 …"); and
+ * every group written without separators (`maskGroup`).
  */
 function maskRun(run: string): string {
   const originals = run.match(DIGITS) ?? [];
   const separators = run.split(DIGITS);
   const groups = originals.map(asciiDigits);
-  const segments: Array<{ from: number; to: number; text: string }> = [];
-  let kept = -1;
-  const keep = (to: number) => {
-    if (kept < 0) return;
-    // A group of 12 digits or more may hold a card glued to other digits.
-    const shown = (k: number) =>
-      groups[k].length >= 12 && panWithin(groups[k]) ? maskDigits(groups[k]) : originals[k];
-    let text = shown(kept);
-    for (let k = kept + 1; k <= to; k++) text += separators[k] + shown(k);
-    segments.push({ from: kept, to, text });
-    kept = -1;
-  };
+  let out = separators[0];
   let i = 0;
   while (i < groups.length) {
     let end = -1;
-    let digits = '';
-    for (let j = i; j < groups.length; j++) {
+    let digits = groups[i];
+    for (let j = i + 1; j < groups.length && digits.length + groups[j].length <= 19; j++) {
       digits += groups[j];
-      if (digits.length > 19) break;
-      if (looksLikePan(digits)) end = j;
+      const sizes = groups.slice(i, j + 1).map((group) => group.length);
+      if (looksLikePan(digits) && writtenAsCard(sizes, separators.slice(i + 1, j + 1))) end = j;
     }
-    if (end < 0) {
-      if (kept < 0) kept = i;
+    if (end >= 0) {
+      out += maskPan(groups.slice(i, end + 1).join(''));
+      i = end + 1;
+    } else {
+      out += maskGroup(groups[i]) === groups[i] ? originals[i] : maskGroup(groups[i]);
       i += 1;
-      continue;
     }
-    keep(i - 1);
-    segments.push({ from: i, to: end, text: maskPan(groups.slice(i, end + 1).join('')) });
-    i = end + 1;
+    out += separators[i];
   }
-  keep(groups.length - 1);
-  let out = separators[0];
-  segments.forEach((segment, n) => {
-    out += segment.text + (n < segments.length - 1 ? separators[segment.to + 1] : '');
-  });
-  return out + separators[groups.length];
+  return out;
 }
 
 /**
@@ -196,14 +216,47 @@ export function redactText(text: string): string {
   });
 }
 
+/** The digits of a number's shortest decimal form, as JSON and PostgreSQL write it out. */
+function decimalDigits(abs: number): string {
+  const [mantissa, exponent] = String(abs).split('e');
+  const [whole, fraction = ''] = mantissa.split('.');
+  if (exponent === undefined) return abs >= 1 ? whole : fraction;
+  const shift = Number(exponent);
+  // 4.63577214112173e+21 is written 4635772141121730000000 by PostgreSQL.
+  if (shift > 0) return (whole + fraction).padEnd(shift + 1, '0');
+  return whole + fraction;
+}
+
 /**
- * A number that holds a card number's digits (a JSON number, integer or not, with its point
- * and exponent left out) as a masked string; others as they are. Numbers of 13 digits, epoch-ms
- * times until the year 2286, are never taken for cards.
+ * A JSON number that holds a card number's digits, as a masked string; others as they are.
+ * What is read: an integer's digits, a fraction's whole part, a tiny number's mantissa.
+ * Numbers of 13 digits, epoch-ms times until the year 2286, are never taken for cards; nor are
+ * the fraction digits of a number from 0.000001 to 1 (coordinates, ratios). An integer too large
+ * to be exact, of a card's length and issuer, is masked whole: its digits may be a card's but
+ * for the last.
  */
 export function maskCardNumber(value: number): number | string {
-  if (!Number.isFinite(value) || (Number.isInteger(value) && Math.abs(value) < 1e11)) return value;
-  const digits = String(Math.abs(value)).replace(/e.*$/, '').replace('.', '');
-  if (digits.length < 12 || (Number.isInteger(value) && digits.length === 13)) return value;
-  return panWithin(digits) ? maskDigits(digits) : value;
+  if (!Number.isFinite(value)) return value;
+  const abs = Math.abs(value);
+  if (abs < 1e11 && (abs >= 1e-6 || abs === 0)) return value;
+  const digits = decimalDigits(abs);
+  if (digits.length < 12 || digits.length === 13) return value;
+  const inexact = abs > Number.MAX_SAFE_INTEGER && digits.length >= 16 && digits.length <= 19;
+  if (inexact && issuedLength(digits)) return '*'.repeat(digits.length);
+  const masked = maskGroup(digits);
+  return masked === digits ? value : masked;
+}
+
+/**
+ * A security code written beside its name, as a comment or a POS's error text may quote one:
+ * `csc: 123`, `"cvv":"1234"`, `security code 123`. A bare 3–4 digit number cannot be told from
+ * any other, so only a named one is removed.
+ */
+const NAMED_CSC = /(csc|cvv2?|cvc2?|security[\s_-]?code)([^0-9A-Za-z]{0,4})\d{3,4}(?!\d)/gi;
+
+/** `redactText`, and named security codes removed: for text a person or a POS wrote. */
+export function redactCardText(text: string): string {
+  const source = String(text);
+  if (!MAY_BE_DIGIT.test(source)) return source;
+  return redactText(source).replace(NAMED_CSC, '$1$2[redacted]');
 }

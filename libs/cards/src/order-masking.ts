@@ -1,4 +1,4 @@
-import { isCardDataKey, maskCardNumber, redactText } from './card-text';
+import { isCardDataKey, maskCardNumber, redactCardText, redactText } from './card-text';
 import { REDACTED, maskNumberField } from './redact';
 
 /**
@@ -26,9 +26,16 @@ function kindOf(key: string): KeyKind {
   return kind;
 }
 
+/** Spaces, zero-width ones too: no id holds one. */
+const SPACE = /[\s\u200B-\u200D\u2060\uFEFF\u00AD]/u;
+
 /** An id (a string with no space in it) as sent; anything else in a place for ids, masked. */
 function keepId(value: unknown): unknown {
-  return typeof value === 'string' && !/\s/.test(value) ? value : maskOrder(value);
+  return typeof value === 'string' && !SPACE.test(value) ? value : maskOrder(value);
+}
+
+function keepIdKey(key: string): string {
+  return SPACE.test(key) ? redactText(key) : key;
 }
 
 /** An id, a list of ids or an object of them (keys, strings and numbers) kept as sent. */
@@ -36,9 +43,7 @@ function keepIds(value: unknown): unknown {
   if (typeof value === 'string') return keepId(value);
   if (Array.isArray(value)) return mapArray(value, keepId);
   if (typeof value !== 'object' || value === null) return maskOrder(value);
-  return mapObject(value as Record<string, unknown>, keepKey, (_key, field) =>
-    typeof field === 'number' ? field : keepId(field),
-  );
+  return mapObject(value as Record<string, unknown>, keepIdKey, (_key, field) => keepId(field));
 }
 
 function maskField(key: string, value: unknown): unknown {
@@ -50,10 +55,6 @@ function maskField(key: string, value: unknown): unknown {
     if (number !== undefined) return typeof number === 'string' ? redactText(number) : number;
   }
   return maskOrder(value);
-}
-
-function keepKey(key: string): string {
-  return key;
 }
 
 /*
@@ -113,7 +114,7 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
  * client put anywhere else. The input is never modified.
  */
 export function maskOrder(value: unknown): unknown {
-  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'string') return redactCardText(value);
   if (typeof value === 'number') return maskCardNumber(value);
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return mapArray(value, maskOrder);

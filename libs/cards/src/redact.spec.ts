@@ -62,6 +62,12 @@ describe('redactText', () => {
     }
   });
 
+  it('masks a card written in groups, and nothing around it', () => {
+    assert.equal(redactText('Room 5445: 4469 2492 9273 7300'), 'Room 5445: 446924******7300');
+    const circled = Array.from(PAN, (d) => String.fromCharCode(0x2460 + Number(d) - 1)).join('');
+    assert.equal(redactText(`card ${circled}`), `card ${MASKED}`);
+  });
+
   it('leaves phone numbers, dates and times of the same lengths alone', () => {
     for (const text of [
       '+390697271299',
@@ -72,6 +78,12 @@ describe('redactText', () => {
       'call 054-123-4567 / 054-765-4321',
       '+62 812 3456 7890',
       '+1 (212) 555-0100',
+      '50.1771, 14.4299',
+      '+39 332 063 3752, 20:30',
+      '+36 20 235 3062 / +36 30 883 1317',
+      '(212) 623-1961 / (646) 621-0829',
+      '30/06/2025 08:00:31',
+      '50.50 + 97.79 + 84.72',
     ]) {
       assert.equal(redactText(text), text);
     }
@@ -287,11 +299,12 @@ describe('redact', () => {
 
 describe('redactText', () => {
   it('masks a run that holds a card number anywhere in it, whole', () => {
-    assert.equal(redactText(`card ${PAN}123 exp`), `card ${MASKED}*** exp`);
-    assert.equal(redactText(`tok0${PAN}`), `tok*${MASKED}`);
+    // No one can tell where in a longer group the card lies: all of it is masked.
+    assert.equal(redactText(`card ${PAN}123 exp`), `card ${'*'.repeat(19)} exp`);
+    assert.equal(redactText(`tok0${PAN}`), `tok${'*'.repeat(17)}`);
     assert.equal(redactText(`${PAN} ${PAN}`), `${MASKED} ${MASKED}`);
     // However the run is cut, at most 6 + 4 of its digits show, none of the rest.
-    assert.equal(redactText(`4916338506082832${PAN}`), `491633******2832${MASKED}`);
+    assert.equal(redactText(`4916338506082832 ${PAN}`), `491633******2832 ${MASKED}`);
     for (const text of [`7${PAN}`, `${PAN}0429`, `99${PAN}99`]) {
       const masked = redactText(text);
       assert.ok((masked.match(/\d/g) ?? []).length <= 10, `${text} → ${masked}`);
@@ -354,7 +367,7 @@ describe('maskOrder', () => {
       orderItems: [{ itemId: ITEM_ID, count: 1, variationsChoices: [[{ itemId: ITEM_ID }]] }],
       [PAN]: { number: '4580-4580-4580-4580' },
       extra: [Number(PAN), -Number(PAN), 378282246310005, 123456789012, 4111111111111111.5],
-      exponent: [4.111111111111111e21, 4.111111111111111e-15, 0.4111111111111111],
+      exponent: [4.111111111111111e21, 4.111111111111111e-15, Number('4296927392502821896')],
       defaults: ['card 4111 1111 1111 1111', ITEM_ID],
       externalIds: { note: { comment: `card ${PAN}` } },
     },
@@ -382,16 +395,27 @@ describe('maskOrder', () => {
       number: '458045******4580',
     });
     assert.equal(PAN in masked.order, false);
-    assert.deepEqual(masked.order.extra, [
-      MASKED,
-      MASKED,
-      '378282*****0005',
-      123456789012,
-      `${MASKED}*`,
-    ]);
-    for (const number of masked.order.exponent) assert.match(String(number), /411111\*{6}1111/);
+    assert.deepEqual(masked.order.extra, [MASKED, MASKED, '378282*****0005', 123456789012, MASKED]);
+    assert.deepEqual(masked.order.exponent, ['*'.repeat(22), MASKED, '*'.repeat(19)]);
     assert.deepEqual(masked.order.defaults, [`card ${MASKED}`, ITEM_ID]);
     assert.deepEqual(masked.order.externalIds, { note: { comment: `card ${MASKED}` } });
+  });
+
+  it('keeps in places for ids only what has no space, and masks numbers there', () => {
+    const masked = maskOrder({
+      noteIds: { 'card 4300 9524 0356 1930': 'x', plain: ITEM_ID },
+      prices: { x: 4551281809619332, [ITEM_ID]: 100 },
+      contactId: 'card\u200b4922\u200b8766\u200b8926\u200b3127',
+      comment: 'Card 4149 1309 1401 9194 exp 04/30 cvv: 5827',
+      latLng: { lat: 50.42244143885431, lng: 30.52345678901234 },
+    });
+    assert.deepEqual(masked, {
+      noteIds: { 'card 430095******1930': 'x', plain: ITEM_ID },
+      prices: { x: '455128******9332', [ITEM_ID]: 100 },
+      contactId: 'card\u200b492287******3127',
+      comment: 'Card 414913******9194 exp 04/30 cvv: [redacted]',
+      latLng: { lat: 50.42244143885431, lng: 30.52345678901234 },
+    });
   });
 
   it('gives the JSON of the masked order', () => {

@@ -1,11 +1,4 @@
-import { redactText } from './card-text';
-
-/**
- * A security code written beside its name, as an integration's error text may quote a request:
- * `csc: 123`, `"cvv":"1234"`, `security code 123`. A bare 3–4 digit number cannot be told from
- * any other, so only a named one is removed.
- */
-const NAMED_CSC = /(csc|cvv2?|cvc2?|security[\s_-]?code)([^0-9A-Za-z]{0,4})\d{3,4}(?!\d)/gi;
+import { redactCardText } from './card-text';
 
 /**
  * How far past the kept length the text is redacted: wider than any PAN written in groups
@@ -24,7 +17,7 @@ export function safeDescription(text: string, maxChars: number): string {
   const source = String(text);
   // Redaction is a pass over the text: a megabyte of it is read only as far as it is kept.
   const head = source.length > maxChars ? source.slice(0, maxChars + CUT_MARGIN) : source;
-  const redacted = redactText(head).replace(NAMED_CSC, '$1$2[redacted]');
+  const redacted = redactCardText(head);
   if (source.length <= maxChars && redacted.length <= maxChars) return redacted;
   const marker = `… [cut, ${source.length} characters in all]`;
   return (wholeCharacters(redacted, maxChars - marker.length) + marker).slice(0, maxChars);
