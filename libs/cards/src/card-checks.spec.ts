@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkCards } from './card-checks';
+import { maskOrder } from './order-masking';
 
 const NOW = new Date('2026-05-15T12:00:00Z');
 const PAN = '4111111111111111';
@@ -176,6 +177,15 @@ describe('checkCards', () => {
       'payment 0: card token "458045******4580" is not in cards',
     ]);
     assertNoLeak(problems);
+  });
+
+  it('masks a token as the order that goes on masks it, named security codes and all', () => {
+    const good = { number: PAN, expireMonth: 4, expireYear: 2029 };
+    const result = checkCards({ 'tok-cvv-1234': good }, [credit('tok-cvv-1234')], NOW);
+    assert.ok(result.ok);
+    const [key] = Object.keys(result.ok ? result.cards : {});
+    assert.equal(key, 'tok-cvv-[redacted]');
+    assert.equal(maskOrder('tok-cvv-1234'), key);
   });
 
   it('checks a security code in additionalFields beside a top-level one', () => {

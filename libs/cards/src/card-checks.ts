@@ -1,7 +1,7 @@
 import { maskPan, type PaymentCard } from '@wix-pos-gateway/pos-sdk';
 import { luhnValid } from './pan';
 import { normalizeCard } from './payment-card';
-import { redactText } from './card-text';
+import { redactCardText } from './card-text';
 
 export { luhnValid } from './pan';
 
@@ -61,7 +61,7 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
     problems.push('cards is not an object of card token → card');
   } else if (!absent) {
     for (const [token, raw] of Object.entries(cards)) {
-      const shown = redactText(token);
+      const shown = redactCardText(token); // as maskOrder masks the payment's token
       const card = normalizeCard(raw);
       if (typeof card === 'string') {
         problems.push(`card ${shown}: ${card}`);
@@ -93,7 +93,7 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
     }
     if (!Object.hasOwn(known, cardToken.token)) {
       problems.push(
-        `payment ${index}: card token ${JSON.stringify(redactText(cardToken.token))} is not in cards`,
+        `payment ${index}: card token ${JSON.stringify(redactCardText(cardToken.token))} is not in cards`,
       );
     }
   });

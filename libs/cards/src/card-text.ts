@@ -50,16 +50,31 @@ const OTHER_DIGIT_VALUES = new Map<string, number>(
 );
 const OTHER_DIGITS = READ_AS_DIGITS.map(([chars]) => chars).join('');
 const DIGIT = `[\\p{Nd}${OTHER_DIGITS}]`;
-/** Between a card number's groups: up to five characters that are neither letters nor digits. */
-const SEPARATOR = `[^\\p{L}\\p{Nd}${OTHER_DIGITS}]`;
-const DIGIT_RUN = new RegExp(`${DIGIT}+(?:${SEPARATOR}{1,5}${DIGIT}+)*`, 'gu');
-const DIGITS = new RegExp(`${DIGIT}+`, 'gu');
+/** Splits text into what lies between digit groups and the groups, alternately. */
+const AROUND_DIGITS = new RegExp(`(${DIGIT}+)`, 'u');
 const ND = /\p{Nd}/u;
+/**
+ * Letters end a run of digit groups, but for those that show nothing (Hangul fillers, the
+ * Arabic tatweel), which may sit between a card's groups like spaces.
+ */
+const LETTER = /(?![\u3164\uFFA0\u115F\u1160\u0640])\p{L}/u;
+/** At most this many characters between two groups of one run. */
+const MAX_SEPARATOR = 5;
+
+const digitValues = new Map<string, number>(OTHER_DIGIT_VALUES);
 
 /** The value of a decimal digit of any script: its distance from the zero that starts its run. */
 function digitValue(char: string): number {
-  const other = OTHER_DIGIT_VALUES.get(char);
-  if (other !== undefined) return other;
+  let value = digitValues.get(char);
+  if (value === undefined) {
+    value = countFromZero(char);
+    // Unicode has some 700 decimal digits: the map stays small.
+    digitValues.set(char, value);
+  }
+  return value;
+}
+
+function countFromZero(char: string): number {
   let code = char.codePointAt(0)!;
   let steps = 0;
   // Unicode lays out every script's digits 0–9 contiguously, blocks of ten starting at a zero.
@@ -88,8 +103,7 @@ function prefixIn(digits: string, from: number, to: number): boolean {
  * The lengths the card networks issue under a number's first digits (ISO/IEC 7812 issuer
  * ranges): what tells a card number from a phone number, a date or an id of the same length.
  */
-function issuedLength(digits: string): boolean {
-  const n = digits.length;
+function issuedLength(digits: string, n = digits.length): boolean {
   switch (digits[0]) {
     case '2': // Mastercard 2221–2720, Mir 2200–2204
       return (
@@ -123,12 +137,31 @@ export function looksLikePan(digits: string): boolean {
 /** Where in `digits` 12–19 digits in a row look like a PAN, if anywhere: [start, end). */
 function panWithin(digits: string): [number, number] | undefined {
   for (let start = 0; start + 12 <= digits.length; start++) {
-    for (let length = 19; length >= 12; length--) {
-      const end = start + length;
-      if (end <= digits.length && looksLikePan(digits.slice(start, end))) return [start, end];
+    // The issuer rules read at most the first 4 digits: no window is cut before it is needed.
+    const prefix = digits.slice(start, start + 4);
+    for (let length = Math.min(19, digits.length - start); length >= 12; length--) {
+      if (issuedLength(prefix, length) && luhnAt(digits, start, start + length)) {
+        return [start, start + length];
+      }
     }
   }
   return undefined;
+}
+
+/** The Luhn check of `digits` from `start` to `end`, ASCII digits only. */
+function luhnAt(digits: string, start: number, end: number): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = end - 1; i >= start; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
 }
 
 /**
@@ -141,79 +174,128 @@ function maskGroup(digits: string): string {
   return digits.length >= 12 && panWithin(digits) ? '*'.repeat(digits.length) : digits;
 }
 
-/** Brackets, whitespace, zero-width characters and the soft hyphen read as a space; dashes as `-`. */
+/** Brackets, whitespace and invisible characters read as a space; dashes as `-`. */
 function separatorKind(separator: string): string {
-  return separator
+  const kind = separator
     .replace(/[()[\]{}]/g, ' ')
-    .replace(/[\s\u200B-\u200D\u2060\uFEFF\u00AD]+/gu, ' ')
-    .replace(/[\p{Pd}\u2212\uFE63\uFF0D]/gu, '-');
+    .replace(/[\s\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800]+/gu, ' ')
+    .replace(/[\p{Pd}\u2212\uFE63\uFF0D]/gu, '-')
+    .replace(/\uFF0E/g, '.')
+    .trim();
+  return kind === '' ? ' ' : kind;
 }
 
+/** What sets numbers apart in lists, sums and times: never between a card's groups. */
+const LIST_PUNCTUATION = /[,;:+=&]/;
+
 /**
- * How people write a card number in groups: one kind of separator throughout (spaces and
- * dashes may mix), and groups of one size with a shorter or equal last one (4-4-4-4, 4-4-4-4-3,
- * a digit at a time) or Amex's and Diners' 4-6-5 and 4-6-4. Two phone numbers, a date and a
- * time, or coordinates side by side are not written so, even when their digits pass for a card.
+ * How people write a card number in groups: one separator throughout (not a list's or a sum's
+ * punctuation), and the layouts card
+ * networks print (4-4-4-4, 4-4-4-4-3, Amex's 4-6-5, Diners' 4-6-4), or a digit at a time. Lists
+ * of numbers, two phone numbers, a date and a time or coordinates side by side are not written
+ * so, even when their digits pass for a card.
  */
 function writtenAsCard(sizes: number[], separators: string[]): boolean {
   const kinds = new Set(separators.map(separatorKind));
-  const spacesAndDashes = [...kinds].every((kind) => /^[ -]+$/.test(kind));
-  if (kinds.size > 1 && !spacesAndDashes) return false;
-  const [first] = sizes;
-  const last = sizes[sizes.length - 1];
-  if (sizes.slice(0, -1).every((size) => size === first) && last <= first) return true;
-  return sizes.join('-') === '4-6-5' || sizes.join('-') === '4-6-4';
+  const [kind] = kinds;
+  if (kinds.size !== 1 || LIST_PUNCTUATION.test(kind)) return false;
+  const layout = sizes.join('-');
+  return (
+    /^4-4-4-[1-4](-[1-4])?$/.test(layout) ||
+    layout === '4-6-5' ||
+    layout === '4-6-4' ||
+    sizes.every((size) => size === 1)
+  );
 }
 
 /** An ASCII digit, or a character past which every other kind of digit lies. */
 const MAY_BE_DIGIT = /[0-9\u00B2\u00B3\u00B9\u0660-\uffff]/;
 
 /**
- * The run with its card numbers masked: cards written in groups (`writtenAsCard`), starting and
- * ending on group boundaries, so the digits around them stay ("table 12 4111 1111 …"); and
- * every group written without separators (`maskGroup`).
+ * A run's groups with their card numbers masked. Every candidate (digits passing for a card,
+ * written as cards are) is found; where candidates overlap (a number before the card that
+ * passes with its first groups, a security code after it that passes with all of them), no one
+ * can tell which is the card, and all their digits are masked. A lone candidate shows its first
+ * 6 and last 4 digits; the digits around it stay ("table 12 4111 1111 …"). A group written
+ * without separators is masked on its own (`maskGroup`). Separators inside a masked card go.
  */
-function maskRun(run: string): string {
-  const originals = run.match(DIGITS) ?? [];
-  const separators = run.split(DIGITS);
+function maskRun(originals: string[], separators: string[]): string[] {
   const groups = originals.map(asciiDigits);
-  let out = separators[0];
-  let i = 0;
-  while (i < groups.length) {
-    let end = -1;
+  const spans: Array<[number, number]> = [];
+  for (let i = 0; i < groups.length; i++) {
     let digits = groups[i];
     for (let j = i + 1; j < groups.length && digits.length + groups[j].length <= 19; j++) {
       digits += groups[j];
       const sizes = groups.slice(i, j + 1).map((group) => group.length);
-      if (looksLikePan(digits) && writtenAsCard(sizes, separators.slice(i + 1, j + 1))) end = j;
+      if (looksLikePan(digits) && writtenAsCard(sizes, separators.slice(i, j))) {
+        spans.push([i, j]);
+      }
     }
-    if (end >= 0) {
-      out += maskPan(groups.slice(i, end + 1).join(''));
-      i = end + 1;
-    } else {
-      out += maskGroup(groups[i]) === groups[i] ? originals[i] : maskGroup(groups[i]);
-      i += 1;
+  }
+  const out = originals.map((original, k) => {
+    const masked = maskGroup(groups[k]);
+    return masked === groups[k] ? original : masked;
+  });
+  // Spans come ordered by their start: overlapping ones merge.
+  let k = 0;
+  while (k < spans.length) {
+    const from = spans[k][0];
+    let to = spans[k][1];
+    let count = 1;
+    while (k + count < spans.length && spans[k + count][0] <= to) {
+      to = Math.max(to, spans[k + count][1]);
+      count += 1;
     }
-    out += separators[i];
+    const digits = groups.slice(from, to + 1).join('');
+    out[from] = count === 1 ? maskPan(digits) : '*'.repeat(digits.length);
+    for (let g = from + 1; g <= to; g++) out[g] = '';
+    for (let g = from; g < to; g++) separators[g] = '';
+    k += count;
   }
   return out;
 }
 
 /**
- * Masks every digit run (digits of any script, groups split by up to five characters that are
- * not letters or digits) holding 12–19 digits in a row that look like a card number: the card
- * shows its first 6 and last 4 digits. A card number with its security code after it, or glued
- * to other digits, is masked with them; a long id that holds one is masked too, so logs keep
- * ids in fields of their own.
+ * Masks card numbers in text: digits of any script, in groups split by up to five characters
+ * that are not letters (a run); see `maskRun` and `maskGroup` for what counts. A long id that
+ * holds a card is masked too, so logs keep ids in fields of their own.
  */
 export function redactText(text: string): string {
   const source = String(text);
   // Most strings are titles, descriptions and log messages with no long run of digits.
   if (source.length < 12 || !MAY_BE_DIGIT.test(source)) return source;
-  return source.replace(DIGIT_RUN, (run) => {
-    const digits = asciiDigits((run.match(DIGITS) ?? []).join(''));
-    return digits.length < 12 || !panWithin(digits) ? run : maskRun(run);
-  });
+  // Split, rather than one regex for a whole run: a run of millions of groups would overflow
+  // the regex engine's stack.
+  const parts = source.split(AROUND_DIGITS);
+  let changed = false;
+  let first = 1;
+  while (first < parts.length) {
+    let last = first;
+    while (
+      last + 2 < parts.length &&
+      parts[last + 1].length <= MAX_SEPARATOR &&
+      !LETTER.test(parts[last + 1])
+    ) {
+      last += 2;
+    }
+    const originals: string[] = [];
+    const separators: string[] = [];
+    for (let k = first; k <= last; k += 2) {
+      originals.push(parts[k]);
+      if (k < last) separators.push(parts[k + 1]);
+    }
+    const digits = asciiDigits(originals.join(''));
+    if (digits.length >= 12 && panWithin(digits)) {
+      const masked = maskRun(originals, separators);
+      for (let k = first, g = 0; k <= last; k += 2, g += 1) {
+        parts[k] = masked[g];
+        if (k < last) parts[k + 1] = separators[g];
+      }
+      changed = true;
+    }
+    first = last + 2;
+  }
+  return changed ? parts.join('') : source;
 }
 
 /** The digits of a number's shortest decimal form, as JSON and PostgreSQL write it out. */
@@ -227,24 +309,31 @@ function decimalDigits(abs: number): string {
   return whole + fraction;
 }
 
+/** Whether 16–19 leading digits of `digits` are of a card's issuer and length. */
+function issuedPrefix(digits: string): boolean {
+  for (let length = 16; length <= 19 && length <= digits.length; length++) {
+    if (issuedLength(digits.slice(0, length))) return true;
+  }
+  return false;
+}
+
 /**
  * A JSON number that holds a card number's digits, as a masked string; others as they are.
  * What is read: an integer's digits, a fraction's whole part, a tiny number's mantissa.
  * Numbers of 13 digits, epoch-ms times until the year 2286, are never taken for cards; nor are
- * the fraction digits of a number from 0.000001 to 1 (coordinates, ratios). An integer too large
- * to be exact, of a card's length and issuer, is masked whole: its digits may be a card's but
- * for the last.
+ * the fraction digits of a number from 0.000001 to 1 (coordinates, ratios). A number of 16
+ * digits or more is not exact (nor is a tiny one of 12 significant digits): its digits may be
+ * a card's but for the last, and it is masked whole when they start as a card's do.
  */
 export function maskCardNumber(value: number): number | string {
   if (!Number.isFinite(value)) return value;
   const abs = Math.abs(value);
   if (abs < 1e11 && (abs >= 1e-6 || abs === 0)) return value;
   const digits = decimalDigits(abs);
-  if (digits.length < 12 || digits.length === 13) return value;
-  const inexact = abs > Number.MAX_SAFE_INTEGER && digits.length >= 16 && digits.length <= 19;
-  if (inexact && issuedLength(digits)) return '*'.repeat(digits.length);
+  if (digits.length < 12 || (abs >= 1e11 && digits.length === 13)) return value;
   const masked = maskGroup(digits);
-  return masked === digits ? value : masked;
+  if (masked !== digits) return masked;
+  return (abs >= 1e15 ? issuedPrefix(digits) : abs < 1e-6) ? '*'.repeat(digits.length) : value;
 }
 
 /**
@@ -252,7 +341,11 @@ export function maskCardNumber(value: number): number | string {
  * `csc: 123`, `"cvv":"1234"`, `security code 123`. A bare 3–4 digit number cannot be told from
  * any other, so only a named one is removed.
  */
-const NAMED_CSC = /(csc|cvv2?|cvc2?|security[\s_-]?code)([^0-9A-Za-z]{0,4})\d{3,4}(?!\d)/gi;
+const NAMED_CSC = new RegExp(
+  `(csc|cvv2?|cvc2?|cid|security[\\s_-]?code|card[\\s_-]?code)((?:[\\s_-]?code)?[^0-9A-Za-z]{0,4})` +
+    `${DIGIT}{3,4}(?!${DIGIT})`,
+  'giu',
+);
 
 /** `redactText`, and named security codes removed: for text a person or a POS wrote. */
 export function redactCardText(text: string): string {

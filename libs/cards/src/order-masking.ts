@@ -1,5 +1,5 @@
 import { isCardDataKey, maskCardNumber, redactCardText, redactText } from './card-text';
-import { REDACTED, maskNumberField } from './redact';
+import { REDACTED } from './redact';
 
 /**
  * Keys whose values are ids, matched exactly by workers and POSes: `id`, `itemId`,
@@ -10,7 +10,7 @@ function isIdKey(key: string): boolean {
   return /^ids?$|[a-z0-9](Id|Ids|_id|_ids)$/.test(key) || key === 'prices' || key === 'defaults';
 }
 
-type KeyKind = 'card data' | 'ids' | 'number' | 'other';
+type KeyKind = 'card data' | 'ids' | 'other';
 
 /** Orders repeat a few dozen keys: each is classified once (up to a bound, for odd bodies). */
 const kinds = new Map<string, KeyKind>();
@@ -21,13 +21,13 @@ function kindOf(key: string): KeyKind {
   if (kind !== undefined) return kind;
   if (isCardDataKey(key)) kind = 'card data';
   else if (isIdKey(key)) kind = 'ids';
-  else kind = key === 'number' ? 'number' : 'other';
+  else kind = 'other';
   if (kinds.size < MAX_KINDS) kinds.set(key, kind);
   return kind;
 }
 
-/** Spaces, zero-width ones too: no id holds one. */
-const SPACE = /[\s\u200B-\u200D\u2060\uFEFF\u00AD]/u;
+/** Spaces, and characters that show nothing: no id holds one. */
+const SPACE = /[\s\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800]/u;
 
 /** An id (a string with no space in it) as sent; anything else in a place for ids, masked. */
 function keepId(value: unknown): unknown {
@@ -50,10 +50,6 @@ function maskField(key: string, value: unknown): unknown {
   const kind = kindOf(key);
   if (kind === 'card data') return value === undefined || value === null ? value : REDACTED;
   if (kind === 'ids') return keepIds(value);
-  if (kind === 'number') {
-    const number = maskNumberField(value);
-    if (number !== undefined) return typeof number === 'string' ? redactText(number) : number;
-  }
   return maskOrder(value);
 }
 
@@ -118,7 +114,7 @@ export function maskOrder(value: unknown): unknown {
   if (typeof value === 'number') return maskCardNumber(value);
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return mapArray(value, maskOrder);
-  return mapObject(value as Record<string, unknown>, redactText, maskField);
+  return mapObject(value as Record<string, unknown>, redactCardText, maskField);
 }
 
 /** `JSON.stringify(order)` with `maskOrder` applied. */
