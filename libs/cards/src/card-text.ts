@@ -24,8 +24,12 @@ const CARD_DATA_KEYS = new Set([
   'trackdata',
 ]);
 
+/** A security code by any name: `cvvCode`, `cardCvv`, `cvv_number`, `ccv`, `cvn`. */
+const SECURITY_CODE_KEY = /cvv|cvc|csc|ccv|cvn|securitycode/;
+
 export function isCardDataKey(key: string): boolean {
-  return CARD_DATA_KEYS.has(key.toLowerCase().replace(/[\s_-]/g, ''));
+  const name = key.toLowerCase().replace(/[\s_-]/g, '');
+  return CARD_DATA_KEYS.has(name) || SECURITY_CODE_KEY.test(name);
 }
 
 /**
@@ -42,6 +46,11 @@ const READ_AS_DIGITS: Array<[string, number]> = [
   ['\u278A\u278B\u278C\u278D\u278E\u278F\u2790\u2791\u2792', 1],
   ['\u2474\u2475\u2476\u2477\u2478\u2479\u247A\u247B\u247C', 1],
   ['\u2488\u2489\u248A\u248B\u248C\u248D\u248E\u248F\u2490', 1],
+  // The zeros of the three sets above, and the digits with a comma.
+  ['\u{1F10B}', 0],
+  ['\u{1F10C}', 0],
+  ['\u{1F100}', 0],
+  ['\u{1F101}\u{1F102}\u{1F103}\u{1F104}\u{1F105}\u{1F106}\u{1F107}\u{1F108}\u{1F109}\u{1F10A}', 0],
 ];
 const OTHER_DIGIT_VALUES = new Map<string, number>(
   READ_AS_DIGITS.flatMap(([chars, first]) =>
@@ -60,6 +69,22 @@ const ND = /\p{Nd}/u;
 const LETTER = /(?![\u3164\uFFA0\u115F\u1160\u0640])\p{L}/u;
 /** At most this many characters between two groups of one run. */
 const MAX_SEPARATOR = 5;
+/**
+ * No text a person writes holds this many digit groups without a letter, nor a group this long:
+ * such a run is masked whole, digit by digit, rather than searched (the search would take
+ * seconds on a run of millions of groups).
+ */
+const MAX_RUN_GROUPS = 256;
+/** A string longer than this (100 KB and more) has every digit masked, without a search. */
+const MAX_TEXT = 100_000;
+const ANY_DIGIT = new RegExp(DIGIT, 'gu');
+const MAX_GROUP_DIGITS = 1_000;
+
+/** Whether a separator is at most `MAX_SEPARATOR` characters (an emoji is one, of two units). */
+function shortSeparator(separator: string): boolean {
+  if (separator.length <= MAX_SEPARATOR) return true;
+  return separator.length <= 2 * MAX_SEPARATOR && [...separator].length <= MAX_SEPARATOR;
+}
 
 const digitValues = new Map<string, number>(OTHER_DIGIT_VALUES);
 
@@ -181,8 +206,8 @@ function separatorKind(separator: string): string {
     .replace(/[\s\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800]+/gu, ' ')
     .replace(/[\p{Pd}\u2212\uFE63\uFF0D]/gu, '-')
     .replace(/\uFF0E/g, '.')
-    .trim();
-  return kind === '' ? ' ' : kind;
+    .replace(/ +/g, ' ');
+  return kind;
 }
 
 /** What sets numbers apart in lists, sums and times: never between a card's groups. */
@@ -264,6 +289,8 @@ export function redactText(text: string): string {
   const source = String(text);
   // Most strings are titles, descriptions and log messages with no long run of digits.
   if (source.length < 12 || !MAY_BE_DIGIT.test(source)) return source;
+  // No one writes a string this long by hand: its digits are masked, all of them, at once.
+  if (source.length > MAX_TEXT) return starDigits(source);
   // Split, rather than one regex for a whole run: a run of millions of groups would overflow
   // the regex engine's stack.
   const parts = source.split(AROUND_DIGITS);
@@ -273,10 +300,16 @@ export function redactText(text: string): string {
     let last = first;
     while (
       last + 2 < parts.length &&
-      parts[last + 1].length <= MAX_SEPARATOR &&
+      shortSeparator(parts[last + 1]) &&
       !LETTER.test(parts[last + 1])
     ) {
       last += 2;
+    }
+    if ((last - first) / 2 + 1 > MAX_RUN_GROUPS || hasLongGroup(parts, first, last)) {
+      for (let k = first; k <= last; k += 2) parts[k] = '*'.repeat([...parts[k]].length);
+      changed = true;
+      first = last + 2;
+      continue;
     }
     const originals: string[] = [];
     const separators: string[] = [];
@@ -298,6 +331,38 @@ export function redactText(text: string): string {
   return changed ? parts.join('') : source;
 }
 
+let bmpDigits: Uint8Array | undefined;
+
+/** Every digit of `text` as `*`, in one pass over its UTF-16 units (a regex takes seconds on megabytes). */
+function starDigits(text: string): string {
+  if (!bmpDigits) {
+    bmpDigits = new Uint8Array(0x10000);
+    const digit = new RegExp(`^${DIGIT}$`, 'u');
+    for (let code = 0; code < 0x10000; code++) {
+      if (code < 0xd800 || code > 0xdfff)
+        bmpDigits[code] = digit.test(String.fromCharCode(code)) ? 1 : 0;
+    }
+  }
+  const units = Buffer.from(text, 'utf16le');
+  let astral = false;
+  for (let i = 0; i < units.length; i += 2) {
+    const code = units[i] | (units[i + 1] << 8);
+    if (bmpDigits[code] === 1) {
+      units[i] = 0x2a;
+      units[i + 1] = 0;
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      astral = true;
+    }
+  }
+  const starred = units.toString('utf16le');
+  return astral ? starred.replace(ANY_DIGIT, '*') : starred;
+}
+
+function hasLongGroup(parts: string[], first: number, last: number): boolean {
+  for (let k = first; k <= last; k += 2) if (parts[k].length > MAX_GROUP_DIGITS) return true;
+  return false;
+}
+
 /** The digits of a number's shortest decimal form, as JSON and PostgreSQL write it out. */
 function decimalDigits(abs: number): string {
   const [mantissa, exponent] = String(abs).split('e');
@@ -309,9 +374,9 @@ function decimalDigits(abs: number): string {
   return whole + fraction;
 }
 
-/** Whether 16–19 leading digits of `digits` are of a card's issuer and length. */
+/** Whether the leading digits of `digits`, 12 to 19 of them, are of a card's issuer and length. */
 function issuedPrefix(digits: string): boolean {
-  for (let length = 16; length <= 19 && length <= digits.length; length++) {
+  for (let length = 12; length <= 19 && length <= digits.length; length++) {
     if (issuedLength(digits.slice(0, length))) return true;
   }
   return false;
@@ -321,9 +386,11 @@ function issuedPrefix(digits: string): boolean {
  * A JSON number that holds a card number's digits, as a masked string; others as they are.
  * What is read: an integer's digits, a fraction's whole part, a tiny number's mantissa.
  * Numbers of 13 digits, epoch-ms times until the year 2286, are never taken for cards; nor are
- * the fraction digits of a number from 0.000001 to 1 (coordinates, ratios). A number of 16
- * digits or more is not exact (nor is a tiny one of 12 significant digits): its digits may be
- * a card's but for the last, and it is masked whole when they start as a card's do.
+ * the fraction digits of a number from 0.000001 to 1 (coordinates, ratios). A number is only as
+ * exact as a double: a card written with a fraction or more digits after it (`…933.99`) reaches
+ * the gateway rounded, its check digit changed. So a number of 12 digits or more that starts as
+ * a card of that length or less would is masked whole, and so is a tiny one of 12 significant
+ * digits.
  */
 export function maskCardNumber(value: number): number | string {
   if (!Number.isFinite(value)) return value;
@@ -333,7 +400,7 @@ export function maskCardNumber(value: number): number | string {
   if (digits.length < 12 || (abs >= 1e11 && digits.length === 13)) return value;
   const masked = maskGroup(digits);
   if (masked !== digits) return masked;
-  return (abs >= 1e15 ? issuedPrefix(digits) : abs < 1e-6) ? '*'.repeat(digits.length) : value;
+  return (abs >= 1e11 ? issuedPrefix(digits) : true) ? '*'.repeat(digits.length) : value;
 }
 
 /**
@@ -351,5 +418,7 @@ const NAMED_CSC = new RegExp(
 export function redactCardText(text: string): string {
   const source = String(text);
   if (!MAY_BE_DIGIT.test(source)) return source;
+  // Past MAX_TEXT no digit is left for a named code.
+  if (source.length > MAX_TEXT) return redactText(source);
   return redactText(source).replace(NAMED_CSC, '$1$2[redacted]');
 }

@@ -71,8 +71,21 @@ describe('redactText', () => {
     assert.equal(redactText('card 4841 0956 9012 9916 687'), `card ${'*'.repeat(19)}`);
     const filler = '4857\u31648594\u31646231\u31645867';
     assert.equal(redactText(`card ${filler}`), 'card 485785******5867');
-    const long = '4'.padEnd(5_000_000, ' 4');
-    assert.equal(redactText(long), long);
+    // A run of hundreds of groups and no letter, or a string of megabytes: its digits masked
+    // whole, at once.
+    const run = '5'.padEnd(2_000, ' 0');
+    assert.equal(redactText(run), run.replace(/\d/g, '*'));
+    const long = `${PAN} `.repeat(500_000);
+    const started = performance.now();
+    assert.equal(redactText(long), long.replace(/\d/g, '*'));
+    assert.ok(performance.now() - started < 3_000, 'masked in time');
+    const emoji =
+      'card 4553\u{1F4B3}\u{1F4B3}\u{1F4B3}3936\u{1F4B3}\u{1F4B3}\u{1F4B3}1236\u{1F4B3}\u{1F4B3}\u{1F4B3}1156';
+    assert.equal(redactText(emoji), 'card 455339******1156');
+    assert.equal(
+      redactText('Call 0813-5750-0998 - 0852-5284-6937'),
+      'Call 0813-5750-0998 - 0852-5284-6937',
+    );
     const circled = Array.from(PAN, (d) => String.fromCharCode(0x2460 + Number(d) - 1)).join('');
     assert.equal(redactText(`card ${circled}`), `card ${MASKED}`);
   });
@@ -410,6 +423,30 @@ describe('maskOrder', () => {
     assert.deepEqual(masked.order.exponent, ['*'.repeat(22), MASKED, '*'.repeat(19)]);
     assert.deepEqual(masked.order.defaults, [`card ${MASKED}`, ITEM_ID]);
     assert.deepEqual(masked.order.externalIds, { note: { comment: `card ${MASKED}` } });
+  });
+
+  it('masks numbers a card reaches rounded, and security codes under any name', () => {
+    const masked = maskOrder({
+      amex: Number('374601656770933.99'),
+      long: 34315134632872500,
+      maestro: Number('675934449066.9999999'),
+      cvvCode: '7319',
+      cardCvv: '6624',
+      'CVV code': '5518',
+      cvc_code: 4471,
+      comment: 'CVV: 123',
+    }) as Record<string, unknown>;
+    assert.deepEqual(masked, {
+      amex: '*'.repeat(15),
+      long: '*'.repeat(17),
+      maestro: '*'.repeat(12),
+      cvvCode: '[redacted]',
+      cardCvv: '[redacted]',
+      'CVV code': '[redacted]',
+      cvc_code: '[redacted]',
+      comment: 'CVV: [redacted]',
+    });
+    assert.deepEqual(redact({ comment: 'CVV: 123' }), { comment: 'CVV: [redacted]' });
   });
 
   it('keeps in places for ids only what has no space, and masks numbers there', () => {

@@ -1,5 +1,11 @@
 import { maskPan } from '@wix-pos-gateway/pos-sdk';
-import { asciiDigits, isCardDataKey, maskCardNumber, redactText } from './card-text';
+import {
+  asciiDigits,
+  isCardDataKey,
+  maskCardNumber,
+  redactCardText,
+  redactText,
+} from './card-text';
 
 export const REDACTED = '[redacted]';
 const MAX_DEPTH = 20;
@@ -60,7 +66,7 @@ function redactFields(
 }
 
 function walk(value: unknown, ancestors: Set<object>, depth: number): unknown {
-  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'string') return redactCardText(value);
   if (typeof value === 'number') return maskCardNumber(value);
   if (typeof value === 'function') return '[function]';
   if (typeof value !== 'object' || value === null) return value;
