@@ -13,10 +13,7 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
 
   before(async () => {
     workers = await Promise.all([startWorker(brand), startWorker(brand)]);
-    // 200 orders at once on two cores running every process can starve the gateway for the
-    // three seconds after which it sheds calls, rightly; here what matters is what becomes of
-    // the orders (shedding: load-shedder.spec.ts, and the benchmark's overload phase).
-    gateway = await startGateway({ MAX_EVENT_LOOP_UTILIZATION: '1' });
+    gateway = await startGateway();
   });
   after(stopAll);
 
