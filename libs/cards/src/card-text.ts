@@ -240,21 +240,43 @@ const MAY_BE_DIGIT = /[0-9\u00B2\u00B3\u00B9\u0660-\uffff]/;
  * A run's groups with their card numbers masked. Every candidate (digits passing for a card,
  * written as cards are) is found; where candidates overlap (a number before the card that
  * passes with its first groups, a security code after it that passes with all of them), no one
- * can tell which is the card, and all their digits are masked. A lone candidate shows its first
- * 6 and last 4 digits; the digits around it stay ("table 12 4111 1111 …"). A group written
- * without separators is masked on its own (`maskGroup`). Separators inside a masked card go.
+ * can tell which is the card, and all their digits are masked. So are a candidate's groups when
+ * other digits are glued to its first or last group (`4111 1111 1111 1111123`). A lone
+ * candidate shows its first 6 and last 4 digits; the digits around it stay ("table 12 4111 1111
+ * …"). A group written without separators is masked on its own (`maskGroup`). Separators inside
+ * a masked card go.
  */
 function maskRun(originals: string[], separators: string[]): string[] {
   const groups = originals.map(asciiDigits);
-  const spans: Array<[number, number]> = [];
+  const spans: Array<[number, number, boolean]> = [];
   for (let i = 0; i < groups.length; i++) {
-    let digits = groups[i];
-    for (let j = i + 1; j < groups.length && digits.length + groups[j].length <= 19; j++) {
-      digits += groups[j];
-      const sizes = groups.slice(i, j + 1).map((group) => group.length);
-      if (looksLikePan(digits) && writtenAsCard(sizes, separators.slice(i, j))) {
-        spans.push([i, j]);
+    // The first group as written, and its last 4 digits when more are glued before them.
+    const firsts = groups[i].length > 4 ? [groups[i], groups[i].slice(-4)] : [groups[i]];
+    let middle = '';
+    const middleSizes: number[] = [];
+    const shortest = Math.min(4, groups[i].length);
+    for (let j = i + 1; j < groups.length && shortest + middle.length < 19; j++) {
+      const last = groups[j];
+      // The last group as written, and, when it is longer than a card's last groups of four,
+      // its first 1–6 digits (more are glued after them).
+      const lasts = [last];
+      for (let t = 1; last.length > 4 && t < last.length && t <= 6; t++) {
+        lasts.push(last.slice(0, t));
       }
+      let found: boolean | undefined;
+      for (const first of firsts) {
+        for (const end of lasts) {
+          const digits = first + middle + end;
+          if (digits.length > 19 || !looksLikePan(digits)) continue;
+          const sizes = [first.length, ...middleSizes, end.length];
+          if (!writtenAsCard(sizes, separators.slice(i, j))) continue;
+          const glued = first !== groups[i] || end !== last;
+          found = found === undefined ? glued : found || glued;
+        }
+      }
+      if (found !== undefined) spans.push([i, j, found]);
+      middle += last;
+      middleSizes.push(last.length);
     }
   }
   const out = originals.map((original, k) => {
@@ -272,7 +294,7 @@ function maskRun(originals: string[], separators: string[]): string[] {
       count += 1;
     }
     const digits = groups.slice(from, to + 1).join('');
-    out[from] = count === 1 ? maskPan(digits) : '*'.repeat(digits.length);
+    out[from] = count === 1 && !spans[k][2] ? maskPan(digits) : '*'.repeat(digits.length);
     for (let g = from + 1; g <= to; g++) out[g] = '';
     for (let g = from; g < to; g++) separators[g] = '';
     k += count;
@@ -286,9 +308,32 @@ function maskRun(originals: string[], separators: string[]): string[] {
  * holds a card is masked too, so logs keep ids in fields of their own.
  */
 export function redactText(text: string): string {
+  return redactRuns(String(text), false);
+}
+
+/**
+ * `redactText` for text from a URL, where forms write a space as `+` and lists part values with
+ * `,`: card numbers written with either are masked too (the rest is left as sent).
+ */
+export function redactUrlText(text: string): string {
   const source = String(text);
+  const spaced = source.replace(/[+,]/g, ' ');
+  const masked = redactText(spaced);
+  return masked === spaced ? redactText(source) : masked;
+}
+
+/**
+ * `redactText` for the head of a longer text, cut at its end: the run of digit groups the cut
+ * touches is masked whole, as the card it may hold lies partly past the cut, and the digits
+ * before the cut do not show it.
+ */
+function redactHead(head: string): string {
+  return redactRuns(head, true);
+}
+
+function redactRuns(source: string, cutAtEnd: boolean): string {
   // Most strings are titles, descriptions and log messages with no long run of digits.
-  if (source.length < 12 || !MAY_BE_DIGIT.test(source)) return source;
+  if ((source.length < 12 && !cutAtEnd) || !MAY_BE_DIGIT.test(source)) return source;
   // No one writes a string this long by hand: its digits are masked, all of them, at once.
   if (source.length > MAX_TEXT) return starDigits(source);
   // Split, rather than one regex for a whole run: a run of millions of groups would overflow
@@ -305,7 +350,10 @@ export function redactText(text: string): string {
     ) {
       last += 2;
     }
-    if ((last - first) / 2 + 1 > MAX_RUN_GROUPS || hasLongGroup(parts, first, last)) {
+    const tail = parts[last + 1];
+    const touchesCut =
+      cutAtEnd && last + 2 === parts.length && shortSeparator(tail) && !LETTER.test(tail);
+    if (touchesCut || (last - first) / 2 + 1 > MAX_RUN_GROUPS || hasLongGroup(parts, first, last)) {
       for (let k = first; k <= last; k += 2) parts[k] = '*'.repeat([...parts[k]].length);
       changed = true;
       first = last + 2;
@@ -416,9 +464,21 @@ const NAMED_CSC = new RegExp(
 
 /** `redactText`, and named security codes removed: for text a person or a POS wrote. */
 export function redactCardText(text: string): string {
-  const source = String(text);
+  return redactCardRuns(String(text), false);
+}
+
+/**
+ * `redactCardText` for the head of a longer text, cut at its end (`maxChars` of it kept, say):
+ * a run of digits the cut touches, part of a card or of a named security code, is masked whole.
+ */
+export function redactCardHead(head: string): string {
+  return redactCardRuns(String(head), true);
+}
+
+function redactCardRuns(source: string, cutAtEnd: boolean): string {
   if (!MAY_BE_DIGIT.test(source)) return source;
+  const redacted = cutAtEnd ? redactHead(source) : redactText(source);
   // Past MAX_TEXT no digit is left for a named code.
-  if (source.length > MAX_TEXT) return redactText(source);
-  return redactText(source).replace(NAMED_CSC, '$1$2[redacted]');
+  if (source.length > MAX_TEXT) return redacted;
+  return redacted.replace(NAMED_CSC, '$1$2[redacted]');
 }

@@ -43,12 +43,19 @@ function keepIds(value: unknown): unknown {
   if (typeof value === 'string') return keepId(value);
   if (Array.isArray(value)) return mapArray(value, keepId);
   if (typeof value !== 'object' || value === null) return maskOrder(value);
-  return mapObject(value as Record<string, unknown>, keepIdKey, (_key, field) => keepId(field));
+  return mapObject(value as Record<string, unknown>, keepIdKey, (key, field) =>
+    isCardDataKey(key) ? blank(field) : keepId(field),
+  );
+}
+
+/** The value of a card-data key: gone, but for a missing one. */
+function blank(value: unknown): unknown {
+  return value === undefined || value === null ? value : REDACTED;
 }
 
 function maskField(key: string, value: unknown): unknown {
   const kind = kindOf(key);
-  if (kind === 'card data') return value === undefined || value === null ? value : REDACTED;
+  if (kind === 'card data') return blank(value);
   if (kind === 'ids') return keepIds(value);
   return maskOrder(value);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { luhnValid } from './pan';
-import { redactText } from './card-text';
+import { redactText, redactUrlText } from './card-text';
 import { maskOrder, orderJsonWithoutCards } from './order-masking';
 import { redact } from './redact';
 
@@ -238,6 +238,19 @@ describe('redact', () => {
     assert.doesNotMatch(JSON.stringify(redacted), new RegExp(PAN));
   });
 
+  it("removes a named security code from an error's message and stack", () => {
+    const redacted = redact(new Error('POS said: cvv 123 wrong')) as Record<string, unknown>;
+    assert.equal(redacted.message, 'POS said: cvv [redacted] wrong');
+    assert.doesNotMatch(String(redacted.stack), /123/);
+  });
+
+  it('masks a BigInt that holds a card number, under any key', () => {
+    assert.deepEqual(redact({ amount: BigInt(PAN), count: BigInt(12) }), {
+      amount: MASKED,
+      count: BigInt(12),
+    });
+  });
+
   it('marks cycles and keeps shared references that are not cycles', () => {
     const node: Record<string, unknown> = { name: 'root', pan: PAN };
     node.self = node;
@@ -338,6 +351,26 @@ describe('redactText', () => {
     assert.equal(redactText('call 054 123 4567, 9 pm'), 'call 054 123 4567, 9 pm');
   });
 
+  it('masks a grouped card whole when other digits are glued to its first or last group', () => {
+    for (const [text, stars] of [
+      ['card 4111 1111 1111 1111123 exp', 19],
+      ['card 9994111-1111-1111-1111 exp', 19],
+      ['card 884111 1111 1111 111177 exp', 20],
+      ['amex 3782 822463 100059 exp', 16],
+    ] as const) {
+      assert.equal(redactText(text), text.replace(/\d[\d -]*\d/, '*'.repeat(stars)), text);
+    }
+    // A phone number and an order number side by side stay.
+    assert.equal(redactText('call 0541 2345 6789 12345'), 'call 0541 2345 6789 12345');
+  });
+
+  it('reads `+` and `,` as spaces in text from a URL', () => {
+    assert.equal(redactUrlText('4485+2757+4230+8327'), '448527******8327');
+    assert.equal(redactUrlText('4485,2757,4230,8327'), '448527******8327');
+    assert.equal(redactUrlText('a+b,c 12'), 'a+b,c 12');
+    assert.equal(redactText('4485+2757+4230+8327'), '4485+2757+4230+8327');
+  });
+
   it('reads digits of every script and any separator', () => {
     const arabic = Array.from(PAN, (d) => String.fromCharCode(0x660 + Number(d))).join('');
     const bold = Array.from(PAN, (d) => String.fromCodePoint(0x1d7ce + Number(d))).join('');
@@ -423,6 +456,17 @@ describe('maskOrder', () => {
     assert.deepEqual(masked.order.exponent, ['*'.repeat(22), MASKED, '*'.repeat(19)]);
     assert.deepEqual(masked.order.defaults, [`card ${MASKED}`, ITEM_ID]);
     assert.deepEqual(masked.order.externalIds, { note: { comment: `card ${MASKED}` } });
+  });
+
+  it('removes card-data keys in the places for ids too', () => {
+    const masked = maskOrder({
+      externalIds: { pos: 'A-1', pan: PAN, cvv: '123' },
+      prices: { [ITEM_ID]: 100, cvv: 123 },
+    });
+    assert.deepEqual(masked, {
+      externalIds: { pos: 'A-1', pan: '[redacted]', cvv: '[redacted]' },
+      prices: { [ITEM_ID]: 100, cvv: '[redacted]' },
+    });
   });
 
   it('masks numbers a card reaches rounded, and security codes under any name', () => {

@@ -36,6 +36,13 @@ export function maskNumberField(value: unknown): unknown {
   return undefined;
 }
 
+/** A BigInt is exact: it holds a card number as its digits do in text. */
+function maskBigInt(value: bigint): bigint | string {
+  const text = String(value);
+  const masked = redactText(text);
+  return masked === text ? value : masked;
+}
+
 function redactEntry(key: string, value: unknown, ancestors: Set<object>, depth: number): unknown {
   const lower = key.toLowerCase();
   if (isCardDataKey(key)) return value === undefined || value === null ? value : REDACTED;
@@ -68,6 +75,7 @@ function redactFields(
 function walk(value: unknown, ancestors: Set<object>, depth: number): unknown {
   if (typeof value === 'string') return redactCardText(value);
   if (typeof value === 'number') return maskCardNumber(value);
+  if (typeof value === 'bigint') return maskBigInt(value);
   if (typeof value === 'function') return '[function]';
   if (typeof value !== 'object' || value === null) return value;
 
@@ -96,9 +104,9 @@ function walk(value: unknown, ancestors: Set<object>, depth: number): unknown {
       // name, message and stack are not enumerable, so a plain copy would lose them; a driver's
       // extra fields (pg's `detail`, `code`) are kept because they often quote the failing values.
       const copy = redactFields(value, ancestors, next, {});
-      copy.name = redactText(String(value.name));
-      copy.message = redactText(String(value.message));
-      copy.stack = value.stack === undefined ? undefined : redactText(String(value.stack));
+      copy.name = redactCardText(String(value.name));
+      copy.message = redactCardText(String(value.message));
+      copy.stack = value.stack === undefined ? undefined : redactCardText(String(value.stack));
       if ('cause' in value && value.cause !== undefined) {
         copy.cause = walk(value.cause, ancestors, next);
       }

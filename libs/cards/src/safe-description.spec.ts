@@ -54,6 +54,25 @@ describe('safeDescription', () => {
     }
   });
 
+  it('masks the card the cut splits, however much masking shortened the text before it', () => {
+    // Each card written with wide separators is 15 characters shorter masked: the kept part
+    // reaches past where the text was first cut.
+    const wide = '4111 - 1111 - 1111 - 1111';
+    for (let at = 1_000; at < 1_200; at++) {
+      const cards = `card ${wide} `.repeat(30);
+      const text = `${cards}${'x'.repeat(at - cards.length)} 5500 0000 0000 0004 ${'y'.repeat(2_000)}`;
+      const safe = safeDescription(text, 1_000);
+      assert.ok(safe.length <= 1_000);
+      const shown = safe.replace(/\d{6}\*{6}\d{4}/g, '#').replace(/[^\d#]/g, '');
+      assert.doesNotMatch(shown, /\d{7}/, `cut at ${at}: ${safe.slice(-80)}`);
+    }
+    for (let at = 1_000; at < 1_200; at++) {
+      const cards = `card ${wide} `.repeat(30);
+      const text = `${cards}${'x'.repeat(at - cards.length)} cvv 123 ${'y'.repeat(2_000)}`;
+      assert.doesNotMatch(safeDescription(text, 1_000), /cvv \d|\b123\b/, `cut at ${at}`);
+    }
+  });
+
   it('bounds a 1 MB description full of PANs quickly', () => {
     const text = `card ${PAN} csc 123; `.repeat(40_000).slice(0, 1024 * 1024);
     const started = performance.now();

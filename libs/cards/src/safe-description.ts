@@ -1,11 +1,11 @@
-import { redactCardText } from './card-text';
+import { redactCardHead, redactCardText } from './card-text';
 
 /**
- * How far past the kept length the text is redacted: wider than any PAN written in groups
- * (19 digits, 18 separators) or named security code, so that a card the first cut splits lies
- * wholly past what is kept.
+ * How far past the kept length the text is read, so that what is kept reads as masked in the
+ * whole text. The run of digits the cut splits is masked whole (`redactCardHead`), wherever
+ * masking, which shortens some runs, leaves it.
  */
-const CUT_MARGIN = 64;
+const CUT_MARGIN = 128;
 
 /**
  * An error description fit to store, send on Kafka and return to Wix: PANs masked to their
@@ -16,8 +16,9 @@ const CUT_MARGIN = 64;
 export function safeDescription(text: string, maxChars: number): string {
   const source = String(text);
   // Redaction is a pass over the text: a megabyte of it is read only as far as it is kept.
-  const head = source.length > maxChars ? source.slice(0, maxChars + CUT_MARGIN) : source;
-  const redacted = redactCardText(head);
+  const cut = source.length > maxChars + CUT_MARGIN;
+  const head = cut ? source.slice(0, maxChars + CUT_MARGIN) : source;
+  const redacted = cut ? redactCardHead(head) : redactCardText(head);
   if (source.length <= maxChars && redacted.length <= maxChars) return redacted;
   const marker = `… [cut, ${source.length} characters in all]`;
   return (wholeCharacters(redacted, maxChars - marker.length) + marker).slice(0, maxChars);
