@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { redactUrlText } from '@wix-pos-gateway/cards';
 import { randomUUID } from 'node:crypto';
 import { GatewayAnswer } from './orders/answer-rules';
 
@@ -20,7 +21,7 @@ export class SpiExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
-      const message = percentDecoded(exception.message);
+      const message = withoutQuery(exception.message);
       res.status(exception.getStatus()).json(GatewayAnswer.httpError(message));
       return;
     }
@@ -29,6 +30,17 @@ export class SpiExceptionFilter implements ExceptionFilter {
     this.logger.error(`unexpected ${name} (error id ${errorId})`);
     res.status(500).json(GatewayAnswer.internalError(errorId));
   }
+}
+
+/**
+ * Nest's message, decoded (`percentDecoded`); a "Cannot POST /path?query" without its query,
+ * which is no part of any route and may be a form's fields (`?pan=4111+1111…`), and its path
+ * masked as URLs write cards.
+ */
+export function withoutQuery(message: string): string {
+  const route = /^(Cannot [A-Z]+ )([^?\s]*)(\?\S*)?$/.exec(message);
+  if (!route) return percentDecoded(message);
+  return `${route[1]}${redactUrlText(percentDecoded(route[2]))}${route[3] ? '?…' : ''}`;
 }
 
 /**

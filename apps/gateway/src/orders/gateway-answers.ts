@@ -5,7 +5,7 @@ import {
   spiFailure,
   spiSuccess,
 } from '@wix-pos-gateway/contracts';
-import { redactText, safeDescription } from '@wix-pos-gateway/cards';
+import { redactUrlText, safeDescription } from '@wix-pos-gateway/cards';
 
 /** Longest error description the gateway passes on from a worker. */
 const MAX_DESCRIPTION_CHARS = 4_000;
@@ -20,7 +20,7 @@ function failure(code: SpiErrorCode, description: string): SpiFailure {
 
 /** A value quoted from the URL, masked and then cut to a length that names it. */
 function shortened(text: string): string {
-  const masked = redactText(text);
+  const masked = redactUrlText(text);
   return masked.length > 64 ? `${masked.slice(0, 64)}…` : masked;
 }
 

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { percentDecoded, withoutQuery } from './spi-exception.filter';
+
+describe('withoutQuery', () => {
+  it('quotes the path of an unknown route, never its query', () => {
+    assert.equal(
+      withoutQuery('Cannot POST /orders?pan=4111+1111+1111+1111&cvv=123'),
+      'Cannot POST /orders?…',
+    );
+    assert.equal(withoutQuery('Cannot GET /health/nope'), 'Cannot GET /health/nope');
+  });
+
+  it('masks a card in the path, escaped, or written with `+` or `,`', () => {
+    for (const path of [
+      '/x/4111111111111111',
+      '/x/4111%201111%201111%201111',
+      '/x/4111+1111+1111+1111',
+      '/x/4111,1111,1111,1111',
+    ]) {
+      assert.equal(withoutQuery(`Cannot POST ${path}`), 'Cannot POST /x/411111******1111', path);
+    }
+  });
+
+  it('decodes any other message as it was', () => {
+    assert.equal(withoutQuery("Failed to decode param '%41%ZZ'"), "Failed to decode param 'A%ZZ'");
+    assert.equal(percentDecoded('%E2%82'), '\uFFFD\uFFFD');
+  });
+});
