@@ -1,5 +1,5 @@
 import { maskPan } from '@wix-pos-gateway/pos-sdk';
-import { luhnValid } from './pan';
+import { luhnAt, luhnValid } from './pan';
 
 /**
  * Keys whose values are card data whatever they look like, compared lower-cased and without
@@ -110,12 +110,13 @@ function countFromZero(char: string): number {
   return steps % 10;
 }
 
-/** A run of digits of any script, as ASCII digits. */
+/** A run of digits of any script, as ASCII digits (anything else in it is left as it is). */
 export function asciiDigits(digits: string): string {
   if (/^[0-9]*$/.test(digits)) return digits;
-  return Array.from(digits, (char) =>
-    char >= '0' && char <= '9' ? char : String(digitValue(char)),
-  ).join('');
+  return Array.from(digits, (char) => {
+    if (char >= '0' && char <= '9') return char;
+    return ND.test(char) || OTHER_DIGIT_VALUES.has(char) ? String(digitValue(char)) : char;
+  }).join('');
 }
 
 /** Whether `digits` start with a prefix from `from` to `to`, both of the same length. */
@@ -171,22 +172,6 @@ function panWithin(digits: string): [number, number] | undefined {
     }
   }
   return undefined;
-}
-
-/** The Luhn check of `digits` from `start` to `end`, ASCII digits only. */
-function luhnAt(digits: string, start: number, end: number): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = end - 1; i >= start; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
 }
 
 /**
@@ -480,5 +465,24 @@ function redactCardRuns(source: string, cutAtEnd: boolean): string {
   const redacted = cutAtEnd ? redactHead(source) : redactText(source);
   // Past MAX_TEXT no digit is left for a named code.
   if (source.length > MAX_TEXT) return redacted;
-  return redacted.replace(NAMED_CSC, '$1$2[redacted]');
+  return redacted.replace(NAMED_CSC, namedCscRemoved);
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const UPPER = /\p{Lu}/u;
+
+/**
+ * A named security code's digits replaced, unless its name ends a longer word ("Placid 2024"):
+ * a name in camel case (`cardCvv: 123`) is still a name.
+ */
+function namedCscRemoved(
+  match: string,
+  name: string,
+  between: string,
+  offset: number,
+  text: string,
+): string {
+  const before = text[offset - 1];
+  if (before !== undefined && LETTER_OR_DIGIT.test(before) && !UPPER.test(name[0])) return match;
+  return `${name}${between}[redacted]`;
 }

@@ -1,9 +1,14 @@
 /** The Luhn (mod 10) check digit test; false for anything that is not a non-empty run of digits. */
 export function luhnValid(digits: string): boolean {
   if (typeof digits !== 'string' || !/^\d+$/.test(digits)) return false;
+  return luhnAt(digits, 0, digits.length);
+}
+
+/** The Luhn check of `digits` from `start` to `end`, ASCII digits only, unchecked. */
+export function luhnAt(digits: string, start: number, end: number): boolean {
   let sum = 0;
   let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
+  for (let i = end - 1; i >= start; i--) {
     let d = digits.charCodeAt(i) - 48;
     if (double) {
       d *= 2;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { luhnValid } from './pan';
-import { redactText, redactUrlText } from './card-text';
+import { asciiDigits, redactText, redactUrlText } from './card-text';
 import { maskOrder, orderJsonWithoutCards } from './order-masking';
 import { redact } from './redact';
 
@@ -362,6 +362,10 @@ describe('redactText', () => {
     }
     // A phone number and an order number side by side stay.
     assert.equal(redactText('call 0541 2345 6789 12345'), 'call 0541 2345 6789 12345');
+  });
+
+  it('reads digits of any script as ASCII, and leaves anything else', () => {
+    assert.equal(asciiDigits('４１\u0661\u0000x'), '411\u0000x');
   });
 
   it('reads `+` and `,` as spaces in text from a URL', () => {

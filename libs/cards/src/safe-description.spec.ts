@@ -32,6 +32,13 @@ describe('safeDescription', () => {
     );
   });
 
+  it('removes a code named in camel case, and leaves a word that ends as a name does', () => {
+    assert.equal(
+      safeDescription('{"cardCvv":"123"} to Placid 2024, CID 9876', 500),
+      '{"cardCvv":"[redacted]"} to Placid 2024, CID [redacted]',
+    );
+  });
+
   it('keeps a text within the bound as it is', () => {
     const text = 'the POS is closed for the night';
     assert.equal(safeDescription(text, text.length), text);
