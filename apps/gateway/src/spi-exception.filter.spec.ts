@@ -9,6 +9,14 @@ describe('withoutQuery', () => {
       'Cannot POST /orders?…',
     );
     assert.equal(withoutQuery('Cannot GET /health/nope'), 'Cannot GET /health/nope');
+    for (const message of [
+      'Cannot POST /pay?pan=4111111111111111 ',
+      'Cannot POST /x?pan=4111111111111111\n',
+      'Cannot M-SEARCH /pay?pan=4111111111111111',
+      'Cannot post /x?pan=4111+1111+1111+1111',
+    ]) {
+      assert.match(withoutQuery(message), /^Cannot \S+ \/\w+\?…$/, message);
+    }
   });
 
   it('masks a card in the path, escaped, or written with `+` or `,`', () => {
@@ -17,9 +25,15 @@ describe('withoutQuery', () => {
       '/x/4111%201111%201111%201111',
       '/x/4111+1111+1111+1111',
       '/x/4111,1111,1111,1111',
+      ' /x/4111111111111111',
+      '/voil\u00c3\u00a0/4111 1111 1111 1111',
     ]) {
-      assert.equal(withoutQuery(`Cannot POST ${path}`), 'Cannot POST /x/411111******1111', path);
+      assert.match(withoutQuery(`Cannot POST ${path}`), /^Cannot POST .*\/411111\*{6}1111$/, path);
     }
+  });
+
+  it('removes a named security code from the path', () => {
+    assert.equal(withoutQuery('Cannot POST /cvv%3A123'), 'Cannot POST /cvv:[redacted]');
   });
 
   it('decodes any other message as it was', () => {

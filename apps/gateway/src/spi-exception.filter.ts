@@ -38,7 +38,7 @@ export class SpiExceptionFilter implements ExceptionFilter {
  * masked as URLs write cards.
  */
 export function withoutQuery(message: string): string {
-  const route = /^(Cannot [A-Z]+ )([^?\s]*)(\?\S*)?$/.exec(message);
+  const route = /^(Cannot \S+ )([^?]*)(\?[\s\S]*)?$/.exec(message);
   if (!route) return percentDecoded(message);
   return `${route[1]}${redactUrlText(percentDecoded(route[2]))}${route[3] ? '?…' : ''}`;
 }

@@ -235,19 +235,17 @@ function maskRun(originals: string[], separators: string[]): string[] {
   const groups = originals.map(asciiDigits);
   const spans: Array<[number, number, boolean]> = [];
   for (let i = 0; i < groups.length; i++) {
-    // The first group as written, and its last 4 digits when more are glued before them.
-    const firsts = groups[i].length > 4 ? [groups[i], groups[i].slice(-4)] : [groups[i]];
+    // The first group as written, and its last 4 or last digit when more are glued before.
+    const firsts = [groups[i]];
+    if (groups[i].length > 4) firsts.push(groups[i].slice(-4));
+    if (groups[i].length > 1) firsts.push(groups[i].slice(-1));
     let middle = '';
     const middleSizes: number[] = [];
-    const shortest = Math.min(4, groups[i].length);
-    for (let j = i + 1; j < groups.length && shortest + middle.length < 19; j++) {
+    for (let j = i + 1; j < groups.length && middle.length < 18; j++) {
       const last = groups[j];
-      // The last group as written, and, when it is longer than a card's last groups of four,
-      // its first 1–6 digits (more are glued after them).
+      // The last group as written, and its first 1–6 digits (more are glued after them).
       const lasts = [last];
-      for (let t = 1; last.length > 4 && t < last.length && t <= 6; t++) {
-        lasts.push(last.slice(0, t));
-      }
+      for (let t = 1; t < last.length && t <= 6; t++) lasts.push(last.slice(0, t));
       let found: boolean | undefined;
       for (const first of firsts) {
         for (const end of lasts) {
@@ -297,14 +295,14 @@ export function redactText(text: string): string {
 }
 
 /**
- * `redactText` for text from a URL, where forms write a space as `+` and lists part values with
- * `,`: card numbers written with either are masked too (the rest is left as sent).
+ * `redactCardText` for text from a URL, where forms write a space as `+` and lists part values
+ * with `,`: card numbers written with either are masked too (the rest is left as sent).
  */
 export function redactUrlText(text: string): string {
   const source = String(text);
   const spaced = source.replace(/[+,]/g, ' ');
-  const masked = redactText(spaced);
-  return masked === spaced ? redactText(source) : masked;
+  const masked = redactCardText(spaced);
+  return masked === spaced ? redactCardText(source) : masked;
 }
 
 /**
@@ -438,11 +436,13 @@ export function maskCardNumber(value: number): number | string {
 
 /**
  * A security code written beside its name, as a comment or a POS's error text may quote one:
- * `csc: 123`, `"cvv":"1234"`, `security code 123`. A bare 3–4 digit number cannot be told from
- * any other, so only a named one is removed.
+ * `csc: 123`, `"cvv" : "1234"`, `cvvNumber=123`, `security code is 123`. A bare 3–4 digit
+ * number cannot be told from any other, so only a named one is removed.
  */
 const NAMED_CSC = new RegExp(
-  `(csc|cvv2?|cvc2?|cid|security[\\s_-]?code|card[\\s_-]?code)((?:[\\s_-]?code)?[^0-9A-Za-z]{0,4})` +
+  `(csc|cvv2?|cvc2?|cid|ccv|cvn|security[\\s_-]?code|card[\\s_-]?code)` +
+    `((?:[\\s_-]?(?:code|number|num|no|value|val))?[^0-9A-Za-z]{0,6}` +
+    `(?:(?:is|was|=>)[^0-9A-Za-z]{0,4})?)` +
     `${DIGIT}{3,4}(?!${DIGIT})`,
   'giu',
 );

@@ -1,4 +1,4 @@
-import { isCardDataKey, maskCardNumber, redactCardText, redactText } from './card-text';
+import { isCardDataKey, maskCardNumber, redactCardText } from './card-text';
 import { REDACTED } from './redact';
 
 /**
@@ -35,7 +35,7 @@ function keepId(value: unknown): unknown {
 }
 
 function keepIdKey(key: string): string {
-  return SPACE.test(key) ? redactText(key) : key;
+  return SPACE.test(key) ? redactCardText(key) : key;
 }
 
 /** An id, a list of ids or an object of them (keys, strings and numbers) kept as sent. */

@@ -67,7 +67,8 @@ describe('redactText', () => {
     // Numbers that pass for a card with the card's first groups, or with a code after it: all
     // of it is masked, as no one can tell where the card is.
     assert.equal(redactText('Room 5423 4525 4096 8212 5811'), `Room ${'*'.repeat(20)}`);
-    assert.equal(redactText('Ref 5027 6282 4410 8878 5333 5996'), 'Ref 5027 6282 441088******5996');
+    // 5027 6282 4410 8878 5 passes too, a card with 333 glued on: all of it.
+    assert.equal(redactText('Ref 5027 6282 4410 8878 5333 5996'), `Ref ${'*'.repeat(24)}`);
     assert.equal(redactText('card 4841 0956 9012 9916 687'), `card ${'*'.repeat(19)}`);
     const filler = '4857\u31648594\u31646231\u31645867';
     assert.equal(redactText(`card ${filler}`), 'card 485785******5867');
@@ -244,6 +245,13 @@ describe('redact', () => {
     assert.doesNotMatch(String(redacted.stack), /123/);
   });
 
+  it('removes a named security code from a key', () => {
+    assert.deepEqual(Object.keys(redact({ 'cvv 123': 1 }) as object), ['cvv [redacted]']);
+    assert.deepEqual(maskOrder({ prices: { 'cvv: 123': 2 } }), {
+      prices: { 'cvv: [redacted]': '[redacted]' },
+    });
+  });
+
   it('masks a BigInt that holds a card number, under any key', () => {
     assert.deepEqual(redact({ amount: BigInt(PAN), count: BigInt(12) }), {
       amount: MASKED,
@@ -359,6 +367,16 @@ describe('redactText', () => {
       ['amex 3782 822463 100059 exp', 16],
     ] as const) {
       assert.equal(redactText(text), text.replace(/\d[\d -]*\d/, '*'.repeat(stars)), text);
+    }
+    // A 19-digit card (4-4-4-4-3) or one written a digit at a time, with one digit glued on.
+    for (const text of [
+      '4528 3719 4620 5837 1659',
+      '2200 1234 5678 9012 3419',
+      '994 4 8 5 2 7 5 7 4 2 3 0 8 3 2 7',
+      '4 4 8 5 2 7 5 7 4 2 3 0 8 3 2 799',
+      '3714 4963 5398 4311',
+    ]) {
+      assert.doesNotMatch(redactText(text), /\d/, text);
     }
     // A phone number and an order number side by side stay.
     assert.equal(redactText('call 0541 2345 6789 12345'), 'call 0541 2345 6789 12345');

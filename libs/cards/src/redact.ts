@@ -62,7 +62,7 @@ function redactFields(
 ): Record<string, unknown> {
   for (const [key, value] of Object.entries(source)) {
     // defineProperty: an own "__proto__" key (JSON.parse makes them) must stay data, not a prototype.
-    Object.defineProperty(target, redactText(key), {
+    Object.defineProperty(target, redactCardText(key), {
       value: redactEntry(key, value, ancestors, depth),
       enumerable: true,
       writable: true,

@@ -32,6 +32,21 @@ describe('safeDescription', () => {
     );
   });
 
+  it('removes a code named in the ways code and people write one', () => {
+    for (const text of [
+      '{"cvvNumber":"123"}',
+      '{"cvv" : "123"}',
+      "'cvv' => '123'",
+      'CVV number: 123',
+      'security code is 123',
+      'cvv2Value=123',
+      'cvc_number: 123',
+      'ccv 123',
+    ]) {
+      assert.doesNotMatch(safeDescription(text, 500), /123/, text);
+    }
+  });
+
   it('removes a code named in camel case, and leaves a word that ends as a name does', () => {
     assert.equal(
       safeDescription('{"cardCvv":"123"} to Placid 2024, CID 9876', 500),
