@@ -116,7 +116,7 @@ async function run(options: Options): Promise<void> {
   try {
     if (options.overloadRate) {
       const brand = `bench-${Date.now()}`;
-      const gateway = await startGateway();
+      const gateway = await startGateway({}, { shedding: true });
       const workers = [await benchWorker(brand), await benchWorker(brand)];
       const url = `${gateway.url}/webhooks/wix/${brand}`;
       const warmUp = new Target(url);
@@ -135,7 +135,7 @@ async function run(options: Options): Promise<void> {
     await limit.stop();
 
     const brand = `bench-${Date.now()}`;
-    const gateway = await startGateway();
+    const gateway = await startGateway({}, { shedding: true });
     const workers = [await benchWorker(brand)];
     const url = `${gateway.url}/webhooks/wix/${brand}`;
     const oneWorker = meterOf({ gateway, workers });

@@ -25,7 +25,7 @@ describe('a gateway whose event loop falls behind', () => {
     // It starts on a loop kept 80 % busy (200 ms of every 250), as a gateway restarted under
     // load: with its own start-up work, saturated.
     writeFileSync(hog, '200');
-    gateway = await startGateway({ ...hogWhile(hog), MAX_EVENT_LOOP_UTILIZATION: '0.9' });
+    gateway = await startGateway(hogWhile(hog), { shedding: true });
   });
   after(async () => {
     await stopAll();

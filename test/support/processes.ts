@@ -124,12 +124,16 @@ export async function startApp(
  * Load shedding answers by how busy and late this machine keeps the gateway's loop, which a
  * test shares with its workers, the broker, PostgreSQL and other suites: a burst a test sends
  * to a gateway just started could be shed on a slow machine and not on a fast one. It is off
- * unless a test sets it; its unit tests and the benchmark cover it.
+ * unless asked for (`shedding`: the product's default), as `load-shedding.e2e-spec.ts` and the
+ * benchmark do.
  */
 const noShedding = { MAX_EVENT_LOOP_UTILIZATION: '1' };
 
-export function startGateway(env: Record<string, string> = {}): Promise<AppProcess> {
-  return startApp('gateway', appFiles.gateway, { ...noShedding, ...env });
+export function startGateway(
+  env: Record<string, string> = {},
+  { shedding = false } = {},
+): Promise<AppProcess> {
+  return startApp('gateway', appFiles.gateway, shedding ? env : { ...noShedding, ...env });
 }
 
 /** Tests settle provisional orders within seconds, not the production default's ten. */
