@@ -1,5 +1,5 @@
 import { isCardDataKey, maskCardNumber, redactCardText } from './card-text';
-import { REDACTED } from './redact';
+import { REDACTED, unusedKey } from './redact';
 
 /**
  * Keys whose values are ids, matched exactly by workers and POSes: `id`, `itemId`,
@@ -90,7 +90,7 @@ function mapObject(
       out = {};
       for (const earlier of keys.slice(0, i)) define(out, earlier, object[earlier]);
     }
-    if (out !== undefined) define(out, newKey, value);
+    if (out !== undefined) define(out, unusedKey(out, newKey), value);
   }
   return out ?? object;
 }

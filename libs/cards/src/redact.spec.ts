@@ -480,6 +480,20 @@ describe('maskOrder', () => {
     assert.deepEqual(masked.order.externalIds, { note: { comment: `card ${MASKED}` } });
   });
 
+  it('keeps both entries of two keys that mask alike', () => {
+    const masked = maskOrder({ [PAN]: 1, '4111111000071111': 2, [MASKED]: 3, x: ` ${PAN}` });
+    assert.deepEqual(masked, {
+      [MASKED]: 1,
+      [`${MASKED} (2)`]: 2,
+      [`${MASKED} (3)`]: 3,
+      x: ` ${MASKED}`,
+    });
+    assert.deepEqual(Object.keys(redact({ [PAN]: 1, '4111111000071111': 2 }) as object), [
+      MASKED,
+      `${MASKED} (2)`,
+    ]);
+  });
+
   it('removes card-data keys in the places for ids too', () => {
     const masked = maskOrder({
       externalIds: { pos: 'A-1', pan: PAN, cvv: '123' },

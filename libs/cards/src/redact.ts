@@ -11,6 +11,18 @@ export const REDACTED = '[redacted]';
 const MAX_DEPTH = 20;
 
 /**
+ * `key`, or, when an earlier key masked to the same text, `key (2)`, `key (3)`…: two card
+ * numbers that mask alike stay two entries.
+ */
+export function unusedKey(target: object, key: string): string {
+  let unused = key;
+  for (let n = 2; Object.prototype.hasOwnProperty.call(target, unused); n++) {
+    unused = `${key} (${n})`;
+  }
+  return unused;
+}
+
+/**
  * Keys of the ids an operator greps logs for. Wix ids are long digit strings, and one in ten
  * passes Luhn; masking them would hide one order in ten from its own log lines.
  */
@@ -62,7 +74,7 @@ function redactFields(
 ): Record<string, unknown> {
   for (const [key, value] of Object.entries(source)) {
     // defineProperty: an own "__proto__" key (JSON.parse makes them) must stay data, not a prototype.
-    Object.defineProperty(target, redactCardText(key), {
+    Object.defineProperty(target, unusedKey(target, redactCardText(key)), {
       value: redactEntry(key, value, ancestors, depth),
       enumerable: true,
       writable: true,
