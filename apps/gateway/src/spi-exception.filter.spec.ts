@@ -17,6 +17,16 @@ describe('withoutQuery', () => {
     ]) {
       assert.match(withoutQuery(message), /^Cannot \S+ \/\w+\?…$/, message);
     }
+    for (const message of [
+      'Cannot  POST /orders/4111111111111111',
+      'Cannot POST\t/4111111111111111',
+      ' Cannot POST /4111111111111111',
+      "Failed to decode param '4111%E0111111111111'",
+      'Cannot POST /o/4111%25201111%25201111%25201111',
+      'Cannot POST /o/4111%E2%80%8B111111111111',
+    ]) {
+      assert.doesNotMatch(withoutQuery(message), /\d{7}|1111\D+1111\D+1111/, message);
+    }
   });
 
   it('masks a card in the path, escaped, or written with `+` or `,`', () => {

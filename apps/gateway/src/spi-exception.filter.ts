@@ -33,14 +33,25 @@ export class SpiExceptionFilter implements ExceptionFilter {
 }
 
 /**
- * Nest's message, decoded (`percentDecoded`); a "Cannot POST /path?query" without its query,
- * which is no part of any route and may be a form's fields (`?pan=4111+1111…`), and its path
- * masked as URLs write cards.
+ * Nest's message, decoded (`percentDecoded`, as often as it was escaped) and masked as URLs
+ * write cards; a "Cannot POST /path?query" without its query, which is no part of any route and
+ * may be a form's fields (`?pan=4111+1111…`).
  */
 export function withoutQuery(message: string): string {
-  const route = /^(Cannot \S+ )([^?]*)(\?[\s\S]*)?$/.exec(message);
-  if (!route) return percentDecoded(message);
-  return `${route[1]}${redactUrlText(percentDecoded(route[2]))}${route[3] ? '?…' : ''}`;
+  const route = /^(\s*cannot\s+\S*\s+[^?]*)(\?[\s\S]*)?$/i.exec(message);
+  if (!route) return redactUrlText(decodedFully(message));
+  return `${redactUrlText(decodedFully(route[1]))}${route[2] ? '?…' : ''}`;
+}
+
+/** `text` decoded until no escape is left, or three times (`%2520` is a space escaped twice). */
+function decodedFully(text: string): string {
+  let decoded = text;
+  for (let i = 0; i < 3; i++) {
+    const next = percentDecoded(decoded);
+    if (next === decoded) break;
+    decoded = next;
+  }
+  return decoded;
 }
 
 /**

@@ -25,10 +25,19 @@ const CARD_DATA_KEYS = new Set([
 ]);
 
 /** A security code by any name: `cvvCode`, `cardCvv`, `cvv_number`, `ccv`, `cvn`. */
-const SECURITY_CODE_KEY = /cvv|cvc|csc|ccv|cvn|securitycode/;
+const SECURITY_CODE_KEY =
+  /cvv|cvc|csc|ccv|cvn|cv2|cvd|cav2|securitycode|securitynumber|seccode|cardcode|verificationcode|verificationvalue/;
+
+const ASCII = /^[\x20-\x7e]*$/;
 
 export function isCardDataKey(key: string): boolean {
-  const name = key.toLowerCase().replace(/[\s_-]/g, '');
+  // Compared as shown: full-width letters as ASCII, invisible characters gone.
+  const name = ASCII.test(key)
+    ? key.toLowerCase().replace(/[\s_-]/g, '')
+    : key
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[\s_\-\p{Cf}\p{Mn}]/gu, '');
   return CARD_DATA_KEYS.has(name) || SECURITY_CODE_KEY.test(name);
 }
 
@@ -206,9 +215,14 @@ const LIST_PUNCTUATION = /[,;:+=&]/;
  * so, even when their digits pass for a card.
  */
 function writtenAsCard(sizes: number[], separators: string[]): boolean {
+  if (!printedLayout(sizes)) return false;
   const kinds = new Set(separators.map(separatorKind));
   const [kind] = kinds;
-  if (kinds.size !== 1 || LIST_PUNCTUATION.test(kind)) return false;
+  return kinds.size === 1 && !LIST_PUNCTUATION.test(kind);
+}
+
+/** Whether groups of these sizes are laid out as cards are printed (`writtenAsCard`). */
+function printedLayout(sizes: number[]): boolean {
   const layout = sizes.join('-');
   return (
     /^4-4-4-[1-4](-[1-4])?$/.test(layout) ||
@@ -216,6 +230,16 @@ function writtenAsCard(sizes: number[], separators: string[]): boolean {
     layout === '4-6-4' ||
     sizes.every((size) => size === 1)
   );
+}
+
+/**
+ * Whether the groups between a candidate's first and last may be those of a printed layout:
+ * once they may not, no longer candidate from the same first group is one either.
+ */
+function middleMayFit(sizes: number[]): boolean {
+  if (sizes.every((size) => size === 1)) return true;
+  if (sizes.length === 1) return sizes[0] === 4 || sizes[0] === 6;
+  return sizes.length <= 3 && sizes.every((size) => size === 4);
 }
 
 /** An ASCII digit, or a character past which every other kind of digit lies. */
@@ -250,8 +274,9 @@ function maskRun(originals: string[], separators: string[]): string[] {
       for (const first of firsts) {
         for (const end of lasts) {
           const digits = first + middle + end;
-          if (digits.length > 19 || !looksLikePan(digits)) continue;
+          if (digits.length > 19) continue;
           const sizes = [first.length, ...middleSizes, end.length];
+          if (!printedLayout(sizes) || !looksLikePan(digits)) continue;
           if (!writtenAsCard(sizes, separators.slice(i, j))) continue;
           const glued = first !== groups[i] || end !== last;
           found = found === undefined ? glued : found || glued;
@@ -260,6 +285,7 @@ function maskRun(originals: string[], separators: string[]): string[] {
       if (found !== undefined) spans.push([i, j, found]);
       middle += last;
       middleSizes.push(last.length);
+      if (!middleMayFit(middleSizes)) break;
     }
   }
   const out = originals.map((original, k) => {
@@ -296,25 +322,46 @@ export function redactText(text: string): string {
 
 /**
  * `redactCardText` for text from a URL, where forms write a space as `+` and lists part values
- * with `,`: card numbers written with either are masked too (the rest is left as sent).
+ * with `,`: card numbers written with either, or with bytes that did not decode (U+FFFD)
+ * between their digits, are masked too (the rest is left as sent).
  */
 export function redactUrlText(text: string): string {
   const source = String(text);
-  const spaced = source.replace(/[+,]/g, ' ');
+  // U+FFFD stands for bytes that did not decode: it hides nothing between two digits.
+  const spaced = source.replace(/[+,]/g, ' ').replace(/\uFFFD/g, '');
   const masked = redactCardText(spaced);
   return masked === spaced ? redactCardText(source) : masked;
 }
 
+/** Characters that show as nothing, or as other characters do (full-width forms). */
+const HIDDEN = /[\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800\uFF01-\uFF5E]/u;
+const INVISIBLE = /[\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800]/gu;
+
 /**
- * `redactText` for the head of a longer text, cut at its end: the run of digit groups the cut
- * touches is masked whole, as the card it may hold lies partly past the cut, and the digits
- * before the cut do not show it.
+ * `redact(text)`, or, where `text` holds characters that show as nothing (or as others do) and
+ * masking the text as it shows masks more, that: an invisible character inside a group
+ * (`4111\u200B1111…`) or a name (`c\u200Bvv: 123`) hides nothing from a reader. The text then
+ * comes out as shown, without them.
  */
-function redactHead(head: string): string {
-  return redactRuns(head, true);
+function asShown(text: string, redact: (text: string) => string): string {
+  const redacted = redact(text);
+  if (text.length > MAX_TEXT || !HIDDEN.test(text)) return redacted;
+  const shown = asShownText(text);
+  const redactedShown = redact(shown);
+  // The text as sent where it shows no more than the text as shown does.
+  if (redactedShown === shown || asShownText(redacted) === redactedShown) return redacted;
+  return redactedShown;
+}
+
+function asShownText(text: string): string {
+  return text.replace(INVISIBLE, '').normalize('NFKC');
 }
 
 function redactRuns(source: string, cutAtEnd: boolean): string {
+  return asShown(source, (text) => redactVisibleRuns(text, cutAtEnd));
+}
+
+function redactVisibleRuns(source: string, cutAtEnd: boolean): string {
   // Most strings are titles, descriptions and log messages with no long run of digits.
   if ((source.length < 12 && !cutAtEnd) || !MAY_BE_DIGIT.test(source)) return source;
   // No one writes a string this long by hand: its digits are masked, all of them, at once.
@@ -440,10 +487,12 @@ export function maskCardNumber(value: number): number | string {
  * number cannot be told from any other, so only a named one is removed.
  */
 const NAMED_CSC = new RegExp(
-  `(csc|cvv2?|cvc2?|cid|ccv|cvn|security[\\s_-]?code|card[\\s_-]?code)` +
-    `((?:[\\s_-]?(?:code|number|num|no|value|val))?[^0-9A-Za-z]{0,6}` +
-    `(?:(?:is|was|=>)[^0-9A-Za-z]{0,4})?)` +
-    `${DIGIT}{3,4}(?!${DIGIT})`,
+  `(cvv2?|cvc2?|csc|ccv|cvn|cv2|cid|security[\\s_-]{0,3}(?:code|number)|` +
+    `card[\\s_-]{0,3}(?:code|verification[\\s_-]{0,3}(?:value|code|number))|` +
+    `verification[\\s_-]{0,3}(?:value|code))` +
+    `((?:[\\s_-]{0,3}(?:code|number|num|nr|no|value|val)){0,2}` +
+    `(?:[^0-9A-Za-z]|</?[A-Za-z]{1,6}>){0,10}(?:(?:is|was|=>)[^0-9A-Za-z]{0,4})?)` +
+    `(${DIGIT}(?:[\\s-]?${DIGIT}){2,3})(?!${DIGIT})`,
   'giu',
 );
 
@@ -462,27 +511,31 @@ export function redactCardHead(head: string): string {
 
 function redactCardRuns(source: string, cutAtEnd: boolean): string {
   if (!MAY_BE_DIGIT.test(source)) return source;
-  const redacted = cutAtEnd ? redactHead(source) : redactText(source);
-  // Past MAX_TEXT no digit is left for a named code.
-  if (source.length > MAX_TEXT) return redacted;
-  return redacted.replace(NAMED_CSC, namedCscRemoved);
+  return asShown(source, (text) => {
+    const redacted = redactVisibleRuns(text, cutAtEnd);
+    // Past MAX_TEXT no digit is left for a named code.
+    if (text.length > MAX_TEXT) return redacted;
+    return redacted.replace(NAMED_CSC, namedCscRemoved);
+  });
 }
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const UPPER = /\p{Lu}/u;
 
 /**
- * A named security code's digits replaced, unless its name ends a longer word ("Placid 2024"):
- * a name in camel case (`cardCvv: 123`) is still a name.
+ * A named security code's digits replaced, unless its name is `cid` ending a longer word
+ * ("Placid 2024"); other names glued to a word (`cardCvv: 123`, `mycvv=123`) are still names.
  */
 function namedCscRemoved(
   match: string,
   name: string,
   between: string,
+  _digits: string,
   offset: number,
   text: string,
 ): string {
   const before = text[offset - 1];
-  if (before !== undefined && LETTER_OR_DIGIT.test(before) && !UPPER.test(name[0])) return match;
+  const glued = before !== undefined && LETTER_OR_DIGIT.test(before);
+  if (glued && name.toLowerCase() === 'cid' && !UPPER.test(name[0])) return match;
   return `${name}${between}[redacted]`;
 }

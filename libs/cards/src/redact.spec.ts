@@ -245,6 +245,20 @@ describe('redact', () => {
     assert.doesNotMatch(String(redacted.stack), /123/);
   });
 
+  it('takes keys that name a security code in other ways, or as shown, for card data', () => {
+    for (const key of [
+      'cardCode',
+      'card_code',
+      'cv2',
+      'cvdCode',
+      'secCode',
+      'c\u200bvv',
+      'ｃｖｖ',
+    ]) {
+      assert.deepEqual(redact({ [key]: 123 }), { [key]: '[redacted]' }, key);
+    }
+  });
+
   it('removes a named security code from a key', () => {
     assert.deepEqual(Object.keys(redact({ 'cvv 123': 1 }) as object), ['cvv [redacted]']);
     assert.deepEqual(maskOrder({ prices: { 'cvv: 123': 2 } }), {
@@ -382,12 +396,33 @@ describe('redactText', () => {
     assert.equal(redactText('call 0541 2345 6789 12345'), 'call 0541 2345 6789 12345');
   });
 
+  it('reads a card as it shows: an invisible character anywhere in it hides nothing', () => {
+    for (const hidden of [
+      '\u200b',
+      '\u2060',
+      '\ufeff',
+      '\u00ad',
+      '\u3164',
+      '\u034f',
+      '\u{e0020}',
+    ]) {
+      for (const text of [`4111${hidden}111111111111`, `44${hidden}85 2757 4230 8327`]) {
+        assert.doesNotMatch(redactText(`card ${text} ok`), /\d{7}|2757/, JSON.stringify(text));
+      }
+    }
+    const masked = maskOrder({ itemId: '4111\u200b111111111111', note: 'ｃ\u200bｖｖ: 123' });
+    assert.deepEqual(masked, { itemId: MASKED, note: 'cvv: [redacted]' });
+    // Where masking as sent shows no more, the text keeps its invisible characters.
+    assert.equal(redactText(`card\u200b${PAN}`), `card\u200b${MASKED}`);
+  });
+
   it('reads digits of any script as ASCII, and leaves anything else', () => {
     assert.equal(asciiDigits('４１\u0661\u0000x'), '411\u0000x');
   });
 
   it('reads `+` and `,` as spaces in text from a URL', () => {
     assert.equal(redactUrlText('4485+2757+4230+8327'), '448527******8327');
+    assert.equal(redactUrlText('4485\ufffd275742308327'), '448527******8327');
     assert.equal(redactUrlText('4485,2757,4230,8327'), '448527******8327');
     assert.equal(redactUrlText('a+b,c 12'), 'a+b,c 12');
     assert.equal(redactText('4485+2757+4230+8327'), '4485+2757+4230+8327');

@@ -42,6 +42,18 @@ describe('safeDescription', () => {
       'cvv2Value=123',
       'cvc_number: 123',
       'ccv 123',
+      'cvv:       123',
+      'cardcvv: 123',
+      'mycvv=123',
+      'CVV: 1 2 3',
+      'cvv: 1-2-3',
+      'security  code: 123',
+      'cvv code number: 123',
+      'cvv nr 123',
+      'card verification value: 123',
+      'CVV:<b>123</b>',
+      'c\u200bvv: 123',
+      'cvv: 1\u200b23',
     ]) {
       assert.doesNotMatch(safeDescription(text, 500), /123/, text);
     }
