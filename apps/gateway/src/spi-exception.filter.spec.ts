@@ -44,6 +44,11 @@ describe('withoutQuery', () => {
 
   it('removes a named security code from the path', () => {
     assert.equal(withoutQuery('Cannot POST /cvv%3A123'), 'Cannot POST /cvv:[redacted]');
+    // Commas stay where what they part needs no masking.
+    assert.equal(
+      withoutQuery('Cannot GET /a,1234,b,cvv=123'),
+      'Cannot GET /a,1234,b,cvv=[redacted]',
+    );
   });
 
   it('decodes any other message as it was', () => {

@@ -239,7 +239,12 @@ function printedLayout(sizes: number[]): boolean {
 function middleMayFit(sizes: number[]): boolean {
   if (sizes.every((size) => size === 1)) return true;
   if (sizes.length === 1) return sizes[0] === 4 || sizes[0] === 6;
-  return sizes.length <= 3 && sizes.every((size) => size === 4);
+  // 4-4-4-[1-4](-[1-4]): the groups between are 4, 4 and, before a fifth, 1–4.
+  return (
+    sizes[0] === 4 &&
+    sizes[1] === 4 &&
+    (sizes.length === 2 || (sizes.length === 3 && sizes[2] <= 4))
+  );
 }
 
 /** An ASCII digit, or a character past which every other kind of digit lies. */
@@ -326,11 +331,11 @@ export function redactText(text: string): string {
  * between their digits, are masked too (the rest is left as sent).
  */
 export function redactUrlText(text: string): string {
-  const source = String(text);
+  const redacted = redactCardText(String(text));
   // U+FFFD stands for bytes that did not decode: it hides nothing between two digits.
-  const spaced = source.replace(/[+,]/g, ' ').replace(/\uFFFD/g, '');
-  const masked = redactCardText(spaced);
-  return masked === spaced ? redactCardText(source) : masked;
+  const spaced = redacted.replace(/[+,]/g, ' ').replace(/\uFFFD/g, '');
+  const again = redactCardText(spaced);
+  return again === spaced ? redacted : again;
 }
 
 /** Characters that show as nothing, or as other characters do (full-width forms). */
@@ -346,11 +351,11 @@ const INVISIBLE = /[\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800]/gu;
 function asShown(text: string, redact: (text: string) => string): string {
   const redacted = redact(text);
   if (text.length > MAX_TEXT || !HIDDEN.test(text)) return redacted;
-  const shown = asShownText(text);
-  const redactedShown = redact(shown);
-  // The text as sent where it shows no more than the text as shown does.
-  if (redactedShown === shown || asShownText(redacted) === redactedShown) return redacted;
-  return redactedShown;
+  // What was masked as sent stays masked: the shown form of that is masked again, as removing
+  // an invisible separator may join two groups of a card masked as sent.
+  const shown = asShownText(redacted);
+  const again = redact(shown);
+  return again === shown ? redacted : again;
 }
 
 function asShownText(text: string): string {
@@ -520,11 +525,11 @@ function redactCardRuns(source: string, cutAtEnd: boolean): string {
 }
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
-const UPPER = /\p{Lu}/u;
 
 /**
  * A named security code's digits replaced, unless its name is `cid` ending a longer word
- * ("Placid 2024"); other names glued to a word (`cardCvv: 123`, `mycvv=123`) are still names.
+ * ("Placid 2024", "ACID 123"); other names glued to a word (`cardCvv: 123`, `mycvv=123`) are
+ * still names.
  */
 function namedCscRemoved(
   match: string,
@@ -536,6 +541,6 @@ function namedCscRemoved(
 ): string {
   const before = text[offset - 1];
   const glued = before !== undefined && LETTER_OR_DIGIT.test(before);
-  if (glued && name.toLowerCase() === 'cid' && !UPPER.test(name[0])) return match;
+  if (glued && name.toLowerCase() === 'cid') return match;
   return `${name}${between}[redacted]`;
 }

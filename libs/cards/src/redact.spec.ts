@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { luhnValid } from './pan';
-import { asciiDigits, redactText, redactUrlText } from './card-text';
+import { asciiDigits, redactCardText, redactText, redactUrlText } from './card-text';
 import { maskOrder, orderJsonWithoutCards } from './order-masking';
 import { redact } from './redact';
 
@@ -382,6 +382,14 @@ describe('redactText', () => {
     ] as const) {
       assert.equal(redactText(text), text.replace(/\d[\d -]*\d/, '*'.repeat(stars)), text);
     }
+    // Cards whose fourth group is short.
+    for (const text of [
+      '4528 3719 4620 583 7165',
+      '4111 1111 1111 11 11',
+      '4111-1111-1111-111-1',
+    ]) {
+      assert.match(redactText(text), /^\d{6}\*+\d{4}$/, text);
+    }
     // A 19-digit card (4-4-4-4-3) or one written a digit at a time, with one digit glued on.
     for (const text of [
       '4528 3719 4620 5837 1659',
@@ -412,6 +420,14 @@ describe('redactText', () => {
     }
     const masked = maskOrder({ itemId: '4111\u200b111111111111', note: 'ｃ\u200bｖｖ: 123' });
     assert.deepEqual(masked, { itemId: MASKED, note: 'cvv: [redacted]' });
+    // What is masked as sent stays masked when the shown form masks more.
+    for (const text of [
+      'card 4111 1111\u200b1111 1111 c\u200bvv 123',
+      '3782 822463\u00ad10005 ｃｖｖ 1234',
+      '4111\u33121111\u33121111\u33121111 c\u200bvv: 123',
+    ]) {
+      assert.doesNotMatch(redactCardText(text), /\d{7}|1111\D{1,3}1111|123/, JSON.stringify(text));
+    }
     // Where masking as sent shows no more, the text keeps its invisible characters.
     assert.equal(redactText(`card\u200b${PAN}`), `card\u200b${MASKED}`);
   });

@@ -61,8 +61,8 @@ describe('safeDescription', () => {
 
   it('removes a code named in camel case, and leaves a word that ends as a name does', () => {
     assert.equal(
-      safeDescription('{"cardCvv":"123"} to Placid 2024, CID 9876', 500),
-      '{"cardCvv":"[redacted]"} to Placid 2024, CID [redacted]',
+      safeDescription('{"cardCvv":"123"} to Placid 2024, ACID 123, CID 9876', 500),
+      '{"cardCvv":"[redacted]"} to Placid 2024, ACID 123, CID [redacted]',
     );
   });
 
