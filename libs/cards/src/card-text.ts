@@ -32,14 +32,16 @@ const ASCII = /^[\x20-\x7e]*$/;
 
 export function isCardDataKey(key: string): boolean {
   // Compared as shown: full-width letters as ASCII, invisible characters gone.
-  const name = ASCII.test(key)
-    ? key.toLowerCase().replace(/[\s_-]/g, '')
-    : key
-        .normalize('NFKC')
-        .toLowerCase()
-        .replace(/[\s_\-\p{Cf}\p{Mn}]/gu, '');
+  const shown = ASCII.test(key) ? key : asShownText(key);
+  const name = shown.toLowerCase().replace(/[\s_-]/g, '');
   return CARD_DATA_KEYS.has(name) || SECURITY_CODE_KEY.test(name);
 }
+
+/**
+ * Characters that show as nothing: format characters, combining marks, the Hangul fillers, the
+ * Arabic tatweel and the blank Braille pattern. A regex character class's inside.
+ */
+export const INVISIBLE_CHARS = '\\p{Cf}\\p{Mn}\\u3164\\uFFA0\\u115F\\u1160\\u0640\\u2800';
 
 /**
  * Digits that are no script's decimal digits but read as ones: superscript, subscript and
@@ -75,7 +77,7 @@ const ND = /\p{Nd}/u;
  * Letters end a run of digit groups, but for those that show nothing (Hangul fillers, the
  * Arabic tatweel), which may sit between a card's groups like spaces.
  */
-const LETTER = /(?![\u3164\uFFA0\u115F\u1160\u0640])\p{L}/u;
+const LETTER = new RegExp(`(?![${INVISIBLE_CHARS}])\\p{L}`, 'u');
 /** At most this many characters between two groups of one run. */
 const MAX_SEPARATOR = 5;
 /**
@@ -193,11 +195,13 @@ function maskGroup(digits: string): string {
   return digits.length >= 12 && panWithin(digits) ? '*'.repeat(digits.length) : digits;
 }
 
+const BLANKS = new RegExp(`[\\s${INVISIBLE_CHARS}]+`, 'gu');
+
 /** Brackets, whitespace and invisible characters read as a space; dashes as `-`. */
 function separatorKind(separator: string): string {
   const kind = separator
     .replace(/[()[\]{}]/g, ' ')
-    .replace(/[\s\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800]+/gu, ' ')
+    .replace(BLANKS, ' ')
     .replace(/[\p{Pd}\u2212\uFE63\uFF0D]/gu, '-')
     .replace(/\uFF0E/g, '.')
     .replace(/ +/g, ' ');
@@ -208,20 +212,20 @@ function separatorKind(separator: string): string {
 const LIST_PUNCTUATION = /[,;:+=&]/;
 
 /**
- * How people write a card number in groups: one separator throughout (not a list's or a sum's
- * punctuation), and the layouts card
- * networks print (4-4-4-4, 4-4-4-4-3, Amex's 4-6-5, Diners' 4-6-4), or a digit at a time. Lists
- * of numbers, two phone numbers, a date and a time or coordinates side by side are not written
- * so, even when their digits pass for a card.
+ * How people part a card number's groups: one separator throughout, not a list's or a sum's
+ * punctuation. Lists of numbers, two phone numbers, a date and a time or coordinates side by
+ * side are not written so, even when their digits pass for a card and fit a printed layout.
  */
-function writtenAsCard(sizes: number[], separators: string[]): boolean {
-  if (!printedLayout(sizes)) return false;
+function oneSeparator(separators: string[]): boolean {
   const kinds = new Set(separators.map(separatorKind));
   const [kind] = kinds;
   return kinds.size === 1 && !LIST_PUNCTUATION.test(kind);
 }
 
-/** Whether groups of these sizes are laid out as cards are printed (`writtenAsCard`). */
+/**
+ * Whether groups of these sizes are laid out as card networks print them (4-4-4-4, 4-4-4-4-3,
+ * Amex's 4-6-5, Diners' 4-6-4), or a digit at a time.
+ */
 function printedLayout(sizes: number[]): boolean {
   const layout = sizes.join('-');
   return (
@@ -282,7 +286,7 @@ function maskRun(originals: string[], separators: string[]): string[] {
           if (digits.length > 19) continue;
           const sizes = [first.length, ...middleSizes, end.length];
           if (!printedLayout(sizes) || !looksLikePan(digits)) continue;
-          if (!writtenAsCard(sizes, separators.slice(i, j))) continue;
+          if (!oneSeparator(separators.slice(i, j))) continue;
           const glued = first !== groups[i] || end !== last;
           found = found === undefined ? glued : found || glued;
         }
@@ -339,8 +343,8 @@ export function redactUrlText(text: string): string {
 }
 
 /** Characters that show as nothing, or as other characters do (full-width forms). */
-const HIDDEN = /[\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800\uFF01-\uFF5E]/u;
-const INVISIBLE = /[\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800]/gu;
+const HIDDEN = new RegExp(`[${INVISIBLE_CHARS}\\uFF01-\\uFF5E]`, 'u');
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'gu');
 
 /**
  * `redact(text)`, or, where `text` holds characters that show as nothing (or as others do) and

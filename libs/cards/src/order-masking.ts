@@ -1,4 +1,4 @@
-import { isCardDataKey, maskCardNumber, redactCardText } from './card-text';
+import { INVISIBLE_CHARS, isCardDataKey, maskCardNumber, redactCardText } from './card-text';
 import { REDACTED, unusedKey } from './redact';
 
 /**
@@ -27,7 +27,7 @@ function kindOf(key: string): KeyKind {
 }
 
 /** Spaces, and characters that show nothing: no id holds one. */
-const SPACE = /[\s\p{Cf}\p{Mn}\u3164\uFFA0\u115F\u1160\u0640\u2800]/u;
+const SPACE = new RegExp(`[\\s${INVISIBLE_CHARS}]`, 'u');
 
 /** An id (a string with no space in it) as sent; anything else in a place for ids, masked. */
 function keepId(value: unknown): unknown {

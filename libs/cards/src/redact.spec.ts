@@ -254,6 +254,8 @@ describe('redact', () => {
       'secCode',
       'c\u200bvv',
       'ｃｖｖ',
+      'c\u3164vv',
+      'P\u2800A\u0640N',
     ]) {
       assert.deepEqual(redact({ [key]: 123 }), { [key]: '[redacted]' }, key);
     }
