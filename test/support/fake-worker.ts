@@ -5,7 +5,7 @@ import {
   orderAnswersTopic,
   orderRequestTopic,
 } from '@wix-pos-gateway/contracts';
-import { ensureTopics } from '@wix-pos-gateway/kafka';
+import { ensureTopics, mendRequestQueue } from '@wix-pos-gateway/kafka';
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, Producer, logLevel } from 'kafkajs';
 
@@ -39,6 +39,7 @@ export class FakeWorker {
     answer: (order: Order) => SpiResponse,
     { answersTopic = true } = {},
   ): Promise<FakeWorker> {
+    mendRequestQueue();
     const kafka = new Kafka({
       clientId: `fake-worker-${brand}`,
       brokers: brokers.split(','),

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { mendRequestQueue } from '@wix-pos-gateway/kafka';
 import { required } from './processes';
+
+// The tests' own clients wake their process no more often than the apps' do.
+mendRequestQueue();
 
 export function testKafka(): Kafka {
   return new Kafka({ brokers: required('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });

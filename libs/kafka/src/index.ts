@@ -5,3 +5,4 @@ export * from './order-consumer.server';
 export * from './kafka-probe';
 export * from './acls';
 export * from './startup';
+export * from './request-queue-timer';

@@ -8,6 +8,7 @@ import {
   Producer,
   RetryOptions,
 } from 'kafkajs';
+import { mendRequestQueue } from './request-queue-timer';
 
 /** TLS and SASL to the brokers, as kafkajs takes them; empty: plaintext, no authentication. */
 export type KafkaSecurity = Pick<KafkaConfig, 'ssl' | 'sasl'>;
@@ -59,6 +60,7 @@ export function createKafka(
   security: KafkaSecurity = {},
   retry: RetryOptions = { initialRetryTime: 100, retries: 8 },
 ): Kafka {
+  mendRequestQueue();
   const logger = new Logger('kafkajs');
   return new Kafka({
     clientId,

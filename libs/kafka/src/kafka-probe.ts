@@ -1,5 +1,6 @@
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { KafkaSecurity } from './kafka-client';
+import { mendRequestQueue } from './request-queue-timer';
 
 /** How long one answer of the probe stands: health checks may come often. */
 const FRESH_MS = 1_000;
@@ -14,6 +15,7 @@ export class KafkaProbe {
   private last?: { at: number; up: Promise<boolean> };
 
   constructor(brokers: string[], clientId: string, security: KafkaSecurity = {}) {
+    mendRequestQueue();
     this.admin = new Kafka({
       clientId: `${clientId}-probe`,
       brokers,
