@@ -41,7 +41,7 @@ FROM runtime AS gateway
 EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=3s --retries=12 \
   CMD node -e "require(process.env.TLS_CERT_FILE?'https':'http').get({host:'127.0.0.1',port:process.env.PORT||8080,path:'/health/ready',rejectUnauthorized:false,timeout:2500},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
-CMD ["node", "dist/apps/gateway/src/main.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/apps/gateway/src/main.js"]
 
 FROM runtime AS pos-worker
 # Without DATABASE_URL the worker keeps an embedded store here (one worker per store).

@@ -30,7 +30,7 @@ until curl -sf "http://127.0.0.1:$worker_port/health/ready" > /dev/null; do
   kill -0 "${pids[0]}" 2> /dev/null || { echo "stack: the POS worker exited" >&2; exit 1; }
   sleep 0.2
 done
-PORT=$gateway_port node dist/apps/gateway/src/main.js &
+PORT=$gateway_port node --max-semi-space-size=32 dist/apps/gateway/src/main.js &
 pids+=($!)
 until curl -sf "http://127.0.0.1:$gateway_port/health/ready" > /dev/null; do
   kill -0 "${pids[1]}" 2> /dev/null || { echo "stack: the gateway exited" >&2; exit 1; }

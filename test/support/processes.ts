@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CardKeyring } from '@wix-pos-gateway/cards';
-import { appFiles } from './app-files';
+import { appFiles, gatewayNodeFlags } from './app-files';
 import { freePort } from './containers';
 import { httpsRequest } from './https';
 
@@ -99,9 +99,10 @@ export async function startApp(
   entry: string,
   env: Record<string, string>,
   cwd?: string,
+  nodeFlags: string[] = [],
 ): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeOptions(name, port), entry], {
+  const child = spawn(process.execPath, [...nodeOptions(name, port), ...nodeFlags, entry], {
     cwd,
     env: {
       PATH: process.env.PATH,
@@ -133,7 +134,8 @@ export function startGateway(
   env: Record<string, string> = {},
   { shedding = false } = {},
 ): Promise<AppProcess> {
-  return startApp('gateway', appFiles.gateway, shedding ? env : { ...noShedding, ...env });
+  const gatewayEnv = shedding ? env : { ...noShedding, ...env };
+  return startApp('gateway', appFiles.gateway, gatewayEnv, undefined, gatewayNodeFlags);
 }
 
 /** Tests settle provisional orders within seconds, not the production default's ten. */
