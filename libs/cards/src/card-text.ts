@@ -362,8 +362,12 @@ function asShown(text: string, redact: (text: string) => string): string {
   return again === shown ? redacted : again;
 }
 
+/**
+ * Without what shows as nothing, before NFKC (`c\u0301vv` would compose into `ćvv`) and after
+ * it (a spacing accent, `c´vv`, becomes a space and a combining mark).
+ */
 function asShownText(text: string): string {
-  return text.replace(INVISIBLE, '').normalize('NFKC');
+  return text.replace(INVISIBLE, '').normalize('NFKC').replace(INVISIBLE, '');
 }
 
 function redactRuns(source: string, cutAtEnd: boolean): string {

@@ -256,6 +256,9 @@ describe('redact', () => {
       'ｃｖｖ',
       'c\u3164vv',
       'P\u2800A\u0640N',
+      'c\u00b4vv',
+      'pa\u00a8n',
+      'c\u0301vv',
     ]) {
       assert.deepEqual(redact({ [key]: 123 }), { [key]: '[redacted]' }, key);
     }
