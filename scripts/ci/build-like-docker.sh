@@ -174,16 +174,22 @@ const { createRequire } = require('node:module');
 const { resolve, sep } = require('node:path');
 const [target, cmdJson] = process.argv.slice(2);
 const argv = JSON.parse(cmdJson);
-if (argv[0] !== 'node' || argv.length !== 2) throw new Error(`${target}: CMD ${cmdJson} is not ["node", "<script>"]`);
-const entry = resolve(argv[1]);
-if (!existsSync(entry)) throw new Error(`${target}: ${argv[1]} is not in the image`);
+const script = argv[argv.length - 1];
+const flags = argv.slice(1, -1);
+if (argv[0] !== 'node' || argv.length < 2 || !flags.every((flag) => flag.startsWith('--'))) {
+  throw new Error(`${target}: CMD ${cmdJson} is not ["node", "--<flag>"…, "<script>"]`);
+}
+const node = require('node:child_process').spawnSync(process.execPath, [...flags, '-e', '0']);
+if (node.status !== 0) throw new Error(`${target}: node refuses ${flags.join(' ')}: ${node.stderr}`);
+const entry = resolve(script);
+if (!existsSync(entry)) throw new Error(`${target}: ${script} is not in the image`);
 const requests = [...readFileSync(entry, 'utf8').matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
 const load = createRequire(entry);
 for (const request of requests) {
   try {
     load(request);
   } catch (error) {
-    console.error(`${target}: require('${request}') from ${argv[1]}: ${error.message.split('\n')[0]}`);
+    console.error(`${target}: require('${request}') from ${script}: ${error.message.split('\n')[0]}`);
     process.exit(1);
   }
 }
@@ -191,7 +197,7 @@ const loaded = Object.keys(require.cache);
 const outside = loaded.filter((file) => !file.startsWith(process.cwd() + sep));
 if (outside.length > 0) throw new Error(`${target}: loaded from outside /app: ${outside.join(', ')}`);
 const packages = new Set(loaded.map((f) => f.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1]).filter(Boolean));
-console.log(`${target}: ${argv[1]} — ${requests.length} imports, ${loaded.length} modules from ${packages.size} packages load (NODE_ENV=${process.env.NODE_ENV})`);
+console.log(`${target}: ${[...flags, script].join(' ')} — ${requests.length} imports, ${loaded.length} modules from ${packages.size} packages load (NODE_ENV=${process.env.NODE_ENV})`);
 JS
   ) || fail "$stage: the image's CMD would not start"
 done
