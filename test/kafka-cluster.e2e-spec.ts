@@ -16,10 +16,12 @@ import {
   settledTally,
   stream,
 } from './support/faults';
-import { ensureTopics } from '@wix-pos-gateway/kafka';
+import { ensureTopics, mendRequestQueue } from '@wix-pos-gateway/kafka';
 import { uniqueBrand } from './support/orders';
 import { PrivateCluster } from './support/private-cluster';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
+
+mendRequestQueue();
 
 /**
  * How long after `from` orders stopped failing: the time of the last answer, given in

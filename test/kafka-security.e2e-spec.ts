@@ -7,10 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 import { ORDER_REPLY_TOPIC, orderRequestTopic } from '@wix-pos-gateway/contracts';
+import { mendRequestQueue } from '@wix-pos-gateway/kafka';
 import { freePort } from './support/containers';
 import { postOrder } from './support/http';
 import { example, uniqueBrand } from './support/orders';
 import { startGateway, startWorker, stopAll } from './support/processes';
+
+mendRequestQueue();
 
 const root = resolve(__dirname, '..');
 const kafkaSh = resolve(root, '../scripts/kafka/kafka.sh');

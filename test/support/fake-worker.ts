@@ -9,6 +9,8 @@ import { ensureTopics, mendRequestQueue } from '@wix-pos-gateway/kafka';
 import { randomUUID } from 'node:crypto';
 import { Consumer, Kafka, Producer, logLevel } from 'kafkajs';
 
+mendRequestQueue();
+
 export interface SeenRequest {
   correlationId: string;
   wixOrderId: string;
@@ -39,7 +41,6 @@ export class FakeWorker {
     answer: (order: Order) => SpiResponse,
     { answersTopic = true } = {},
   ): Promise<FakeWorker> {
-    mendRequestQueue();
     const kafka = new Kafka({
       clientId: `fake-worker-${brand}`,
       brokers: brokers.split(','),

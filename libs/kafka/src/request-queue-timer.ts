@@ -14,6 +14,8 @@ const CHECK_PENDING_MS = 10;
 /** The delay kafkajs 2.2.4 arms its check with, whatever the queue holds. */
 const ARMS_ALWAYS = /throttledUntil\s*-\s*Date\.now\(\)/;
 const MENDED = Symbol.for('wix-pos-gateway.kafkajs-request-queue-mended');
+/** What this module found: kafkajs is resolved and looked at once per process, not per client. */
+let outcome: boolean | undefined;
 
 /**
  * Arms kafkajs's check of held-back requests only while some are held back.
@@ -29,6 +31,11 @@ const MENDED = Symbol.for('wix-pos-gateway.kafkajs-request-queue-mended');
  * kafkajs still has that method; another version is left as it is.
  */
 export function mendRequestQueue(): boolean {
+  outcome ??= mend();
+  return outcome;
+}
+
+function mend(): boolean {
   let queue: { prototype: RequestQueue } | undefined;
   try {
     const kafkajs = createRequire(require.resolve('kafkajs'));
