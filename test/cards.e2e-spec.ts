@@ -173,6 +173,7 @@ describe('card payments cleared by the POS', () => {
     const body = cardOrder(APPROVED);
     const order = body.order as Record<string, unknown>;
     order.comment = `card ${ASIDE[0].replace(/(\d{4})(?=\d)/g, '$1.')} please`;
+    order.remark = `or ${ASIDE[0].slice(0, 4)}-${ASIDE[0].slice(4, 8)} ${ASIDE[0].slice(8, 12)}.${ASIDE[0].slice(12)}`;
     order.status = ASIDE[1].replace(/(\d{4})(?=\d)/g, '$1\u00a0');
     order.card = { number: ASIDE[2], cvv: CSC };
     paymentOf(body).cardToken.creditCard.network = asciiDigits(ASIDE[3]).replace(/\d/g, (d) =>
@@ -189,6 +190,7 @@ describe('card payments cleared by the POS', () => {
     );
     const kept = inbox.wix_order;
     assert.equal(kept.comment, 'card 401288******1881 please');
+    assert.equal(kept.remark, 'or 401288******1881');
     assert.equal(kept.status, '510510******5100');
     assert.deepEqual(kept.card, { number: '601100******9424', cvv: '[redacted]' });
     const [paid] = kept.payments as Array<{ cardToken: { creditCard: Record<string, unknown> } }>;

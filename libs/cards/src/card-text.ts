@@ -212,14 +212,16 @@ function separatorKind(separator: string): string {
 const LIST_PUNCTUATION = /[,;:+=&]/;
 
 /**
- * How people part a card number's groups: one separator throughout, not a list's or a sum's
+ * How people part a card number's groups: one separator throughout, or tight ones of one
+ * character each (`4111-1111 1111 1111`, a slip of the hand), and never a list's or a sum's
  * punctuation. Lists of numbers, two phone numbers, a date and a time or coordinates side by
- * side are not written so, even when their digits pass for a card and fit a printed layout.
+ * side are not written so, even when their digits pass for a card and fit a printed layout:
+ * they set their parts apart with punctuation spaced around (` - `, ` / `) or of a list.
  */
-function oneSeparator(separators: string[]): boolean {
-  const kinds = new Set(separators.map(separatorKind));
-  const [kind] = kinds;
-  return kinds.size === 1 && !LIST_PUNCTUATION.test(kind);
+function writtenAsOneNumber(separators: string[]): boolean {
+  const kinds = [...new Set(separators.map(separatorKind))];
+  if (kinds.some((kind) => LIST_PUNCTUATION.test(kind))) return false;
+  return kinds.length === 1 || kinds.every((kind) => [...kind].length === 1);
 }
 
 /**
@@ -286,7 +288,7 @@ function maskRun(originals: string[], separators: string[]): string[] {
           if (digits.length > 19) continue;
           const sizes = [first.length, ...middleSizes, end.length];
           if (!printedLayout(sizes) || !looksLikePan(digits)) continue;
-          if (!oneSeparator(separators.slice(i, j))) continue;
+          if (!writtenAsOneNumber(separators.slice(i, j))) continue;
           const glued = first !== groups[i] || end !== last;
           found = found === undefined ? glued : found || glued;
         }

@@ -57,6 +57,11 @@ describe('redactText', () => {
       '4111  1111  1111  1111',
       '４１１１１１１１１１１１１１１１',
       '４１１１ １１１１ １１１１ １１１１',
+      // Tight separators of more than one kind: a slip of the hand, or a spacing accent.
+      '4111-1111 1111 1111',
+      '4111.1111 1111-1111',
+      '4111/1111-1111\u00a01111',
+      '4111\u00b41111 1111 1111',
     ]) {
       assert.equal(redactText(`card ${written} ok`), `card ${MASKED} ok`, written);
     }
@@ -110,6 +115,8 @@ describe('redactText', () => {
       'rooms 5062, 6238, 5673, 6440',
       '0151 6277 8205 - 0176 8125 5882',
       'tables 66, 62, 67, 54, 47, 46, 52, 58',
+      // Two numbers set apart by spaced punctuation, though their digits pass for a card.
+      'call 4412 3456 / 4456 7805',
     ]) {
       assert.equal(redactText(text), text);
     }
