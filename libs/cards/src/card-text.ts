@@ -212,16 +212,37 @@ function separatorKind(separator: string): string {
 const LIST_PUNCTUATION = /[,;:+=&]/;
 
 /**
- * How people part a card number's groups: one separator throughout, or tight ones of one
- * character each (`4111-1111 1111 1111`, a slip of the hand), and never a list's or a sum's
+ * How people part a card number's groups: one separator throughout, never a list's or a sum's
  * punctuation. Lists of numbers, two phone numbers, a date and a time or coordinates side by
- * side are not written so, even when their digits pass for a card and fit a printed layout:
- * they set their parts apart with punctuation spaced around (` - `, ` / `) or of a list.
+ * side are not written so, even when their digits pass for a card and fit a printed layout.
+ * A card in groups of several digits may also mix tight separators, a slip of the hand
+ * (`4111-1111 1111 1111`, `4111- 1111-1111-1111`), but not as two numbers side by side are
+ * written: each with its own separator and another between them (`4109 8992/4092 6912`), or
+ * apart by punctuation spaced on both sides (` - `, ` / `).
  */
-function writtenAsOneNumber(separators: string[]): boolean {
-  const kinds = [...new Set(separators.map(separatorKind))];
-  if (kinds.some((kind) => LIST_PUNCTUATION.test(kind))) return false;
-  return kinds.length === 1 || kinds.every((kind) => [...kind].length === 1);
+function writtenAsOneNumber(separators: string[], sizes: number[]): boolean {
+  const kinds = separators.map(separatorKind);
+  const distinct = new Set(kinds);
+  if (distinct.size === 1) return !LIST_PUNCTUATION.test(kinds[0]);
+  if (sizes.every((size) => size === 1)) return false;
+  const tight = kinds.map(tightKind);
+  if (tight.some((kind) => kind === undefined)) return false;
+  const [first, middle, third] = tight;
+  return !(third !== undefined && first === third && middle !== first);
+}
+
+/** What a list sets its numbers apart with, in any script (after NFKC). */
+const ANY_LIST_PUNCTUATION = /[,;:+=&\u3001\u060C\u061B]/;
+
+/**
+ * One character, or one with blanks on one side only or repeated (`-`, `- `, `--`, `...`), as
+ * the character; `undefined` for anything else (` - `, a list's punctuation).
+ */
+function tightKind(kind: string): string | undefined {
+  if (kind === ' ') return kind;
+  const bare = /^ ?([^ ])\1* ?$/u.exec(kind.normalize('NFKC'));
+  if (!bare || (kind.startsWith(' ') && kind.endsWith(' ') && kind.length > 1)) return undefined;
+  return ANY_LIST_PUNCTUATION.test(bare[1]) ? undefined : bare[1];
 }
 
 /**
@@ -288,7 +309,7 @@ function maskRun(originals: string[], separators: string[]): string[] {
           if (digits.length > 19) continue;
           const sizes = [first.length, ...middleSizes, end.length];
           if (!printedLayout(sizes) || !looksLikePan(digits)) continue;
-          if (!writtenAsOneNumber(separators.slice(i, j))) continue;
+          if (!writtenAsOneNumber(separators.slice(i, j), sizes)) continue;
           const glued = first !== groups[i] || end !== last;
           found = found === undefined ? glued : found || glued;
         }

@@ -62,6 +62,10 @@ describe('redactText', () => {
       '4111.1111 1111-1111',
       '4111/1111-1111\u00a01111',
       '4111\u00b41111 1111 1111',
+      '4111- 1111-1111-1111',
+      '4111-\n1111-1111-1111',
+      '4111--1111-1111-1111',
+      '4111...1111 1111 1111',
     ]) {
       assert.equal(redactText(`card ${written} ok`), `card ${MASKED} ok`, written);
     }
@@ -115,8 +119,13 @@ describe('redactText', () => {
       'rooms 5062, 6238, 5673, 6440',
       '0151 6277 8205 - 0176 8125 5882',
       'tables 66, 62, 67, 54, 47, 46, 52, 58',
-      // Two numbers set apart by spaced punctuation, though their digits pass for a card.
+      // Two numbers side by side, though their digits pass for a card: set apart by spaced
+      // punctuation, by a list's in another script, or each with a separator of its own.
       'call 4412 3456 / 4456 7805',
+      'tlf 4109 8992/4092 6912',
+      '\u96fb\u8a71 5198 5729\uff0c6472 9866',
+      // A digit at a time, mixed: versions, scores.
+      'fixed in 5.0.1 5.0.2 5.1.0 5.1.1',
     ]) {
       assert.equal(redactText(text), text);
     }
