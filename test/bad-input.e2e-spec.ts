@@ -167,6 +167,15 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       status: 400,
       description: /order\.__proto__ is not an allowed key/,
     },
+    {
+      name: 'a price too large for a double (1e400, Infinity once parsed)',
+      send: () => {
+        const text = JSON.stringify(valid()).replace(/"price":\d+/, '"price":1e400');
+        return postOrder(gateway.url, brand, text, json);
+      },
+      status: 400,
+      description: /^the body is not acceptable: menu\.items\[\d+\]\.price is a number too large/,
+    },
   ];
 
   for (const { name, send, status, description } of cases) {

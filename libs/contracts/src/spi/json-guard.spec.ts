@@ -25,6 +25,15 @@ describe('findUnsafeJson', () => {
     assert.equal(findUnsafeJson(body), 'order.orderItems[0].__proto__ is not an allowed key');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
+
+  it('rejects a number too large for a double, which would travel on as null', () => {
+    const body = JSON.parse('{"menu":{"items":[{"price":1e400}]},"order":{"x":[1,-1e999]}}');
+    assert.match(
+      findUnsafeJson(body) ?? '',
+      /^(menu\.items\[0\]\.price|order\.x\[1\]) is a number too large to represent$/,
+    );
+    assert.equal(findUnsafeJson({ order: { count: 1e308, price: -0.5 } }), undefined);
+  });
 });
 
 describe('a long path', () => {

@@ -3,7 +3,9 @@ export const MAX_JSON_DEPTH = 64;
 
 /**
  * Finds what makes a parsed JSON value unsafe to hand to recursive code or to object copies:
- * nesting deeper than `maxDepth`, or a `__proto__` key. Iterative, so any depth is safe here.
+ * nesting deeper than `maxDepth`, or a `__proto__` key; or to pass on: a number too large for a
+ * double (`1e400` parses to Infinity, which JSON writes as `null`). Iterative, so any depth is
+ * safe here.
  */
 export function findUnsafeJson(root: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
   if (typeof root !== 'object' || root === null) return undefined;
@@ -23,7 +25,7 @@ function isSafeJson(root: unknown, maxDepth: number): boolean {
         if (typeof child === 'object' && child !== null) {
           values.push(child);
           depths.push(depth + 1);
-        }
+        } else if (typeof child === 'number' && !Number.isFinite(child)) return false;
       }
       continue;
     }
@@ -33,7 +35,7 @@ function isSafeJson(root: unknown, maxDepth: number): boolean {
       if (typeof child === 'object' && child !== null) {
         values.push(child);
         depths.push(depth + 1);
-      }
+      } else if (typeof child === 'number' && !Number.isFinite(child)) return false;
     }
   }
   return true;
@@ -45,6 +47,9 @@ function describeUnsafeJson(root: unknown, maxDepth: number): string | undefined
   ];
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return `${shorten(path)} is a number too large to represent`;
+    }
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= maxDepth) return `${shorten(path)} is nested deeper than ${maxDepth} levels`;
     if (Array.isArray(value)) {
