@@ -27,7 +27,9 @@ describe('findUnsafeJson', () => {
   });
 
   it('rejects a number too large for a double, which would travel on as null', () => {
-    const body = JSON.parse('{"menu":{"items":[{"price":1e400}]},"order":{"x":[1,-1e999]}}');
+    const body = JSON.parse(
+      '{"menu":{"items":[{"price":1e400}]},"order":{"x":[1,-1e999]}}',
+    ) as unknown;
     assert.match(
       findUnsafeJson(body) ?? '',
       /^(menu\.items\[0\]\.price|order\.x\[1\]) is a number too large to represent$/,
