@@ -168,6 +168,18 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       description: /order\.__proto__ is not an allowed key/,
     },
     {
+      name: 'a payment without a type, which would pass for one already paid',
+      send: () => {
+        const body = valid();
+        (body.order as unknown as { payments: Array<Record<string, unknown>> }).payments = [
+          { amount: 4300, cardToken: { token: 'card_token_1', creditCard: {} } },
+        ];
+        return postOrder(gateway.url, brand, body);
+      },
+      status: 200,
+      description: /^invalid order request: order\.payments\[0\]\.type must be a string/,
+    },
+    {
       name: 'a price too large for a double (1e400, Infinity once parsed)',
       send: () => {
         const text = JSON.stringify(valid()).replace(/"price":\d+/, '"price":1e400');

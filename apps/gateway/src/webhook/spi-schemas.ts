@@ -43,7 +43,14 @@ export const spiRequestSchema: SchemaObject = {
         id: { type: 'string', description: "Wix's order id" },
         restaurantId: { type: 'string' },
         orderItems: { type: 'array', items: line },
-        payments: { type: 'array', items: { type: 'object' } },
+        payments: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['type'],
+            properties: { type: { type: 'string', description: 'cash, credit, …' } },
+          },
+        },
       },
     },
     cards: {

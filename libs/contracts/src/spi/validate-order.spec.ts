@@ -175,6 +175,22 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
     );
   });
 
+  it('refuses a payment without a type, which would pass for one already paid', () => {
+    const payment = (o: Record<string, unknown>) => (o.payments as Record<string, unknown>[])[1];
+    assert.match(
+      problemOf((o) => delete payment(o).type),
+      /^order\.payments\[1\]\.type must be a string$/,
+    );
+    assert.match(
+      problemOf((o) => (payment(o).type = 5)),
+      /^order\.payments\[1\]\.type must be a string$/,
+    );
+    assert.match(
+      problemOf((o) => (payment(o).type = '')),
+      /type must not be empty$/,
+    );
+  });
+
   it('refuses an order with no lines', () => {
     assert.equal(
       problemOf((o) => (o.orderItems = [])),
@@ -226,6 +242,8 @@ describe('validateOrderRequest, its fast check against the DTO rules', () => {
     ['order', 'payments'],
     ['order', 'payments', 0],
     ['order', 'payments', 0, 'amount'],
+    ['order', 'payments', 0, 'type'],
+    ['order', 'payments', 1, 'type'],
     ['order', 'delivery'],
     ['order', 'delivery', 'charge'],
     ['order', 'delivery', 'time'],

@@ -96,7 +96,9 @@ function isCharge(charge: unknown): boolean {
 }
 
 function isPayment(payment: unknown): boolean {
-  if (!isObject(payment) || !isIntIn(payment.amount, 0, maxInt)) return false;
+  if (!isObject(payment) || !isId(payment.type) || !isIntIn(payment.amount, 0, maxInt)) {
+    return false;
+  }
   const { cardToken } = payment;
   if (isAbsent(cardToken)) return true;
   if (!isObject(cardToken)) return false;

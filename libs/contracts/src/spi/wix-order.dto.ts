@@ -139,6 +139,13 @@ export class WixCardTokenDto {
 }
 
 export class WixPaymentDto {
+  /** `cash`, `credit`, …: without it, no one can tell whether the POS is to charge a card. */
+  @Expose()
+  @IsIdLength()
+  @MinLength(1, { message: '$property must not be empty' })
+  @IsString()
+  type!: string;
+
   @Expose()
   @IsOptional()
   @Max(maxInt)
