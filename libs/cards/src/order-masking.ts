@@ -29,21 +29,13 @@ function kindOf(key: string): KeyKind {
 /** Spaces, and characters that show nothing: no id holds one. */
 const SPACE = new RegExp(`[\\s${INVISIBLE_CHARS}]`, 'u');
 
-/** Digits apart by what is neither a letter nor a digit: a card in groups (`4111-1111-…`). */
-const GROUPED_DIGITS = /\p{N}[^\p{L}\p{N}]+\p{N}/u;
-
-/** An id as Wix and POSes write them: no space in it, and no digits in groups. */
-function plainId(text: string): boolean {
-  return !SPACE.test(text) && !GROUPED_DIGITS.test(text);
-}
-
-/** A plain id as sent; anything else in a place for ids, masked. */
+/** An id (a string with no space in it) as sent; anything else in a place for ids, masked. */
 function keepId(value: unknown): unknown {
-  return typeof value === 'string' && plainId(value) ? value : maskOrder(value);
+  return typeof value === 'string' && !SPACE.test(value) ? value : maskOrder(value);
 }
 
 function keepIdKey(key: string): string {
-  return plainId(key) ? key : redactCardText(key);
+  return SPACE.test(key) ? redactCardText(key) : key;
 }
 
 /** An id, a list of ids or an object of them (keys, strings and numbers) kept as sent. */

