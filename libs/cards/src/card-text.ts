@@ -209,7 +209,8 @@ function separatorKind(separator: string): string {
 }
 
 /** What sets numbers apart in lists, sums and times: never between a card's groups. */
-const LIST_PUNCTUATION = /[,;:+=&]/;
+const LIST_CHARS = ',;:+=&';
+const LIST_PUNCTUATION = new RegExp(`[${LIST_CHARS}]`);
 
 /**
  * How people part a card number's groups: one separator throughout, never a list's or a sum's
@@ -231,8 +232,8 @@ function writtenAsOneNumber(separators: string[], sizes: number[]): boolean {
   return !(third !== undefined && first === third && middle !== first);
 }
 
-/** What a list sets its numbers apart with, in any script (after NFKC). */
-const ANY_LIST_PUNCTUATION = /[,;:+=&\u3001\u060C\u061B]/;
+/** What a list sets its numbers apart with, in any script (after NFKC: `，` is `,`). */
+const ANY_LIST_PUNCTUATION = new RegExp(`[${LIST_CHARS}\\u3001\\u060C\\u061B]`);
 
 /**
  * One character, or one with blanks on one side only or repeated (`-`, `- `, `--`, `...`), as
