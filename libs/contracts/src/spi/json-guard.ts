@@ -12,6 +12,11 @@ export function findUnsafeJson(root: unknown, maxDepth = MAX_JSON_DEPTH): string
   return isSafeJson(root, maxDepth) ? undefined : describeUnsafeJson(root, maxDepth);
 }
 
+/** A number JSON.parse made Infinity of (`1e400`): JSON would write it back as `null`. */
+function unrepresentable(value: unknown): boolean {
+  return typeof value === 'number' && !Number.isFinite(value);
+}
+
 /** The same walk without paths: it runs on every body, and a path string per node is costly. */
 function isSafeJson(root: unknown, maxDepth: number): boolean {
   const values: unknown[] = [root];
@@ -25,7 +30,7 @@ function isSafeJson(root: unknown, maxDepth: number): boolean {
         if (typeof child === 'object' && child !== null) {
           values.push(child);
           depths.push(depth + 1);
-        } else if (typeof child === 'number' && !Number.isFinite(child)) return false;
+        } else if (unrepresentable(child)) return false;
       }
       continue;
     }
@@ -35,7 +40,7 @@ function isSafeJson(root: unknown, maxDepth: number): boolean {
       if (typeof child === 'object' && child !== null) {
         values.push(child);
         depths.push(depth + 1);
-      } else if (typeof child === 'number' && !Number.isFinite(child)) return false;
+      } else if (unrepresentable(child)) return false;
     }
   }
   return true;
@@ -47,7 +52,7 @@ function describeUnsafeJson(root: unknown, maxDepth: number): string | undefined
   ];
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
-    if (typeof value === 'number' && !Number.isFinite(value)) {
+    if (unrepresentable(value)) {
       return `${shorten(path)} is a number too large to represent`;
     }
     if (typeof value !== 'object' || value === null) continue;
