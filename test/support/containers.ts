@@ -49,6 +49,8 @@ export async function startKafkaContainer(): Promise<Started> {
       KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
       KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
       KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
+      KAFKA_NUM_NETWORK_THREADS: '1',
+      KAFKA_NUM_IO_THREADS: '2',
     })
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .withStartupTimeout(120_000)
