@@ -86,6 +86,16 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
         /order\.orderItems\[0\]\.count must be an integer number; order\.orderItems\[1\]\.variationsChoices\[0\]\[0\]\.itemId must be a string/,
     },
     {
+      name: 'a blank order id',
+      send: () => {
+        const body = valid();
+        body.order.id = ' \t ';
+        return postOrder(gateway.url, brand, body);
+      },
+      status: 200,
+      description: /^invalid order request: order\.id must not be blank$/,
+    },
+    {
       name: 'a JSON array instead of an object',
       send: () => postOrder(gateway.url, brand, [valid()]),
       status: 400,

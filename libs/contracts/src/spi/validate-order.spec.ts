@@ -187,7 +187,7 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
     );
     assert.match(
       problemOf((o) => (payment(o).type = '')),
-      /type must not be empty$/,
+      /type must not be blank$/,
     );
   });
 
@@ -195,6 +195,25 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
     assert.equal(
       problemOf((o) => (o.orderItems = [])),
       'order.orderItems should not be empty',
+    );
+  });
+
+  it('refuses a blank id: empty, or only white space', () => {
+    assert.equal(
+      problemOf((o) => (o.id = '   ')),
+      'order.id must not be blank',
+    );
+    assert.equal(
+      problemOf((o) => (o.restaurantId = '\t\n\u00a0\u3000')),
+      'order.restaurantId must not be blank',
+    );
+    assert.equal(
+      problemOf((o) => ((o.orderItems as Array<Record<string, unknown>>)[0].itemId = ' ')),
+      'order.orderItems[0].itemId must not be blank',
+    );
+    assert.equal(
+      problemOf((o) => (o.id = ' 7 ')),
+      'ok',
     );
   });
 
@@ -218,6 +237,7 @@ describe('validateOrderRequest, its fast check against the DTO rules', () => {
     // Longer than 256 UTF-16 units, though class-validator's MaxLength counts them as 256.
     ...['😀'.repeat(129), 'a\uFE0F'.repeat(200), [[]], [1]],
     ...['1234', '12345', '０１２３', 9999, 10000, '4111 1111 1111 1111'],
+    ...[' ', '\t\r\n', '\u00a0\u2028\ufeff', ' x ', '\u200b'],
   ];
   const paths = [
     ['menu'],

@@ -42,8 +42,9 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A string of at most `maxIdChars` units that is not blank (empty, or only white space). */
 function isId(value: unknown): boolean {
-  return typeof value === 'string' && value.length > 0 && value.length <= maxIdChars;
+  return typeof value === 'string' && value.length <= maxIdChars && /\S/.test(value);
 }
 
 function isAbsent(value: unknown): boolean {

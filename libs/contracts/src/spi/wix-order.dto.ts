@@ -12,7 +12,6 @@ import {
   Matches,
   Max,
   Min,
-  MinLength,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
@@ -94,7 +93,7 @@ function IsLastDigits(): PropertyDecorator {
 export class WixOrderLineDto implements WixOrderLine {
   @Expose()
   @IsIdLength()
-  @MinLength(1, { message: '$property must not be empty' })
+  @Matches(/\S/, { message: '$property must not be blank' })
   @IsString()
   itemId!: string;
 
@@ -142,7 +141,7 @@ export class WixPaymentDto {
   /** `cash`, `credit`, …: without it, no one can tell whether the POS is to charge a card. */
   @Expose()
   @IsIdLength()
-  @MinLength(1, { message: '$property must not be empty' })
+  @Matches(/\S/, { message: '$property must not be blank' })
   @IsString()
   type!: string;
 
@@ -192,13 +191,13 @@ export class WixOrderChargeDto {
 export class WixOrderDto implements WixOrder {
   @Expose()
   @IsIdLength()
-  @MinLength(1, { message: '$property must not be empty' })
+  @Matches(/\S/, { message: '$property must not be blank' })
   @IsString()
   id!: string;
 
   @Expose()
   @IsIdLength()
-  @MinLength(1, { message: '$property must not be empty' })
+  @Matches(/\S/, { message: '$property must not be blank' })
   @IsString()
   restaurantId!: string;
 
@@ -287,7 +286,7 @@ export class WixOrderDto implements WixOrder {
 export class WixMenuItemDto implements WixMenuItem {
   @Expose()
   @IsIdLength()
-  @MinLength(1, { message: '$property must not be empty' })
+  @Matches(/\S/, { message: '$property must not be blank' })
   @IsString()
   id!: string;
 
