@@ -47,6 +47,8 @@ interface Options {
   overloadRate?: number;
   /** With `overloadRate`: how long the fresh apps run at 100/s before the clock starts. */
   overloadWarmUpSeconds: number;
+  /** With `overloadRate`: how many workers serve the gateway (2 unless given). */
+  overloadWorkers: number;
   /** Write each app's CPU profile here, and print where its time went. */
   profile?: string;
   out: string;
@@ -68,6 +70,7 @@ function parseOptions(argv: string[]): Options {
     overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
     overloadRate: value('overload-rate') === undefined ? undefined : Number(value('overload-rate')),
     overloadWarmUpSeconds: Number(value('warm-up-seconds') ?? 3),
+    overloadWorkers: Number(value('workers') ?? 2),
     out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
     profile: value('profile') === undefined ? undefined : resolve(value('profile')!),
   };
@@ -117,7 +120,8 @@ async function run(options: Options): Promise<void> {
     if (options.overloadRate) {
       const brand = `bench-${Date.now()}`;
       const gateway = await startGateway({}, { shedding: true });
-      const workers = [await benchWorker(brand), await benchWorker(brand)];
+      const workers: AppProcess[] = [];
+      for (let i = 0; i < options.overloadWorkers; i++) workers.push(await benchWorker(brand));
       const url = `${gateway.url}/webhooks/wix/${brand}`;
       const warmUp = new Target(url);
       await openLoop(warmUp, requests(warmUp, normal, 100, options.overloadWarmUpSeconds), 100);
@@ -277,13 +281,16 @@ async function overload(
   const target = new Target(url);
   const load = requests(target, workload, rate, options.overloadSeconds);
   const cpu = meter.cpu();
+  const stages = meter.stages?.();
+  await stages?.start();
   cpu.start();
   const run = await openLoop(target, load, rate);
   const cpuUsed = cpu.stop();
+  const stagesMs = await stages?.stop();
   target.close();
   const inTime = run.answers.filter((a) => a.ms <= 10_000).length;
   return {
-    all: { ...figuresOf(run), cpu: cpuUsed },
+    all: { ...figuresOf(run), cpu: cpuUsed, stagesMs },
     accepted: figuresOf(run, 'accepted'),
     summary: {
       rate,
