@@ -70,10 +70,21 @@ function parseOptions(argv: string[]): Options {
     overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
     overloadRate: value('overload-rate') === undefined ? undefined : Number(value('overload-rate')),
     overloadWarmUpSeconds: Number(value('warm-up-seconds') ?? 3),
-    overloadWorkers: Number(value('workers') ?? 2),
+    overloadWorkers: workerCount(value('workers'), value('overload-rate') !== undefined),
     out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
     profile: value('profile') === undefined ? undefined : resolve(value('profile')!),
   };
+}
+
+/** `--workers N`: a whole number from 1, and only with `--overload-rate` (the full run sets its own). */
+function workerCount(text: string | undefined, overload: boolean): number {
+  if (text === undefined) return 2;
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1) {
+    throw new Error(`--workers must be a whole number from 1, not ${JSON.stringify(text)}`);
+  }
+  if (!overload) throw new Error('--workers goes with --overload-rate');
+  return count;
 }
 
 async function main(): Promise<void> {

@@ -212,6 +212,10 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
       'order.orderItems[0].itemId must not be blank',
     );
     assert.equal(
+      problemOf((o) => (o.id = ' '.repeat(300))),
+      'order.id must not be blank',
+    );
+    assert.equal(
       problemOf((o) => (o.id = ' 7 ')),
       'ok',
     );
@@ -237,7 +241,7 @@ describe('validateOrderRequest, its fast check against the DTO rules', () => {
     // Longer than 256 UTF-16 units, though class-validator's MaxLength counts them as 256.
     ...['😀'.repeat(129), 'a\uFE0F'.repeat(200), [[]], [1]],
     ...['1234', '12345', '０１２３', 9999, 10000, '4111 1111 1111 1111'],
-    ...[' ', '\t\r\n', '\u00a0\u2028\ufeff', ' x ', '\u200b'],
+    ...[' ', '\t\r\n', '\u00a0\u2028\ufeff', ' x ', '\u200b', ' '.repeat(300)],
   ];
   const paths = [
     ['menu'],

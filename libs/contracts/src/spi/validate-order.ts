@@ -42,7 +42,7 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A string of at most `maxIdChars` units that is not blank (empty, or only white space). */
+/** A string of at most `maxIdChars` units that is not blank (empty, or only what `\s` matches). */
 function isId(value: unknown): boolean {
   return typeof value === 'string' && value.length <= maxIdChars && /\S/.test(value);
 }
