@@ -291,17 +291,12 @@ async function overload(
 ) {
   const target = new Target(url);
   const load = requests(target, workload, rate, options.overloadSeconds);
-  const cpu = meter.cpu();
-  const stages = meter.stages?.();
-  await stages?.start();
-  cpu.start();
-  const run = await openLoop(target, load, rate);
-  const cpuUsed = cpu.stop();
-  const stagesMs = await stages?.stop();
+  let run!: LoadRun;
+  const all = await timed(meter, async () => (run = await openLoop(target, load, rate)));
   target.close();
   const inTime = run.answers.filter((a) => a.ms <= 10_000).length;
   return {
-    all: { ...figuresOf(run), cpu: cpuUsed, stagesMs },
+    all,
     accepted: figuresOf(run, 'accepted'),
     summary: {
       rate,

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { SPI_LIMITS, WixOrderRequest, isLastDigits } from './wix-order.dto';
+import { SPI_LIMITS, WixOrderRequest, isLastDigits, isNotBlank } from './wix-order.dto';
 
 const { minInt, maxInt, maxTime, maxIdChars } = SPI_LIMITS;
 
@@ -42,9 +42,9 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A string of at most `maxIdChars` units that is not blank (empty, or only what `\s` matches). */
+/** A string of at most `maxIdChars` units that is not blank. */
 function isId(value: unknown): boolean {
-  return typeof value === 'string' && value.length <= maxIdChars && /\S/.test(value);
+  return typeof value === 'string' && value.length <= maxIdChars && isNotBlank(value);
 }
 
 function isAbsent(value: unknown): boolean {

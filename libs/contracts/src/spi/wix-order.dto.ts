@@ -62,6 +62,21 @@ function IsIdLength(): PropertyDecorator {
   });
 }
 
+/** Whether an id holds something: blank is empty, or only what `\s` matches. */
+export function isNotBlank(value: string): boolean {
+  return /\S/.test(value);
+}
+
+function IsNotBlank(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isNotBlank',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isNotBlank(value),
+      defaultMessage: (args) => `${args?.property} must not be blank`,
+    },
+  });
+}
+
 /** The last digits of a card, at most four: a string of digits, or a number from 0 to 9999. */
 export function isLastDigits(value: unknown): boolean {
   return typeof value === 'string'
@@ -93,7 +108,7 @@ function IsLastDigits(): PropertyDecorator {
 export class WixOrderLineDto implements WixOrderLine {
   @Expose()
   @IsIdLength()
-  @Matches(/\S/, { message: '$property must not be blank' })
+  @IsNotBlank()
   @IsString()
   itemId!: string;
 
@@ -141,7 +156,7 @@ export class WixPaymentDto {
   /** `cash`, `credit`, …: without it, no one can tell whether the POS is to charge a card. */
   @Expose()
   @IsIdLength()
-  @Matches(/\S/, { message: '$property must not be blank' })
+  @IsNotBlank()
   @IsString()
   type!: string;
 
@@ -191,13 +206,13 @@ export class WixOrderChargeDto {
 export class WixOrderDto implements WixOrder {
   @Expose()
   @IsIdLength()
-  @Matches(/\S/, { message: '$property must not be blank' })
+  @IsNotBlank()
   @IsString()
   id!: string;
 
   @Expose()
   @IsIdLength()
-  @Matches(/\S/, { message: '$property must not be blank' })
+  @IsNotBlank()
   @IsString()
   restaurantId!: string;
 
@@ -286,7 +301,7 @@ export class WixOrderDto implements WixOrder {
 export class WixMenuItemDto implements WixMenuItem {
   @Expose()
   @IsIdLength()
-  @Matches(/\S/, { message: '$property must not be blank' })
+  @IsNotBlank()
   @IsString()
   id!: string;
 
