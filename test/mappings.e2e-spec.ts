@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,12 +12,20 @@ import { AppProcess, required, startGateway, startWorker, stopAll } from './supp
 
 const cli = resolve(__dirname, '../apps/pos-worker/src/cli/main.js');
 
-function mappings(...args: string[]) {
-  const run = spawnSync(process.execPath, [cli, ...args], {
-    env: { PATH: process.env.PATH, DATABASE_URL: required('DATABASE_URL') },
-    encoding: 'utf8',
+/**
+ * Runs the CLI without blocking this process: a loop blocked past the gateway's keep-alive
+ * timeout keeps fetch from dropping its idle connection in time, and the next order is written
+ * to a socket the gateway is closing ("other side closed").
+ */
+function mappings(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const child = execFile(
+      process.execPath,
+      [cli, ...args],
+      { env: { PATH: process.env.PATH, DATABASE_URL: required('DATABASE_URL') }, encoding: 'utf8' },
+      (_error, out, err) => done({ code: child.exitCode, out, err }),
+    );
   });
-  return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
 describe('mapping table: CLI import/export, pre-flight check, and orders mapped by it', () => {
@@ -77,8 +85,8 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
   const preflightCheck = () =>
     mappings('preflight', '--brand', brand, '--restaurant', restaurant, '--menu', menuFile);
 
-  it('pre-flight lists every unmapped item and choice with its title and path, and fails', () => {
-    const run = preflightCheck();
+  it('pre-flight lists every unmapped item and choice with its title and path, and fails', async () => {
+    const run = await preflightCheck();
     assert.equal(run.code, 1, run.err);
     assert.match(run.out, /Mains > Burger > Variation 0 > Cheese {2}\[cheese\] has no POS id/);
     assert.match(run.out, /Mains > Burger > Variation 0 > Cheese > Variation 0 > Aged {2}\[aged\]/);
@@ -91,7 +99,7 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
     assert.equal(answer.body.error?.code, 'invalid_item_mapping');
   });
 
-  it('imports CSV, exports CSV and JSON, and pre-flight then passes', () => {
+  it('imports CSV, exports CSV and JSON, and pre-flight then passes', async () => {
     const csv = join(dir, 'rows.csv');
     const header = 'restaurant_id,wix_item_id,pos_item_id';
     const lines = rows.map((r) =>
@@ -102,11 +110,11 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
       ].join(','),
     );
     writeFileSync(csv, [header, ...lines].join('\n'));
-    const imported = mappings('import', '--brand', brand, '--file', csv);
+    const imported = await mappings('import', '--brand', brand, '--file', csv);
     assert.equal(imported.code, 0, imported.err);
     assert.match(imported.out, /imported 4 mapping\(s\)/);
 
-    const json = mappings(
+    const json = await mappings(
       'export',
       '--brand',
       brand,
@@ -120,16 +128,25 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
       [...rows].sort((a, b) => a.wixItemId.localeCompare(b.wixItemId)),
     );
     const out = join(dir, 'out.csv');
-    assert.equal(mappings('export', '--brand', brand, '--file', out).code, 0);
+    assert.equal((await mappings('export', '--brand', brand, '--file', out)).code, 0);
     assert.equal(readFileSync(out, 'utf8').split('\n')[0], header);
     assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 5);
 
-    const reimported = mappings('import', '--brand', brand, '--file', join(dir, 'again.json'));
+    const reimported = await mappings(
+      'import',
+      '--brand',
+      brand,
+      '--file',
+      join(dir, 'again.json'),
+    );
     assert.equal(reimported.code, 1);
     writeFileSync(join(dir, 'again.json'), json.out);
-    assert.equal(mappings('import', '--brand', brand, '--file', join(dir, 'again.json')).code, 0);
+    assert.equal(
+      (await mappings('import', '--brand', brand, '--file', join(dir, 'again.json'))).code,
+      0,
+    );
 
-    const run = preflightCheck();
+    const run = await preflightCheck();
     assert.equal(run.code, 0, run.out);
   });
 
@@ -217,8 +234,8 @@ describe('mapping table: CLI import/export, pre-flight check, and orders mapped 
     assert.equal(await lookups('cache'), cached + 1, 'cached again');
   });
 
-  it('rejects a bad invocation with usage and exit code 2', () => {
-    const run = mappings('import');
+  it('rejects a bad invocation with usage and exit code 2', async () => {
+    const run = await mappings('import');
     assert.equal(run.code, 2);
     assert.match(run.err, /usage: npm run mappings/);
   });
