@@ -127,4 +127,15 @@ describe('OrderConsumerServer', () => {
     assert.equal(seen[0], Number(given.headers!['pos-received-at']));
     for (const at of seen.slice(1)) assert.ok(at >= before && at <= Date.now(), String(at));
   });
+
+  it('looks its handler up once, not once per order', async () => {
+    const { server, replies, schedule } = serverWith(() => Promise.resolve({ ok: true }), 4);
+    let lookups = 0;
+    const lookUp = server.getHandlerByPattern.bind(server);
+    server.getHandlerByPattern = (pattern: string) => (lookups++, lookUp(pattern));
+    await schedule([message(1, 'a'), message(2, 'b'), message(3, 'c')]);
+    for (let i = 0; i < 50 && replies.length < 3; i++) await sleep(10);
+    assert.equal(replies.length, 3);
+    assert.equal(lookups, 1);
+  });
 });

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { OrderHeader, SubmitOrder } from '@wix-pos-gateway/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
@@ -69,6 +69,11 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   private commitTimer?: NodeJS.Timeout;
   private joined = false;
   private closing = false;
+  /**
+   * The pattern's handler, looked up once it is found: Nest's lookup first tries the pattern as
+   * JSON, and a topic's name throws there, once per order.
+   */
+  private handler?: MessageHandler | null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -234,7 +239,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
 
   private async answer(request: SubmitOrder): Promise<unknown> {
     try {
-      const handler = this.getHandlerByPattern(this.options.pattern);
+      const handler = (this.handler ??= this.getHandlerByPattern(this.options.pattern));
       if (!handler) throw new Error(`no handler for ${this.options.pattern}`);
       return await lastValueFrom(this.transformToObservable(await handler(request)));
     } catch (error) {
