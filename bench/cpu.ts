@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -62,5 +63,39 @@ export class CpuMeter {
         Math.round((value - (this.before.get(name) ?? 0)) * 100) / 100,
       ]),
     );
+  }
+}
+
+/** The machine's busy and total CPU ticks since boot, from the first line of /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1);
+  const ticks = fields.slice(0, 8).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are not busy
+  const total = ticks.reduce((sum, n) => sum + n, 0);
+  return { busy: total - ticks[3] - ticks[4], total };
+}
+
+/**
+ * Waits until the whole machine is quiet (under `busyShare` of its CPU for one `windowMs`),
+ * for at least `minMs` and at most `maxMs`: what one load leaves behind (a backlog the workers
+ * still work through, answers settled late, voids, autovacuum) is not the next load's cost.
+ * Resolves to the seconds waited and whether the machine got quiet.
+ */
+export async function settle({
+  minMs = 1_000,
+  maxMs = 30_000,
+  windowMs = 1_000,
+  busyShare = 0.25,
+} = {}): Promise<{ seconds: number; quiet: boolean }> {
+  const started = performance.now();
+  await sleep(minMs);
+  for (;;) {
+    const before = machineTicks();
+    await sleep(windowMs);
+    const after = machineTicks();
+    const share = (after.busy - before.busy) / Math.max(1, after.total - before.total);
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    if (share < busyShare) return { seconds, quiet: true };
+    if (performance.now() - started >= maxMs) return { seconds, quiet: false };
   }
 }

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AppProcess,
   startApp,
@@ -12,7 +11,7 @@ import {
 } from '../test/support/processes';
 import { WorkerEnv } from '../apps/pos-worker/src/config';
 import { RunServices, stopOnSignals } from '../test/support/services';
-import { CpuMeter, findPids } from './cpu';
+import { CpuMeter, findPids, settle } from './cpu';
 import { Figures, figuresOf } from './figures';
 import { LoadRun, Target, closedLoop, openLoop } from './load';
 import { printProfiles, summarizeProfiles } from './profile-summary';
@@ -250,11 +249,23 @@ async function measure(url: string, workload: Workload, plan: Plan, meter: Meter
   for (const rate of plan.rates) {
     const load = requests(target, workload, rate, plan.seconds);
     phase[`${rate}/s`] = await timed(meter, () => openLoop(target, load, rate));
-    await sleep(2_000);
+    await settleAfter(`open loop ${rate}/s`, 2_000);
   }
   phase.max = await findMax(target, workload, plan, meter);
   target.close();
   return phase;
+}
+
+/**
+ * Between one load and the next, waits for the machine to be quiet: an open loop past what the
+ * stack holds leaves orders the workers still work through after the gateway answered them
+ * `endpoint_down`, and their voids, and the next figures would pay for them.
+ */
+async function settleAfter(what: string, minMs: number): Promise<void> {
+  const { seconds, quiet } = await settle({ minMs });
+  if (seconds > minMs / 1000 + 1.5 || !quiet) {
+    console.log(`  after ${what}: ${quiet ? 'quiet' : 'still busy'} after ${seconds} s`);
+  }
 }
 
 async function findMax(target: Target, workload: Workload, plan: Plan, meter: Meter) {
@@ -270,7 +281,7 @@ async function findMax(target: Target, workload: Workload, plan: Plan, meter: Me
       );
     const figures = await timed(meter, run);
     console.log(`  closed loop, ${concurrency} clients: ${JSON.stringify(figures)}`);
-    await sleep(1_000);
+    await settleAfter(`closed loop, ${concurrency} clients`, 1_000);
     if (figures.errors > 0) break;
     if (best && figures.throughput < best.throughput * 1.05) {
       if (figures.throughput > best.throughput) best = { ...figures, concurrency };
