@@ -240,7 +240,10 @@ interface Plan {
   seconds: number;
 }
 
-/** Open loop at each rate, then closed loop at rising concurrency for the best 0-error rate. */
+/**
+ * Open loop at each rate, then closed loop at rising concurrency for the best 0-error rate, until
+ * an error, or two steps in a row that gain less than 5 % on the best.
+ */
 async function measure(url: string, workload: Workload, plan: Plan, meter: Meter) {
   const target = new Target(url);
   const phase: Record<string, Figures> = {};
@@ -270,6 +273,7 @@ async function settleAfter(what: string, minMs: number): Promise<void> {
 
 async function findMax(target: Target, workload: Workload, plan: Plan, meter: Meter) {
   let best: (Figures & { concurrency: number }) | undefined;
+  let flat = 0;
   for (const concurrency of plan.concurrency) {
     const seconds = Math.max(3, Math.round(plan.seconds / 2));
     const run = () =>
@@ -283,11 +287,14 @@ async function findMax(target: Target, workload: Workload, plan: Plan, meter: Me
     console.log(`  closed loop, ${concurrency} clients: ${JSON.stringify(figures)}`);
     await settleAfter(`closed loop, ${concurrency} clients`, 1_000);
     if (figures.errors > 0) break;
-    if (best && figures.throughput < best.throughput * 1.05) {
-      if (figures.throughput > best.throughput) best = { ...figures, concurrency };
-      break;
+    if (!best || figures.throughput >= best.throughput * 1.05) {
+      best = { ...figures, concurrency };
+      flat = 0;
+      continue;
     }
-    best = { ...figures, concurrency };
+    if (figures.throughput > best.throughput) best = { ...figures, concurrency };
+    // One step that gains little can be a moment of this shared machine's noise; two are not.
+    if (++flat === 2) break;
   }
   return best ?? { ...figuresOf({ sent: 0, seconds: 1, answers: [] }), concurrency: 0 };
 }
