@@ -165,6 +165,7 @@ async function run(options: Options): Promise<void> {
     const sustained = phases['stack, 2 workers'].max.throughput;
     phases.overload = await overload(url, normal, 2 * sustained, options, stackMeter);
     await Promise.all(workers.map((worker) => worker.stop()));
+    await settleAfter('the overload', 2_000);
 
     // `npm start` with no DATABASE_URL: one worker on the embedded store, in its process.
     const embeddedBrand = `bench-embedded-${Date.now()}`;
@@ -293,7 +294,7 @@ async function findMax(target: Target, workload: Workload, plan: Plan, meter: Me
       continue;
     }
     if (figures.throughput > best.throughput) best = { ...figures, concurrency };
-    // One step that gains little can be a moment of this shared machine's noise; two are not.
+    // One step that gains little can be a moment of a shared machine's noise; two are not.
     if (++flat === 2) break;
   }
   return best ?? { ...figuresOf({ sent: 0, seconds: 1, answers: [] }), concurrency: 0 };

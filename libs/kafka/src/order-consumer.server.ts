@@ -70,8 +70,8 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   private joined = false;
   private closing = false;
   /**
-   * The pattern's handler, looked up once it is found: Nest's lookup first tries the pattern as
-   * JSON, and a topic's name throws there, once per order.
+   * The pattern's handler, looked up once it is found: Nest's lookup first parses the pattern
+   * as JSON, and `pos.order.submit` is not JSON, so each lookup threw and caught an error.
    */
   private handler?: MessageHandler | null;
 
