@@ -6,6 +6,7 @@ describe('settle', () => {
   it('returns once a window of the machine is under the share asked for', async () => {
     const waited = await settle({ minMs: 0, maxMs: 5_000, windowMs: 50, busyShare: 1.01 });
     assert.equal(waited.quiet, true);
+    assert.equal(waited.windows, 1);
     assert.ok(waited.seconds < 1, String(waited.seconds));
   });
 
@@ -13,6 +14,7 @@ describe('settle', () => {
     const started = performance.now();
     const waited = await settle({ minMs: 0, maxMs: 200, windowMs: 50, busyShare: 0 });
     assert.equal(waited.quiet, false);
+    assert.ok(waited.windows >= 4, String(waited.windows));
     const ms = performance.now() - started;
     assert.ok(ms >= 200 && ms < 2_000, String(ms));
   });

@@ -79,23 +79,23 @@ function machineTicks(): { busy: number; total: number } {
  * Waits until the whole machine is quiet (under `busyShare` of its CPU for one `windowMs`),
  * for at least `minMs` and at most `maxMs`: what one load leaves behind (a backlog the workers
  * still work through, answers settled late, voids, autovacuum) is not the next load's cost.
- * Resolves to the seconds waited and whether the machine got quiet.
+ * Resolves to the seconds waited, how many windows it read, and whether the machine got quiet.
  */
 export async function settle({
   minMs = 1_000,
   maxMs = 30_000,
   windowMs = 1_000,
   busyShare = 0.25,
-} = {}): Promise<{ seconds: number; quiet: boolean }> {
+} = {}): Promise<{ seconds: number; windows: number; quiet: boolean }> {
   const started = performance.now();
   await sleep(minMs);
-  for (;;) {
+  for (let windows = 1; ; windows++) {
     const before = machineTicks();
     await sleep(windowMs);
     const after = machineTicks();
     const share = (after.busy - before.busy) / Math.max(1, after.total - before.total);
     const seconds = Math.round((performance.now() - started) / 100) / 10;
-    if (share < busyShare) return { seconds, quiet: true };
-    if (performance.now() - started >= maxMs) return { seconds, quiet: false };
+    if (share < busyShare) return { seconds, windows, quiet: true };
+    if (performance.now() - started >= maxMs) return { seconds, windows, quiet: false };
   }
 }

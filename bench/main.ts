@@ -266,8 +266,8 @@ async function measure(url: string, workload: Workload, plan: Plan, meter: Meter
  * `endpoint_down`, and their voids, and the next figures would pay for them.
  */
 async function settleAfter(what: string, minMs: number): Promise<void> {
-  const { seconds, quiet } = await settle({ minMs });
-  if (seconds > minMs / 1000 + 1.5 || !quiet) {
+  const { seconds, windows, quiet } = await settle({ minMs });
+  if (windows > 1 || !quiet) {
     console.log(`  after ${what}: ${quiet ? 'quiet' : 'still busy'} after ${seconds} s`);
   }
 }
