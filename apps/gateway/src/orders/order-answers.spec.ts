@@ -130,11 +130,19 @@ describe('OrderAnswers', () => {
     assert.deepEqual(publisher.kinds(), ['decided', 'withdrawn']);
   });
 
-  it('logs a written mark that cannot be written, and answers nothing differently', async () => {
-    const { publisher, answers } = setup([fail]);
+  it('tries a written mark again until it is written, as a withdrawal', async () => {
+    const { publisher, answers } = setup([fail, fail]);
     answers.written(decision);
     await answers.drain(1_000);
-    assert.deepEqual(publisher.kinds(), ['written']);
+    assert.deepEqual(publisher.kinds(), ['written', 'written', 'written']);
+    assert.ok(publisher.writes.every((write) => write.timeoutMs === 100));
+  });
+
+  it('gives a written mark up after its last attempt, and answers nothing differently', async () => {
+    const { publisher, answers } = setup([fail, fail, fail, fail]);
+    answers.written(decision);
+    await answers.drain(1_000);
+    assert.deepEqual(publisher.kinds(), ['written', 'written', 'written']);
   });
 
   it('writes the written marks of a short span together, one request per brand', async () => {

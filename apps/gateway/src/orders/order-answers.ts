@@ -28,25 +28,27 @@ export interface Decision {
   posOrderId: string;
 }
 
-export interface WithdrawalRetry {
+/** How the records nobody waits for, withdrawals and `written` marks, are tried again. */
+export interface MarkRetry {
   attempts: number;
   firstWaitMs: number;
   lastWaitMs: number;
   timeoutMs: number;
 }
 
-export const WITHDRAWAL_RETRY = Symbol('WithdrawalRetry');
+export const MARK_RETRY = Symbol('MarkRetry');
 
-/** About half a minute of tries: a broker outage shorter than that still gets its withdrawals. */
-const DEFAULT_WITHDRAWAL_RETRY: WithdrawalRetry = {
+/**
+ * About half a minute of tries: a broker outage shorter than that still gets its withdrawals,
+ * and its `written` marks, which keep the orders Wix heard from being flagged in doubt.
+ */
+const DEFAULT_MARK_RETRY: MarkRetry = {
   attempts: 8,
   firstWaitMs: 250,
   lastWaitMs: 10_000,
   timeoutMs: 5_000,
 };
 
-/** How long a `written` mark may take; nobody waits for it. */
-const WRITTEN_TIMEOUT_MS = 5_000;
 /**
  * A `written` mark waits this long for others, so that one produce request carries the marks
  * of many orders. Only the reconciler reads them, seconds later; a mark lost with the gateway
@@ -76,8 +78,8 @@ export class OrderAnswers {
     private readonly metrics: GatewayMetrics,
     private readonly config: GatewayConfig,
     @Optional()
-    @Inject(WITHDRAWAL_RETRY)
-    private readonly retry: WithdrawalRetry = DEFAULT_WITHDRAWAL_RETRY,
+    @Inject(MARK_RETRY)
+    private readonly retry: MarkRetry = DEFAULT_MARK_RETRY,
   ) {}
 
   /** The answer to give for `decision`; `deadline` is the call's, on `performance.now()`. */
@@ -126,23 +128,51 @@ export class OrderAnswers {
   }
 
   private async withdraw(decision: Decision): Promise<void> {
+    const tried = await this.retrying((timeoutMs) =>
+      this.write('withdrawn', decision.brand, [decision], timeoutMs),
+    );
+    if (tried.ok) {
+      this.metrics.withdrawals.inc({ brand: decision.brand, outcome: 'written' });
+      this.logger.warn({ event: 'order.withdrawn', ...ids(decision), attempt: tried.attempt });
+      return;
+    }
+    this.metrics.withdrawals.inc({ brand: decision.brand, outcome: 'failed' });
+    this.logger.error({
+      event: 'order.withdrawal_lost',
+      ...ids(decision),
+      attempt: tried.attempt,
+      error: describe(tried.error),
+    });
+  }
+
+  /** Writes `decisions`' `written` marks, through a broker outage as long as the retry's. */
+  private async markWritten(brand: string, decisions: Decision[]): Promise<void> {
+    const tried = await this.retrying((timeoutMs) =>
+      this.write('written', brand, decisions, timeoutMs),
+    );
+    if (tried.ok) return;
+    for (const decision of decisions) {
+      this.logger.warn({
+        event: 'order.written_not_recorded',
+        ...ids(decision),
+        attempt: tried.attempt,
+        error: describe(tried.error),
+      });
+    }
+  }
+
+  /** `write` until it is acknowledged, its attempts run out, or the gateway stops retrying. */
+  private async retrying(
+    write: (timeoutMs: number) => Promise<void>,
+  ): Promise<{ ok: true; attempt: number } | { ok: false; attempt: number; error: unknown }> {
     const { attempts, firstWaitMs, lastWaitMs, timeoutMs } = this.retry;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.write('withdrawn', decision.brand, [decision], timeoutMs);
-        this.metrics.withdrawals.inc({ brand: decision.brand, outcome: 'written' });
-        this.logger.warn({ event: 'order.withdrawn', ...ids(decision), attempt });
-        return;
+        await write(timeoutMs);
+        return { ok: true, attempt };
       } catch (error) {
         if (attempt >= attempts || this.stopping.signal.aborted) {
-          this.metrics.withdrawals.inc({ brand: decision.brand, outcome: 'failed' });
-          this.logger.error({
-            event: 'order.withdrawal_lost',
-            ...ids(decision),
-            attempt,
-            error: describe(error),
-          });
-          return;
+          return { ok: false, attempt, error };
         }
         const wait = Math.min(firstWaitMs * 2 ** (attempt - 1), lastWaitMs);
         await sleep(wait, undefined, { signal: this.stopping.signal }).catch(() => undefined);
@@ -162,17 +192,7 @@ export class OrderAnswers {
     }
     this.lingering = [];
     for (const [brand, decisions] of byBrand) {
-      this.inBackground(
-        this.write('written', brand, decisions, WRITTEN_TIMEOUT_MS).catch((error: unknown) => {
-          for (const decision of decisions) {
-            this.logger.warn({
-              event: 'order.written_not_recorded',
-              ...ids(decision),
-              error: describe(error),
-            });
-          }
-        }),
-      );
+      this.inBackground(this.markWritten(brand, decisions));
     }
   }
 
