@@ -239,6 +239,23 @@ describe('the POS worker', () => {
     });
   });
 
+  it('clears the flag once the written mark comes late, as after a gateway retried it', async () => {
+    const { body, id } = newOrder();
+    const correlationId = randomUUID();
+    const posOrderId = await accepted(body, correlationId);
+    await record({ kind: 'decided', wixOrderId: id, correlationId, posOrderId });
+    assert.equal((await settled(id, ['confirmed', 'voided']))?.in_doubt, true);
+
+    await record({ kind: 'written', wixOrderId: id, correlationId });
+    let row = await rowOf(id);
+    for (let i = 0; i < 80 && row?.in_doubt; i++) {
+      await sleep(100);
+      row = await rowOf(id);
+    }
+    assert.deepEqual(row, { state: 'confirmed', in_doubt: false, pos_order_id: posOrderId });
+    assert.equal(await inboxVoided(id), false);
+  });
+
   it('answers every delivery of an order with the same id; a redelivery is a replay', async () => {
     const { body, id } = newOrder();
     const correlationId = randomUUID();

@@ -304,6 +304,19 @@ export class OrderLedger {
     return { now, orders };
   }
 
+  /** The records of those of `wixOrderIds` that are confirmed, and the database's clock. */
+  async confirmedAmong(brand: string, wixOrderIds: string[]) {
+    if (wixOrderIds.length === 0) return { now: 0, orders: [] };
+    const { rows } = await this.pool.query<Row & { wix_order_id: string; now: number }>(
+      `SELECT ${COLUMNS}, wix_order_id, ${CLOCK} AS now FROM order_ledger
+        WHERE brand = $1 AND wix_order_id = ANY($2::text[]) AND state = 'confirmed'`,
+      [brand, wixOrderIds],
+    );
+    const now = rows.length > 0 ? Number(rows[0].now) : 0;
+    const orders = rows.map((row) => ({ ...storedOf(row), wixOrderId: row.wix_order_id }));
+    return { now, orders };
+  }
+
   /** Records what gateways wrote on the answers topic; idempotent, in any order. */
   async recordAnswers(brand: string, answers: OrderAnswer[]): Promise<void> {
     const merged = new Map<string, { a: OrderAnswer; d: boolean; w: boolean; x: boolean }>();

@@ -29,7 +29,11 @@ class FakeConsumer extends EventEmitter {
   }
 }
 
-function consumerOf(stallMs: number, ledger = {} as OrderLedger) {
+function consumerOf(
+  stallMs: number,
+  ledger = {} as OrderLedger,
+  marked: (wixOrderIds: string[]) => Promise<void> = () => Promise.resolve(),
+) {
   const consumers: FakeConsumer[] = [];
   const configs: ConsumerConfig[] = [];
   const kafka = {
@@ -48,7 +52,7 @@ function consumerOf(stallMs: number, ledger = {} as OrderLedger) {
       sessionTimeoutMs: 10_000,
       stallMs,
     },
-    () => Promise.resolve(),
+    marked,
   );
   return { answers, consumers, configs };
 }
@@ -90,13 +94,14 @@ describe('AnswersConsumer', () => {
   });
 
   it("records a fetch's batches with one statement and commits them with one request", async () => {
-    const { round, recorded, commits, resolved, close } = await rounds();
+    const { round, recorded, marked, commits, resolved, close } = await rounds();
     // One fetch: three partitions' batches, handed over in one turn; partition 2's went stale.
     await Promise.all([round(0, 7), round(1, 3), round(2, 5, { stale: true })]);
     assert.deepEqual(
       recorded.map((statement) => statement.map((a) => a.wixOrderId)),
       [['w0', 'w1', 'w2']],
     );
+    assert.deepEqual(marked, [['w0', 'w1']], 'the written marks of the batches held are judged');
     assert.deepEqual(resolved, ['0@7', '1@3']);
     assert.deepEqual(commits, [
       {
@@ -149,7 +154,10 @@ async function rounds({ commitFails = false } = {}) {
     recordAnswers: (_brand: string, answers: OrderAnswer[]) =>
       Promise.resolve(void recorded.push(answers)),
   } as unknown as OrderLedger;
-  const { answers, consumers } = consumerOf(10_000, ledger);
+  const marked: string[][] = [];
+  const { answers, consumers } = consumerOf(10_000, ledger, (ids) =>
+    Promise.resolve(void marked.push(ids)),
+  );
   await answers.start(() => undefined);
   const run = consumers[0].runConfig!;
   assert.equal(run.partitionsConsumedConcurrently, 64);
@@ -177,5 +185,5 @@ async function rounds({ commitFails = false } = {}) {
         return commitFails ? Promise.reject(new Error('not the coordinator')) : Promise.resolve();
       },
     } as unknown as EachBatchPayload);
-  return { round, recorded, commits, resolved, close: () => answers.close() };
+  return { round, recorded, marked, commits, resolved, close: () => answers.close() };
 }

@@ -60,8 +60,8 @@ export class AnswersConsumer {
       /** How long without a fetch is a stall (tests shorten it). */
       stallMs?: number;
     },
-    /** Called with the orders whose answers were withdrawn, once recorded. */
-    private readonly withdrawn: (wixOrderIds: string[]) => Promise<void>,
+    /** Called with the orders whose answers were withdrawn or marked written, once recorded. */
+    private readonly marked: (wixOrderIds: string[]) => Promise<void>,
   ) {}
 
   async start(crashed: (error: Error) => void): Promise<void> {
@@ -179,13 +179,13 @@ export class AnswersConsumer {
     }
     const still = held();
     if (still.length === 0) return;
-    const withdrawn = still
+    const marked = still
       .flatMap((batch) => batch.answers)
-      .filter((a) => a.kind === 'withdrawn')
+      .filter((a) => a.kind === 'withdrawn' || a.kind === 'written')
       .map((a) => a.wixOrderId);
-    if (withdrawn.length > 0) {
-      await this.withdrawn(withdrawn).catch((error: unknown) =>
-        this.logger.warn(`withdrawn answers not judged: ${String(error)}`),
+    if (marked.length > 0) {
+      await this.marked(marked).catch((error: unknown) =>
+        this.logger.warn(`withdrawn or written answers not judged: ${String(error)}`),
       );
     }
     const [{ payload: first }] = still;

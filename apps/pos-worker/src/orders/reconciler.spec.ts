@@ -78,6 +78,37 @@ describe('Reconciler', () => {
     );
   });
 
+  it('clears the flag of a confirmed order once its written mark comes late, and flags a withdrawn one', async () => {
+    const t = newTestServices();
+    await t.submit.submit(delivery('o1'));
+    await t.submit.submit(delivery('o2'));
+    await t.ledger.recordAnswers('test', [
+      { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
+      { kind: 'decided', wixOrderId: 'o2', correlationId: 'c-o2', posOrderId: 'P-2' },
+      { kind: 'written', wixOrderId: 'o2', correlationId: 'c-o2' },
+    ]);
+    t.ledger.now += SETTLED;
+    await t.reconciler.sweep();
+    const flags = () => ['o1', 'o2'].map((id) => t.ledger.rows.get(id)?.record.inDoubt);
+    assert.deepEqual(flags(), [true, false]);
+
+    const late = [{ kind: 'written' as const, wixOrderId: 'o1', correlationId: 'c-o1' }];
+    await t.ledger.recordAnswers('test', late);
+    await t.reconciler.rejudge(['o1', 'o2', 'unknown']);
+    assert.deepEqual(flags(), [false, false]);
+
+    await t.ledger.recordAnswers('test', [
+      { kind: 'withdrawn', wixOrderId: 'o2', correlationId: 'c-o2' },
+    ]);
+    await t.reconciler.rejudge(['o2']);
+    assert.deepEqual(flags(), [false, true]);
+    assert.deepEqual(
+      ['o1', 'o2'].map((id) => t.ledger.rows.get(id)?.record.state),
+      ['confirmed', 'confirmed'],
+      'a confirmed order is never voided',
+    );
+  });
+
   it('keeps a failed void in doubt, refuses its key to retries, and voids again before a new key', async () => {
     const t = newTestServices();
     await t.submit.submit(delivery('o1'));

@@ -94,15 +94,30 @@ export class Reconciler implements BeforeApplicationShutdown {
     return written.size;
   }
 
-  /** Confirmed orders whose answers were withdrawn: flagged when no decision stands. */
+  /**
+   * Confirmed orders among those with new `withdrawn` or `written` marks, judged again: flagged
+   * when no decision for the order stands, and no longer flagged once every decision that
+   * stands is marked written (a mark can come late, its gateway having retried it through a
+   * broker outage).
+   */
   async rejudge(wixOrderIds: string[]): Promise<void> {
     const brand = this.config.brand;
-    for (const wixOrderId of new Set(wixOrderIds)) {
-      const { stored, now } = await this.ledger.read(brand, wixOrderId);
-      if (stored?.record.state !== 'confirmed') continue;
-      const answers = await this.ledger.answersOf(brand, wixOrderId, stored.record.posOrderId);
-      const step = onSweep(stored.record, { now, proven: true, answers }, this.config.lifecycle);
-      if (step) await this.ledger.replace(brand, wixOrderId, stored, step.record);
+    const { now, orders } = await this.ledger.confirmedAmong(brand, [...new Set(wixOrderIds)]);
+    if (orders.length === 0) return;
+    const answers = await this.ledger.answersOfAll(
+      brand,
+      orders.map((o) => ({ wixOrderId: o.wixOrderId, posOrderId: o.record.posOrderId })),
+    );
+    for (const order of orders) {
+      const recorded = answers.get(order.wixOrderId) ?? NO_ANSWERS;
+      const sweep = { now, proven: true, answers: recorded };
+      const step = onSweep(order.record, sweep, this.config.lifecycle);
+      if (!step || !(await this.ledger.replace(brand, order.wixOrderId, order, step.record))) {
+        continue;
+      }
+      const { inDoubt, posOrderId } = step.record;
+      const event = inDoubt ? 'order.in_doubt' : 'order.in_doubt_cleared';
+      this.logger.warn({ event, brand, wixOrderId: order.wixOrderId, posOrderId });
     }
   }
 

@@ -75,6 +75,15 @@ export class FakeLedger {
     return Promise.resolve({ now: this.now, orders });
   }
 
+  confirmedAmong(_brand: string, wixOrderIds: string[]) {
+    const orders = wixOrderIds.flatMap((wixOrderId) => {
+      const row = this.rows.get(wixOrderId);
+      if (row?.record.state !== 'confirmed') return [];
+      return [{ record: { ...row.record }, version: row.version, wixOrderId }];
+    });
+    return Promise.resolve({ now: this.now, orders });
+  }
+
   recordAnswers(_brand: string, answers: OrderAnswer[]): Promise<void> {
     for (const answer of answers) {
       this.answers.set(answer.wixOrderId, [...(this.answers.get(answer.wixOrderId) ?? []), answer]);
