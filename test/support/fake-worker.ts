@@ -61,6 +61,9 @@ export class FakeWorker {
     const consumer = kafka.consumer({
       groupId: `fake-worker.${brand}.${randomUUID()}`,
       maxWaitTimeInMs: 50,
+      // Killed with its broker, it stays down: kafkajs would restart it on a timer that
+      // `disconnect()` does not clear, and keep the test process alive.
+      retry: { restartOnFailure: () => Promise.resolve(false) },
     });
     const worker = new FakeWorker(consumer, producer);
     await consumer.connect();
