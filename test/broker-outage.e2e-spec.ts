@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeOrderAnswer, orderAnswersTopic } from '@wix-pos-gateway/contracts';
 import { FakeWorker } from './support/fake-worker';
+import { readTopic } from './support/kafka';
 import { postOrder } from './support/http';
 import { example, renamed, uniqueBrand } from './support/orders';
 import { PrivateBroker } from './support/private-broker';
@@ -73,5 +75,28 @@ describe('a gateway across a broker outage', () => {
     assert.equal((await ready(gateway)).code, 200);
     assert.ok(gateway.running);
     assert.match(gateway.logs(), /reconnected after \d+ attempt/);
+  });
+
+  it('marks an order answered just before the broker died as written, once the broker is back', async () => {
+    const sent = order();
+    const answered = await postOrder(gateway.url, brand, sent);
+    // At once: the gateway's written mark waits 50 ms for company before its first try.
+    await broker.kill();
+    assert.equal(answered.body.value?.orderId, 'P-1');
+    // Longer than one try of a mark, with kafkajs's own retries inside it (5 s).
+    await sleep(6_000);
+    await broker.restart();
+
+    const kinds = async () => {
+      // The broker may still be starting: then nothing is read yet.
+      const records = await readTopic(orderAnswersTopic(brand), broker.url).catch(() => []);
+      return records
+        .map((text) => decodeOrderAnswer(text.split('\n')[1] ?? null))
+        .filter((answer) => answer?.wixOrderId === sent.order.id)
+        .map((answer) => answer?.kind);
+    };
+    await until('marked written', 40_000, async () => (await kinds()).includes('written'));
+    assert.ok((await kinds()).includes('decided'));
+    assert.doesNotMatch(gateway.logs(), /order\.written_not_recorded/);
   });
 });

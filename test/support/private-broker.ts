@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { appFiles } from './app-files';
 import { freePort } from './containers';
 
@@ -55,6 +56,13 @@ export class PrivateBroker {
     await this.kafkaSh('stop');
   }
 
+  /** Kills it at once (SIGKILL), as a crash would; `restart()` brings it back with its data. */
+  async kill(): Promise<void> {
+    const pid = Number(readFileSync(join(this.dir, 'kafka.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    while (alive(pid)) await sleep(20);
+  }
+
   async remove(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
@@ -75,5 +83,14 @@ export class PrivateBroker {
         else reject(new Error(`kafka.sh ${command} failed (${code ?? signal}):\n${output}`));
       });
     });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
