@@ -30,20 +30,23 @@ export interface Decision {
 
 /** How the records nobody waits for, withdrawals and `written` marks, are tried again. */
 export interface MarkRetry {
-  attempts: number;
+  /** No try starts later than this after the first. */
+  forMs: number;
   firstWaitMs: number;
   lastWaitMs: number;
+  /** How long one try may wait for its acknowledgement. */
   timeoutMs: number;
 }
 
 export const MARK_RETRY = Symbol('MarkRetry');
 
 /**
- * About half a minute of tries: a broker outage shorter than that still gets its withdrawals,
- * and its `written` marks, which keep the orders Wix heard from being flagged in doubt.
+ * Tries for a minute, with waits from 250 ms up to 10 s: a gateway that lives through a broker
+ * outage shorter than that, and its own reconnection, still writes its withdrawals, and the
+ * `written` marks that keep the orders Wix heard from being flagged in doubt.
  */
 const DEFAULT_MARK_RETRY: MarkRetry = {
-  attempts: 8,
+  forMs: 60_000,
   firstWaitMs: 250,
   lastWaitMs: 10_000,
   timeoutMs: 5_000,
@@ -150,7 +153,18 @@ export class OrderAnswers {
     const tried = await this.retrying((timeoutMs) =>
       this.write('written', brand, decisions, timeoutMs),
     );
-    if (tried.ok) return;
+    if (tried.ok) {
+      if (tried.attempt > 1) {
+        const { attempt } = tried;
+        this.logger.log({
+          event: 'order.written_marks_recorded',
+          brand,
+          orders: decisions.length,
+          attempt,
+        });
+      }
+      return;
+    }
     for (const decision of decisions) {
       this.logger.warn({
         event: 'order.written_not_recorded',
@@ -161,21 +175,22 @@ export class OrderAnswers {
     }
   }
 
-  /** `write` until it is acknowledged, its attempts run out, or the gateway stops retrying. */
+  /** `write` until it is acknowledged, the retry's time is up, or the gateway stops retrying. */
   private async retrying(
     write: (timeoutMs: number) => Promise<void>,
   ): Promise<{ ok: true; attempt: number } | { ok: false; attempt: number; error: unknown }> {
-    const { attempts, firstWaitMs, lastWaitMs, timeoutMs } = this.retry;
+    const { forMs, firstWaitMs, lastWaitMs, timeoutMs } = this.retry;
+    const giveUpAt = performance.now() + forMs;
     for (let attempt = 1; ; attempt++) {
       try {
         await write(timeoutMs);
         return { ok: true, attempt };
       } catch (error) {
-        if (attempt >= attempts || this.stopping.signal.aborted) {
-          return { ok: false, attempt, error };
-        }
         const wait = Math.min(firstWaitMs * 2 ** (attempt - 1), lastWaitMs);
+        const stopped = () => this.stopping.signal.aborted;
+        if (stopped() || performance.now() + wait > giveUpAt) return { ok: false, attempt, error };
         await sleep(wait, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+        if (stopped()) return { ok: false, attempt, error };
       }
     }
   }
