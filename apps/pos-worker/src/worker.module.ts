@@ -99,7 +99,7 @@ export class WorkerModule implements OnApplicationShutdown {
                 minBytes: ANSWERS_FETCH_MIN_BYTES,
                 sessionTimeoutMs: config.kafka.sessionTimeoutMs,
               },
-              (wixOrderIds) => reconciler.rejudge(wixOrderIds),
+              (marked) => reconciler.rejudge(marked),
             ),
         },
         {

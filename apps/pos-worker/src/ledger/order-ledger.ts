@@ -169,6 +169,19 @@ const RECORD_ANSWERS = prepared(
              withdrawn = o.withdrawn OR EXCLUDED.withdrawn`,
 );
 
+const CONFIRMED_AMONG = prepared(
+  'order_ledger.confirmed_among',
+  `SELECT ${COLUMNS}, wix_order_id, ${CLOCK} AS now FROM order_ledger
+    WHERE brand = $1 AND wix_order_id = ANY($2::text[]) AND state = 'confirmed'`,
+);
+
+const CONFIRMED_FLAGGED = prepared(
+  'order_ledger.confirmed_flagged',
+  `SELECT ${COLUMNS}, wix_order_id, ${CLOCK} AS now FROM order_ledger
+    WHERE brand = $1 AND in_doubt AND state = 'confirmed'
+      AND changed_at > clock_timestamp() - make_interval(secs => $2::float8 / 1000)`,
+);
+
 /**
  * The worker's record of every Wix order: the lifecycle's `OrderRecord`, written only by
  * compare and set on its version, so that of two workers judging the same record only one
@@ -304,13 +317,17 @@ export class OrderLedger {
     return { now, orders };
   }
 
-  /** The records of those of `wixOrderIds` that are confirmed, and the database's clock. */
-  async confirmedAmong(brand: string, wixOrderIds: string[]) {
-    if (wixOrderIds.length === 0) return { now: 0, orders: [] };
-    const { rows } = await this.pool.query<Row & { wix_order_id: string; now: number }>(
-      `SELECT ${COLUMNS}, wix_order_id, ${CLOCK} AS now FROM order_ledger
-        WHERE brand = $1 AND wix_order_id = ANY($2::text[]) AND state = 'confirmed'`,
-      [brand, wixOrderIds],
+  /**
+   * Confirmed orders, and the database's clock: those among `wixOrderIds`, or those flagged in
+   * doubt within the last `flaggedWithinMs`.
+   */
+  async confirmed(brand: string, which: { wixOrderIds: string[] } | { flaggedWithinMs: number }) {
+    const among = 'wixOrderIds' in which;
+    if (among && which.wixOrderIds.length === 0) return { now: 0, orders: [] };
+    const { rows } = await runPrepared<Row & { wix_order_id: string; now: number }>(
+      this.pool,
+      among ? CONFIRMED_AMONG : CONFIRMED_FLAGGED,
+      [brand, among ? which.wixOrderIds : which.flaggedWithinMs],
     );
     const now = rows.length > 0 ? Number(rows[0].now) : 0;
     const orders = rows.map((row) => ({ ...storedOf(row), wixOrderId: row.wix_order_id }));
@@ -342,14 +359,7 @@ export class OrderLedger {
     ]);
   }
 
-  /** The recorded answers of one order, judged against the id its record holds. */
-  async answersOf(brand: string, wixOrderId: string, posOrderId?: string) {
-    const all = await this.answersOfAll(brand, [{ wixOrderId, posOrderId }]);
-    // The only entry, under the id as the database spells it (see `keyOf`).
-    return [...all.values()][0] ?? NO_ANSWERS;
-  }
-
-  /** `answersOf` for many orders in one statement. */
+  /** The recorded answers of each order, judged against the id its record holds: one statement. */
   async answersOfAll(
     brand: string,
     orders: Array<{ wixOrderId: string; posOrderId?: string }>,

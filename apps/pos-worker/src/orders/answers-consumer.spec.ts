@@ -32,7 +32,8 @@ class FakeConsumer extends EventEmitter {
 function consumerOf(
   stallMs: number,
   ledger = {} as OrderLedger,
-  marked: (wixOrderIds: string[]) => Promise<void> = () => Promise.resolve(),
+  marked: (marks: { withdrawn: string[]; written: string[] }) => Promise<void> = () =>
+    Promise.resolve(),
 ) {
   const consumers: FakeConsumer[] = [];
   const configs: ConsumerConfig[] = [];
@@ -101,7 +102,11 @@ describe('AnswersConsumer', () => {
       recorded.map((statement) => statement.map((a) => a.wixOrderId)),
       [['w0', 'w1', 'w2']],
     );
-    assert.deepEqual(marked, [['w0', 'w1']], 'the written marks of the batches held are judged');
+    assert.deepEqual(
+      marked,
+      [{ withdrawn: [], written: ['w0', 'w1'] }],
+      'the written marks of the batches held are judged',
+    );
     assert.deepEqual(resolved, ['0@7', '1@3']);
     assert.deepEqual(commits, [
       {
@@ -154,9 +159,9 @@ async function rounds({ commitFails = false } = {}) {
     recordAnswers: (_brand: string, answers: OrderAnswer[]) =>
       Promise.resolve(void recorded.push(answers)),
   } as unknown as OrderLedger;
-  const marked: string[][] = [];
-  const { answers, consumers } = consumerOf(10_000, ledger, (ids) =>
-    Promise.resolve(void marked.push(ids)),
+  const marked: Array<{ withdrawn: string[]; written: string[] }> = [];
+  const { answers, consumers } = consumerOf(10_000, ledger, (marks) =>
+    Promise.resolve(void marked.push(marks)),
   );
   await answers.start(() => undefined);
   const run = consumers[0].runConfig!;

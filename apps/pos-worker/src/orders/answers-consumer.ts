@@ -61,7 +61,7 @@ export class AnswersConsumer {
       stallMs?: number;
     },
     /** Called with the orders whose answers were withdrawn or marked written, once recorded. */
-    private readonly marked: (wixOrderIds: string[]) => Promise<void>,
+    private readonly marked: (marks: { withdrawn: string[]; written: string[] }) => Promise<void>,
   ) {}
 
   async start(crashed: (error: Error) => void): Promise<void> {
@@ -179,11 +179,11 @@ export class AnswersConsumer {
     }
     const still = held();
     if (still.length === 0) return;
-    const marked = still
-      .flatMap((batch) => batch.answers)
-      .filter((a) => a.kind === 'withdrawn' || a.kind === 'written')
-      .map((a) => a.wixOrderId);
-    if (marked.length > 0) {
+    const kept = still.flatMap((batch) => batch.answers);
+    const idsOf = (kind: OrderAnswer['kind']) =>
+      kept.filter((a) => a.kind === kind).map((a) => a.wixOrderId);
+    const marked = { withdrawn: idsOf('withdrawn'), written: idsOf('written') };
+    if (marked.withdrawn.length + marked.written.length > 0) {
       await this.marked(marked).catch((error: unknown) =>
         this.logger.warn(`withdrawn or written answers not judged: ${String(error)}`),
       );

@@ -28,16 +28,25 @@ function delivery(wixOrderId: string, correlationId = `c-${wixOrderId}`): Submit
 /** Past the settle time of every order placed so far. */
 const SETTLED = 2_000 + 10_001;
 
+/**
+ * Order o1 accepted and decided by a gateway (its response marked written, unless told not
+ * to), then swept past its settle time.
+ */
+async function confirmedAndWritten({ written = true } = {}) {
+  const t = newTestServices();
+  await t.submit.submit(delivery('o1'));
+  await t.ledger.recordAnswers('test', [
+    { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
+    ...(written ? [{ kind: 'written' as const, wixOrderId: 'o1', correlationId: 'c-o1' }] : []),
+  ]);
+  t.ledger.now += SETTLED;
+  await t.reconciler.sweep();
+  return t;
+}
+
 describe('Reconciler', () => {
   it('confirms an acceptance a gateway recorded, and never voids it', async () => {
-    const t = newTestServices();
-    await t.submit.submit(delivery('o1'));
-    await t.ledger.recordAnswers('test', [
-      { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
-      { kind: 'written', wixOrderId: 'o1', correlationId: 'c-o1' },
-    ]);
-    t.ledger.now += SETTLED;
-    await t.reconciler.sweep();
+    const t = await confirmedAndWritten();
     assert.equal(t.ledger.rows.get('o1')?.record.state, 'confirmed');
     assert.equal(t.ledger.rows.get('o1')?.record.inDoubt, false);
     t.ledger.now += 600_000;
@@ -61,13 +70,7 @@ describe('Reconciler', () => {
   });
 
   it('confirms, in doubt, a decision whose response was never marked written', async () => {
-    const t = newTestServices();
-    await t.submit.submit(delivery('o1'));
-    await t.ledger.recordAnswers('test', [
-      { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
-    ]);
-    t.ledger.now += SETTLED;
-    await t.reconciler.sweep();
+    const t = await confirmedAndWritten({ written: false });
     assert.deepEqual(
       [t.ledger.rows.get('o1')?.record.state, t.ledger.rows.get('o1')?.record.inDoubt],
       ['confirmed', true],
@@ -94,19 +97,41 @@ describe('Reconciler', () => {
 
     const late = [{ kind: 'written' as const, wixOrderId: 'o1', correlationId: 'c-o1' }];
     await t.ledger.recordAnswers('test', late);
-    await t.reconciler.rejudge(['o1', 'o2', 'unknown']);
+    await t.reconciler.rejudge({ withdrawn: [], written: ['o1', 'o2', 'unknown'] });
     assert.deepEqual(flags(), [false, false]);
 
     await t.ledger.recordAnswers('test', [
       { kind: 'withdrawn', wixOrderId: 'o2', correlationId: 'c-o2' },
     ]);
-    await t.reconciler.rejudge(['o2']);
+    await t.reconciler.rejudge({ withdrawn: ['o2'], written: [] });
     assert.deepEqual(flags(), [false, true]);
     assert.deepEqual(
       ['o1', 'o2'].map((id) => t.ledger.rows.get(id)?.record.state),
       ['confirmed', 'confirmed'],
       'a confirmed order is never voided',
     );
+  });
+
+  it('never flags an order for a written mark, whose replay still waits for its own', async () => {
+    const t = await confirmedAndWritten();
+    await t.ledger.recordAnswers('test', [
+      { kind: 'decided', wixOrderId: 'o1', correlationId: 'replay', posOrderId: 'P-1' },
+      { kind: 'written', wixOrderId: 'o1', correlationId: 'c-o1' },
+    ]);
+    await t.reconciler.rejudge({ withdrawn: [], written: ['o1'] });
+    assert.equal(t.ledger.rows.get('o1')?.record.inDoubt, false);
+  });
+
+  it('looks again at a recently flagged order on each sweep, for a mark judged nowhere else', async () => {
+    const t = await confirmedAndWritten({ written: false });
+    assert.equal(t.ledger.rows.get('o1')?.record.inDoubt, true);
+    // The mark lands, but its own judging was lost (the database failed, say).
+    await t.ledger.recordAnswers('test', [
+      { kind: 'written', wixOrderId: 'o1', correlationId: 'c-o1' },
+    ]);
+    t.ledger.now += 2_000;
+    await t.reconciler.sweep();
+    assert.equal(t.ledger.rows.get('o1')?.record.inDoubt, false);
   });
 
   it('keeps a failed void in doubt, refuses its key to retries, and voids again before a new key', async () => {

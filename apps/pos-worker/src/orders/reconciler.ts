@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { WorkerConfig } from '../config';
-import { NO_ANSWERS, OrderLedger, Unsettled } from '../ledger/order-ledger';
+import { NO_ANSWERS, OrderLedger, Stored, Unsettled } from '../ledger/order-ledger';
 import { OrderRecord, RecordedAnswers, onSweep } from '../lifecycle/order-lifecycle';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { AnswersProof } from './answers-proof';
@@ -13,6 +13,12 @@ const UNPROVEN_WARN_MS = 30_000;
 
 /** Voids a sweep runs side by side: each may take the POS up to its cancel budget. */
 const VOIDS_AT_ONCE = 8;
+
+/**
+ * How long after an order is flagged its marks are looked at again on every sweep: past the
+ * gateway's minute of retrying a `written` mark (order-answers.ts).
+ */
+const RECHECK_FLAGGED_MS = 90_000;
 
 /** How many sweep intervals the sweep lease lasts: a worker that stops sweeping loses it then. */
 const LEASE_INTERVALS = 3;
@@ -90,34 +96,52 @@ export class Reconciler implements BeforeApplicationShutdown {
         batch.map(({ order, step }) => this.settled(order, step.record, step.cancel)),
       );
     }
+    // A mark recorded while this sweep judged the order, or one whose judging failed, is
+    // judged again here for as long as a gateway may still be retrying marks.
+    const flagged = await this.ledger.confirmed(brand, { flaggedWithinMs: RECHECK_FLAGGED_MS });
+    await this.judgeConfirmed(flagged, new Set());
     this.metrics.inDoubt.set({ brand }, await this.ledger.countInDoubt(brand));
     return written.size;
   }
 
   /**
-   * Confirmed orders among those with new `withdrawn` or `written` marks, judged again: flagged
-   * when no decision for the order stands, and no longer flagged once every decision that
-   * stands is marked written (a mark can come late, its gateway having retried it through a
-   * broker outage).
+   * Confirmed orders with newly recorded marks, judged again: flagged when a withdrawal leaves
+   * no decision standing, and no longer flagged once every decision that stands is marked
+   * written (a gateway may have retried a mark through a broker outage). A `written` mark only
+   * ever clears a flag: a decision recorded with its mark still to come is not a doubt.
    */
-  async rejudge(wixOrderIds: string[]): Promise<void> {
-    const brand = this.config.brand;
-    const { now, orders } = await this.ledger.confirmedAmong(brand, [...new Set(wixOrderIds)]);
+  async rejudge(marked: { withdrawn: string[]; written: string[] }): Promise<void> {
+    const wixOrderIds = [...new Set([...marked.withdrawn, ...marked.written])];
+    const confirmed = await this.ledger.confirmed(this.config.brand, { wixOrderIds });
+    await this.judgeConfirmed(confirmed, new Set(marked.withdrawn));
+  }
+
+  /**
+   * Confirmed orders judged again with what the answers topic now holds; only those in
+   * `mayFlag` may become flagged.
+   */
+  private async judgeConfirmed(
+    { now, orders }: { now: number; orders: Array<Stored & { wixOrderId: string }> },
+    mayFlag: Set<string>,
+  ): Promise<void> {
     if (orders.length === 0) return;
+    const brand = this.config.brand;
     const answers = await this.ledger.answersOfAll(
       brand,
       orders.map((o) => ({ wixOrderId: o.wixOrderId, posOrderId: o.record.posOrderId })),
     );
-    for (const order of orders) {
+    const steps = orders.flatMap((order) => {
       const recorded = answers.get(order.wixOrderId) ?? NO_ANSWERS;
       const sweep = { now, proven: true, answers: recorded };
       const step = onSweep(order.record, sweep, this.config.lifecycle);
-      if (!step || !(await this.ledger.replace(brand, order.wixOrderId, order, step.record))) {
-        continue;
-      }
-      const { inDoubt, posOrderId } = step.record;
-      const event = inDoubt ? 'order.in_doubt' : 'order.in_doubt_cleared';
-      this.logger.warn({ event, brand, wixOrderId: order.wixOrderId, posOrderId });
+      if (!step || (step.record.inDoubt && !mayFlag.has(order.wixOrderId))) return [];
+      return [{ wixOrderId: order.wixOrderId, stored: order, next: step.record }];
+    });
+    const written = await this.ledger.replaceAll(brand, steps);
+    for (const { wixOrderId, next } of steps.filter((s) => written.has(s.wixOrderId))) {
+      const fields = { brand, wixOrderId, posOrderId: next.posOrderId };
+      if (next.inDoubt) this.logger.warn({ event: 'order.in_doubt', ...fields });
+      else this.logger.log({ event: 'order.in_doubt_cleared', ...fields });
     }
   }
 

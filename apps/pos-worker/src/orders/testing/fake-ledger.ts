@@ -1,13 +1,5 @@
 import { OrderAnswer } from '@wix-pos-gateway/contracts';
-import {
-  Change,
-  NO_ANSWERS,
-  OrderDetails,
-  Read,
-  Stored,
-  Unsettled,
-  Written,
-} from '../../ledger/order-ledger';
+import { Change, OrderDetails, Read, Stored, Unsettled, Written } from '../../ledger/order-ledger';
 import { OrderRecord, RecordedAnswers } from '../../lifecycle/order-lifecycle';
 
 interface Row extends Stored {
@@ -75,8 +67,15 @@ export class FakeLedger {
     return Promise.resolve({ now: this.now, orders });
   }
 
-  confirmedAmong(_brand: string, wixOrderIds: string[]) {
-    const orders = wixOrderIds.flatMap((wixOrderId) => {
+  confirmed(_brand: string, which: { wixOrderIds: string[] } | { flaggedWithinMs: number }) {
+    const ids =
+      'wixOrderIds' in which
+        ? which.wixOrderIds
+        : [...this.rows]
+            .filter(([, row]) => row.record.inDoubt)
+            .filter(([, row]) => row.record.changedAt > this.now - which.flaggedWithinMs)
+            .map(([id]) => id);
+    const orders = ids.flatMap((wixOrderId) => {
       const row = this.rows.get(wixOrderId);
       if (row?.record.state !== 'confirmed') return [];
       return [{ record: { ...row.record }, version: row.version, wixOrderId }];
@@ -89,12 +88,6 @@ export class FakeLedger {
       this.answers.set(answer.wixOrderId, [...(this.answers.get(answer.wixOrderId) ?? []), answer]);
     }
     return Promise.resolve();
-  }
-
-  async answersOf(brand: string, wixOrderId: string, posOrderId?: string) {
-    return (
-      (await this.answersOfAll(brand, [{ wixOrderId, posOrderId }])).get(wixOrderId) ?? NO_ANSWERS
-    );
   }
 
   answersOfAll(_brand: string, orders: Array<{ wixOrderId: string; posOrderId?: string }>) {
