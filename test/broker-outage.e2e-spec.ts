@@ -98,5 +98,10 @@ describe('a gateway across a broker outage', () => {
     await until('marked written', 40_000, async () => (await kinds()).includes('written'));
     assert.ok((await kinds()).includes('decided'));
     assert.doesNotMatch(gateway.logs(), /order\.written_not_recorded/);
+    // Written by a try after the first, which the kill had failed.
+    const retried = /"event":"order\.written_marks_recorded"[^\n]*"attempt":(\d+)/.exec(
+      gateway.logs(),
+    );
+    assert.ok(Number(retried?.[1]) > 1, 'the mark was not written by a retry');
   });
 });

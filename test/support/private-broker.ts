@@ -60,7 +60,9 @@ export class PrivateBroker {
   async kill(): Promise<void> {
     const pid = Number(readFileSync(join(this.dir, 'kafka.pid'), 'utf8'));
     process.kill(pid, 'SIGKILL');
-    while (alive(pid)) await sleep(20);
+    for (const until = Date.now() + 10_000; alive(pid); await sleep(20)) {
+      if (Date.now() > until) throw new Error(`the broker (pid ${pid}) outlived SIGKILL`);
+    }
   }
 
   async remove(): Promise<void> {
@@ -86,10 +88,10 @@ export class PrivateBroker {
   }
 }
 
+/** Running: a zombie (killed, not yet reaped by whoever adopted it) is not. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
