@@ -155,13 +155,8 @@ export class OrderAnswers {
     );
     if (tried.ok) {
       if (tried.attempt > 1) {
-        const { attempt } = tried;
-        this.logger.log({
-          event: 'order.written_marks_recorded',
-          brand,
-          orders: decisions.length,
-          attempt,
-        });
+        const recorded = { brand, orders: decisions.length, attempt: tried.attempt };
+        this.logger.log({ event: 'order.written_marks_recorded', ...recorded });
       }
       return;
     }

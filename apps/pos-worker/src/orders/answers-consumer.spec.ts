@@ -9,6 +9,7 @@ import {
   ANSWERS_FETCH_MIN_BYTES,
   ANSWERS_FETCH_WAIT_MS,
   AnswersConsumer,
+  MarkedOrders,
 } from './answers-consumer';
 
 const EVENTS = { FETCH_START: 'fetch_start', GROUP_JOIN: 'group_join', CRASH: 'crash' };
@@ -32,8 +33,7 @@ class FakeConsumer extends EventEmitter {
 function consumerOf(
   stallMs: number,
   ledger = {} as OrderLedger,
-  marked: (marks: { withdrawn: string[]; written: string[] }) => Promise<void> = () =>
-    Promise.resolve(),
+  marked: (marks: MarkedOrders) => Promise<void> = () => Promise.resolve(),
 ) {
   const consumers: FakeConsumer[] = [];
   const configs: ConsumerConfig[] = [];
@@ -159,7 +159,7 @@ async function rounds({ commitFails = false } = {}) {
     recordAnswers: (_brand: string, answers: OrderAnswer[]) =>
       Promise.resolve(void recorded.push(answers)),
   } as unknown as OrderLedger;
-  const marked: Array<{ withdrawn: string[]; written: string[] }> = [];
+  const marked: MarkedOrders[] = [];
   const { answers, consumers } = consumerOf(10_000, ledger, (marks) =>
     Promise.resolve(void marked.push(marks)),
   );

@@ -30,6 +30,12 @@ const RECORD_ROWS = 5_000;
 export const ANSWERS_FETCH_MIN_BYTES = 1024 * 1024;
 export const ANSWERS_FETCH_WAIT_MS = 250;
 
+/** The orders of one round's `withdrawn` records and `written` marks, by kind. */
+export interface MarkedOrders {
+  withdrawn: string[];
+  written: string[];
+}
+
 /**
  * Reads the brand's answers topic into the ledger, in the brand's answers group. Offsets are
  * committed only once a batch is in the ledger: the reconciler's proof that no decision is
@@ -61,7 +67,7 @@ export class AnswersConsumer {
       stallMs?: number;
     },
     /** Called with the orders whose answers were withdrawn or marked written, once recorded. */
-    private readonly marked: (marks: { withdrawn: string[]; written: string[] }) => Promise<void>,
+    private readonly marked: (marks: MarkedOrders) => Promise<void>,
   ) {}
 
   async start(crashed: (error: Error) => void): Promise<void> {
@@ -182,7 +188,7 @@ export class AnswersConsumer {
     const kept = still.flatMap((batch) => batch.answers);
     const idsOf = (kind: OrderAnswer['kind']) =>
       kept.filter((a) => a.kind === kind).map((a) => a.wixOrderId);
-    const marked = { withdrawn: idsOf('withdrawn'), written: idsOf('written') };
+    const marked: MarkedOrders = { withdrawn: idsOf('withdrawn'), written: idsOf('written') };
     if (marked.withdrawn.length + marked.written.length > 0) {
       await this.marked(marked).catch((error: unknown) =>
         this.logger.warn(`withdrawn or written answers not judged: ${String(error)}`),

@@ -5,6 +5,7 @@ import { WorkerConfig } from '../config';
 import { NO_ANSWERS, OrderLedger, Stored, Unsettled } from '../ledger/order-ledger';
 import { OrderRecord, RecordedAnswers, onSweep } from '../lifecycle/order-lifecycle';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { MarkedOrders } from './answers-consumer';
 import { AnswersProof } from './answers-proof';
 import { PlaceOrderService } from './place-order.service';
 
@@ -110,7 +111,7 @@ export class Reconciler implements BeforeApplicationShutdown {
    * written (a gateway may have retried a mark through a broker outage). A `written` mark only
    * ever clears a flag: a decision recorded with its mark still to come is not a doubt.
    */
-  async rejudge(marked: { withdrawn: string[]; written: string[] }): Promise<void> {
+  async rejudge(marked: MarkedOrders): Promise<void> {
     const wixOrderIds = [...new Set([...marked.withdrawn, ...marked.written])];
     const confirmed = await this.ledger.confirmed(this.config.brand, { wixOrderIds });
     await this.judgeConfirmed(confirmed, new Set(marked.withdrawn));
