@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Pool } from 'pg';
+import { SpiErrorCode } from '@wix-pos-gateway/contracts';
 import { OrderDetails, OrderLedger, Written } from '../apps/pos-worker/src/ledger/order-ledger';
 import { migrate } from '../apps/pos-worker/src/ledger/migrate';
 import { OrderRecord, idempotencyKeyOf } from '../apps/pos-worker/src/lifecycle/order-lifecycle';
@@ -118,5 +119,39 @@ describe('the order ledger, writes of one turn in one statement', () => {
     const accepted = { ...first.stored.record, state: 'accepted' as const, posOrderId: '7' };
     assert.equal(await ledger.replace(brand, id, first.stored, accepted), true);
     assert.equal((await ledger.read(brand, b)).stored?.record.posOrderId, '7');
+  });
+
+  it('gives the sweep what is due longest, leaving out what only a human can settle', async () => {
+    const own = `${brand}-sweep`;
+    const ids = { human1: 'h1', human2: 'h2', voidFailed: 'v', abandoned: 's' };
+    const written = new Map<string, Written>();
+    for (const id of Object.values(ids)) {
+      const record = { ...first(id), idempotencyKey: idempotencyKeyOf(own, id) };
+      written.set(id, (await ledger.insert({ ...details(id), brand: own }, record, 0))!);
+    }
+    const { now } = await ledger.read(own, ids.abandoned);
+    const set = async (id: string, change: Partial<OrderRecord>) => {
+      const { stored } = written.get(id)!;
+      assert.ok(await ledger.replace(own, id, stored, { ...stored.record, ...change }));
+    };
+    const failure = { code: SpiErrorCode.EndpointDown, description: 'x' };
+    const inDoubt = { state: 'failed' as const, failure, inDoubt: true };
+    // Oldest of all, and no void can settle them: they used to fill every sweep.
+    for (const id of [ids.human1, ids.human2]) {
+      await set(id, {
+        ...inDoubt,
+        unvoidable: true,
+        answerBy: now - 200_000,
+        changedAt: now - 200_000,
+      });
+    }
+    // A void that failed a second ago is due again later than an attempt abandoned 30 s ago.
+    await set(ids.voidFailed, { ...inDoubt, answerBy: now - 120_000, changedAt: now - 1_000 });
+    await set(ids.abandoned, { answerBy: now - 30_000, changedAt: now - 30_000 });
+    const { orders } = await ledger.unsettled(own, 0, 2);
+    assert.deepEqual(
+      orders.map((o) => o.wixOrderId),
+      [ids.abandoned, ids.voidFailed],
+    );
   });
 });

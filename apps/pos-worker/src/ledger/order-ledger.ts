@@ -295,17 +295,24 @@ export class OrderLedger {
     return written;
   }
 
-  /** Orders the reconciler may have to settle: see `onSweep`. */
+  /**
+   * Orders the reconciler may have to settle (see `onSweep`), the longest due first. Orders in
+   * doubt that no void can settle (`unvoidable`: a human's) are left out, and a void that
+   * failed is due again only `settleMs` after its try: neither can take the places of orders
+   * behind them.
+   */
   async unsettled(brand: string, settleMs: number, limit = 2_000) {
     const { rows } = await this.pool.query<
       Row & { wix_order_id: string; restaurant_id: string; now: number }
     >(
       `SELECT ${COLUMNS}, wix_order_id, restaurant_id, ${CLOCK} AS now FROM order_ledger
         WHERE brand = $1
-          AND (state IN ('submitting', 'accepted', 'voiding') OR (state = 'failed' AND in_doubt))
+          AND (state IN ('submitting', 'accepted', 'voiding')
+               OR (state = 'failed' AND in_doubt AND NOT unvoidable))
           AND CASE WHEN state IN ('submitting', 'accepted') THEN answer_by ELSE changed_at END
               < clock_timestamp() - make_interval(secs => $2::float8 / 1000)
-        ORDER BY answer_by LIMIT $3`,
+        ORDER BY CASE WHEN state IN ('submitting', 'accepted') THEN answer_by ELSE changed_at END
+        LIMIT $3`,
       [brand, settleMs, limit],
     );
     const now = rows.length > 0 ? Number(rows[0].now) : 0;

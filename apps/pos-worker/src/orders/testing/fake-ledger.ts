@@ -55,10 +55,10 @@ export class FakeLedger {
   unsettled(_brand: string, settleMs: number) {
     const orders: Unsettled[] = [];
     for (const [wixOrderId, row] of this.rows) {
-      const { state, answerBy, changedAt, inDoubt } = row.record;
+      const { state, answerBy, changedAt, inDoubt, unvoidable } = row.record;
       const due = ['submitting', 'accepted'].includes(state)
         ? answerBy < this.now - settleMs
-        : (state === 'voiding' || (state === 'failed' && inDoubt)) &&
+        : (state === 'voiding' || (state === 'failed' && inDoubt && !unvoidable)) &&
           changedAt < this.now - settleMs;
       if (due) {
         orders.push({ ...row, wixOrderId, restaurantId: row.details.restaurantId });
