@@ -110,7 +110,7 @@ describe('the worker core around a POS integration loaded from a module path', (
     assert.equal((await post(body)).body.value?.orderId, 'J-PLU-1');
     assert.deepEqual(
       calls(body.order.id).map((c) => c.idempotencyKey),
-      [key, `${key}:2`],
+      [key, `wix2:${brand}:${body.order.id}`],
     );
   });
 

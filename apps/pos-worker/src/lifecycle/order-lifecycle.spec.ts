@@ -39,7 +39,22 @@ function codeOf(response: unknown): string | undefined {
 describe('idempotencyKeyOf', () => {
   it('names the first attempt by the order, and later ones by their number', () => {
     assert.equal(idempotencyKeyOf('acme', 'o1'), key);
-    assert.equal(idempotencyKeyOf('acme', 'o1', 3), `${key}:3`);
+    assert.equal(idempotencyKeyOf('acme', 'o1', 3), 'wix3:acme:o1');
+  });
+
+  it('never gives two attempts one key, whatever the order ids hold', () => {
+    const ids = ['a', 'a:2', 'a:2:3', '2:a', 'a:', ':a', 'wix2:acme:a', '3'];
+    const keys = new Map<string, string>();
+    for (const brand of ['acme', 'acme-2']) {
+      for (const id of ids) {
+        for (const attempt of [1, 2, 3, 12]) {
+          const named = idempotencyKeyOf(brand, id, attempt);
+          const who = `${brand} ${id} #${attempt}`;
+          assert.equal(keys.get(named), undefined, `${who} has the key of ${keys.get(named)}`);
+          keys.set(named, who);
+        }
+      }
+    }
   });
 });
 
@@ -110,7 +125,7 @@ describe('onDelivery', () => {
     const step = onDelivery(voided, delivery, settings);
     assert.deepEqual(step, {
       kind: 'submit',
-      record: record({ attempt: 2, idempotencyKey: `${key}:2` }),
+      record: record({ attempt: 2, idempotencyKey: 'wix2:acme:o1' }),
     });
   });
 });

@@ -82,9 +82,14 @@ export type DeliveryStep =
   /** Another attempt is in flight: read the record again shortly, while budget remains. */
   | { kind: 'wait' };
 
+/**
+ * The key of an order's attempt at the POS: `wix:<brand>:<id>` for the first, `wix<n>:<brand>:<id>`
+ * for the n-th. One key never names two attempts, whatever a Wix order id holds: a brand has no
+ * `:`, and only a first attempt's key has one right after `wix`. (A suffix would not do: the
+ * second attempt of order `a` would be the first of order `a:2`.)
+ */
 export function idempotencyKeyOf(brand: string, wixOrderId: string, attempt = 1): string {
-  const key = `wix:${brand}:${wixOrderId}`;
-  return attempt === 1 ? key : `${key}:${attempt}`;
+  return `wix${attempt === 1 ? '' : attempt}:${brand}:${wixOrderId}`;
 }
 
 /** What a delivery does with the order's record (`undefined`: the order is new). */

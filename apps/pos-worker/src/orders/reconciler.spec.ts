@@ -154,7 +154,7 @@ describe('Reconciler', () => {
     assert.deepEqual(await t.submit.submit(delivery('o1', 'retry-2')), {
       value: { orderId: 'P-2' },
     });
-    assert.equal(t.ledger.rows.get('o1')?.record.idempotencyKey, 'wix:test:o1:2');
+    assert.equal(t.ledger.rows.get('o1')?.record.idempotencyKey, 'wix2:test:o1');
   });
 
   it('flags an order an integration cannot void, and lets a retry take it back by its key', async () => {
