@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpiResponse } from '@wix-pos-gateway/contracts';
-import { OrderReference, PosOrder, isPosFailure } from '@wix-pos-gateway/pos-sdk';
+import { OrderReference, PosError, PosOrder, isPosFailure } from '@wix-pos-gateway/pos-sdk';
 import { OrderLedger, Read, Written, nowSince } from '../ledger/order-ledger';
 import { callHook } from '../integration/hook-call';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
@@ -116,7 +116,11 @@ export class PlaceOrderService {
       })
       .then((answer) => {
         if (typeof answer?.posOrderId !== 'string' || answer.posOrderId === '') {
-          throw new Error('the integration answered without a POS order id');
+          // It answered, so the POS may well hold the order: void it, as after a timeout.
+          throw new PosError('the integration answered without a POS order id', {
+            orderMayExist: true,
+            retryable: true,
+          });
         }
         return answer;
       });

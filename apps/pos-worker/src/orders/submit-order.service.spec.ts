@@ -97,6 +97,17 @@ describe('SubmitOrderService', () => {
     assert.equal(pos.live(), 0, 'the create that came after the void left no order');
   });
 
+  it('voids an order the POS took but answered with no id', async () => {
+    const { submit, pos, ledger, placeOrder } = newTestServices();
+    pos.answerWithoutId = true;
+    const order = delivery();
+    const answer = await submit.submit(order);
+    assert.equal('error' in answer && answer.error.code, 'endpoint_down');
+    await placeOrder.drain();
+    assert.equal(ledger.rows.get(idOf(order))?.record.state, 'voided');
+    assert.equal(pos.live(), 0, 'the order the POS took is voided');
+  });
+
   it('answers endpoint_down when the ledger cannot record the acceptance, and leaves it to the sweep', async () => {
     const { submit, ledger, reconciler, pos } = newTestServices();
     const order = delivery(2_000);

@@ -24,6 +24,8 @@ export class FakePos implements PosIntegration {
   /** The next create fails with this, once. */
   failNext?: Error;
   cancelFails = false;
+  /** Creates take the order but answer with no id. */
+  answerWithoutId = false;
 
   async submitOrder(order: PosOrder, { signal }: { signal: AbortSignal }) {
     this.submits += 1;
@@ -39,7 +41,7 @@ export class FakePos implements PosIntegration {
       held = { id: `P-${this.orders.size + 1}`, live: true };
       this.orders.set(order.idempotencyKey, held);
     }
-    return { posOrderId: held.id };
+    return { posOrderId: this.answerWithoutId ? '' : held.id };
   }
 
   cancelOrder({ idempotencyKey }: { idempotencyKey: string }): Promise<void> {
