@@ -253,10 +253,15 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       assert.ok(res.status === 400 || res.status === 404, `${path}: ${res.status}`);
       answers.push((await res.json()) as Answer['body']);
     }
+    // Escaped twice: the route's brand is still escaped once.
+    const twice = await postOrder(gateway.url, grouped.replaceAll('%', '%25'), valid());
+    assert.equal(twice.body.error?.code, 'endpoint_down');
+    answers.push(twice.body);
     const long = await postOrder(gateway.url, `b${'x'.repeat(5_000)}`, valid());
     assert.ok((long.body.error?.description.length ?? 0) < 120, long.body.error?.description);
     for (const body of answers) assert.match(body.error?.description ?? '', /448527\*{6}8327/);
     assert.doesNotMatch(JSON.stringify(answers), /4485\D{0,3}2757\D{0,3}4230\D{0,3}8327|123/);
+    assert.doesNotMatch(gateway.logs(), /4485\D{0,5}2757\D{0,5}4230\D{0,5}8327/);
   });
 
   it('never echoes the body in a parse error', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { percentDecoded, withoutQuery } from './spi-exception.filter';
+import { percentDecoded } from '@wix-pos-gateway/cards';
+import { withoutQuery } from './spi-exception.filter';
 
 describe('withoutQuery', () => {
   it('quotes the path of an unknown route, never its query', () => {

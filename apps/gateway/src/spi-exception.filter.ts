@@ -33,42 +33,12 @@ export class SpiExceptionFilter implements ExceptionFilter {
 }
 
 /**
- * Nest's message, decoded (`percentDecoded`, as often as it was escaped) and masked as URLs
- * write cards; a "Cannot POST /path?query" without its query, which is no part of any route and
+ * Nest's message, masked as URLs write cards (`redactUrlText`: decoded as often as it was
+ * escaped); a "Cannot POST /path?query" without its query, which is no part of any route and
  * may be a form's fields (`?pan=4111+1111…`).
  */
 export function withoutQuery(message: string): string {
   const route = /^(\s*cannot\s+\S*\s+[^?]*)(\?[\s\S]*)?$/i.exec(message);
-  if (!route) return redactUrlText(decodedFully(message));
-  return `${redactUrlText(decodedFully(route[1]))}${route[2] ? '?…' : ''}`;
-}
-
-/** `text` decoded until no escape is left, or three times (`%2520` is a space escaped twice). */
-function decodedFully(text: string): string {
-  let decoded = text;
-  for (let i = 0; i < 3; i++) {
-    const next = percentDecoded(decoded);
-    if (next === decoded) break;
-    decoded = next;
-  }
-  return decoded;
-}
-
-/**
- * Nest quotes the URL as sent ("Cannot POST /orders/4111%201111…", "Failed to decode param
- * '…'"): decoded, a card number in it is masked like any other. Of bytes that do not decode,
- * printable ASCII is kept and the rest shown as U+FFFD (an escape's hex digits would run into
- * the digits after it).
- */
-export function percentDecoded(text: string): string {
-  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run.replace(/%([0-9a-f]{2})/gi, (_escape, hex: string) => {
-        const code = parseInt(hex, 16);
-        return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : '\uFFFD';
-      });
-    }
-  });
+  if (!route) return redactUrlText(message);
+  return `${redactUrlText(route[1])}${route[2] ? '?…' : ''}`;
 }

@@ -353,13 +353,44 @@ export function redactText(text: string): string {
   return redactRuns(String(text), false);
 }
 
+/** `text` decoded until no escape is left, or three times (`%2520` is a space escaped twice). */
+function decodedFully(text: string): string {
+  let decoded = text;
+  for (let i = 0; i < 3; i++) {
+    const next = percentDecoded(decoded);
+    if (next === decoded) break;
+    decoded = next;
+  }
+  return decoded;
+}
+
 /**
- * `redactCardText` for text from a URL, where forms write a space as `+` and lists part values
- * with `,`: card numbers written with either, or with bytes that did not decode (U+FFFD)
- * between their digits, are masked too (the rest is left as sent).
+ * Percent escapes decoded: a URL is quoted as sent ("Cannot POST /orders/4111%201111…"), and
+ * decoded, a card number in it is masked like any other. Of bytes that do not decode,
+ * printable ASCII is kept and the rest shown as U+FFFD (an escape's hex digits would run into
+ * the digits after it).
+ */
+export function percentDecoded(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run.replace(/%([0-9a-f]{2})/gi, (_escape, hex: string) => {
+        const code = parseInt(hex, 16);
+        return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : '\uFFFD';
+      });
+    }
+  });
+}
+
+/**
+ * `redactCardText` for text from a URL, decoded as often as it was escaped (`decodedFully`),
+ * where forms write a space as `+` and lists part values with `,`: card numbers written with
+ * either, or with bytes that did not decode (U+FFFD) between their digits, are masked too (the
+ * rest is left as sent).
  */
 export function redactUrlText(text: string): string {
-  const redacted = redactCardText(String(text));
+  const redacted = redactCardText(decodedFully(String(text)));
   // U+FFFD stands for bytes that did not decode: it hides nothing between two digits.
   const spaced = redacted.replace(/[+,]/g, ' ').replace(/\uFFFD/g, '');
   const again = redactCardText(spaced);

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { GatewayAnswer, onReply, onTimeout } from './answer-rules';
 import { CardPayments } from './card-payments';
+import { quotedFromUrl } from './gateway-answers';
 import { OrderAnswers } from './order-answers';
 import { orderMessage } from './order-message';
 import { TopicDirectory } from './topic-directory';
@@ -76,7 +77,7 @@ export class ForwardOrderService {
     this.logger.log({
       event: 'order.answered',
       correlationId,
-      brand: call.brand,
+      brand: this.served(call.brand) ? call.brand : quotedFromUrl(call.brand),
       wixOrderId: typeof order?.id === 'string' ? order.id : undefined,
       restaurantId: typeof order?.restaurantId === 'string' ? order.restaurantId : undefined,
       outcome,

@@ -18,8 +18,8 @@ function failure(code: SpiErrorCode, description: string): SpiFailure {
   return spiFailure(code, safeDescription(description, MAX_DESCRIPTION_CHARS));
 }
 
-/** A value quoted from the URL, masked and then cut to a length that names it. */
-function shortened(text: string): string {
+/** A value quoted from the URL, decoded, masked, and cut to a length that names it. */
+export function quotedFromUrl(text: string): string {
   const masked = redactUrlText(text);
   return masked.length > 64 ? `${masked.slice(0, 64)}…` : masked;
 }
@@ -32,7 +32,7 @@ export const GatewayAnswer = {
   accepted: (posOrderId: string): SpiSuccess => spiSuccess(posOrderId),
 
   noSuchBrand: (brand: string): SpiFailure =>
-    failure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(shortened(brand))}`),
+    failure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(quotedFromUrl(brand))}`),
 
   invalidOrder: (problems: readonly string[], listed: number): SpiFailure => {
     const more = problems.length > listed ? `; and ${problems.length - listed} more` : '';
