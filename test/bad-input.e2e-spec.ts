@@ -65,6 +65,16 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       description: /content-type application\/json/,
     },
     {
+      name: 'a card number in an id, which cannot be masked',
+      send: () => {
+        const body = valid();
+        body.order.id = `4111 1111 1111 1111 ${body.order.id}`;
+        return postOrder(gateway.url, brand, body);
+      },
+      status: 200,
+      description: /^an id in the order holds a card number/,
+    },
+    {
       name: 'a missing order',
       send: () => postOrder(gateway.url, brand, { menu: valid().menu }),
       status: 200,

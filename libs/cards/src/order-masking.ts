@@ -29,13 +29,25 @@ function kindOf(key: string): KeyKind {
 /** Spaces, and characters that show nothing: no id holds one. */
 const SPACE = new RegExp(`[\\s${INVISIBLE_CHARS}]`, 'u');
 
+/**
+ * How many ids the `maskOrder` call under way has masked: it runs to its end synchronously, so
+ * one count serves (see `orderJsonWithoutCards`).
+ */
+let maskedIds = 0;
+
 /** An id (a string with no space in it) as sent; anything else in a place for ids, masked. */
 function keepId(value: unknown): unknown {
-  return typeof value === 'string' && !SPACE.test(value) ? value : maskOrder(value);
+  if (typeof value === 'string' && !SPACE.test(value)) return value;
+  const masked = maskOrder(value);
+  if (masked !== value) maskedIds += 1;
+  return masked;
 }
 
 function keepIdKey(key: string): string {
-  return SPACE.test(key) ? redactCardText(key) : key;
+  if (!SPACE.test(key)) return key;
+  const masked = redactCardText(key);
+  if (masked !== key) maskedIds += 1;
+  return masked;
 }
 
 /** An id, a list of ids or an object of them (keys, strings and numbers) kept as sent. */
@@ -124,7 +136,18 @@ export function maskOrder(value: unknown): unknown {
   return mapObject(value as Record<string, unknown>, redactCardText, maskField);
 }
 
-/** `JSON.stringify(order)` with `maskOrder` applied. */
-export function orderJsonWithoutCards(order: unknown): string {
-  return JSON.stringify(maskOrder(order));
+/**
+ * `JSON.stringify(order)` with `maskOrder` applied, and how many ids it masked. An id is matched
+ * as sent (the order's key in the ledger, its restaurant's, its items'): one that had to be
+ * masked no longer names what it named, and two ids may mask alike, so such an order is one to
+ * refuse, not to send.
+ */
+export function orderJsonWithoutCards(order: unknown): { json: string; maskedIds: number } {
+  maskedIds = 0;
+  try {
+    const json = JSON.stringify(maskOrder(order));
+    return { json, maskedIds };
+  } finally {
+    maskedIds = 0;
+  }
 }

@@ -619,9 +619,27 @@ describe('maskOrder', () => {
   });
 
   it('gives the JSON of the masked order', () => {
-    const json = orderJsonWithoutCards(order());
+    const { json } = orderJsonWithoutCards(order());
     assert.equal(json, JSON.stringify(maskOrder(order())));
     const ids = json.replaceAll(`"id":"${PAN}"`, '').replaceAll(`"pos":"${PAN}"`, '');
     assert.doesNotMatch(ids, /4111[^*]*1111[^*]*1111[^*]*1111|739/);
+  });
+
+  it('counts the ids it had to mask, and only those', () => {
+    const maskedIds = (order: unknown) => orderJsonWithoutCards(order).maskedIds;
+    const id = '4111111111111111';
+    // Wix's ids are digits that may pass Luhn: kept, as are cards outside ids (masked, not ids).
+    assert.equal(maskedIds({ order: { id, restaurantId: id, comment: '4111 1111 1111 1111' } }), 0);
+    assert.equal(maskedIds({ order: { id: '4111 1111 1111 1111' } }), 1);
+    const hidden = {
+      order: {
+        id: `\u200b${id}`,
+        restaurantId: 'R 4111 1111 1111 1111',
+        orderItems: [{ itemId: 'cvv: 123', variationsChoices: [[{ itemId: `${id} ` }]] }],
+      },
+      menu: { items: [{ id: 'x', externalIds: { '4111 1111 1111 1111': 'pos' } }] },
+    };
+    assert.equal(maskedIds(hidden), 5);
+    assert.equal(maskedIds({ order: { id: 'o 1', restaurantId: 'two words' } }), 0);
   });
 });

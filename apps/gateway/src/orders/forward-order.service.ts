@@ -110,6 +110,8 @@ export class ForwardOrderService {
     const request = body as WixOrderRequest & { cards?: unknown };
     const cards = this.cards.seal(brand, request);
     if ('error' in cards) return { response: cards };
+    const message = orderMessage(request);
+    if (message.maskedIds > 0) return { response: GatewayAnswer.cardInId() };
     const inFlight = this.inFlight.get(brand) ?? 0;
     if (inFlight >= this.config.orders.maxInFlightPerBrand) {
       // A backlog this deep would answer in timeouts: say so now, and send nothing.
@@ -119,7 +121,7 @@ export class ForwardOrderService {
     const deadline = call.arrivedAt + this.config.orders.deadlineMs;
     const packet: RequestPacket = {
       key: request.order.restaurantId,
-      value: orderMessage(request),
+      value: message.json,
       deadline,
       correlationId,
       headers: {

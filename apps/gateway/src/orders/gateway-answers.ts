@@ -97,6 +97,13 @@ export const GatewayAnswer = {
   cardsNotTaken: (): SpiFailure =>
     failure(SpiErrorCode.PosError, 'this gateway does not take card data (CARD_PAYMENTS is off)'),
 
+  /** An id is passed on as sent, and one with a card number in it may not be. */
+  cardInId: (): SpiFailure =>
+    failure(
+      SpiErrorCode.PosError,
+      'an id in the order holds a card number: ids are passed on as sent, so the order is refused',
+    ),
+
   cardsRefused: (problems: readonly string[]): SpiFailure =>
     failure(SpiErrorCode.CcRejected, `card payment refused: ${problems.join('; ')}`),
 

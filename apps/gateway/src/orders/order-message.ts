@@ -8,9 +8,13 @@ import { WixOrderLine, WixOrderRequest } from '@wix-pos-gateway/contracts';
  * needs no more to map them. Every other field of the body, the menu and its items travels as
  * Wix sent it, but for card numbers a client put outside `cards` (in a comment, a payment's
  * card, anywhere but an id): those are masked and card-data keys removed, so that no topic or
- * POS database holds one. The menu's `sections` (ids of the whole menu) stay behind.
+ * POS database holds one. The menu's `sections` (ids of the whole menu) stay behind. An id with
+ * a card number in it cannot be masked (see `orderJsonWithoutCards`): `maskedIds` counts them.
  */
-export function orderMessage(request: WixOrderRequest & { cards?: unknown }): string {
+export function orderMessage(request: WixOrderRequest & { cards?: unknown }): {
+  json: string;
+  maskedIds: number;
+} {
   const named = new Set<string>();
   collectItemIds(request.order.orderItems, named);
   const items = request.menu.items.filter((item) => named.has(item.id));
