@@ -104,11 +104,14 @@ describe('card payments cleared by the POS', () => {
     missingToken.cards = {
       another_token: (missingToken.cards as Record<string, unknown>).card_token_1,
     };
+    const noCards = cardOrder(APPROVED);
+    delete noCards.cards;
     const cases: Array<[string, SpiBody, RegExp]> = [
       ['declined', cardOrder(DECLINED), /declined/],
       ['expired', cardOrder(EXPIRED, { year: 2020, month: 1 }), /expired 01\/2020/],
       ['Luhn-invalid', cardOrder(LUHN_INVALID), /fails the Luhn check/],
       ['missing token', missingToken, /card_token_1/],
+      ['no cards at all', noCards, /card_token_1/],
     ];
     for (const [name, body, reason] of cases) {
       const { error } = (await post(body)).body;

@@ -16,16 +16,20 @@ export class CardPayments {
     this.keyring = config.cards.keyring;
   }
 
-  /** The sealed cards of an order (none without `cards`), or why the payment is refused. */
+  /**
+   * The sealed cards of an order (none without `cards`), or why the payment is refused. A
+   * gateway that takes cards checks every order: a `credit` payment whose card is missing, as
+   * when `cards` is left out, would reach a POS that clears cards with nothing to charge.
+   */
   seal(
     brand: string,
     request: WixOrderRequest & { cards?: unknown },
   ): SpiFailure | { sealed?: string } {
-    if (request.cards === undefined) return {};
-    if (!this.keyring) return GatewayAnswer.cardsNotTaken();
+    if (!this.keyring) return request.cards === undefined ? {} : GatewayAnswer.cardsNotTaken();
     const payments = (request.order as { payments?: unknown }).payments;
     const checked = checkCards(request.cards, payments, new Date());
     if (!checked.ok) return GatewayAnswer.cardsRefused(checked.problems);
+    if (request.cards === undefined) return {};
     const sealed = this.keyring.seal(checked.cards, cardSealingContext(brand, request.order.id));
     return { sealed: JSON.stringify(sealed) };
   }
