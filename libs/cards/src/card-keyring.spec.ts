@@ -35,6 +35,12 @@ describe('CardKeyring', () => {
     assert.deepEqual(keyring.open(JSON.parse(JSON.stringify(sealed)), CONTEXT), CARDS);
   });
 
+  it('seals and opens cards of several megabytes', () => {
+    const keyring = CardKeyring.parse(K1);
+    const large = { t: { ...CARDS.card_token_1, billingAddress: 'x'.repeat(8_000_000) } };
+    assert.deepEqual(keyring.open(keyring.seal(large, CONTEXT), CONTEXT), large);
+  });
+
   it('uses a fresh IV for every seal', () => {
     const keyring = CardKeyring.parse(K1);
     const a = keyring.seal(CARDS, CONTEXT);
