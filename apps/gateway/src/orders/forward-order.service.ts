@@ -103,8 +103,11 @@ export class ForwardOrderService {
     // Not even the topics can be looked up without Kafka: say so now, not at the deadline.
     if (!this.client.isReady) return { response: GatewayAnswer.kafkaUnavailable() };
     const topic = orderRequestTopic(brand);
-    if (!(await this.topics.has(topic))) return { response: GatewayAnswer.noWorker(brand) };
-    if (!(await this.topics.has(orderAnswersTopic(brand)))) {
+    const deadline = call.arrivedAt + this.config.orders.deadlineMs;
+    const waitMs = () => deadline - performance.now();
+    if (!(await this.topics.has(topic, waitMs())))
+      return { response: GatewayAnswer.noWorker(brand) };
+    if (!(await this.topics.has(orderAnswersTopic(brand), waitMs()))) {
       return { response: GatewayAnswer.noAnswersTopic(brand) };
     }
     const request = body as WixOrderRequest & { cards?: unknown };
@@ -118,7 +121,6 @@ export class ForwardOrderService {
       this.metrics.shed.inc({ brand });
       return { response: GatewayAnswer.brandOverloaded(brand, inFlight) };
     }
-    const deadline = call.arrivedAt + this.config.orders.deadlineMs;
     const packet: RequestPacket = {
       key: request.order.restaurantId,
       value: message.json,

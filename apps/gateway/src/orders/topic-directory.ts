@@ -26,15 +26,21 @@ export class TopicDirectory implements OnApplicationShutdown {
     await this.refresh();
   }
 
-  /** Asks the broker again on a miss; answers from what it knows when the broker does not answer. */
-  async has(topic: string): Promise<boolean> {
+  /**
+   * Asks the broker again on a miss, waiting for it at most `waitMs` (a call's deadline is not
+   * kafkajs's request timeout); answers from what it knows when the broker does not answer.
+   */
+  async has(topic: string, waitMs: number): Promise<boolean> {
     if (this.known.has(topic)) return true;
     if (Date.now() - this.refreshedAt >= this.refreshMs) {
-      await this.refresh().catch((error: unknown) =>
+      const refreshed = this.refresh().catch((error: unknown) =>
         this.logger.warn(
           `cannot list topics: ${error instanceof Error ? error.message : String(error)}`,
         ),
       );
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((done) => (timer = setTimeout(done, Math.max(0, waitMs))));
+      await Promise.race([refreshed, waited]).finally(() => clearTimeout(timer));
     }
     return this.known.has(topic);
   }
