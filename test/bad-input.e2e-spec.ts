@@ -75,6 +75,15 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       description: /^an id in the order holds a card number/,
     },
     {
+      name: 'more text with digits than the gateway searches for cards',
+      send: () => {
+        const notes = Array.from({ length: 600 }, () => '4111 1111 1111 1111 x '.repeat(100));
+        return postOrder(gateway.url, brand, { ...valid(), notes });
+      },
+      status: 200,
+      description: /^invalid order request: the order holds more than 250000 characters of text/,
+    },
+    {
       name: 'a missing order',
       send: () => postOrder(gateway.url, brand, { menu: valid().menu }),
       status: 200,

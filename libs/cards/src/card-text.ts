@@ -577,8 +577,20 @@ export function redactCardHead(head: string): string {
   return redactCardRuns(String(head), true);
 }
 
+/** Characters of text with digits that `redactCardText` has searched, all told. */
+let searched = 0;
+
+/**
+ * How many characters of text with digits `redactCardText` has searched since the process
+ * started: what a caller that bounds the search counts by. Text with no digit costs a glance.
+ */
+export function searchedChars(): number {
+  return searched;
+}
+
 function redactCardRuns(source: string, cutAtEnd: boolean): string {
   if (!MAY_BE_DIGIT.test(source)) return source;
+  searched += source.length;
   return asShown(source, (text) => {
     const redacted = redactVisibleRuns(text, cutAtEnd);
     // Past MAX_TEXT no digit is left for a named code.

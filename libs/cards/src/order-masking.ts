@@ -1,4 +1,10 @@
-import { INVISIBLE_CHARS, isCardDataKey, maskCardNumber, redactCardText } from './card-text';
+import {
+  INVISIBLE_CHARS,
+  isCardDataKey,
+  maskCardNumber,
+  redactCardText,
+  searchedChars,
+} from './card-text';
 import { REDACTED, unusedKey } from './redact';
 
 /**
@@ -35,6 +41,30 @@ const SPACE = new RegExp(`[\\s${INVISIBLE_CHARS}]`, 'u');
  */
 let maskedIds = 0;
 
+/**
+ * Text with digits one order may hold, in characters: a search for cards in it takes about half
+ * a second a million characters of card-like digits, on the gateway's one thread. A real order
+ * holds a few kilobytes of it (its ids and numbers are not searched); an order past this is
+ * refused, not searched further.
+ */
+export const MAX_ORDER_TEXT_CHARS = 250_000;
+
+/** Thrown by `orderJsonWithoutCards` for an order with more text than it searches. */
+export class TooMuchText extends Error {
+  constructor() {
+    super(`the order holds more than ${MAX_ORDER_TEXT_CHARS} characters of text with digits`);
+  }
+}
+
+/** `searchedChars()` past which the call under way stops, or Infinity outside one. */
+let stopAt = Infinity;
+
+function redacted(text: string): string {
+  const masked = redactCardText(text);
+  if (searchedChars() > stopAt) throw new TooMuchText();
+  return masked;
+}
+
 /** An id (a string with no space in it) as sent; anything else in a place for ids, masked. */
 function keepId(value: unknown): unknown {
   if (typeof value === 'string' && !SPACE.test(value)) return value;
@@ -45,7 +75,7 @@ function keepId(value: unknown): unknown {
 
 function keepIdKey(key: string): string {
   if (!SPACE.test(key)) return key;
-  const masked = redactCardText(key);
+  const masked = redacted(key);
   if (masked !== key) maskedIds += 1;
   return masked;
 }
@@ -129,25 +159,27 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
  * client put anywhere else. The input is never modified.
  */
 export function maskOrder(value: unknown): unknown {
-  if (typeof value === 'string') return redactCardText(value);
+  if (typeof value === 'string') return redacted(value);
   if (typeof value === 'number') return maskCardNumber(value);
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return mapArray(value, maskOrder);
-  return mapObject(value as Record<string, unknown>, redactCardText, maskField);
+  return mapObject(value as Record<string, unknown>, redacted, maskField);
 }
 
 /**
  * `JSON.stringify(order)` with `maskOrder` applied, and how many ids it masked. An id is matched
  * as sent (the order's key in the ledger, its restaurant's, its items'): one that had to be
  * masked no longer names what it named, and two ids may mask alike, so such an order is one to
- * refuse, not to send.
+ * refuse, not to send. Throws `TooMuchText` past `MAX_ORDER_TEXT_CHARS`.
  */
 export function orderJsonWithoutCards(order: unknown): { json: string; maskedIds: number } {
   maskedIds = 0;
+  stopAt = searchedChars() + MAX_ORDER_TEXT_CHARS;
   try {
     const json = JSON.stringify(maskOrder(order));
     return { json, maskedIds };
   } finally {
     maskedIds = 0;
+    stopAt = Infinity;
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { luhnValid } from './pan';
 import { asciiDigits, redactCardText, redactText, redactUrlText } from './card-text';
-import { maskOrder, orderJsonWithoutCards } from './order-masking';
+import { TooMuchText, maskOrder, orderJsonWithoutCards } from './order-masking';
 import { redact } from './redact';
 
 const PAN = '4111111111111111';
@@ -623,6 +623,19 @@ describe('maskOrder', () => {
     assert.equal(json, JSON.stringify(maskOrder(order())));
     const ids = json.replaceAll(`"id":"${PAN}"`, '').replaceAll(`"pos":"${PAN}"`, '');
     assert.doesNotMatch(ids, /4111[^*]*1111[^*]*1111[^*]*1111|739/);
+  });
+
+  it('refuses an order with more text than it searches, at once, and searches the next', () => {
+    const notes = Array.from({ length: 3_000 }, () => '4111 1111 1111 1111 x '.repeat(140));
+    const started = performance.now();
+    assert.throws(() => orderJsonWithoutCards({ order: { id: 'o1' }, notes }), TooMuchText);
+    const tookMs = performance.now() - started;
+    assert.ok(tookMs < 2_500, `searched for ${Math.round(tookMs)} ms`);
+    const { json } = orderJsonWithoutCards({ order: { id: 'o1' }, notes: notes.slice(0, 10) });
+    assert.doesNotMatch(json, /4111 1111/);
+    // Text with no digit costs no search, and counts for nothing.
+    const words = Array.from({ length: 3_000 }, () => 'pizza '.repeat(700));
+    assert.equal(orderJsonWithoutCards({ words }).maskedIds, 0);
   });
 
   it('counts the ids it had to mask, and only those', () => {

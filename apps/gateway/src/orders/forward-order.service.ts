@@ -14,6 +14,7 @@ import {
   ReplyDeadlineError,
   RequestPacket,
 } from '@wix-pos-gateway/kafka';
+import { TooMuchText } from '@wix-pos-gateway/cards';
 import { GatewayConfig } from '../config';
 import { randomUUID } from 'node:crypto';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -113,7 +114,8 @@ export class ForwardOrderService {
     const request = body as WixOrderRequest & { cards?: unknown };
     const cards = this.cards.seal(brand, request);
     if ('error' in cards) return { response: cards };
-    const message = orderMessage(request);
+    const message = messageOf(request);
+    if ('problem' in message) return { response: GatewayAnswer.invalidOrder([message.problem], 1) };
     if (message.maskedIds > 0) return { response: GatewayAnswer.cardInId() };
     const inFlight = this.inFlight.get(brand) ?? 0;
     if (inFlight >= this.config.orders.maxInFlightPerBrand) {
@@ -172,6 +174,18 @@ export class ForwardOrderService {
       }
       return { response: GatewayAnswer.unreachable(describe(error)) };
     }
+  }
+}
+
+/** The order's message, or why it cannot be made. */
+function messageOf(
+  request: WixOrderRequest,
+): ReturnType<typeof orderMessage> | { problem: string } {
+  try {
+    return orderMessage(request);
+  } catch (error) {
+    if (error instanceof TooMuchText) return { problem: error.message };
+    throw error;
   }
 }
 
