@@ -120,13 +120,6 @@ export const GatewayAnswer = {
    */
   fromWorker: ({ error }: SpiFailure): SpiFailure => failure(error.code, error.description),
 
-  /** A validly signed call whose `webhook-id` was already taken: never processed twice. */
-  replayed: (): SpiFailure =>
-    failure(
-      SpiErrorCode.PosError,
-      'refused a replayed webhook-id: a call with this id was already received',
-    ),
-
   bodyRejected: (description: string): SpiFailure => failure(SpiErrorCode.PosError, description),
 
   httpError: (message: string): SpiFailure => failure(SpiErrorCode.PosError, message),

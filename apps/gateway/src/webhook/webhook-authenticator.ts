@@ -2,18 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { GatewayConfig } from '../config';
 import { GatewayAnswer } from '../orders/answer-rules';
-import { SeenWebhookIds } from './seen-webhook-ids';
 import { PresentedCredentials, Verdict, WebhookAuthPolicy, authenticate } from './webhook-auth';
 import { WebhookRequest } from './webhook-request';
 
 /** The one answer to a call that fails authentication, whatever failed. */
 export const UNAUTHENTICATED = GatewayAnswer.unauthenticated();
 
-/** The answer to a validly signed call whose `webhook-id` was already taken. */
-export const REPLAYED = GatewayAnswer.replayed();
-
 /** How a call ends its authentication. */
-export type AuthOutcome = 'passed' | 'unauthenticated' | 'replayed';
+export type AuthOutcome = 'passed' | 'unauthenticated';
 
 /** What `begin` decided: the call passes, fails, or waits for its raw body (HMAC). */
 export type AuthCheck =
@@ -25,14 +21,14 @@ export type AuthCheck =
  * Authenticates webhook calls against `WEBHOOK_AUTH`, before their body is validated and long
  * before anything reaches Kafka. A failure is logged once, with the brand (when the
  * configuration names it) and the modes; never with what was presented. A signed call whose
- * `webhook-id` was already taken within the tolerance window is refused as a replay.
+ * `webhook-id` came before is taken like any other: a sender's retry keeps its `webhook-id`, and
+ * the worker's ledger answers a second delivery of an order with what it answered the first.
  */
 @Injectable()
 export class WebhookAuthenticator {
   readonly policy: WebhookAuthPolicy;
   private readonly logger = new Logger('webhook-auth');
   private readonly toleranceS: number;
-  readonly seen = new SeenWebhookIds();
 
   constructor(config: GatewayConfig) {
     this.policy = config.webhook.auth;
@@ -44,8 +40,7 @@ export class WebhookAuthenticator {
     const brand = paramOf(req, 'brand');
     const credentials = this.policy.credentialsFor(brand);
     const presented = presentedBy(req);
-    // Brands that `*` covers share its ids: the URL's brand is not signed, and a set per
-    // unlisted name would let a caller grow memory one name at a time.
+    // Brands that `*` covers are logged as `*`: the URL's brand is whatever a caller wrote.
     const listed = this.policy.lists(brand) ? brand : '*';
     const { toleranceS } = this;
     const result = authenticate(credentials, presented, { nowMs: Date.now(), toleranceS });
@@ -63,22 +58,8 @@ export class WebhookAuthenticator {
     if (typeof result !== 'function') return { state: settle(result) ? 'passed' : 'failed' };
     return {
       state: 'needs-body',
-      verify: (rawBody) => {
-        const nowMs = Date.now();
-        if (!settle(result(rawBody, nowMs))) return 'unauthenticated';
-        return this.firstSighting(listed, presented, nowMs) ? 'passed' : 'replayed';
-      },
+      verify: (rawBody) => (settle(result(rawBody, Date.now())) ? 'passed' : 'unauthenticated'),
     };
-  }
-
-  /** Whether a validly signed call is new; a replay is logged with its (unsecret) id. */
-  private firstSighting(brand: string, presented: PresentedCredentials, nowMs: number): boolean {
-    // The signature passed, so the headers are present and well formed.
-    const id = presented.webhookId ?? '';
-    const forgetAtMs = (Number(presented.webhookTimestamp) + this.toleranceS) * 1000;
-    if (this.seen.firstSighting(brand, id, forgetAtMs, nowMs)) return true;
-    this.logger.warn({ event: 'webhook.replayed', brand, webhookId: id });
-    return false;
   }
 
   /**
@@ -86,13 +67,13 @@ export class WebhookAuthenticator {
    * call refused before its body was read also gets its connection closed, so the caller need
    * not send the body, and this process does not read it only to throw it away.
    */
-  reject(req: WebhookRequest, res: Response, outcome: AuthOutcome = 'unauthenticated'): void {
+  reject(req: WebhookRequest, res: Response): void {
     const credentials = this.policy.credentialsFor(paramOf(req, 'brand'));
     if (credentials.some((credential) => credential.mode === 'basic')) {
       res.setHeader('WWW-Authenticate', 'Basic realm="wix-pos-gateway", charset="UTF-8"');
     }
     if (!req.complete) res.setHeader('Connection', 'close');
-    res.status(401).json(outcome === 'replayed' ? REPLAYED : UNAUTHENTICATED);
+    res.status(401).json(UNAUTHENTICATED);
   }
 }
 

@@ -50,7 +50,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
         this.signed.delete(req);
         const outcome = verify?.(buffer) ?? 'passed';
         if (outcome !== 'passed') {
-          throw Object.assign(new Error('not authenticated'), { type: NOT_AUTHENTICATED, outcome });
+          throw Object.assign(new Error('not authenticated'), { type: NOT_AUTHENTICATED });
         }
       },
     });
@@ -99,9 +99,9 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     this.parse(req, res, (error?: unknown) => {
       clearTimeout(slow);
       if (res.headersSent) return;
-      const refused = error as { type?: unknown; outcome?: AuthOutcome } | undefined;
+      const refused = error as { type?: unknown } | undefined;
       if (refused?.type === NOT_AUTHENTICATED) {
-        this.auth.reject(req, res, refused.outcome);
+        this.auth.reject(req, res);
         return;
       }
       if (!error) {
@@ -110,7 +110,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
         this.signed.delete(req);
         const outcome = unverified?.(req.rawBody ?? Buffer.alloc(0)) ?? 'passed';
         if (outcome !== 'passed') {
-          this.auth.reject(req, res, outcome);
+          this.auth.reject(req, res);
           return;
         }
       }
