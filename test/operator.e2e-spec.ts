@@ -52,6 +52,9 @@ describe('looking up an order, as an operator', () => {
     );
     assert.deepEqual(byPos, { code: 200, body: [record] });
     assert.equal((await lookup('/orders/404404404', TOKEN)).code, 404);
+    const card = await lookup('/orders/4111%201111%201111%201111', TOKEN);
+    assert.equal(card.code, 404);
+    assert.doesNotMatch(JSON.stringify(card.body), /4111 1111 1111 1111/);
   });
 
   it('answers only with the operator token', async () => {

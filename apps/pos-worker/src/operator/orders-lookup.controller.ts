@@ -1,3 +1,4 @@
+import { redactCardText } from '@wix-pos-gateway/cards';
 import {
   BadRequestException,
   CanActivate,
@@ -70,8 +71,10 @@ export class OrdersLookupController {
   @Get(':wixOrderId')
   async byWixOrderId(@Param('wixOrderId') wixOrderId: string): Promise<OrderRecord> {
     const [record] = await this.lookup.find(this.config.brand, { wixOrderId });
-    if (!record)
-      throw new NotFoundException(`no order ${wixOrderId} of brand ${this.config.brand}`);
+    if (!record) {
+      const shown = JSON.stringify(redactCardText(wixOrderId));
+      throw new NotFoundException(`no order ${shown} of brand ${this.config.brand}`);
+    }
     return record;
   }
 
