@@ -350,6 +350,17 @@ describe('a body that is not coming, or too large to come, is answered without w
     assert.match(next.body.value?.orderId ?? JSON.stringify(next.body), /^\d+$/);
   });
 
+  it('answers an order, then the malformed request pipelined after it on its connection', async () => {
+    const order = JSON.stringify(renamed(example('order-takeout-cash')));
+    const head = `POST /webhooks/wix/${brand} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json`;
+    const text = `${head}\r\nContent-Length: ${Buffer.byteLength(order)}\r\n\r\n${order}GARBAGE\r\n\r\n`;
+    const answer = await rawExchange(url(), text, 5_000);
+    assert.equal(answer.status, 200, answer.text);
+    assert.match(answer.body?.value?.orderId ?? answer.text, /^\d+$/);
+    assert.match(answer.text, /\r\n\r\n\{"value":\{[^]*HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.ok(answer.closed);
+  });
+
   it('refuses a body announced over MAX_BODY_BYTES at once, and waits for it no longer than the deadline', async () => {
     const started = performance.now();
     const answer = await answerBeforeBody(url(), json, 99_999_999_999, 1_000);

@@ -93,6 +93,8 @@ export interface RawAnswer {
   body?: Answer['body'];
   closed: boolean;
   ms: number;
+  /** All that came back: every response, when requests were pipelined. */
+  text: string;
 }
 
 /** Writes `text` to the server of `url` on a fresh connection and reads what comes back. */
@@ -105,13 +107,18 @@ export function rawExchange(url: string, text: string, waitMs: number): Promise<
     const done = (closed: boolean) => {
       clearTimeout(timer);
       socket.destroy();
-      const [head = '', body] = received.split('\r\n\r\n');
+      const [head = '', ...rest] = received.split('\r\n\r\n');
+      // The first response's body: a pipelined response may follow it.
+      const length = /^content-length:\s*(\d+)/im.exec(head)?.[1];
+      const after = Buffer.from(rest.join('\r\n\r\n'));
+      const body = (length === undefined ? after : after.subarray(0, Number(length))).toString();
       const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
       resolve({
         status: status === undefined ? undefined : Number(status),
         body: body ? (JSON.parse(body) as Answer['body']) : undefined,
         closed,
         ms: performance.now() - started,
+        text: received,
       });
     };
     const timer = setTimeout(() => done(false), waitMs);

@@ -17,19 +17,33 @@ export function answerClientErrors(server: Server, deadlineMs: number): void {
   // An option of createServer, read again at `listen` (Node's types know only the option).
   Object.assign(server, { connectionsCheckingInterval: CHECK_EVERY_MS });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      socket.end(raw(408, 'Request Timeout', GatewayAnswer.headersTooSlow(deadlineMs)));
-    } else if (error.code === 'HPE_HEADER_OVERFLOW') {
-      socket.end(raw(431, 'Request Header Fields Too Large', GatewayAnswer.headersTooLarge()));
-    } else {
-      socket.end(raw(400, 'Bad Request', GatewayAnswer.malformedHttp()));
-    }
+    const answer =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? raw(408, 'Request Timeout', GatewayAnswer.headersTooSlow(deadlineMs))
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? raw(431, 'Request Header Fields Too Large', GatewayAnswer.headersTooLarge())
+          : raw(400, 'Bad Request', GatewayAnswer.malformedHttp());
+    afterPending(socket, () => (socket.writable ? socket.end(answer) : socket.destroy()));
   });
+}
+
+type Pending = { writableFinished: boolean; once(event: 'finish', then: () => void): void };
+
+/**
+ * `then`, once the responses to the requests this connection sent before the bad one are all
+ * written (pipelined calls: an order's answer must not be cut off by the garbage after it).
+ */
+function afterPending(socket: Socket, then: () => void): void {
+  const pending = (socket as Socket & { _httpMessage?: Pending | null })._httpMessage;
+  if (!pending || pending.writableFinished) {
+    then();
+    return;
+  }
+  pending.once('finish', () => setImmediate(() => afterPending(socket, then)));
 }
 
 function raw(status: number, reason: string, answer: SpiFailure): string {
