@@ -577,6 +577,20 @@ export function redactCardHead(head: string): string {
   return redactCardRuns(String(head), true);
 }
 
+/** Printable ASCII with no space, and no digits on both sides of a separator. */
+const PLAIN_ID = /^[\x21-\x7e]*$/;
+const DIGITS_APART = /[0-9][^0-9A-Za-z]+[0-9]/;
+
+/**
+ * Whether an id may be kept as it is without a search: printable ASCII with no space, whose
+ * digits are not in groups. Wix's ids are long digit strings that pass Luhn one time in ten, as
+ * ids with a prefix may be (`PLU-4532015112830366`): a card is told from them only when written
+ * as people write cards, in groups, beside spaces, or in other digits.
+ */
+export function isPlainId(value: string): boolean {
+  return PLAIN_ID.test(value) && !DIGITS_APART.test(value);
+}
+
 /** Characters of text with digits that `redactCardText` has searched, all told. */
 let searched = 0;
 
@@ -590,7 +604,8 @@ export function searchedChars(): number {
 
 function redactCardRuns(source: string, cutAtEnd: boolean): string {
   if (!MAY_BE_DIGIT.test(source)) return source;
-  searched += source.length;
+  // Past MAX_TEXT a string's digits are starred without a search.
+  searched += Math.min(source.length, MAX_TEXT);
   return asShown(source, (text) => {
     const redacted = redactVisibleRuns(text, cutAtEnd);
     // Past MAX_TEXT no digit is left for a named code.

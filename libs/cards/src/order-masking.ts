@@ -1,6 +1,6 @@
 import {
-  INVISIBLE_CHARS,
   isCardDataKey,
+  isPlainId,
   maskCardNumber,
   redactCardText,
   searchedChars,
@@ -32,8 +32,6 @@ function kindOf(key: string): KeyKind {
   return kind;
 }
 
-/** Spaces, and characters that show nothing: no id holds one. */
-const SPACE = new RegExp(`[\\s${INVISIBLE_CHARS}]`, 'u');
 
 /**
  * How many ids the `maskOrder` call under way has masked: it runs to its end synchronously, so
@@ -65,16 +63,21 @@ function redacted(text: string): string {
   return masked;
 }
 
-/** An id (a string with no space in it) as sent; anything else in a place for ids, masked. */
+/**
+ * An id as sent: a plain one (`isPlainId`), or any other with no card number in it; one with a
+ * card is masked, and counted. A number in a place for ids is masked as any number is: no id
+ * the workers match is one.
+ */
 function keepId(value: unknown): unknown {
-  if (typeof value === 'string' && !SPACE.test(value)) return value;
-  const masked = maskOrder(value);
+  if (typeof value !== 'string') return maskOrder(value);
+  if (isPlainId(value)) return value;
+  const masked = redacted(value);
   if (masked !== value) maskedIds += 1;
   return masked;
 }
 
 function keepIdKey(key: string): string {
-  if (!SPACE.test(key)) return key;
+  if (isPlainId(key)) return key;
   const masked = redacted(key);
   if (masked !== key) maskedIds += 1;
   return masked;

@@ -196,6 +196,11 @@ describe('redact', () => {
     assert.deepEqual(redact({ wixOrderId: { cards: 'x' } }), {
       wixOrderId: { cards: '[redacted]' },
     });
+    // Not as Wix writes ids: a card as people write one, in groups or beside a space.
+    assert.deepEqual(
+      redact({ wixOrderId: `${luhnId} `, restaurantId: '4916-3385-0608-2832', key: 'wix:a:1' }),
+      { wixOrderId: '491633******2832 ', restaurantId: '491633******2832', key: 'wix:a:1' },
+    );
   });
 
   it('masks a "number" that looks like a PAN, even one failing Luhn, and keeps house numbers', () => {
@@ -654,5 +659,13 @@ describe('maskOrder', () => {
     };
     assert.equal(maskedIds(hidden), 5);
     assert.equal(maskedIds({ order: { id: 'o 1', restaurantId: 'two words' } }), 0);
+    // A card in groups or in other digits is one; digits glued to a prefix, or a UUID, are not.
+    assert.equal(maskedIds({ order: { id: '4024-9242-1012-2318' } }), 1);
+    assert.equal(maskedIds({ order: { id: '\uff14\uff19\uff11\uff16338506082832' } }), 1);
+    const glued = {
+      id: 'PLU-4532015112830366',
+      restaurantId: '6047c5e9-2b1f-4c4e-9d2a-1c3f5e7a9b0d',
+    };
+    assert.equal(maskedIds({ order: glued }), 0);
   });
 });

@@ -2,6 +2,7 @@ import { maskPan } from '@wix-pos-gateway/pos-sdk';
 import {
   asciiDigits,
   isCardDataKey,
+  isPlainId,
   maskCardNumber,
   redactCardText,
   redactText,
@@ -24,7 +25,8 @@ export function unusedKey(target: object, key: string): string {
 
 /**
  * Keys of the ids an operator greps logs for. Wix ids are long digit strings, and one in ten
- * passes Luhn; masking them would hide one order in ten from its own log lines.
+ * passes Luhn; masking them would hide one order in ten from its own log lines. Only plain ids
+ * (`isPlainId`) are kept as they are: a card written in groups or beside a space is masked.
  */
 const ID_KEYS = new Set([
   'wixorderid',
@@ -58,7 +60,9 @@ function maskBigInt(value: bigint): bigint | string {
 function redactEntry(key: string, value: unknown, ancestors: Set<object>, depth: number): unknown {
   const lower = key.toLowerCase();
   if (isCardDataKey(key)) return value === undefined || value === null ? value : REDACTED;
-  if (ID_KEYS.has(lower) && typeof value === 'string') return value;
+  if (ID_KEYS.has(lower) && typeof value === 'string') {
+    return isPlainId(value) ? value : redactCardText(value);
+  }
   if (lower === 'number') {
     const masked = maskNumberField(value);
     if (masked !== undefined) return masked;
