@@ -52,9 +52,16 @@ describe('looking up an order, as an operator', () => {
     );
     assert.deepEqual(byPos, { code: 200, body: [record] });
     assert.equal((await lookup('/orders/404404404', TOKEN)).code, 404);
-    const card = await lookup('/orders/4111%201111%201111%201111', TOKEN);
-    assert.equal(card.code, 404);
-    assert.doesNotMatch(JSON.stringify(card.body), /4111 1111 1111 1111/);
+    const forms = [
+      '4111%201111%201111%201111',
+      '4111+1111+1111+1111',
+      '4111%25201111%25201111%25201111',
+    ];
+    for (const written of forms) {
+      const card = await lookup(`/orders/${written}`, TOKEN);
+      assert.equal(card.code, 404);
+      assert.doesNotMatch(JSON.stringify(card.body), /4111\D{0,5}1111\D{0,5}1111\D{0,5}1111/);
+    }
   });
 
   it('answers only with the operator token', async () => {

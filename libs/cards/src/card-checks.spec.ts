@@ -108,6 +108,24 @@ describe('checkCards', () => {
     ]);
   });
 
+  it('refuses floods of cards, long tokens and endless problems unsearched, at once', () => {
+    const card = { number: PAN, expireMonth: 4, expireYear: 2029 };
+    const many = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`t${i}`, card]));
+    assert.deepEqual(problemsOf(many, []), ['cards holds 21 cards (at most 20)']);
+    const long = `${'4111 1111 1111 1111 '.repeat(20)}`;
+    assert.deepEqual(problemsOf({ [long]: card }, [credit(long)]), [
+      `a card token of ${long.length} characters (at most 256)`,
+      `payment 0: a card token of ${long.length} characters (at most 256)`,
+    ]);
+    const started = performance.now();
+    const flood = Array.from({ length: 100_000 }, () => credit('4111 1111 1111 1111 x'.repeat(12)));
+    const problems = problemsOf({}, flood);
+    assert.equal(problems.length, 21);
+    assert.equal(problems.at(-1), 'and maybe more');
+    assertNoLeak(problems);
+    assert.ok(performance.now() - started < 500, `${performance.now() - started} ms`);
+  });
+
   it('rejects cards that are not an object of token → card', () => {
     for (const cards of [[], 'cards', 42]) {
       assert.deepEqual(problemsOf(cards, []), ['cards is not an object of card token → card']);

@@ -46,6 +46,12 @@ function cardProblems(card: PaymentCard, now: Date): string[] {
   return problems;
 }
 
+/** Cards one order may carry, and how long a token may be: far past what Wix sends. */
+const MAX_CARDS = 20;
+const MAX_TOKEN_CHARS = 256;
+/** Problems listed at most: the rest are not looked for. */
+const MAX_PROBLEMS = 20;
+
 /**
  * Checks the webhook's `cards` against its payments: every card well formed, unexpired and
  * Luhn-valid, every credit payment's card token present. A client may have put a card number
@@ -56,11 +62,26 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
   const problems: string[] = [];
   const entries: [string, PaymentCard][] = [];
   const absent = cards === undefined || cards === null;
+  // Tokens are searched for card numbers to be shown: a flood of them, or long ones, would hold
+  // the gateway's thread, so past these bounds the cards are refused unsearched.
+  const full = () => problems.length >= MAX_PROBLEMS;
+  const tooLong = (token: string) =>
+    token.length > MAX_TOKEN_CHARS
+      ? `a card token of ${token.length} characters (at most ${MAX_TOKEN_CHARS})`
+      : undefined;
 
   if (!absent && !isRecord(cards)) {
     problems.push('cards is not an object of card token → card');
+  } else if (!absent && Object.keys(cards).length > MAX_CARDS) {
+    problems.push(`cards holds ${Object.keys(cards).length} cards (at most ${MAX_CARDS})`);
   } else if (!absent) {
     for (const [token, raw] of Object.entries(cards)) {
+      if (full()) break;
+      const long = tooLong(token);
+      if (long) {
+        problems.push(long);
+        continue;
+      }
       const shown = redactCardText(token); // as maskOrder masks the payment's token
       const card = normalizeCard(raw);
       if (typeof card === 'string') {
@@ -80,7 +101,7 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
   const known = isRecord(cards) ? cards : {};
   const list: unknown[] = Array.isArray(payments) ? payments : [];
   list.forEach((payment, index) => {
-    if (!isRecord(payment) || payment.type !== 'credit') return;
+    if (full() || !isRecord(payment) || payment.type !== 'credit') return;
     const { cardToken } = payment;
     if (cardToken === undefined || cardToken === null) return;
     if (!isRecord(cardToken)) {
@@ -91,6 +112,11 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
       problems.push(`payment ${index}: cardToken.token is not a string`);
       return;
     }
+    const long = tooLong(cardToken.token);
+    if (long) {
+      problems.push(`payment ${index}: ${long}`);
+      return;
+    }
     if (!Object.hasOwn(known, cardToken.token)) {
       problems.push(
         `payment ${index}: card token ${JSON.stringify(redactCardText(cardToken.token))} is not in cards`,
@@ -98,6 +124,7 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
     }
   });
 
+  if (full()) problems.push('and maybe more');
   if (problems.length > 0) return { ok: false, problems };
   // fromEntries defines own properties, so a "__proto__" token stays an ordinary key.
   return { ok: true, cards: Object.fromEntries(entries) };

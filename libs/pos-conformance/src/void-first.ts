@@ -53,7 +53,8 @@ function posOrderOf(brand: string, body: SpiBody): PosOrder {
     brand,
     restaurantId: order.restaurantId,
     wixOrderId: order.id,
-    idempotencyKey: `wix:${brand}:${order.id}:void-first`,
+    // A prefix of its own: no order's key has it.
+    idempotencyKey: `wix-void-first:${brand}:${order.id}`,
     lines: mapping.lines,
     wixOrder: order,
     menu,

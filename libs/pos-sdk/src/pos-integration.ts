@@ -19,8 +19,9 @@ export interface PosOrder {
   restaurantId: string;
   wixOrderId: string;
   /**
-   * The same for every attempt at this Wix order: give it to the POS API's idempotency field
-   * (Square `idempotency_key`, Toast `externalId`, Simphony `idempotencyId`).
+   * The same for every attempt at this Wix order until one is voided, then a new one (the POS
+   * keeps the voided key); never the key of another order. Give it to the POS API's idempotency
+   * field (Square `idempotency_key`, Toast `externalId`, Simphony `idempotencyId`).
    */
   idempotencyKey: string;
   lines: PosOrderLine[];
@@ -53,7 +54,7 @@ export interface SubmitContext {
   signal: AbortSignal;
   /** The instant `signal` aborts. */
   deadline: Date;
-  /** 1 on the first call for this Wix order; more only after a retryable failure. */
+  /** 1 on the first call for this Wix order; more after a retryable failure or a void. */
   attempt: number;
   log: PosLog;
 }

@@ -11,14 +11,14 @@ import { GatewayAnswer } from '../orders/answer-rules';
 import { AuthOutcome, WebhookAuthenticator } from './webhook-authenticator';
 import { WebhookRequest } from './webhook-request';
 
-/** Thrown from the parser's `verify` when the raw body's signature fails or is a replay. */
+/** Thrown from the parser's `verify` when the raw body's signature fails. */
 const NOT_AUTHENTICATED = 'webhook.unauthenticated';
 
 /**
  * Authenticates the call (`WEBHOOK_AUTH`) and reads the webhook body so that every failure still
  * answers in the SPI shape: not authenticated (401: token, basic, bearer and the Standard
- * Webhooks headers and timestamp before the body is read, an HMAC signature and its
- * `webhook-id`'s novelty as soon as the raw body is in, before it is parsed), a non-JSON
+ * Webhooks headers and timestamp before the body is read, an HMAC signature as soon as the raw
+ * body is in, before it is parsed), a non-JSON
  * content type (415), a body over `MAX_BODY_BYTES` (413), malformed JSON (400), and JSON that
  * is nested too deep, carries `__proto__` keys, or a NUL or an unpaired surrogate (400); a body
  * still coming in at the deadline gets 408. Parser messages are never echoed: they quote the
@@ -90,7 +90,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
     }
     // A body still coming in at the order's deadline would hold the call past it.
     const slow = setTimeout(() => {
-      // Abandoned: a body that still comes in takes no webhook-id.
+      // Abandoned: a body that still comes in is not verified.
       this.signed.delete(req);
       if (res.headersSent) return;
       unread(res);

@@ -1,4 +1,4 @@
-import { redactCardText } from '@wix-pos-gateway/cards';
+import { redactUrlText } from '@wix-pos-gateway/cards';
 import {
   BadRequestException,
   CanActivate,
@@ -72,7 +72,7 @@ export class OrdersLookupController {
   async byWixOrderId(@Param('wixOrderId') wixOrderId: string): Promise<OrderRecord> {
     const [record] = await this.lookup.find(this.config.brand, { wixOrderId });
     if (!record) {
-      const shown = JSON.stringify(redactCardText(wixOrderId));
+      const shown = JSON.stringify(redactUrlText(wixOrderId));
       throw new NotFoundException(`no order ${shown} of brand ${this.config.brand}`);
     }
     return record;
