@@ -32,7 +32,6 @@ function kindOf(key: string): KeyKind {
   return kind;
 }
 
-
 /**
  * How many ids the `maskOrder` call under way has masked: it runs to its end synchronously, so
  * one count serves (see `orderJsonWithoutCards`).
