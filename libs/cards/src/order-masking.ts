@@ -63,23 +63,19 @@ function redacted(text: string): string {
 }
 
 /**
- * An id as sent: a plain one (`isPlainId`), or any other with no card number in it; one with a
- * card is masked, and counted. A number in a place for ids is masked as any number is: no id
- * the workers match is one.
+ * An id, as a value or a key, as sent: a plain one (`isPlainId`), or any other with no card
+ * number in it; one with a card is masked, and counted.
  */
-function keepId(value: unknown): unknown {
-  if (typeof value !== 'string') return maskOrder(value);
-  if (isPlainId(value)) return value;
-  const masked = redacted(value);
-  if (masked !== value) maskedIds += 1;
+function keepIdText(id: string): string {
+  if (isPlainId(id)) return id;
+  const masked = redacted(id);
+  if (masked !== id) maskedIds += 1;
   return masked;
 }
 
-function keepIdKey(key: string): string {
-  if (isPlainId(key)) return key;
-  const masked = redacted(key);
-  if (masked !== key) maskedIds += 1;
-  return masked;
+/** `keepIdText`; a number in a place for ids is masked as any number is (no id workers match is one). */
+function keepId(value: unknown): unknown {
+  return typeof value === 'string' ? keepIdText(value) : maskOrder(value);
 }
 
 /** An id, a list of ids or an object of them (keys, strings and numbers) kept as sent. */
@@ -87,7 +83,7 @@ function keepIds(value: unknown): unknown {
   if (typeof value === 'string') return keepId(value);
   if (Array.isArray(value)) return mapArray(value, keepId);
   if (typeof value !== 'object' || value === null) return maskOrder(value);
-  return mapObject(value as Record<string, unknown>, keepIdKey, (key, field) =>
+  return mapObject(value as Record<string, unknown>, keepIdText, (key, field) =>
     isCardDataKey(key) ? blank(field) : keepId(field),
   );
 }

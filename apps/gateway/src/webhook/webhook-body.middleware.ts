@@ -18,11 +18,10 @@ const NOT_AUTHENTICATED = 'webhook.unauthenticated';
  * Authenticates the call (`WEBHOOK_AUTH`) and reads the webhook body so that every failure still
  * answers in the SPI shape: not authenticated (401: token, basic, bearer and the Standard
  * Webhooks headers and timestamp before the body is read, an HMAC signature as soon as the raw
- * body is in, before it is parsed), a non-JSON
- * content type (415), a body over `MAX_BODY_BYTES` (413), malformed JSON (400), and JSON that
- * is nested too deep, carries `__proto__` keys, or a NUL or an unpaired surrogate (400); a body
- * still coming in at the deadline gets 408. Parser messages are never echoed: they quote the
- * body, and the body may hold card data.
+ * body is in, before it is parsed), a non-JSON content type (415), a body over `MAX_BODY_BYTES`
+ * (413), malformed JSON (400), and JSON that is nested too deep, carries `__proto__` keys, or a
+ * NUL or an unpaired surrogate (400); a body still coming in at the deadline gets 408. Parser
+ * messages are never echoed: they quote the body, and the body may hold card data.
  */
 @Injectable()
 export class WebhookBodyMiddleware implements NestMiddleware {
