@@ -78,30 +78,47 @@ describe('a gateway across a broker outage', () => {
   });
 
   it('marks an order answered just before the broker died as written, once the broker is back', async () => {
-    const sent = order();
-    const answered = await postOrder(gateway.url, brand, sent);
-    // At once: the gateway's written mark waits 50 ms for company before its first try.
-    await broker.kill();
-    assert.equal(answered.body.value?.orderId, 'P-1');
-    // Longer than one try of a mark, with kafkajs's own retries inside it (5 s).
-    await sleep(6_000);
-    await broker.restart();
+    // The kill must land within the mark's 50 ms of waiting for company; on a busy machine the
+    // first try may win that race, and the round proves nothing: then it is run again.
+    let retried = false;
+    for (let round = 1; round <= 3 && !retried; round++) {
+      if (round > 1) {
+        // The worker went down with the broker: bring one back, and let its marks settle.
+        await worker?.stop();
+        worker = await FakeWorker.start(broker.url, brand, accept);
+        await until('taking orders again', 20_000, async () => {
+          const answer = await postOrder(gateway.url, brand, order());
+          return answer.body.value?.orderId === 'P-1';
+        });
+        await sleep(500);
+      }
+      const logged = gateway.logs().length;
+      const sent = order();
+      const answered = await postOrder(gateway.url, brand, sent);
+      // At once: the gateway's written mark waits 50 ms for company before its first try.
+      await broker.kill();
+      assert.equal(answered.body.value?.orderId, 'P-1');
+      // Longer than one try of a mark, with kafkajs's own retries inside it (5 s).
+      await sleep(6_000);
+      await broker.restart();
 
-    const kinds = async () => {
-      // The broker may still be starting: then nothing is read yet.
-      const records = await readTopic(orderAnswersTopic(brand), broker.url).catch(() => []);
-      return records
-        .map((text) => decodeOrderAnswer(text.split('\n')[1] ?? null))
-        .filter((answer) => answer?.wixOrderId === sent.order.id)
-        .map((answer) => answer?.kind);
-    };
-    await until('marked written', 40_000, async () => (await kinds()).includes('written'));
-    assert.ok((await kinds()).includes('decided'));
-    assert.doesNotMatch(gateway.logs(), /order\.written_not_recorded/);
-    // Written by a try after the first, which the kill had failed.
-    const retried = /"event":"order\.written_marks_recorded"[^\n]*"attempt":(\d+)/.exec(
-      gateway.logs(),
-    );
-    assert.ok(Number(retried?.[1]) > 1, 'the mark was not written by a retry');
+      const kinds = async () => {
+        // The broker may still be starting: then nothing is read yet.
+        const records = await readTopic(orderAnswersTopic(brand), broker.url).catch(() => []);
+        return records
+          .map((text) => decodeOrderAnswer(text.split('\n')[1] ?? null))
+          .filter((answer) => answer?.wixOrderId === sent.order.id)
+          .map((answer) => answer?.kind);
+      };
+      await until('marked written', 40_000, async () => (await kinds()).includes('written'));
+      assert.ok((await kinds()).includes('decided'));
+      assert.doesNotMatch(gateway.logs(), /order\.written_not_recorded/);
+      // Written by a try after the first, which the kill had failed.
+      const attempt = /"event":"order\.written_marks_recorded"[^\n]*"attempt":(\d+)/.exec(
+        gateway.logs().slice(logged),
+      );
+      retried = Number(attempt?.[1]) > 1;
+    }
+    assert.ok(retried, 'the mark was not written by a retry, in three rounds');
   });
 });
