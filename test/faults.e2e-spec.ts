@@ -12,6 +12,7 @@ import {
   assertClean,
   explainPhantoms,
   msUntilAccepted,
+  printLastLines,
   report,
   settledTally,
   stream,
@@ -171,6 +172,7 @@ describe('faults: the broker stopped for 20 s under load', () => {
     await sleep(20_000);
     await broker.restart();
     const recovered = await msUntilAccepted(gateway.url, brand, 30_000, 250);
+    if (recovered < 0) printLastLines([gateway, ...workers]);
     const sent = await run.stop();
     // Acceptances nobody recorded are voided once the broker is back and the workers' answers
     // consumers have caught up: within the settle time docs/order-protocol.md states.

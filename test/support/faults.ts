@@ -151,9 +151,8 @@ export async function settledTally(brand: string, sent: Sent[], waitMs = 20_000)
   return t;
 }
 
-/** What the processes logged about each phantom order: the first thing to read when one shows up. */
-export function explainPhantoms(t: Tally, apps: AppProcess[]): void {
-  if (t.phantom === 0) return;
+/** The last lines each process logged, leaving out its lines about single orders. */
+export function printLastLines(apps: AppProcess[]): void {
   for (const app of apps) {
     const lines = app
       .logs()
@@ -161,6 +160,12 @@ export function explainPhantoms(t: Tally, apps: AppProcess[]): void {
       .filter((line) => !/order\.(processed|answered)/.test(line));
     console.log(`${app.name}, last lines:\n${lines.slice(-40).join('\n').slice(0, 20_000)}`);
   }
+}
+
+/** What the processes logged about each phantom order: the first thing to read when one shows up. */
+export function explainPhantoms(t: Tally, apps: AppProcess[]): void {
+  if (t.phantom === 0) return;
+  printLastLines(apps);
   for (const id of t.phantomIds ?? []) {
     for (const app of apps) {
       for (const line of app.logs().split('\n')) {

@@ -52,8 +52,7 @@ async function bootstrap(): Promise<void> {
     retries,
   );
   // The protocol's other half: recorded answers into the ledger, and their reconciliation.
-  // kafkajs gave up: exit, so that the supervisor starts a fresh worker.
-  await app.get(AnswersConsumer).start(() => process.exit(1));
+  await app.get(AnswersConsumer).start();
   app.get(Reconciler).start();
   serveOpenApi(app, workerOpenApi(app));
   app.connectMicroservice({ strategy: app.get(OrderConsumerServer) }, { inheritAppConfig: true });

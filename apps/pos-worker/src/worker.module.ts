@@ -118,11 +118,7 @@ export class WorkerModule implements OnApplicationShutdown {
                 sessionTimeoutMs: config.kafka.sessionTimeoutMs,
                 clockSlackMs: CLOCK_SLACK_MS,
               },
-              {
-                failed: (error) => toSpiFailure(error),
-                // kafkajs gave up: exit, so that the supervisor starts a fresh worker.
-                crashed: () => process.exit(1),
-              },
+              { failed: (error) => toSpiFailure(error) },
             ),
         },
       ],

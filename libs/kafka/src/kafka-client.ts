@@ -50,15 +50,22 @@ export function levelOf(entryLevel: logLevel, message: string, extra: object): l
 }
 
 /**
+ * kafkajs retries every request about 23 s in all, no wait longer than 2 s: its default lets a
+ * wait grow to 30 s, so a consumer asleep in one when the broker came back would rejoin only
+ * that much later, and a consumer whose retries ran out is restarted after its last wait.
+ */
+const KAFKA_RETRY: RetryOptions = { initialRetryTime: 100, maxRetryTime: 2_000, retries: 15 };
+
+/**
  * A kafkajs client whose own logs go through Nest's logger, at warn unless debugging. `retry`
- * replaces the default of 8 retries (about 25 s in all) for a caller that cannot wait so long.
+ * replaces `KAFKA_RETRY` for a caller that cannot wait so long.
  */
 export function createKafka(
   clientId: string,
   brokers: string[],
   level: string,
   security: KafkaSecurity = {},
-  retry: RetryOptions = { initialRetryTime: 100, retries: 8 },
+  retry: RetryOptions = KAFKA_RETRY,
 ): Kafka {
   mendRequestQueue();
   const logger = new Logger('kafkajs');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
@@ -137,5 +138,63 @@ describe('OrderConsumerServer', () => {
     for (let i = 0; i < 50 && replies.length < 3; i++) await sleep(10);
     assert.equal(replies.length, 3);
     assert.equal(lookups, 1);
+  });
+
+  it('starts a new consumer when kafkajs ends one for good, until one starts', async () => {
+    const events = { GROUP_JOIN: 'group_join', CRASH: 'crash' };
+    const consumers: Array<EventEmitter & { disconnected: boolean }> = [];
+    let failStarts = 0;
+    const kafka = {
+      producer: () => ({ connect: () => Promise.resolve(), disconnect: () => Promise.resolve() }),
+      consumer: () => {
+        const failing = failStarts-- > 0;
+        const consumer = Object.assign(new EventEmitter(), {
+          events,
+          disconnected: false,
+          connect: () => (failing ? Promise.reject(new Error('no broker')) : Promise.resolve()),
+          subscribe: () => Promise.resolve(),
+          run: () => Promise.resolve(),
+          pause: () => undefined,
+          disconnect: () => Promise.resolve(void (consumer.disconnected = true)),
+        });
+        consumers.push(consumer);
+        return consumer;
+      },
+    };
+    const server = new OrderConsumerServer(
+      kafka as unknown as Kafka,
+      {
+        brand: 'test',
+        topic: 'orders',
+        groupId: 'group',
+        pattern: PATTERN,
+        maxInFlight: 1,
+        maxWaitTimeInMs: 100,
+        sessionTimeoutMs: 10_000,
+        clockSlackMs: 250,
+      },
+      { failed: () => ({ failed: true }) },
+    );
+    await new Promise<unknown>((resolve) => server.listen(resolve));
+    const join = () =>
+      consumers.at(-1)!.emit(events.GROUP_JOIN, { payload: { memberAssignment: { orders: [0] } } });
+    join();
+    assert.equal(server.isReady, true);
+    const crash = (restart: boolean) =>
+      consumers.at(-1)!.emit(events.CRASH, { payload: { error: new Error('gone'), restart } });
+    crash(true);
+    await sleep(1_200);
+    assert.equal(consumers.length, 1, 'kafkajs restarts this one itself');
+    failStarts = 1;
+    crash(false);
+    assert.equal(server.isReady, false);
+    for (let i = 0; i < 150 && consumers.length < 3; i++) await sleep(20);
+    assert.equal(consumers.length, 3, 'a new one after the end, and again after a failed start');
+    assert.ok(consumers[0].disconnected && consumers[1].disconnected);
+    join();
+    assert.equal(server.isReady, true);
+    await sleep(1_200);
+    assert.equal(consumers.length, 3, 'the one that started is kept');
+    await server.close();
   });
 });

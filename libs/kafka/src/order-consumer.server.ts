@@ -30,8 +30,6 @@ export interface OrderConsumerOptions {
 export interface OrderConsumerEvents {
   /** The reply to a request whose handler threw. */
   failed: (error: unknown, correlationId: string) => unknown;
-  /** The consumer stopped for good (kafkajs will not restart it). */
-  crashed?: (error: Error) => void;
 }
 
 interface Headers {
@@ -47,6 +45,9 @@ const QUEUED_PER_SLOT = 4;
 
 /** How long the broker may wait for its replicas to take a reply (kafkajs's own default). */
 const REPLY_TIMEOUT_MS = 30_000;
+
+/** How long after kafkajs ended a consumer for good a new one starts, and again after a failed start. */
+const REOPEN_MS = 1_000;
 
 /**
  * The worker's Kafka transport: consumes a brand's order topic in the brand's consumer group
@@ -67,6 +68,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   private producer?: Producer;
   private sends?: SendQueue;
   private commitTimer?: NodeJS.Timeout;
+  private reopenTimer?: NodeJS.Timeout;
   private joined = false;
   private closing = false;
   /**
@@ -106,6 +108,7 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
    */
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.reopenTimer);
     this.consumer?.pause([{ topic: this.options.topic }]);
     await Promise.all([...this.work.values()].map((work) => work.stop()));
     clearTimeout(this.commitTimer);
@@ -123,17 +126,31 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   }
 
   private async start(): Promise<void> {
-    const { groupId, topic, maxWaitTimeInMs, sessionTimeoutMs } = this.options;
     this.producer = createProducer(this.kafka);
     this.sends = new SendQueue(this.producer);
-    this.consumer = this.kafka.consumer({
+    await this.producer.connect();
+    await this.open();
+  }
+
+  /**
+   * Joins the group with a new consumer. kafkajs restarts a consumer after most failures, but
+   * ends it for good after some a broker outage gives ("Failed to find group coordinator"):
+   * then a new one starts, for as long as the worker runs. Orders it had fetched and not
+   * committed are fetched again, and the ledger answers them.
+   */
+  private async open(): Promise<void> {
+    const { groupId, topic, maxWaitTimeInMs, sessionTimeoutMs } = this.options;
+    const consumer = this.kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs,
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+    this.consumer = consumer;
+    const current = () => this.consumer === consumer && !this.closing;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (!current()) return;
       const assigned = new Set(payload.memberAssignment[topic] ?? []);
       for (const partition of this.work.keys()) {
         if (!assigned.has(partition)) this.work.delete(partition);
@@ -142,23 +159,39 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       this.joined = true;
       this.logger.log(`joined ${groupId}: partitions [${[...assigned].join(', ')}] of ${topic}`);
     });
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!current()) return;
       this.joined = false;
       if (payload.restart) {
         this.logger.warn(`consumer crashed: ${payload.error.message}; kafkajs restarts it`);
         return;
       }
-      this.logger.error(`consumer crashed: ${payload.error.message}`);
-      this.events.crashed?.(payload.error);
+      this.logger.error(
+        `consumer crashed: ${payload.error.message}; a new one starts in ${REOPEN_MS} ms`,
+      );
+      this.reopenLater();
     });
-    await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.schedule(payload),
     });
+  }
+
+  private reopenLater(): void {
+    clearTimeout(this.reopenTimer);
+    this.reopenTimer = setTimeout(() => {
+      const ended = this.consumer;
+      void Promise.resolve(ended?.disconnect())
+        .catch(() => undefined)
+        .then(() => (this.closing || this.consumer !== ended ? undefined : this.open()))
+        .catch((error: unknown) => {
+          this.logger.warn(`consumer not started again yet: ${describe(error)}`);
+          if (!this.closing) this.reopenLater();
+        });
+    }, REOPEN_MS);
   }
 
   private async schedule(payload: EachBatchPayload): Promise<void> {

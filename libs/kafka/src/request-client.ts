@@ -41,7 +41,7 @@ export class AckTimeoutError extends Error {
 
 /** Waits between attempts to reconnect: doubles from the first to the last. */
 const RECONNECT_FIRST_MS = 250;
-const RECONNECT_LAST_MS = 5_000;
+const RECONNECT_LAST_MS = 2_000;
 /** How long past its last fetch the reply consumer still counts as reading (besides maxWait). */
 const FETCH_SILENCE_MS = 3_000;
 

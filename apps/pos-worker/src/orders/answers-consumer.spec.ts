@@ -37,10 +37,14 @@ function consumerOf(
 ) {
   const consumers: FakeConsumer[] = [];
   const configs: ConsumerConfig[] = [];
+  /** How many of the next consumers fail to connect. */
+  const failStarts = { left: 0 };
   const kafka = {
     consumer: (config: ConsumerConfig) => {
       configs.push(config);
-      return consumers[consumers.push(new FakeConsumer()) - 1];
+      const consumer = new FakeConsumer();
+      if (failStarts.left-- > 0) consumer.connect = () => Promise.reject(new Error('no broker'));
+      return consumers[consumers.push(consumer) - 1];
     },
   };
   const answers = new AnswersConsumer(
@@ -55,13 +59,13 @@ function consumerOf(
     },
     marked,
   );
-  return { answers, consumers, configs };
+  return { answers, consumers, configs, failStarts };
 }
 
 describe('AnswersConsumer', () => {
   it('replaces a consumer that holds partitions and stopped fetching', async () => {
     const { answers, consumers } = consumerOf(200);
-    await answers.start(() => undefined);
+    await answers.start();
     consumers[0].join([0, 1]);
     for (let i = 0; i < 5; i += 1) {
       consumers[0].emit(EVENTS.FETCH_START);
@@ -76,9 +80,27 @@ describe('AnswersConsumer', () => {
     await answers.close();
   });
 
+  it('replaces a consumer kafkajs ended for good, and tries again until a new one starts', async () => {
+    const { answers, consumers, failStarts } = consumerOf(200);
+    await answers.start();
+    consumers[0].join([0]);
+    consumers[0].emit(EVENTS.CRASH, { payload: { error: new Error('gone'), restart: true } });
+    await sleep(50);
+    assert.equal(consumers.length, 1, 'kafkajs restarts this one itself');
+    failStarts.left = 2;
+    const crash = { error: new Error('Failed to find group coordinator'), restart: false };
+    consumers[0].emit(EVENTS.CRASH, { payload: crash });
+    for (let i = 0; i < 100 && consumers.length < 4; i++) await sleep(20);
+    assert.ok(consumers[0].disconnected);
+    assert.equal(consumers.length, 4, 'a new one after each failed start');
+    await sleep(400);
+    assert.equal(consumers.length, 4, 'the one that started is kept');
+    await answers.close();
+  });
+
   it('keeps a consumer without partitions, which has nothing to fetch', async () => {
     const { answers, consumers } = consumerOf(100);
-    await answers.start(() => undefined);
+    await answers.start();
     consumers[0].join([]);
     await sleep(400);
     assert.equal(consumers.length, 1);
@@ -87,7 +109,7 @@ describe('AnswersConsumer', () => {
 
   it('reads in batches: a fetch waits for its bytes or its time', async () => {
     const { answers, configs } = consumerOf(1_000);
-    await answers.start(() => undefined);
+    await answers.start();
     assert.equal(configs[0]?.minBytes, 1024 * 1024);
     assert.equal(configs[0]?.maxWaitTimeInMs, 250);
     assert.equal(configs[0]?.groupId, 'pos-worker.b.answers.v1');
@@ -163,7 +185,7 @@ async function rounds({ commitFails = false } = {}) {
   const { answers, consumers } = consumerOf(10_000, ledger, (marks) =>
     Promise.resolve(void marked.push(marks)),
   );
-  await answers.start(() => undefined);
+  await answers.start();
   const run = consumers[0].runConfig!;
   assert.equal(run.partitionsConsumedConcurrently, 64);
   const commits: unknown[] = [];

@@ -41,14 +41,17 @@ export interface MarkedOrders {
  * committed only once a batch is in the ledger: the reconciler's proof that no decision is
  * still on its way rests on that. A consumer that holds partitions but stops fetching (kafkajs
  * can stall so after a broker restart, without crashing) would hold that proof back for every
- * worker of the brand: it is replaced by a new one.
+ * worker of the brand: it is replaced by a new one. So is one kafkajs ended for good (after
+ * errors a broker outage gives, such as "Failed to find group coordinator").
  */
 export class AnswersConsumer {
   private readonly logger = new Logger('answers');
   private consumer?: Consumer;
-  private crashed: (error: Error) => void = () => undefined;
   private watch?: NodeJS.Timeout;
   private replacing = false;
+  /** kafkajs ended the current consumer for good, or a new one failed to start. */
+  private ended = false;
+  private closed = false;
   /** `performance.now()` of the current consumer's last fetch, or undefined without partitions. */
   private fetchedAt?: number;
   /** The batches of the fetch being handed over, settled together in the next turn. */
@@ -70,18 +73,18 @@ export class AnswersConsumer {
     private readonly marked: (marks: MarkedOrders) => Promise<void>,
   ) {}
 
-  async start(crashed: (error: Error) => void): Promise<void> {
-    this.crashed = crashed;
+  async start(): Promise<void> {
     await this.open();
     const stallMs = this.settings.stallMs ?? STALL_MS;
     this.watch = setInterval(
-      () => void this.replaceIfStalled(stallMs),
+      () => void this.watchOver(stallMs),
       Math.min(WATCH_EVERY_MS, stallMs / 2),
     );
     this.watch.unref();
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.watch);
     await this.consumer?.disconnect();
   }
@@ -115,8 +118,9 @@ export class AnswersConsumer {
         this.logger.warn(`answers consumer crashed: ${payload.error.message}; kafkajs restarts it`);
         return;
       }
-      this.logger.error(`answers consumer crashed: ${payload.error.message}`);
-      this.crashed(payload.error);
+      this.logger.error(`answers consumer crashed: ${payload.error.message}; starting a new one`);
+      this.ended = true;
+      void this.replace();
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -129,18 +133,26 @@ export class AnswersConsumer {
     });
   }
 
-  private async replaceIfStalled(stallMs: number): Promise<void> {
+  /** Replaces a consumer that ended, or that holds partitions and stalled. */
+  private async watchOver(stallMs: number): Promise<void> {
+    if (this.ended) return this.replace('not running');
     const since = this.fetchedAt;
-    if (this.replacing || since === undefined || performance.now() - since < stallMs) return;
+    if (since === undefined || performance.now() - since < stallMs) return;
+    await this.replace(`fetched nothing for ${Math.round(performance.now() - since)} ms`);
+  }
+
+  private async replace(why?: string): Promise<void> {
+    if (this.replacing || this.closed) return;
     this.replacing = true;
-    this.logger.warn(
-      `answers consumer fetched nothing for ${Math.round(performance.now() - since)} ms; starting a new one`,
-    );
-    const stalled = this.consumer;
+    if (why) this.logger.warn(`answers consumer ${why}; starting a new one`);
+    const old = this.consumer;
     try {
-      await Promise.race([stalled?.disconnect(), sleep(5_000)]).catch(() => undefined);
-      await this.open();
+      await Promise.race([old?.disconnect(), sleep(5_000)]).catch(() => undefined);
+      this.ended = false;
+      if (!this.closed) await this.open();
     } catch (error) {
+      // The watch tries again.
+      this.ended = true;
       this.logger.warn(`answers consumer not started again yet: ${String(error)}`);
     } finally {
       this.replacing = false;
