@@ -51,8 +51,11 @@ async function bootstrap(): Promise<void> {
       ]),
     retries,
   );
-  // The protocol's other half: recorded answers into the ledger, and their reconciliation.
-  await app.get(AnswersConsumer).start();
+  // The protocol's other half: recorded answers into the ledger, and their reconciliation. A
+  // topic just created may not have reached every broker yet: a subscription it refuses is
+  // tried again.
+  const answers = app.get(AnswersConsumer);
+  await untilKafkaAnswers('answers consumer', () => answers.start(), retries);
   app.get(Reconciler).start();
   serveOpenApi(app, workerOpenApi(app));
   app.connectMicroservice({ strategy: app.get(OrderConsumerServer) }, { inheritAppConfig: true });

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
+  Consumer,
+  ConsumerRunConfig,
   Kafka,
   KafkaConfig,
   logLevel,
@@ -87,6 +89,25 @@ export function createKafka(
         else logger.debug(line);
       },
   });
+}
+
+/**
+ * Connects `consumer`, subscribes it to `topic` from the beginning and runs it. One that fails
+ * to start is disconnected, so that a new one can be tried.
+ */
+export async function runConsumer(
+  consumer: Consumer,
+  topic: string,
+  config: ConsumerRunConfig,
+): Promise<void> {
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run(config);
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

@@ -64,6 +64,55 @@ function serverWith(handler: (order: { body: unknown }) => Promise<unknown>, max
   return { server, replies, schedule };
 }
 
+const EVENTS = { GROUP_JOIN: 'group_join', CRASH: 'crash' };
+
+/** A server on a fake kafkajs whose next `failStarts.left` consumers fail to subscribe. */
+function serverOnFakeKafka() {
+  const consumers: Array<EventEmitter & { disconnected: boolean }> = [];
+  const failStarts = { left: 0 };
+  const kafka = {
+    producer: () => ({ connect: () => Promise.resolve(), disconnect: () => Promise.resolve() }),
+    consumer: () => {
+      const failing = failStarts.left-- > 0;
+      const consumer = Object.assign(new EventEmitter(), {
+        events: EVENTS,
+        disconnected: false,
+        connect: () => Promise.resolve(),
+        subscribe: () =>
+          failing ? Promise.reject(new Error('topic not known here yet')) : Promise.resolve(),
+        run: () => Promise.resolve(),
+        pause: () => undefined,
+        disconnect: () => Promise.resolve(void (consumer.disconnected = true)),
+      });
+      consumers.push(consumer);
+      return consumer;
+    },
+  };
+  const server = new OrderConsumerServer(
+    kafka as unknown as Kafka,
+    {
+      brand: 'test',
+      topic: 'orders',
+      groupId: 'group',
+      pattern: PATTERN,
+      maxInFlight: 1,
+      maxWaitTimeInMs: 100,
+      sessionTimeoutMs: 10_000,
+      clockSlackMs: 250,
+    },
+    { failed: () => ({ failed: true }) },
+  );
+  const listen = () =>
+    new Promise<void>((resolve, reject) =>
+      server.listen((error) => (error instanceof Error ? reject(error) : resolve())),
+    );
+  const join = () =>
+    consumers.at(-1)!.emit(EVENTS.GROUP_JOIN, { payload: { memberAssignment: { orders: [0] } } });
+  const crash = (restart: boolean) =>
+    consumers.at(-1)!.emit(EVENTS.CRASH, { payload: { error: new Error('gone'), restart } });
+  return { server, consumers, failStarts, listen, join, crash };
+}
+
 describe('OrderConsumerServer', () => {
   it('takes a slot when an order starts, so one stuck restaurant leaves the others running', async () => {
     let release!: () => void;
@@ -140,52 +189,24 @@ describe('OrderConsumerServer', () => {
     assert.equal(lookups, 1);
   });
 
+  it('starts with a new consumer when a subscription is refused at first', async () => {
+    const { server, consumers, failStarts, listen } = serverOnFakeKafka();
+    failStarts.left = 1;
+    await listen();
+    assert.equal(consumers.length, 2);
+    assert.ok(consumers[0].disconnected);
+    await server.close();
+  });
+
   it('starts a new consumer when kafkajs ends one for good, until one starts', async () => {
-    const events = { GROUP_JOIN: 'group_join', CRASH: 'crash' };
-    const consumers: Array<EventEmitter & { disconnected: boolean }> = [];
-    let failStarts = 0;
-    const kafka = {
-      producer: () => ({ connect: () => Promise.resolve(), disconnect: () => Promise.resolve() }),
-      consumer: () => {
-        const failing = failStarts-- > 0;
-        const consumer = Object.assign(new EventEmitter(), {
-          events,
-          disconnected: false,
-          connect: () => (failing ? Promise.reject(new Error('no broker')) : Promise.resolve()),
-          subscribe: () => Promise.resolve(),
-          run: () => Promise.resolve(),
-          pause: () => undefined,
-          disconnect: () => Promise.resolve(void (consumer.disconnected = true)),
-        });
-        consumers.push(consumer);
-        return consumer;
-      },
-    };
-    const server = new OrderConsumerServer(
-      kafka as unknown as Kafka,
-      {
-        brand: 'test',
-        topic: 'orders',
-        groupId: 'group',
-        pattern: PATTERN,
-        maxInFlight: 1,
-        maxWaitTimeInMs: 100,
-        sessionTimeoutMs: 10_000,
-        clockSlackMs: 250,
-      },
-      { failed: () => ({ failed: true }) },
-    );
-    await new Promise<unknown>((resolve) => server.listen(resolve));
-    const join = () =>
-      consumers.at(-1)!.emit(events.GROUP_JOIN, { payload: { memberAssignment: { orders: [0] } } });
+    const { server, consumers, failStarts, listen, join, crash } = serverOnFakeKafka();
+    await listen();
     join();
     assert.equal(server.isReady, true);
-    const crash = (restart: boolean) =>
-      consumers.at(-1)!.emit(events.CRASH, { payload: { error: new Error('gone'), restart } });
     crash(true);
     await sleep(1_200);
     assert.equal(consumers.length, 1, 'kafkajs restarts this one itself');
-    failStarts = 1;
+    failStarts.left = 1;
     crash(false);
     assert.equal(server.isReady, false);
     for (let i = 0; i < 150 && consumers.length < 3; i++) await sleep(20);

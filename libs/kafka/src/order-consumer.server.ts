@@ -4,9 +4,10 @@ import { OrderHeader, SubmitOrder } from '@wix-pos-gateway/contracts';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { PartitionWork } from './partition-work';
-import { createProducer } from './kafka-client';
+import { createProducer, runConsumer } from './kafka-client';
 import { SendQueue } from './send-queue';
 import { Slots } from './slots';
+import { untilKafkaAnswers } from './startup';
 
 export interface OrderConsumerOptions {
   brand: string;
@@ -129,7 +130,10 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
     this.producer = createProducer(this.kafka);
     this.sends = new SendQueue(this.producer);
     await this.producer.connect();
-    await this.open();
+    // A topic just created may not have reached every broker yet: a subscription it refuses
+    // is tried again (see `untilKafkaAnswers`).
+    const warn = (message: string) => this.logger.warn(message);
+    await untilKafkaAnswers('order consumer', () => this.open(), { warn });
   }
 
   /**
@@ -171,12 +175,13 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       );
       this.reopenLater();
     });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
+    await runConsumer(consumer, topic, {
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.schedule(payload),
+    }).catch((error: unknown) => {
+      if (this.consumer === consumer) this.consumer = undefined;
+      throw error;
     });
   }
 

@@ -98,6 +98,16 @@ describe('AnswersConsumer', () => {
     await answers.close();
   });
 
+  it('leaves nothing connected when a start fails, so that the start can be tried again', async () => {
+    const { answers, consumers, failStarts } = consumerOf(200);
+    failStarts.left = 1;
+    await assert.rejects(answers.start(), /no broker/);
+    assert.ok(consumers[0].disconnected);
+    await answers.start();
+    assert.equal(consumers.length, 2);
+    await answers.close();
+  });
+
   it('keeps a consumer without partitions, which has nothing to fetch', async () => {
     const { answers, consumers } = consumerOf(100);
     await answers.start();

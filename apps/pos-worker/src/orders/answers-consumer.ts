@@ -5,6 +5,7 @@ import {
   decodeOrderAnswer,
   orderAnswersTopic,
 } from '@wix-pos-gateway/contracts';
+import { runConsumer } from '@wix-pos-gateway/kafka';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OrderLedger } from '../ledger/order-ledger';
@@ -122,14 +123,15 @@ export class AnswersConsumer {
       this.ended = true;
       void this.replace();
     });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
+    await runConsumer(consumer, topic, {
       autoCommit: false,
       eachBatchAutoResolve: false,
       // The batches of a fetch at once, so that they meet in one round (see `record`).
       partitionsConsumedConcurrently: CONCURRENT_PARTITIONS,
       eachBatch: (payload) => this.record(payload),
+    }).catch((error: unknown) => {
+      if (this.consumer === consumer) this.consumer = undefined;
+      throw error;
     });
   }
 
