@@ -23,8 +23,8 @@ import { WebhookBodyMiddleware } from './webhook/webhook-body.middleware';
 import { WebhookController } from './webhook/webhook.controller';
 
 /**
- * Every call is answered within ORDER_DEADLINE_MS (at most 9.5 s): the workers' retries, about
- * 23 s in all, would outlast it, and a reconnect would wait on them.
+ * Every call is answered within ORDER_DEADLINE_MS (at most 9.5 s): the workers' retries of a
+ * connection, about 23 s in all, would outlast it, and a reconnect would wait on them.
  */
 const GATEWAY_KAFKA_RETRY = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 5 };
 

@@ -52,9 +52,11 @@ export function levelOf(entryLevel: logLevel, message: string, extra: object): l
 }
 
 /**
- * kafkajs retries every request about 23 s in all, no wait longer than 2 s: its default lets a
- * wait grow to 30 s, so a consumer asleep in one when the broker came back would rejoin only
- * that much later, and a consumer whose retries ran out is restarted after its last wait.
+ * kafkajs retries connections, metadata and coordinator lookups (and admin requests) about 23 s
+ * in all, never waiting more than 2 s; a consumer's own steps retry 5 times over this. Its
+ * default let a wait grow past 20 s by the eighth try: a consumer asleep in one when the broker
+ * came back rejoined only that much later, and one whose retries ran out was restarted only
+ * after as long again.
  */
 const KAFKA_RETRY: RetryOptions = { initialRetryTime: 100, maxRetryTime: 2_000, retries: 15 };
 

@@ -81,7 +81,10 @@ function serverOnFakeKafka() {
         subscribe: () =>
           failing ? Promise.reject(new Error('topic not known here yet')) : Promise.resolve(),
         run: () => Promise.resolve(),
-        pause: () => undefined,
+        // As kafkajs does for a consumer not running: one that ended, or has not joined yet.
+        pause: () => {
+          throw new Error('Consumer group was not initialized, consumer#run must be called first');
+        },
         disconnect: () => Promise.resolve(void (consumer.disconnected = true)),
       });
       consumers.push(consumer);
@@ -217,5 +220,16 @@ describe('OrderConsumerServer', () => {
     await sleep(1_200);
     assert.equal(consumers.length, 3, 'the one that started is kept');
     await server.close();
+  });
+
+  it('closes while a new consumer is awaited, and starts none after', async () => {
+    const { server, consumers, listen, join, crash } = serverOnFakeKafka();
+    await listen();
+    join();
+    crash(false);
+    await server.close();
+    await sleep(1_200);
+    assert.equal(consumers.length, 1);
+    assert.equal(server.isReady, false);
   });
 });

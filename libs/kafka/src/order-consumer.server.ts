@@ -110,7 +110,11 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.reopenTimer);
-    this.consumer?.pause([{ topic: this.options.topic }]);
+    try {
+      this.consumer?.pause([{ topic: this.options.topic }]);
+    } catch {
+      // Not running (ended, or still starting): it fetches nothing to pause.
+    }
     await Promise.all([...this.work.values()].map((work) => work.stop()));
     clearTimeout(this.commitTimer);
     await this.commit();
@@ -183,6 +187,8 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
       if (this.consumer === consumer) this.consumer = undefined;
       throw error;
     });
+    // Closed while it started: kafkajs would let it join anyway.
+    if (this.closing) await consumer.disconnect();
   }
 
   private reopenLater(): void {

@@ -98,6 +98,19 @@ describe('AnswersConsumer', () => {
     await answers.close();
   });
 
+  it('leaves a consumer kafkajs restarts to kafkajs until it joins again', async () => {
+    const { answers, consumers } = consumerOf(200);
+    await answers.start();
+    consumers[0].join([0]);
+    consumers[0].emit(EVENTS.CRASH, { payload: { error: new Error('gone'), restart: true } });
+    await sleep(500);
+    assert.equal(consumers.length, 1);
+    consumers[0].join([0]);
+    await sleep(500);
+    assert.equal(consumers.length, 2, 'joined again and stalled: replaced');
+    await answers.close();
+  });
+
   it('leaves nothing connected when a start fails, so that the start can be tried again', async () => {
     const { answers, consumers, failStarts } = consumerOf(200);
     failStarts.left = 1;

@@ -117,6 +117,9 @@ export class AnswersConsumer {
       if (!current()) return;
       if (payload.restart) {
         this.logger.warn(`answers consumer crashed: ${payload.error.message}; kafkajs restarts it`);
+        // It holds nothing until it joins again: replacing it meanwhile would leave kafkajs's
+        // restart running beside the new one.
+        this.fetchedAt = undefined;
         return;
       }
       this.logger.error(`answers consumer crashed: ${payload.error.message}; starting a new one`);
@@ -133,6 +136,8 @@ export class AnswersConsumer {
       if (this.consumer === consumer) this.consumer = undefined;
       throw error;
     });
+    // Closed while it started: kafkajs would let it join anyway.
+    if (this.closed) await consumer.disconnect();
   }
 
   /** Replaces a consumer that ended, or that holds partitions and stalled. */
