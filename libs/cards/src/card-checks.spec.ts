@@ -117,13 +117,14 @@ describe('checkCards', () => {
       `a card token of ${long.length} characters (at most 256)`,
       `payment 0: a card token of ${long.length} characters (at most 256)`,
     ]);
-    const started = performance.now();
     const flood = Array.from({ length: 100_000 }, () => credit('4111 1111 1111 1111 x'.repeat(12)));
+    const started = performance.now();
     const problems = problemsOf({}, flood);
     assert.equal(problems.length, 21);
     assert.equal(problems.at(-1), 'and maybe more');
     assertNoLeak(problems);
-    assert.ok(performance.now() - started < 500, `${performance.now() - started} ms`);
+    // About 160 ms here alone; searching every token would take seconds.
+    assert.ok(performance.now() - started < 1_000, `${performance.now() - started} ms`);
   });
 
   it('rejects cards that are not an object of token → card', () => {

@@ -88,7 +88,9 @@ describe('redactText', () => {
     const long = `${PAN} `.repeat(500_000);
     const started = performance.now();
     assert.equal(redactText(long), long.replace(/\d/g, '*'));
-    assert.ok(performance.now() - started < 3_000, 'masked in time');
+    // About 1 s here alone: the bound leaves room for a busy machine under coverage, and still
+    // fails anything worse than linear, which would take hours.
+    assert.ok(performance.now() - started < 10_000, 'masked in time');
     const emoji =
       'card 4553\u{1F4B3}\u{1F4B3}\u{1F4B3}3936\u{1F4B3}\u{1F4B3}\u{1F4B3}1236\u{1F4B3}\u{1F4B3}\u{1F4B3}1156';
     assert.equal(redactText(emoji), 'card 455339******1156');
