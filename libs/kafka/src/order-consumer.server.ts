@@ -193,16 +193,18 @@ export class OrderConsumerServer extends Server implements CustomTransportStrate
 
   private reopenLater(): void {
     clearTimeout(this.reopenTimer);
-    this.reopenTimer = setTimeout(() => {
-      const ended = this.consumer;
-      void Promise.resolve(ended?.disconnect())
-        .catch(() => undefined)
-        .then(() => (this.closing || this.consumer !== ended ? undefined : this.open()))
-        .catch((error: unknown) => {
-          this.logger.warn(`consumer not started again yet: ${describe(error)}`);
-          if (!this.closing) this.reopenLater();
-        });
-    }, REOPEN_MS);
+    this.reopenTimer = setTimeout(() => void this.reopen(), REOPEN_MS);
+  }
+
+  private async reopen(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    if (this.closing) return;
+    try {
+      await this.open();
+    } catch (error) {
+      this.logger.warn(`consumer not started again yet: ${describe(error)}`);
+      if (!this.closing) this.reopenLater();
+    }
   }
 
   private async schedule(payload: EachBatchPayload): Promise<void> {
