@@ -233,6 +233,27 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
     });
   }
 
+  it('describes a body of 400,000 failing lines at once, and answers an order sent beside it in time', async () => {
+    const body = valid() as unknown as { order: Record<string, unknown> };
+    body.order.orderItems = Array.from({ length: 400_000 }, () => ({ itemId: 7, count: 1 }));
+    const text = JSON.stringify(body);
+    assert.ok(text.length > 8_000_000 && text.length < 10 * 1024 * 1024, `${text.length} bytes`);
+    const started = performance.now();
+    const since = () => performance.now() - started;
+    const [large, beside] = await Promise.all([
+      postOrder(gateway.url, brand, text, json).then((answer) => ({ answer, ms: since() })),
+      postOrder(gateway.url, brand, valid()).then((answer) => ({ answer, ms: since() })),
+    ]);
+    assert.equal(large.answer.body.error?.code, 'pos_error');
+    assert.match(
+      large.answer.body.error?.description ?? '',
+      /^invalid order request: order\.orderItems\[0\]\.itemId must be a string; .*order\.orderItems\[19\]\.itemId must be a string; and at least 399980 more$/,
+    );
+    assert.match(beside.answer.body.value?.orderId ?? JSON.stringify(beside.answer.body), /^\d+$/);
+    // Whole, class-validator held the gateway's thread about 15 s on such a body.
+    assert.ok(large.ms < 3_000 && beside.ms < 3_000, `${large.ms} / ${beside.ms} ms`);
+  });
+
   it('answers unknown routes and methods in the SPI shape too', async () => {
     const res = await fetch(`${gateway.url}/webhooks/wix/${brand}`);
     assert.equal(res.status, 404);

@@ -99,7 +99,13 @@ export class ForwardOrderService {
     if (!isBrand(brand)) return { response: GatewayAnswer.noSuchBrand(brand) };
     const validation = validateOrderRequest(body);
     if (!validation.ok) {
-      return { response: GatewayAnswer.invalidOrder(validation.problems, MAX_LISTED_PROBLEMS) };
+      return {
+        response: GatewayAnswer.invalidOrder(
+          validation.problems,
+          MAX_LISTED_PROBLEMS,
+          validation.omitted,
+        ),
+      };
     }
     // Not even the topics can be looked up without Kafka: say so now, not at the deadline.
     if (!this.client.isReady) return { response: GatewayAnswer.kafkaUnavailable() };

@@ -34,8 +34,10 @@ export const GatewayAnswer = {
   noSuchBrand: (brand: string): SpiFailure =>
     failure(SpiErrorCode.EndpointDown, `there is no brand ${JSON.stringify(quotedFromUrl(brand))}`),
 
-  invalidOrder: (problems: readonly string[], listed: number): SpiFailure => {
-    const more = problems.length > listed ? `; and ${problems.length - listed} more` : '';
+  /** `omitted`: elements that fail too, not described (each has a problem or more). */
+  invalidOrder: (problems: readonly string[], listed: number, omitted = 0): SpiFailure => {
+    const extra = Math.max(0, problems.length - listed) + omitted;
+    const more = extra > 0 ? `; and ${omitted > 0 ? 'at least ' : ''}${extra} more` : '';
     const shown = problems.slice(0, listed).join('; ');
     return failure(SpiErrorCode.PosError, `invalid order request: ${shown}${more}`);
   },

@@ -73,7 +73,11 @@ export class SubmitOrderService {
     const unsafe = findUnsafeJson(body);
     if (unsafe) throw new InvalidOrder(`invalid order: ${unsafe}`);
     const validation = validateOrderRequest(body);
-    if (!validation.ok) throw new InvalidOrder(`invalid order: ${validation.problems.join('; ')}`);
+    if (!validation.ok) {
+      const { problems, omitted } = validation;
+      const more = omitted > 0 ? `; and at least ${omitted} more` : '';
+      throw new InvalidOrder(`invalid order: ${problems.join('; ')}${more}`);
+    }
     // The body, not the validated instance: the integration sees every field Wix sent.
     const { order, menu } = body as WixOrderRequest & { order: Record<string, unknown> };
     const left = () => request.budgetMs - (performance.now() - request.arrivedAt);
