@@ -26,6 +26,11 @@ describe('redactText', () => {
     assert.equal(redactText(`"${PAN}"`), `"${MASKED}"`);
   });
 
+  it('masks a 13-digit Visa number, as old cards and test numbers have', () => {
+    assert.equal(redactText('visa 4222222222222 declined'), 'visa 422222***2222 declined');
+    assert.equal(redactText('card 4222 2222 2222 2'), 'card 422222***2222');
+  });
+
   it('finds a grouped PAN next to other digit groups', () => {
     assert.equal(redactText('order 12345 4111 1111 1111 1111'), `order 12345 ${MASKED}`);
     assert.equal(redactText('4111 1111 1111 1111 2026-05-15'), `${MASKED} 2026-05-15`);
