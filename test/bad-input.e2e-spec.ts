@@ -354,18 +354,25 @@ describe('a body that is not coming, or too large to come, is answered without w
     assert.ok(answer.ms < deadlineMs + 300, `answered after ${answer.ms} ms`);
   });
 
-  it('answers malformed HTTP and oversized headers with an SPI body', async () => {
+  it('answers malformed HTTP, oversized headers, an Expect it cannot meet and no body at once, with an SPI body', async () => {
     const path = `/webhooks/wix/${brand}`;
-    const twice = `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`;
-    const big = `POST ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`;
-    for (const [text, status] of [
-      [twice, 400],
-      [big, 431],
-    ] as const) {
-      const answer = await rawExchange(url(), text, 3_000);
-      assert.equal(answer.status, status);
-      assert.equal(answer.body?.error?.code, 'pos_error');
-      assert.ok(answer.closed);
+    const head = `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json`;
+    const cases = [
+      [`${head}\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`, 400, true],
+      [`${head}\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`, 431, true],
+      // A malformed chunk size, in the body of the request being answered.
+      [`${head}\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nZZ\r\n`, 400, true],
+      [`${head}\r\nExpect: 200-ok\r\n\r\n`, 417, true],
+      // Neither a length nor chunks: a request without a body, and its connection kept.
+      [`${head}\r\n\r\n`, 400, false],
+    ] as const;
+    for (const [text, status, closes] of cases) {
+      const answer = await rawExchange(url(), text, closes ? 3_000 : 500);
+      const at = text.slice(head.length, head.length + 40);
+      assert.equal(answer.status, status, at);
+      assert.equal(answer.body?.error?.code, 'pos_error', at);
+      assert.equal(answer.closed, closes, at);
+      if (closes) assert.ok(answer.ms < deadlineMs - 500, `${at}: answered after ${answer.ms} ms`);
     }
     const next = await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')));
     assert.match(next.body.value?.orderId ?? JSON.stringify(next.body), /^\d+$/);

@@ -272,7 +272,7 @@ describe('faults: overload is shed, not queued into timeouts', () => {
     assert.equal(late.length, 1, JSON.stringify(answers.map((answer) => answer.body)));
     assert.match(
       late[0].body.error?.description ?? '',
-      /left before the deadline: the POS is overloaded/,
+      /left before the deadline: too little to reach the POS/,
     );
     assert.ok(late[0].ms < DEADLINE_MS, `answered after ${late[0].ms} ms`);
     const lateBody = bodies[answers.indexOf(late[0])];

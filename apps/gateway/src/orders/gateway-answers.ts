@@ -93,6 +93,12 @@ export const GatewayAnswer = {
 
   malformedHttp: (): SpiFailure => failure(SpiErrorCode.PosError, 'the request is not valid HTTP'),
 
+  unmetExpectation: (): SpiFailure =>
+    failure(SpiErrorCode.PosError, 'the request expects what the server does not do (Expect)'),
+
+  noBody: (): SpiFailure =>
+    failure(SpiErrorCode.PosError, 'the request has no body: a JSON object is expected'),
+
   notSpiReply: (): SpiFailure =>
     failure(SpiErrorCode.PosError, 'the POS worker answered with no SPI response'),
 

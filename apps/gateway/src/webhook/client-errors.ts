@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { SpiFailure } from '@wix-pos-gateway/contracts';
 import { GatewayAnswer } from '../orders/answer-rules';
@@ -9,13 +9,23 @@ const CHECK_EVERY_MS = 250;
 /**
  * Requests that never reach Express still get an SPI body, and in time: headers that do not
  * arrive within the order deadline get 408 `endpoint_down` at it (Node's own 408 is empty and
- * comes after 60 s), headers over Node's limit get 431 and malformed HTTP 400, not Node's empty
- * answers. Set before `listen`: Node reads the checking interval then.
+ * comes after 60 s), headers over Node's limit get 431, malformed HTTP 400 and an `Expect` it
+ * cannot meet 417, not Node's empty answers. Set before `listen`: Node reads the checking interval then.
  */
 export function answerClientErrors(server: Server, deadlineMs: number): void {
   server.headersTimeout = Math.max(deadlineMs - CHECK_EVERY_MS, 1);
   // An option of createServer, read again at `listen` (Node's types know only the option).
   Object.assign(server, { connectionsCheckingInterval: CHECK_EVERY_MS });
+  // Node answers an `Expect` other than 100-continue with an empty 417 unless told otherwise.
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    const body = JSON.stringify(GatewayAnswer.unmetExpectation());
+    res.writeHead(417, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      Connection: 'close',
+    });
+    res.end(body);
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -31,15 +41,21 @@ export function answerClientErrors(server: Server, deadlineMs: number): void {
   });
 }
 
-type Pending = { writableFinished: boolean; once(event: 'finish', then: () => void): void };
+type Pending = {
+  writableFinished: boolean;
+  req?: { complete: boolean };
+  once(event: 'finish', then: () => void): void;
+};
 
 /**
  * `then`, once the responses to the requests this connection sent before the bad one are all
  * written (pipelined calls: an order's answer must not be cut off by the garbage after it).
+ * When the bad bytes are in the body of the request being answered (a malformed chunk), that
+ * request can never end: `then` at once.
  */
 function afterPending(socket: Socket, then: () => void): void {
   const pending = (socket as Socket & { _httpMessage?: Pending | null })._httpMessage;
-  if (!pending || pending.writableFinished) {
+  if (!pending || pending.writableFinished || pending.req?.complete === false) {
     then();
     return;
   }

@@ -76,6 +76,11 @@ export class WebhookBodyMiddleware implements NestMiddleware {
       return;
     }
     if (check.state === 'needs-body') this.signed.set(req, check.verify);
+    // Neither a length nor chunks: no body at all (`req.is` would say it is not JSON).
+    if (req.headers['content-length'] === undefined && !req.headers['transfer-encoding']) {
+      res.status(400).json(GatewayAnswer.noBody());
+      return;
+    }
     if (!req.is('application/json')) {
       this.drainBriefly(req);
       reject(res, 415, 'the body must be JSON sent with content-type application/json');

@@ -318,6 +318,6 @@ function tooLate(budgetMs: number): SpiFailure {
   return down(
     budgetMs <= 0
       ? 'the order deadline passed before a worker could take it'
-      : `only ${budgetMs} ms were left before the deadline: the POS is overloaded`,
+      : `only ${Math.round(budgetMs)} ms were left before the deadline: too little to reach the POS`,
   );
 }
