@@ -146,6 +146,15 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
       problemOf((o) => (o.created = 'yesterday')),
       /^order\.created must be an integer/,
     );
+    // After the year 9999: no time, and a card number's 16 digits are refused there, not masked.
+    assert.match(
+      problemOf((o) => (o.created = 4111111111111111)),
+      /^order\.created must not be greater than 253402300799999/,
+    );
+    assert.equal(
+      problemOf((o) => (o.created = 253402300799999)),
+      'ok',
+    );
     assert.match(
       problemOf((o) => ((o.payments as { amount: unknown }[])[0].amount = 'x')),
       /^order\.payments\[0\]\.amount must be an integer/,

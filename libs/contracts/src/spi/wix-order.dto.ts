@@ -23,7 +23,11 @@ import {
 export const SPI_LIMITS = {
   minInt: -2_147_483_648,
   maxInt: 2_147_483_647,
-  maxTime: Number.MAX_SAFE_INTEGER,
+  /**
+   * Epoch-ms times up to the end of the year 9999, what PostgreSQL and ISO 8601 take: later is
+   * no time, and a card number (16 digits) in a time's place is refused, not carried masked.
+   */
+  maxTime: 253_402_300_799_999,
   maxIdChars: 256,
 } as const;
 const { minInt, maxInt, maxTime, maxIdChars } = SPI_LIMITS;
