@@ -88,6 +88,14 @@ describe('checkCards', () => {
     assert.deepEqual(result, { ok: true, cards: {} });
   });
 
+  it('refuses a card payment without an amount: the POS would charge nothing', () => {
+    const cards = { a: { number: PAN, expireMonth: 4, expireYear: 2029 } };
+    assert.deepEqual(problemsOf(cards, [{ type: 'credit', cardToken: { token: 'a' } }]), [
+      'payment 0: a card payment without an amount',
+    ]);
+    assert.equal(checkCards(cards, [{ ...credit('a'), amount: 0 }], NOW).ok, true);
+  });
+
   it('treats payments that are not an array as none', () => {
     assert.deepEqual(checkCards({}, { 0: credit('t') }, NOW), { ok: true, cards: {} });
   });

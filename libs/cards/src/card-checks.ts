@@ -122,6 +122,10 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
         `payment ${index}: card token ${JSON.stringify(redactCardText(cardToken.token))} is not in cards`,
       );
     }
+    // The POS charges the card what the payment says: without an amount, nothing.
+    if (payment.amount === undefined || payment.amount === null) {
+      problems.push(`payment ${index}: a card payment without an amount`);
+    }
   });
 
   if (full()) problems.push('and maybe more');
