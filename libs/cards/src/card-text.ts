@@ -411,13 +411,27 @@ export function redactUrlText(text: string): string {
 const HIDDEN = new RegExp(`[${INVISIBLE_CHARS}\\uFF01-\\uFF5E]`, 'u');
 const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'gu');
 
+/** A space written as HTML writes it, as a page's text pasted or sent as is may hold. */
+const HTML_SPACE = /&(?:nbsp|#0*160|#x0*a0|#0*32|#x0*20);/gi;
+
 /**
  * `redact(text)`, or, where `text` holds characters that show as nothing (or as others do) and
  * masking the text as it shows masks more, that: an invisible character inside a group
  * (`4111\u200B1111…`) or a name (`c\u200Bvv: 123`) hides nothing from a reader. The text then
- * comes out as shown, without them.
+ * comes out as shown, without them. Spaces written as HTML writes them (`&nbsp;`) are read as
+ * spaces likewise.
  */
 function asShown(text: string, redact: (text: string) => string): string {
+  const masked = asShownUnspaced(text, redact);
+  // `4111&nbsp;1111&nbsp;…` shows as a card in groups: where masking it so masks more, so.
+  if (text.length > MAX_TEXT || !text.includes('&')) return masked;
+  const spaced = masked.replace(HTML_SPACE, ' ');
+  if (spaced === masked) return masked;
+  const again = asShownUnspaced(spaced, redact);
+  return again === spaced ? masked : again;
+}
+
+function asShownUnspaced(text: string, redact: (text: string) => string): string {
   const redacted = redact(text);
   if (text.length > MAX_TEXT || !HIDDEN.test(text)) return redacted;
   // What was masked as sent stays masked: the shown form of that is masked again, as removing
@@ -616,12 +630,13 @@ function redactCardRuns(source: string, cutAtEnd: boolean): string {
   if (!MAY_BE_DIGIT.test(source)) return source;
   // Past MAX_TEXT a string's digits are starred without a search.
   searched += Math.min(source.length, MAX_TEXT);
-  return asShown(source, (text) => {
+  const redact = (text: string) => {
     const redacted = redactVisibleRuns(text, cutAtEnd);
     // Past MAX_TEXT no digit is left for a named code.
     if (text.length > MAX_TEXT) return redacted;
     return redacted.replace(NAMED_CSC, namedCscRemoved);
-  });
+  };
+  return asShown(source, redact);
 }
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;

@@ -37,6 +37,18 @@ describe('redactText', () => {
     assert.equal(redactText('ref 94222222222222'), 'ref 94222222222222');
   });
 
+  it('masks a card in groups parted by HTML spaces, and leaves other entities alone', () => {
+    assert.equal(
+      redactText('card 4111&nbsp;1111&nbsp;1111&nbsp;1111 thanks'),
+      `card ${MASKED} thanks`,
+    );
+    assert.equal(redactText('card 4111&#160;1111&#xA0;1111&#32;1111'), `card ${MASKED}`);
+    assert.equal(
+      redactText('tea &amp; cake for 4&nbsp;people'),
+      'tea &amp; cake for 4&nbsp;people',
+    );
+  });
+
   it('finds a grouped PAN next to other digit groups', () => {
     assert.equal(redactText('order 12345 4111 1111 1111 1111'), `order 12345 ${MASKED}`);
     assert.equal(redactText('4111 1111 1111 1111 2026-05-15'), `${MASKED} 2026-05-15`);
