@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Server, connect, createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { databaseControl } from './support/database-control';
@@ -24,7 +25,8 @@ import { inboxRows, ledgerRows } from './support/ledger';
 import { readJournal } from './fixtures/integrations/journal-pos';
 import { example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
 import { PrivateBroker } from './support/private-broker';
-import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
+import { freePort } from './support/containers';
+import { AppProcess, required, startGateway, startWorker, stopAll } from './support/processes';
 
 describe('faults: a worker killed mid-stream (kill -9)', () => {
   const brand = uniqueBrand('fault-kill');
@@ -221,6 +223,37 @@ describe('faults: PostgreSQL stopped briefly', () => {
       assert.ok((t.answers.endpoint_down ?? 0) > 0, 'the outage was felt');
     },
   );
+});
+
+describe('faults: a worker started while its database cannot be reached', () => {
+  const brand = uniqueBrand('fault-pg-start');
+  let proxy: Server | undefined;
+  after(async () => {
+    await stopAll();
+    proxy?.close();
+  });
+
+  it('waits for the database, then takes orders', async () => {
+    const real = new URL(required('DATABASE_URL'));
+    const port = await freePort();
+    const through = new URL(real);
+    through.hostname = '127.0.0.1';
+    through.port = String(port);
+    // Nothing listens on the port yet: each connection is refused.
+    const starting = startWorker(brand, { DATABASE_URL: through.toString() });
+    await sleep(3_000);
+    proxy = createServer((client) => {
+      const upstream = connect(Number(real.port || 5432), real.hostname);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    }).listen(port, '127.0.0.1');
+    const worker = await starting;
+    assert.match(worker.logs(), /migrations: not reachable yet \([^)]*ECONNREFUSED/);
+    const gateway = await startGateway();
+    const answer = await postOrder(gateway.url, brand, renamed(example('order-takeout-cash')));
+    assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
+  });
 });
 
 describe('faults: overload is shed, not queued into timeouts', () => {

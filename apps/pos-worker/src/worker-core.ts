@@ -1,4 +1,4 @@
-import { openDatabase } from '@wix-pos-gateway/database';
+import { openDatabase, untilDatabaseAnswers } from '@wix-pos-gateway/database';
 import { DynamicModule, LoggerService } from '@nestjs/common';
 import { WorkerConfig } from './config';
 import { loadIntegration } from './integration/load-integration';
@@ -22,11 +22,18 @@ export async function openWorkerCore(
       logger.warn(`idle database connection lost: ${error.message}`);
     },
   });
-  await migrate(database);
-  const integration = await loadIntegration(
-    config.integration.name,
-    { brand: config.brand, env, database },
-    config.integration.dir,
+  // Started while the database restarts, the worker waits for it, as for Kafka.
+  const warn = (message: string) => logger.warn(message);
+  await untilDatabaseAnswers('migrations', () => migrate(database), warn);
+  const integration = await untilDatabaseAnswers(
+    'the integration',
+    () =>
+      loadIntegration(
+        config.integration.name,
+        { brand: config.brand, env, database },
+        config.integration.dir,
+      ),
+    warn,
   );
   return { module: WorkerModule.forRoot(config, integration, database), integration };
 }

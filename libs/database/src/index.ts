@@ -8,3 +8,4 @@ export * from './embedded-database';
 export * from './open-database';
 export * from './prepared';
 export * from './tick-batch';
+export * from './unreachable';

@@ -24,6 +24,10 @@ class ForeignDeclined extends Error {
 const refused = () =>
   Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 
+/** An error as PostgreSQL answers one: a SQLSTATE and a severity. */
+const pgError = (code: string, message: string) =>
+  Object.assign(new Error(message), { code, severity: 'ERROR' });
+
 describe('toSpiFailure', () => {
   const cases: [string, unknown, string, string][] = [
     [
@@ -50,6 +54,30 @@ describe('toSpiFailure', () => {
       new Error('Client has encountered a connection error and is not queryable'),
       'endpoint_down',
       'the POS store is unavailable: Client has encountered a connection error and is not queryable',
+    ],
+    [
+      'a statement past its statement_timeout (a database that stalls)',
+      pgError('57014', 'canceling statement due to statement timeout'),
+      'endpoint_down',
+      'the POS store is unavailable: canceling statement due to statement timeout',
+    ],
+    [
+      "the driver's own query_timeout",
+      new Error('Query read timeout'),
+      'endpoint_down',
+      'the POS store is unavailable: Query read timeout',
+    ],
+    [
+      'a database shutting down',
+      pgError('57P01', 'terminating connection due to administrator command'),
+      'endpoint_down',
+      'the POS store is unavailable: terminating connection due to administrator command',
+    ],
+    [
+      'a statement PostgreSQL refused',
+      pgError('23505', 'duplicate key value violates unique constraint'),
+      'pos_error',
+      'the POS worker failed: duplicate key value violates unique constraint',
     ],
     [
       'a failure from another copy of the SDK',

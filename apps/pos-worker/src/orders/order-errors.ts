@@ -1,7 +1,7 @@
 import { safeDescription } from '@wix-pos-gateway/cards';
 import { SpiErrorCode, SpiFailure, spiFailure } from '@wix-pos-gateway/contracts';
 import { PosFailureKind, isPosFailure } from '@wix-pos-gateway/pos-sdk';
-import { DatabaseError } from 'pg';
+import { isDatabaseStalled, isDatabaseUnreachable } from '@wix-pos-gateway/database';
 
 /** A failure the worker understands; `code` is what Wix is told. */
 export abstract class OrderRejected extends Error {
@@ -19,16 +19,6 @@ export class UnknownItems extends OrderRejected {
 export class PosUnavailable extends OrderRejected {
   readonly code = SpiErrorCode.EndpointDown;
 }
-
-/** Connection-level failures of PostgreSQL: the POS's store is down, not the order wrong. */
-const UNAVAILABLE_ERRNO = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-]);
-const UNAVAILABLE_SQLSTATE = /^(08|53|57P)/;
 
 const POS_FAILURE_CODES: Readonly<Record<PosFailureKind, SpiErrorCode>> = {
   unknown_items: SpiErrorCode.InvalidItemMapping,
@@ -57,13 +47,9 @@ export function toSpiFailure(error: unknown): SpiFailure {
 function classify(error: unknown): SpiFailure {
   if (error instanceof OrderRejected) return spiFailure(error.code, error.message);
   if (isPosFailure(error)) return spiFailure(POS_FAILURE_CODES[error.kind], error.message);
-  const errno = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (
-    (typeof errno === 'string' && UNAVAILABLE_ERRNO.has(errno)) ||
-    (error instanceof DatabaseError && UNAVAILABLE_SQLSTATE.test(error.code ?? '')) ||
-    /Connection terminated|timeout exceeded when trying to connect|is not queryable/i.test(message)
-  ) {
+  // The ledger's database down, or stalled past its statements' limits: not the order's fault.
+  if (isDatabaseUnreachable(error) || isDatabaseStalled(error)) {
     return spiFailure(SpiErrorCode.EndpointDown, `the POS store is unavailable: ${message}`);
   }
   return spiFailure(SpiErrorCode.PosError, `the POS worker failed: ${message}`);
