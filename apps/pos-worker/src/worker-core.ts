@@ -23,7 +23,9 @@ export async function openWorkerCore(
     },
   });
   // Started while the database restarts, the worker waits for it, as for Kafka.
-  const warn = (message: string) => logger.warn(message);
+  const warn = (message: string) => {
+    logger.warn(message);
+  };
   await untilDatabaseAnswers('migrations', () => migrate(database), warn);
   const integration = await untilDatabaseAnswers(
     'the integration',
