@@ -77,6 +77,35 @@ describe('a gateway across a broker outage', () => {
     assert.match(gateway.logs(), /reconnected after \d+ attempt/);
   });
 
+  it('started while the broker is down, listens and answers endpoint_down at once, then takes orders once it is back', async () => {
+    await worker?.stop();
+    worker = undefined;
+    await broker.stop();
+    const late = await startGateway(
+      { KAFKA_BROKERS: broker.url, ORDER_DEADLINE_MS: String(DEADLINE_MS) },
+      { health: 'live' },
+    );
+    assert.equal((await ready(late)).code, 503);
+    const down = await postOrder(late.url, brand, order());
+    assert.equal(down.body.error?.code, 'endpoint_down', JSON.stringify(down.body));
+    assert.ok(down.ms < 500, `took ${down.ms} ms`);
+    // It keeps trying the broker for as long as it is down, answering meanwhile.
+    await sleep(4_000);
+    assert.ok(late.running, `the gateway exited:\n${late.logs().slice(-3_000)}`);
+
+    await broker.restart();
+    worker = await FakeWorker.start(broker.url, brand, accept);
+    await until('taking orders', 30_000, async () => {
+      const answer = await postOrder(late.url, brand, order());
+      return answer.body.value?.orderId === 'P-1';
+    });
+    assert.equal((await ready(late)).code, 200);
+    await until('the first gateway taking orders again', 20_000, async () => {
+      const answer = await postOrder(gateway.url, brand, order());
+      return answer.body.value?.orderId === 'P-1';
+    });
+  });
+
   it('marks an order answered just before the broker died as written, once the broker is back', async () => {
     // The kill must land within the mark's 50 ms of waiting for company; on a busy machine the
     // first try may win that race, and the round proves nothing: then it is run again.

@@ -54,11 +54,12 @@ export class AppProcess {
     clearTimeout(timer);
   }
 
-  async waitReady(timeoutMs = 30_000): Promise<void> {
+  /** Until `/health/ready` answers 2xx; `/health/live` with `health: 'live'`. */
+  async waitReady(timeoutMs = 30_000, health: 'ready' | 'live' = 'ready'): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       if (!this.running) throw new Error(`${this.name} exited while starting:\n${this.output}`);
-      const url = `${this.url}/health/ready`;
+      const url = `${this.url}/health/${health}`;
       const ready = await (this.ca ? httpsRequest(url, { ca: this.ca }) : fetch(url)).then(
         (res) => res.status >= 200 && res.status < 300,
         () => false,
@@ -66,7 +67,7 @@ export class AppProcess {
       if (ready) return;
       await sleep(100);
     }
-    throw new Error(`${this.name} not ready after ${timeoutMs} ms:\n${this.output}`);
+    throw new Error(`${this.name} not ${health} after ${timeoutMs} ms:\n${this.output}`);
   }
 }
 
@@ -91,8 +92,9 @@ function nodeOptions(name: string, port: number): string[] {
 }
 
 /**
- * A process of `entry` (a compiled script), on a free port, once its `/health/ready` answers;
- * in `cwd` when given (a worker next to an installed integration package).
+ * A process of `entry` (a compiled script), on a free port, once its `/health/ready` answers
+ * (`/health/live` with `health: 'live'`); in `cwd` when given (a worker next to an installed
+ * integration package).
  */
 export async function startApp(
   name: string,
@@ -100,6 +102,7 @@ export async function startApp(
   env: Record<string, string>,
   cwd?: string,
   nodeFlags: string[] = [],
+  health: 'ready' | 'live' = 'ready',
 ): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeOptions(name, port), ...nodeFlags, entry], {
@@ -117,7 +120,7 @@ export async function startApp(
   const ca = env.TLS_CERT_FILE ? readFileSync(env.TLS_CERT_FILE) : undefined;
   const app = new AppProcess(name, `${ca ? 'https' : 'http'}://127.0.0.1:${port}`, child, ca);
   running.add(app);
-  await app.waitReady();
+  await app.waitReady(30_000, health);
   return app;
 }
 
@@ -132,10 +135,10 @@ const noShedding = { MAX_EVENT_LOOP_UTILIZATION: '1' };
 
 export function startGateway(
   env: Record<string, string> = {},
-  { shedding = false } = {},
+  { shedding = false, health = 'ready' as 'ready' | 'live' } = {},
 ): Promise<AppProcess> {
   const gatewayEnv = shedding ? env : { ...noShedding, ...env };
-  return startApp('gateway', appFiles.gateway, gatewayEnv, undefined, gatewayNodeFlags);
+  return startApp('gateway', appFiles.gateway, gatewayEnv, undefined, gatewayNodeFlags, health);
 }
 
 /** Tests settle provisional orders within seconds, not the production default's ten. */

@@ -7,7 +7,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka } from 'kafkajs';
-import { loadGatewayConfig } from './config';
+import { GatewayConfig, loadGatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { TopicDirectory } from './orders/topic-directory';
 import { answerClientErrors } from './webhook/client-errors';
@@ -24,7 +24,47 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
 
   const logger = new Logger('gateway');
-  const retries = { warn: (message: string) => logger.warn(message) };
+  serveOpenApi(
+    app,
+    openApiDocument(app, {
+      title: 'wix-pos-gateway',
+      description:
+        'The Wix Restaurants POS SPI webhook, and the health and metrics of the gateway.',
+    }),
+  );
+  answerClientErrors(app.getHttpServer(), config.orders.deadlineMs);
+  await app.listen(config.port);
+  logger.log(`instance ${config.instanceId} listening on ${await app.getUrl()}`);
+  // Kafka after the port: a gateway started while the broker is down answers every call
+  // `endpoint_down` (and is not ready) until it is back, as one that was running does.
+  void connectKafka(app, config, logger).catch(crash);
+  if (config.tls.mode === 'off') {
+    logger.log('serving plain HTTP (TLS=off): a TLS-terminating proxy must be in front');
+  } else if (!config.tls.https) {
+    logger.warn('serving plain HTTP: TLS_CERT_FILE is not set, and Wix calls only HTTPS URLs');
+  }
+  const auth = config.webhook.auth;
+  if (auth.enforced) {
+    logger.log(`webhook authentication: ${auth.describe()}`);
+  } else {
+    logger.warn(
+      auth.state === 'none'
+        ? 'webhook calls are not authenticated (WEBHOOK_AUTH=none)'
+        : 'webhook calls are not authenticated: WEBHOOK_AUTH is not set',
+    );
+  }
+}
+
+/**
+ * The reply topic, the topic directory and the reply consumer, each tried until the broker
+ * answers, for as long as it takes.
+ */
+async function connectKafka(
+  app: NestExpressApplication,
+  config: GatewayConfig,
+  logger: Logger,
+): Promise<void> {
+  const retries = { budgetMs: Infinity, warn: (message: string) => logger.warn(message) };
   await untilKafkaAnswers(
     'reply topic',
     () =>
@@ -41,32 +81,7 @@ async function bootstrap(): Promise<void> {
   );
   await untilKafkaAnswers('topic directory', () => app.get(TopicDirectory).connect(), retries);
   await untilKafkaAnswers('reply consumer', () => app.get(KafkaRequestClient).connect(), retries);
-  serveOpenApi(
-    app,
-    openApiDocument(app, {
-      title: 'wix-pos-gateway',
-      description:
-        'The Wix Restaurants POS SPI webhook, and the health and metrics of the gateway.',
-    }),
-  );
-  answerClientErrors(app.getHttpServer(), config.orders.deadlineMs);
-  await app.listen(config.port);
-  logger.log(`instance ${config.instanceId} listening on ${await app.getUrl()}`);
-  if (config.tls.mode === 'off') {
-    logger.log('serving plain HTTP (TLS=off): a TLS-terminating proxy must be in front');
-  } else if (!config.tls.https) {
-    logger.warn('serving plain HTTP: TLS_CERT_FILE is not set, and Wix calls only HTTPS URLs');
-  }
-  const auth = config.webhook.auth;
-  if (auth.enforced) {
-    logger.log(`webhook authentication: ${auth.describe()}`);
-  } else {
-    logger.warn(
-      auth.state === 'none'
-        ? 'webhook calls are not authenticated (WEBHOOK_AUTH=none)'
-        : 'webhook calls are not authenticated: WEBHOOK_AUTH is not set',
-    );
-  }
+  logger.log('ready: the reply consumer reads replies');
 }
 
 installCrashHandlers();
