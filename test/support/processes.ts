@@ -135,7 +135,7 @@ const noShedding = { MAX_EVENT_LOOP_UTILIZATION: '1' };
 
 export function startGateway(
   env: Record<string, string> = {},
-  { shedding = false, health = 'ready' as 'ready' | 'live' } = {},
+  { shedding = false, health = 'ready' }: { shedding?: boolean; health?: 'ready' | 'live' } = {},
 ): Promise<AppProcess> {
   const gatewayEnv = shedding ? env : { ...noShedding, ...env };
   return startApp('gateway', appFiles.gateway, gatewayEnv, undefined, gatewayNodeFlags, health);
