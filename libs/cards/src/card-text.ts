@@ -139,10 +139,8 @@ function prefixIn(digits: string, from: number, to: number): boolean {
 /**
  * The lengths the card networks issue under a number's first digits (ISO/IEC 7812 issuer
  * ranges): what tells a card number from a phone number, a date or an id of the same length.
- * `oldVisa`: Visa's 13 digits too, of old cards and test numbers (4222222222222); only where
- * a number is written as one group, not after a `+` (see `maskRun`).
  */
-function issuedLength(digits: string, n = digits.length, oldVisa = false): boolean {
+function issuedLength(digits: string, n = digits.length): boolean {
   switch (digits[0]) {
     case '2': // Mastercard 2221–2720, Mir 2200–2204
       return (
@@ -152,8 +150,8 @@ function issuedLength(digits: string, n = digits.length, oldVisa = false): boole
       if (prefixIn(digits, 34, 34) || prefixIn(digits, 37, 37)) return n === 15;
       if (prefixIn(digits, 3528, 3589)) return n >= 16;
       return (prefixIn(digits, 300, 305) || /^3[0689]/.test(digits)) && n >= 14;
-    case '4': // Visa
-      return n === 16 || n === 19 || (oldVisa && n === 13);
+    case '4': // Visa: 16 and 19 digits, and 13 on old cards (and test numbers: 4222222222222)
+      return n === 13 || n === 16 || n === 19;
     case '5': // Mastercard 51–55; Maestro 50, 56–59
       if (prefixIn(digits, 51, 55)) return n === 16;
       return prefixIn(digits, 50, 50) || n >= 16;
@@ -169,22 +167,17 @@ function issuedLength(digits: string, n = digits.length, oldVisa = false): boole
 }
 
 /** 12–19 digits, of a length a network issues under their first digits, passing Luhn. */
-export function looksLikePan(digits: string, oldVisa = true): boolean {
-  return (
-    digits.length >= 12 &&
-    digits.length <= 19 &&
-    issuedLength(digits, digits.length, oldVisa) &&
-    luhnValid(digits)
-  );
+export function looksLikePan(digits: string): boolean {
+  return digits.length >= 12 && digits.length <= 19 && issuedLength(digits) && luhnValid(digits);
 }
 
 /** Where in `digits` 12–19 digits in a row look like a PAN, if anywhere: [start, end). */
-function panWithin(digits: string, oldVisa: boolean): [number, number] | undefined {
+function panWithin(digits: string): [number, number] | undefined {
   for (let start = 0; start + 12 <= digits.length; start++) {
     // The issuer rules read at most the first 4 digits: no window is cut before it is needed.
     const prefix = digits.slice(start, start + 4);
     for (let length = Math.min(19, digits.length - start); length >= 12; length--) {
-      if (issuedLength(prefix, length, oldVisa) && luhnAt(digits, start, start + length)) {
+      if (issuedLength(prefix, length) && luhnAt(digits, start, start + length)) {
         return [start, start + length];
       }
     }
@@ -197,10 +190,9 @@ function panWithin(digits: string, oldVisa: boolean): [number, number] | undefin
  * digits; a group that holds one among other digits (a card with its security code glued on)
  * all `*`, as no one can tell where in it the card lies.
  */
-function maskGroup(digits: string, oldVisa: boolean): string {
-  if (looksLikePan(digits, oldVisa)) return maskPan(digits);
-  // A 13-digit Visa number is one only alone: within more digits, it is any 13 of them.
-  return digits.length >= 12 && panWithin(digits, false) ? '*'.repeat(digits.length) : digits;
+function maskGroup(digits: string): string {
+  if (looksLikePan(digits)) return maskPan(digits);
+  return digits.length >= 12 && panWithin(digits) ? '*'.repeat(digits.length) : digits;
 }
 
 const BLANKS = new RegExp(`[\\s${INVISIBLE_CHARS}]+`, 'gu');
@@ -293,11 +285,10 @@ const MAY_BE_DIGIT = /[0-9\u00B2\u00B3\u00B9\u0660-\uffff]/;
  * can tell which is the card, and all their digits are masked. So are a candidate's groups when
  * other digits are glued to its first or last group (`4111 1111 1111 1111123`). A lone
  * candidate shows its first 6 and last 4 digits; the digits around it stay ("table 12 4111 1111
- * …"). A group written without separators is masked on its own (`maskGroup`), a 13-digit Visa
- * number only so (not after a `+`, `afterPlus`, as phone numbers are written). Separators inside
+ * …"). A group written without separators is masked on its own (`maskGroup`). Separators inside
  * a masked card go.
  */
-function maskRun(originals: string[], separators: string[], afterPlus: boolean): string[] {
+function maskRun(originals: string[], separators: string[]): string[] {
   const groups = originals.map(asciiDigits);
   const spans: Array<[number, number, boolean]> = [];
   for (let i = 0; i < groups.length; i++) {
@@ -318,7 +309,7 @@ function maskRun(originals: string[], separators: string[], afterPlus: boolean):
           const digits = first + middle + end;
           if (digits.length > 19) continue;
           const sizes = [first.length, ...middleSizes, end.length];
-          if (!printedLayout(sizes) || !looksLikePan(digits, false)) continue;
+          if (!printedLayout(sizes) || !looksLikePan(digits)) continue;
           if (!writtenAsOneNumber(separators.slice(i, j), sizes)) continue;
           const glued = first !== groups[i] || end !== last;
           found = found === undefined ? glued : found || glued;
@@ -331,8 +322,7 @@ function maskRun(originals: string[], separators: string[], afterPlus: boolean):
     }
   }
   const out = originals.map((original, k) => {
-    // A phone number is written after a `+` (`+4915112345678`), a card never.
-    const masked = maskGroup(groups[k], !(k === 0 && afterPlus));
+    const masked = maskGroup(groups[k]);
     return masked === groups[k] ? original : masked;
   });
   // Spans come ordered by their start: overlapping ones merge.
@@ -488,8 +478,8 @@ function redactVisibleRuns(source: string, cutAtEnd: boolean): string {
       if (k < last) separators.push(parts[k + 1]);
     }
     const digits = asciiDigits(originals.join(''));
-    if (digits.length >= 12 && panWithin(digits, true)) {
-      const masked = maskRun(originals, separators, parts[first - 1].endsWith('+'));
+    if (digits.length >= 12 && panWithin(digits)) {
+      const masked = maskRun(originals, separators);
       for (let k = first, g = 0; k <= last; k += 2, g += 1) {
         parts[k] = masked[g];
         if (k < last) parts[k + 1] = separators[g];
@@ -568,7 +558,7 @@ export function maskCardNumber(value: number): number | string {
   if (abs < 1e11 && (abs >= 1e-6 || abs === 0)) return value;
   const digits = decimalDigits(abs);
   if (digits.length < 12 || (abs >= 1e11 && digits.length === 13)) return value;
-  const masked = maskGroup(digits, false);
+  const masked = maskGroup(digits);
   if (masked !== digits) return masked;
   return (abs >= 1e11 ? issuedPrefix(digits) : true) ? '*'.repeat(digits.length) : value;
 }
