@@ -150,8 +150,8 @@ function issuedLength(digits: string, n = digits.length): boolean {
       if (prefixIn(digits, 34, 34) || prefixIn(digits, 37, 37)) return n === 15;
       if (prefixIn(digits, 3528, 3589)) return n >= 16;
       return (prefixIn(digits, 300, 305) || /^3[0689]/.test(digits)) && n >= 14;
-    case '4': // Visa: 16 and 19 digits, and 13 on old cards (and test numbers: 4222222222222)
-      return n === 13 || n === 16 || n === 19;
+    case '4': // Visa
+      return n === 16 || n === 19;
     case '5': // Mastercard 51–55; Maestro 50, 56–59
       if (prefixIn(digits, 51, 55)) return n === 16;
       return prefixIn(digits, 50, 50) || n >= 16;

@@ -26,11 +26,6 @@ describe('redactText', () => {
     assert.equal(redactText(`"${PAN}"`), `"${MASKED}"`);
   });
 
-  it('masks a 13-digit Visa number, as old cards and test numbers have', () => {
-    assert.equal(redactText('visa 4222222222222 declined'), 'visa 422222***2222 declined');
-    assert.equal(redactText('card 4222 2222 2222 2'), 'card 422222***2222');
-  });
-
   it('masks a card in groups parted by HTML spaces, and leaves other entities alone', () => {
     assert.equal(
       redactText('card 4111&nbsp;1111&nbsp;1111&nbsp;1111 thanks'),
