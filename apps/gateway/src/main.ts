@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import { openApiDocument, serveOpenApi } from '@wix-pos-gateway/openapi';
 import { crash, createLogger, installCrashHandlers } from '@wix-pos-gateway/runtime';
 import { ORDER_REPLY_TOPIC } from '@wix-pos-gateway/contracts';
-import { KafkaRequestClient, ensureTopics, untilKafkaAnswers } from '@wix-pos-gateway/kafka';
+import {
+  KafkaRequestClient,
+  ensureTopics,
+  isBrokerUnreachable,
+  untilKafkaAnswers,
+} from '@wix-pos-gateway/kafka';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -57,14 +62,19 @@ async function bootstrap(): Promise<void> {
 
 /**
  * The reply topic, the topic directory and the reply consumer, each tried until the broker
- * answers, for as long as it takes.
+ * answers: for as long as it cannot be reached, a minute for any other failure.
  */
 async function connectKafka(
   app: NestExpressApplication,
   config: GatewayConfig,
   logger: Logger,
 ): Promise<void> {
-  const retries = { budgetMs: Infinity, warn: (message: string) => logger.warn(message) };
+  // A broker that cannot be reached yet is waited for however long; other failures (a login
+  // or a setting refused) end the process after a minute, for its supervisor to report.
+  const retries = {
+    keepTrying: isBrokerUnreachable,
+    warn: (message: string) => logger.warn(message),
+  };
   await untilKafkaAnswers(
     'reply topic',
     () =>

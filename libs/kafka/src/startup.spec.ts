@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { untilKafkaAnswers } from './startup';
+import { isBrokerUnreachable, untilKafkaAnswers } from './startup';
 
 describe('untilKafkaAnswers', () => {
   it('runs the step again after each failure, and returns what it returns at last', async () => {
@@ -36,5 +36,49 @@ describe('untilKafkaAnswers', () => {
     );
     assert.ok(calls >= 3, `${calls} calls`);
     assert.ok(performance.now() - started < 1_000);
+  });
+
+  it('keeps trying past its budget while the broker cannot be reached, and only then', async () => {
+    const unreachable = Object.assign(new Error('Connection error: connect ECONNREFUSED'), {
+      name: 'KafkaJSConnectionError',
+    });
+    let calls = 0;
+    const result = await untilKafkaAnswers(
+      'reply topic',
+      () => (++calls < 6 ? Promise.reject(unreachable) : Promise.resolve('up')),
+      { budgetMs: 1, firstWaitMs: 5, keepTrying: isBrokerUnreachable, warn: () => undefined },
+    );
+    assert.equal(result, 'up');
+    assert.equal(calls, 6);
+
+    const refused = Object.assign(new Error('SASL PLAIN authentication failed'), {
+      name: 'KafkaJSSASLAuthenticationError',
+    });
+    await assert.rejects(
+      untilKafkaAnswers('reply topic', () => Promise.reject(refused), {
+        budgetMs: 1,
+        firstWaitMs: 5,
+        keepTrying: isBrokerUnreachable,
+        warn: () => undefined,
+      }),
+      /SASL PLAIN authentication failed/,
+    );
+  });
+});
+
+describe('isBrokerUnreachable', () => {
+  it('is true of a connection failure, also wrapped once kafkajs stopped retrying it', () => {
+    const named = (name: string, extra: object = {}) =>
+      Object.assign(new Error(name), { name, ...extra });
+    assert.equal(isBrokerUnreachable(named('KafkaJSConnectionError')), true);
+    assert.equal(
+      isBrokerUnreachable(
+        named('KafkaJSNonRetriableError', { cause: named('KafkaJSConnectionClosedError') }),
+      ),
+      true,
+    );
+    assert.equal(isBrokerUnreachable(named('KafkaJSSASLAuthenticationError')), false);
+    assert.equal(isBrokerUnreachable(new Error('KAFKA_MIN_INSYNC_REPLICAS is 2')), false);
+    assert.equal(isBrokerUnreachable('ECONNREFUSED'), false);
   });
 });

@@ -6,7 +6,24 @@ export interface StartupRetryOptions {
   /** The first wait; each next one doubles, up to `lastWaitMs`. */
   firstWaitMs?: number;
   lastWaitMs?: number;
+  /** Failures to try again after whatever the budget: a broker not reachable yet, say. */
+  keepTrying?: (error: unknown) => boolean;
   warn: (message: string) => void;
+}
+
+/** kafkajs's names for a broker it could not reach or that did not answer in time. */
+const UNREACHABLE =
+  /^KafkaJS(ConnectionError|ConnectionClosedError|RequestTimeoutError|BrokerNotFound|NumberOfRetriesExceeded|GroupCoordinatorNotFound|TopicMetadataNotLoaded|LockTimeout)$/;
+
+/**
+ * Whether `error`, or one it wraps, says the broker could not be reached: a failure that passes
+ * with time, unlike a refused login or a setting the cluster refuses.
+ */
+export function isBrokerUnreachable(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 5) return false;
+  if (UNREACHABLE.test(error.name)) return true;
+  const { cause, originalError } = error as { cause?: unknown; originalError?: unknown };
+  return isBrokerUnreachable(cause ?? originalError, depth + 1);
 }
 
 /**
@@ -20,7 +37,13 @@ export interface StartupRetryOptions {
 export async function untilKafkaAnswers<T>(
   what: string,
   step: () => Promise<T>,
-  { budgetMs = 60_000, firstWaitMs = 500, lastWaitMs = 5_000, warn }: StartupRetryOptions,
+  {
+    budgetMs = 60_000,
+    firstWaitMs = 500,
+    lastWaitMs = 5_000,
+    keepTrying,
+    warn,
+  }: StartupRetryOptions,
 ): Promise<T> {
   const giveUpAt = performance.now() + budgetMs;
   for (let wait = firstWaitMs; ; wait = Math.min(wait * 2, lastWaitMs)) {
@@ -28,9 +51,10 @@ export async function untilKafkaAnswers<T>(
       return await step();
     } catch (error) {
       const left = giveUpAt - performance.now();
-      if (left <= 0) throw error;
+      const lasting = keepTrying?.(error) === true;
+      if (left <= 0 && !lasting) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      const next = Math.min(wait, left);
+      const next = lasting ? wait : Math.min(wait, left);
       warn(`${what}: ${message}; trying again in ${Math.ceil(next / 100) / 10} s`);
       await sleep(next);
     }

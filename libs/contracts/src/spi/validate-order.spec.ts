@@ -382,6 +382,45 @@ describe('validateOrderRequest, a large body that fails', () => {
     assert.ok(ms < 1_500, `${ms} ms`);
   });
 
+  it('describes a failure at the bottom of choices 12 levels deep, whatever the budget', () => {
+    let bottom: Record<string, unknown> = { itemId: 'deep', count: 0 };
+    let path = '';
+    for (let depth = 0; depth < 12; depth++) {
+      bottom = { itemId: `level-${depth}`, count: 1, variationsChoices: [[], [bottom]] };
+      path += '.variationsChoices[1][0]';
+    }
+    const result = validateOrderRequest(bodyWith([...lines(3), bottom]));
+    assert.deepEqual(result, {
+      ok: false,
+      problems: [`order.orderItems[3]${path}.count must not be less than 1`],
+      omitted: 0,
+    });
+  });
+
+  it('spends the budget on failures, not on the lines above them, and counts each left out once', () => {
+    const all = lines(30) as Array<Record<string, unknown>>;
+    for (const line of all) {
+      (line.variationsChoices as Array<Array<Record<string, unknown>>>)[0][0].count = 0;
+    }
+    const result = validateOrderRequest(bodyWith(all));
+    assert.ok(!result.ok);
+    assert.equal(result.problems.length, MAX_DESCRIBED);
+    assert.equal(
+      result.problems[19],
+      'order.orderItems[19].variationsChoices[0][0].count must not be less than 1',
+    );
+    assert.equal(result.omitted, 30 - MAX_DESCRIBED);
+
+    // The budget spent on menu items: the one bad line is counted, and not described as well.
+    const body = bodyWith([{ itemId: 7, count: 1 }]);
+    (body.menu as { items: unknown[] }).items = Array.from({ length: 20 }, () => ({ id: 7 }));
+    const spent = validateOrderRequest(body);
+    assert.ok(!spent.ok);
+    assert.equal(spent.problems.length, MAX_DESCRIBED);
+    assert.ok(spent.problems.every((problem) => problem.startsWith('menu.items[')));
+    assert.equal(spent.omitted, 1);
+  });
+
   it('names a bad field beside 100,000 good lines and menu items, and nothing else', () => {
     const body = bodyWith(lines(100_000));
     (body.menu as { items: unknown[] }).items = Array.from({ length: 100_000 }, (_, i) => ({

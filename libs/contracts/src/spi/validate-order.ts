@@ -33,7 +33,18 @@ export function validateOrderRequest(body: unknown): OrderValidation {
   if (isValidRequest(body)) return { ok: true };
   const cut = pruned(body);
   const problems = classValidatorProblems(cut.body, cut.indices);
-  return problems.length === 0 ? { ok: true } : { ok: false, problems, omitted: cut.omitted };
+  if (problems.length > 0) return { ok: false, problems, omitted: cut.omitted };
+  // The check and class-validator agree on every rule (the spec says so): a body the check
+  // refuses and class-validator, cut, finds nothing in can only be one whose failures were all
+  // left out. The body is refused all the same.
+  if (cut.omitted > 0) {
+    return {
+      ok: false,
+      problems: ['the order request breaks the SPI model'],
+      omitted: cut.omitted,
+    };
+  }
+  return { ok: true };
 }
 
 /** Every problem class-validator finds in `body`, whatever its size: what `validateOrderRequest` describes, uncut. */
@@ -77,21 +88,22 @@ type Indices = Map<string, number[]>;
 /**
  * A copy of a failing body for class-validator to describe: the DTO's arrays (menu items, order
  * lines at every depth of choices, payments, charges) keep only the elements that fail the
- * hand-written check, `MAX_DESCRIBED` of them in all; the rest are counted. The order's lines
- * keep their first one when none fails, as they must not be empty. Objects on the way are
- * copied; the body is not modified.
+ * hand-written check. Of those, the elements that fail on their own (not only through a choice
+ * under them) are kept `MAX_DESCRIBED` at most, with the elements above them; the rest are
+ * counted. The order's lines, which must not be empty, keep a valid stand-in when none of them
+ * is kept. Objects on the way are copied; the body is not modified.
  */
 function pruned(body: Json): { body: Json; indices: Indices; omitted: number } {
   const indices: Indices = new Map();
   let left = MAX_DESCRIBED;
+  let described = 0;
   let omitted = 0;
 
   const cut = (
     value: unknown,
     path: string,
     isValid: (element: unknown) => boolean,
-    within: (element: unknown, path: string) => unknown = (element) => element,
-    keepOne = false,
+    { within = (element: unknown) => element, failsItself = () => true, keepOne = false }: Cut = {},
   ): unknown => {
     if (!Array.isArray(value)) return value;
     const kept: unknown[] = [];
@@ -102,24 +114,30 @@ function pruned(body: Json): { body: Json; indices: Indices; omitted: number } {
         omitted += 1;
         return;
       }
-      left -= 1;
-      kept.push(within(element, `${path}[${kept.length}]`));
+      const itself = failsItself(element);
+      if (itself) left -= 1;
+      const before = described;
+      const inner = within(element, `${path}[${kept.length}]`);
+      if (itself) described += 1;
+      // Failing only through choices under it, all of them left out (and counted): not kept.
+      else if (described === before) return;
+      kept.push(inner);
       at.push(i);
     });
-    if (kept.length === 0 && keepOne && value.length > 0) {
-      kept.push(within(value[0], `${path}[0]`));
-      at.push(0);
-    }
+    if (kept.length === 0 && keepOne && value.length > 0) kept.push(STAND_IN_LINE);
     indices.set(path, at);
     return kept;
   };
   const line = (value: unknown, path: string): unknown => {
     if (!isObject(value)) return value;
-    const choicesPath = `${path}.variationsChoices`;
-    const choices = (group: unknown, at: string) => cut(group, at, isOrderLine, line);
+    const group = (choices: unknown, at: string) =>
+      cut(choices, at, isOrderLine, { within: line, failsItself: lineFailsItself });
     return {
       ...value,
-      variationsChoices: cut(value.variationsChoices, choicesPath, isChoiceGroup, choices),
+      variationsChoices: cut(value.variationsChoices, `${path}.variationsChoices`, isChoiceGroup, {
+        within: group,
+        failsItself: (choices) => !Array.isArray(choices),
+      }),
     };
   };
 
@@ -131,7 +149,11 @@ function pruned(body: Json): { body: Json; indices: Indices; omitted: number } {
       order: isObject(order)
         ? {
             ...order,
-            orderItems: cut(order.orderItems, 'order.orderItems', isOrderLine, line, true),
+            orderItems: cut(order.orderItems, 'order.orderItems', isOrderLine, {
+              within: line,
+              failsItself: lineFailsItself,
+              keepOne: true,
+            }),
             payments: cut(order.payments, 'order.payments', isPayment),
             orderCharges: cut(order.orderCharges, 'order.orderCharges', isCharge),
           }
@@ -140,6 +162,23 @@ function pruned(body: Json): { body: Json; indices: Indices; omitted: number } {
     indices,
     omitted,
   };
+}
+
+interface Cut {
+  /** The element as kept, its own arrays cut likewise. */
+  within?: (element: unknown, path: string) => unknown;
+  /** Whether a failing element fails on its own, not only through elements under it. */
+  failsItself?: (element: unknown) => boolean;
+  /** Keep a valid stand-in when no element is kept (an array that must not be empty). */
+  keepOne?: boolean;
+}
+
+/** A line that passes every rule: what a cut list of lines keeps when it keeps none of its own. */
+const STAND_IN_LINE = { itemId: 'line', count: 1 };
+
+/** A line that fails its own rules, the choices under it taken as valid lines. */
+function lineFailsItself(line: unknown): boolean {
+  return !isLine(line, () => true);
 }
 
 type Json = Record<string, unknown>;
@@ -223,11 +262,23 @@ function isMenuItem(item: unknown): boolean {
 }
 
 function isOrderLine(line: unknown): boolean {
+  return isLine(line, isOrderLine);
+}
+
+/** `isChoice`: how a chosen line is checked (`isOrderLine` itself, at every depth). */
+function isLine(line: unknown, isChoice: (choice: unknown) => boolean): boolean {
   if (!isObject(line) || !isId(line.itemId)) return false;
   const { count, price, variationsChoices } = line;
   if (!isIntIn(count, 1, maxInt) || !isIntIn(price, minInt, maxInt)) return false;
   if (isAbsent(variationsChoices)) return true;
-  return Array.isArray(variationsChoices) && variationsChoices.every(isChoiceGroup);
+  // The DTO's own check of the shape: an array of arrays of objects.
+  return (
+    Array.isArray(variationsChoices) &&
+    variationsChoices.every(
+      (choices) =>
+        Array.isArray(choices) && choices.every((choice) => isObject(choice) && isChoice(choice)),
+    )
+  );
 }
 
 function isChoiceGroup(choices: unknown): boolean {

@@ -38,7 +38,11 @@ export const kitchenInboxIntegration = definePosIntegration(async ({ env, log, d
     : undefined;
   if (own) watchPool(own, (error) => log.warn('inbox.connection_lost', { error: error.message }));
   const inbox = (own as SqlDatabase | undefined) ?? database;
-  await createInbox(inbox);
+  // A worker tries again while the database cannot be reached: a pool of its own goes first.
+  await createInbox(inbox).catch(async (error: unknown) => {
+    await own?.end().catch(() => undefined);
+    throw error;
+  });
   const processor =
     config.KITCHEN_INBOX_CARD_PROCESSOR === 'test' ? new TestCardProcessor(inbox) : undefined;
   return new KitchenInbox(inbox, processor, own);
