@@ -4,6 +4,9 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { RunServices, stopOnSignals } from './support/services';
 
+/** The longest a single test may run: the longest take a few minutes on a 2-core machine. */
+const TEST_TIMEOUT_MS = 15 * 60_000;
+
 /**
  * `npm test`: runs every unit test (`*.spec.js`) and end-to-end test (`*.e2e-spec.js`) of the
  * build (`dist/`, and `libs/<package>/dist/` of each workspace package) with Node's test runner.
@@ -46,7 +49,11 @@ async function main(): Promise<number> {
     // End-to-end files share the broker and database and start processes of their own: one at
     // a time. Unit tests share nothing.
     const concurrency = endToEnd ? 1 : availableParallelism();
-    child = nodeTest(files, env, [`--test-concurrency=${concurrency}`, ...options]);
+    // A test that hangs fails, with the rest still run, instead of holding up the whole run.
+    const timeout = options.some((option) => option.startsWith('--test-timeout'))
+      ? []
+      : [`--test-timeout=${TEST_TIMEOUT_MS}`];
+    child = nodeTest(files, env, [`--test-concurrency=${concurrency}`, ...timeout, ...options]);
     return await exitCode(child);
   } finally {
     await services.stop();

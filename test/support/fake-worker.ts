@@ -7,9 +7,14 @@ import {
 } from '@wix-pos-gateway/contracts';
 import { ensureTopics, mendRequestQueue } from '@wix-pos-gateway/kafka';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Consumer, Kafka, Producer, logLevel } from 'kafkajs';
 
 mendRequestQueue();
+
+/** How long a start is tried again, and how long one try waits for its consumer's first fetch. */
+const START_BUDGET_MS = 60_000;
+const FIRST_FETCH_MS = 20_000;
 
 export interface SeenRequest {
   correlationId: string;
@@ -52,12 +57,30 @@ export class FakeWorker {
       replicationFactor: 1,
       retentionMs: 86_400_000,
     });
-    await ensureTopics(kafka, [
+    const topics = [
       topic(orderRequestTopic(brand)),
       ...(answersTopic ? [topic(orderAnswersTopic(brand))] : []),
-    ]);
+    ];
+    // A broker just started may not have loaded its group coordinator yet: the consumer's join
+    // then fails, and it stays down (it is not restarted, below). Such a start is tried again.
+    for (const giveUpAt = performance.now() + START_BUDGET_MS; ;) {
+      try {
+        await ensureTopics(kafka, topics);
+        return await FakeWorker.open(kafka, brand, answer);
+      } catch (error) {
+        if (performance.now() > giveUpAt) throw error;
+        await sleep(500);
+      }
+    }
+  }
+
+  /** A worker whose consumer has fetched once, or the failure of its first try. */
+  private static async open(
+    kafka: Kafka,
+    brand: string,
+    answer: (order: Order) => SpiResponse,
+  ): Promise<FakeWorker> {
     const producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
     const consumer = kafka.consumer({
       groupId: `fake-worker.${brand}.${randomUUID()}`,
       maxWaitTimeInMs: 50,
@@ -66,38 +89,55 @@ export class FakeWorker {
       retry: { restartOnFailure: () => Promise.resolve(false) },
     });
     const worker = new FakeWorker(consumer, producer);
-    await consumer.connect();
-    await consumer.subscribe({ topic: orderRequestTopic(brand), fromBeginning: true });
-    const fetching = new Promise<void>((resolve) => {
-      const stop = consumer.on(consumer.events.FETCH, () => {
-        stop();
-        resolve();
+    const timer = new AbortController();
+    const listeners: (() => void)[] = [];
+    try {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topic: orderRequestTopic(brand), fromBeginning: true });
+      const fetching = new Promise<void>((resolve, reject) => {
+        listeners.push(
+          consumer.on(consumer.events.FETCH, () => resolve()),
+          consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error)),
+        );
+        sleep(FIRST_FETCH_MS, undefined, { signal: timer.signal }).then(
+          () => reject(new Error(`no fetch within ${FIRST_FETCH_MS} ms`)),
+          () => undefined,
+        );
       });
-    });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const header = (name: string) => message.headers?.[name]?.toString() ?? '';
-        const order = (JSON.parse(message.value?.toString() ?? '{}') as { order: Order }).order;
-        const correlationId = header(OrderHeader.CorrelationId);
-        worker.seen.push({
-          correlationId,
-          wixOrderId: order.id,
-          budgetMs: Number(header(OrderHeader.Budget)),
-        });
-        await producer.send({
-          topic: header(OrderHeader.ReplyTopic) || ORDER_REPLY_TOPIC,
-          messages: [
-            {
-              key: correlationId,
-              value: JSON.stringify(answer(order)),
-              headers: { [OrderHeader.CorrelationId]: correlationId },
-            },
-          ],
-        });
-      },
-    });
-    await fetching;
-    return worker;
+      // Awaited below, once the consumer runs; a failure before that is not unhandled.
+      fetching.catch(() => undefined);
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const header = (name: string) => message.headers?.[name]?.toString() ?? '';
+          const order = (JSON.parse(message.value?.toString() ?? '{}') as { order: Order }).order;
+          const correlationId = header(OrderHeader.CorrelationId);
+          worker.seen.push({
+            correlationId,
+            wixOrderId: order.id,
+            budgetMs: Number(header(OrderHeader.Budget)),
+          });
+          await producer.send({
+            topic: header(OrderHeader.ReplyTopic) || ORDER_REPLY_TOPIC,
+            messages: [
+              {
+                key: correlationId,
+                value: JSON.stringify(answer(order)),
+                headers: { [OrderHeader.CorrelationId]: correlationId },
+              },
+            ],
+          });
+        },
+      });
+      await fetching;
+      return worker;
+    } catch (error) {
+      await worker.stop();
+      throw error;
+    } finally {
+      timer.abort();
+      for (const stop of listeners) stop();
+    }
   }
 
   async stop(): Promise<void> {
