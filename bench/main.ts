@@ -17,6 +17,7 @@ import { LoadRun, Target, closedLoop, openLoop } from './load';
 import { printProfiles, summarizeProfiles } from './profile-summary';
 import { printReport } from './report';
 import { StageMeter } from './stages';
+import { judgeTargets } from './targets';
 import { Workload } from './workload';
 
 /**
@@ -182,6 +183,7 @@ async function run(options: Options): Promise<void> {
     );
   } finally {
     await stopAll();
+    if (!options.overloadRate) report.targets = judgeTargets(phases);
     finish(report, options);
   }
 }

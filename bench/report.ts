@@ -1,8 +1,10 @@
 import { Figures } from './figures';
+import { Verdict } from './targets';
 
 interface Report {
   workload: Record<string, { menuItems: number; bodyBytes: number }>;
   phases: Record<string, Record<string, Figures & { concurrency?: number }>>;
+  targets?: Verdict[];
 }
 
 function table(header: string[], rows: Array<Array<string | number>>): string {
@@ -122,6 +124,17 @@ export function printReport(report: Report): void {
         `${(summary.answeredWithin10s * 100).toFixed(1)} % answered within 10 s, ` +
         `${(summary.endpointDown * 100).toFixed(1)} % endpoint_down; accepted p50 ${accepted.p50} ms, ` +
         `p99 ${accepted.p99} ms, max ${accepted.max} ms (${codes(all)})`,
+    );
+  }
+
+  if (report.targets) {
+    console.log('\nthe speed targets (docs/benchmarks.md), on this run\n');
+    const met = (v: Verdict) => (v.met === undefined ? 'not run' : v.met ? 'met' : 'not met');
+    console.log(
+      table(
+        ['target', 'measured', ''],
+        report.targets.map((v) => [v.target, v.measured, met(v)]),
+      ),
     );
   }
 }

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Figures } from './figures';
+import { judgeTargets } from './targets';
+
+function figures(over: Partial<Figures>): Figures {
+  return {
+    sent: 1000,
+    throughput: 100,
+    codes: { accepted: 1000 },
+    errors: 0,
+    p50: 5,
+    p90: 9,
+    p99: 20,
+    max: 30,
+    ...over,
+  };
+}
+
+describe('judgeTargets', () => {
+  const met = {
+    limit: { max: figures({ throughput: 400 }) },
+    'stack, 2 workers': {
+      '100/s': figures({}),
+      '300/s': figures({
+        sent: 3000,
+        throughput: 300,
+        codes: { accepted: 3000 },
+        p99: 90,
+        cpu: { gateway: 6, workers: 8, kafka: 9 },
+      }),
+      max: figures({ throughput: 300 }),
+    },
+    'stack, 2 workers, 2000-item menu': { '20/s': figures({ p99: 60 }) },
+    'stack, embedded store': { '150/s': figures({ p99: 199 }) },
+    overload: { summary: { answeredWithin10s: 1 } } as never,
+  };
+
+  it('meets every target on figures within them, and says what it measured', () => {
+    const verdicts = judgeTargets(met);
+    assert.equal(verdicts.length, 7);
+    assert.deepEqual(
+      verdicts.filter((v) => !v.met).map((v) => v.target),
+      [],
+    );
+    assert.match(verdicts[1].measured, /300\/s against 400\/s: 0\.75×/);
+    assert.match(verdicts[3].measured, /4\.67 ms per accepted order \(3000 of 3000\)/);
+  });
+
+  it('charges the CPU to accepted orders, and fails a run with errors or a slow p99', () => {
+    const stack = met['stack, 2 workers'];
+    const verdicts = judgeTargets({
+      ...met,
+      'stack, 2 workers': {
+        ...stack,
+        '100/s': figures({ p50: 6.1 }),
+        '300/s': {
+          ...stack['300/s'],
+          codes: { accepted: 2000, endpoint_down: 1000 },
+          errors: 1000,
+        },
+        max: figures({ throughput: 279 }),
+      },
+      overload: { summary: { answeredWithin10s: 0.999 } } as never,
+    });
+    assert.deepEqual(
+      verdicts.map((v) => v.met),
+      [false, false, false, false, true, true, false],
+    );
+    assert.match(verdicts[3].measured, /7\.00 ms per accepted order \(2000 of 3000\)/);
+  });
+
+  it('leaves a target unjudged when the run has no figures for it', () => {
+    const verdicts = judgeTargets({ limit: met.limit });
+    assert.ok(verdicts.every((v) => v.met === undefined && v.measured === '—'));
+  });
+});
