@@ -18,18 +18,38 @@ function isIdKey(key: string): boolean {
 
 type KeyKind = 'card data' | 'ids' | 'other';
 
-/** Orders repeat a few dozen keys: each is classified once (up to a bound, for odd bodies). */
-const kinds = new Map<string, KeyKind>();
-const MAX_KINDS = 10_000;
+/** What masking does with a key of an object: how its value is masked, and whether it stays. */
+interface KeyRule {
+  kind: KeyKind;
+  /** The key is its own masked text (most keys have no digits to search). */
+  kept: boolean;
+}
 
-function kindOf(key: string): KeyKind {
-  let kind = kinds.get(key);
-  if (kind !== undefined) return kind;
-  if (isCardDataKey(key)) kind = 'card data';
-  else if (isIdKey(key)) kind = 'ids';
-  else kind = 'other';
-  if (kinds.size < MAX_KINDS) kinds.set(key, kind);
-  return kind;
+/** Orders repeat a few dozen keys: each is judged once (up to a bound, for odd bodies). */
+const rules = new Map<string, KeyRule>();
+const MAX_RULES = 10_000;
+
+function ruleOf(key: string): KeyRule {
+  let rule = rules.get(key);
+  if (rule !== undefined) return rule;
+  const kind = isCardDataKey(key) ? 'card data' : isIdKey(key) ? 'ids' : 'other';
+  rule = { kind, kept: redacted(key) === key };
+  if (rules.size < MAX_RULES) rules.set(key, rule);
+  return rule;
+}
+
+/**
+ * Plain ids (`isPlainId`, kept as they are) that key an object of ids, a menu's `prices` and
+ * `defaults`: whether each names card data, judged once (up to a bound).
+ */
+const plainIdKeys = new Map<string, boolean>();
+
+function isPlainCardDataKey(key: string): boolean | undefined {
+  const known = plainIdKeys.get(key);
+  if (known !== undefined || !isPlainId(key)) return known;
+  const cardData = isCardDataKey(key);
+  if (plainIdKeys.size < MAX_RULES) plainIdKeys.set(key, cardData);
+  return cardData;
 }
 
 /**
@@ -83,9 +103,14 @@ function keepIds(value: unknown): unknown {
   if (typeof value === 'string') return keepId(value);
   if (Array.isArray(value)) return mapArray(value, keepId);
   if (typeof value !== 'object' || value === null) return maskOrder(value);
-  return mapObject(value as Record<string, unknown>, keepIdText, (key, field) =>
-    isCardDataKey(key) ? blank(field) : keepId(field),
+  return mapObject(value as Record<string, unknown>, keepIdKey, (key, field) =>
+    (isPlainCardDataKey(key) ?? isCardDataKey(key)) ? blank(field) : keepId(field),
   );
+}
+
+/** A key of an object of ids, as `keepIdText` keeps it. */
+function keepIdKey(key: string): string {
+  return isPlainCardDataKey(key) === undefined ? keepIdText(key) : key;
 }
 
 /** The value of a card-data key: gone, but for a missing one. */
@@ -93,8 +118,13 @@ function blank(value: unknown): unknown {
   return value === undefined || value === null ? value : REDACTED;
 }
 
+/** A key of any other object, masked as text is. */
+function maskKey(key: string): string {
+  return ruleOf(key).kept ? key : redacted(key);
+}
+
 function maskField(key: string, value: unknown): unknown {
-  const kind = kindOf(key);
+  const { kind } = ruleOf(key);
   if (kind === 'card data') return blank(value);
   if (kind === 'ids') return keepIds(value);
   return maskOrder(value);
@@ -161,7 +191,7 @@ export function maskOrder(value: unknown): unknown {
   if (typeof value === 'number') return maskCardNumber(value);
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return mapArray(value, maskOrder);
-  return mapObject(value as Record<string, unknown>, redacted, maskField);
+  return mapObject(value as Record<string, unknown>, maskKey, maskField);
 }
 
 /**

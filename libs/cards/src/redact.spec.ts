@@ -682,4 +682,23 @@ describe('maskOrder', () => {
     };
     assert.equal(maskedIds({ order: glued }), 0);
   });
+
+  it('masks and counts alike the first time it meets a key and every time after', () => {
+    const order = () => ({
+      order: { id: 'o1', orderItems: [{ itemId: 'i1', note: 'x' }] },
+      menu: {
+        items: [
+          { id: 'i1', prices: { i2: 100, cvv: 123, '4111 1111 1111 1111': 5 }, defaults: ['i2'] },
+        ],
+      },
+      [`${PAN} `]: 'a card as a key',
+      extra: { line2: 'kept', cvv: '123', [PAN]: 1 },
+    });
+    const first = orderJsonWithoutCards(order());
+    assert.equal(first.maskedIds, 1);
+    assert.doesNotMatch(first.json, /4111 1111 1111 1111|4111111111111111|"123"/);
+    for (let i = 0; i < 3; i++) assert.deepEqual(orderJsonWithoutCards(order()), first);
+    assert.match(first.json, /"line2":"kept"/);
+    assert.match(first.json, /"i2":100/);
+  });
 });
