@@ -144,7 +144,7 @@ describe('card payments cleared by the POS', () => {
     assert.equal(orders.length, 1);
   });
 
-  it('does not authorize again when an order is retried after endpoint_down', async () => {
+  it('holds no card for an order answered endpoint_down, and authorizes its retry once', async () => {
     const body = cardOrder(APPROVED);
     // The inbox fails after the card was authorized: a retryable failure of the POS.
     await sql(`CREATE OR REPLACE FUNCTION test_busy_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -157,12 +157,14 @@ describe('card payments cleared by the POS', () => {
     } finally {
       await sql('DROP TRIGGER test_busy_inbox ON pos_inbox');
     }
+    const authorizations = () =>
+      sql<{ outcome: string; requests: number }>(
+        'SELECT outcome, requests FROM card_authorizations WHERE wix_order_id = $1',
+        [body.order.id],
+      );
+    assert.deepEqual(await authorizations(), [{ outcome: 'voided', requests: 1 }]);
     assert.match((await post(body)).body.value?.orderId ?? '', /^\d+$/);
-    const authorizations = await sql<{ requests: number }>(
-      'SELECT requests FROM card_authorizations WHERE wix_order_id = $1',
-      [body.order.id],
-    );
-    assert.deepEqual(authorizations, [{ requests: 2 }]);
+    assert.deepEqual(await authorizations(), [{ outcome: 'approved', requests: 2 }]);
   });
 
   it('refuses card data, without sending it on, when card payments are off', async () => {

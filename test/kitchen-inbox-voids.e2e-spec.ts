@@ -34,6 +34,34 @@ const context = () => ({
   log: silent,
 });
 
+/** Submits with 300 ms left: unavailable, no order can exist, and well within 2 s. */
+async function givenUp(inbox: PosIntegration, late: PosOrder): Promise<void> {
+  const started = Date.now();
+  const failure = await inbox
+    .submitOrder(late, { ...context(), deadline: new Date(Date.now() + 300) })
+    .then(
+      () => assert.fail('the order was taken'),
+      (error: unknown) => error as { kind?: string; orderMayExist?: boolean },
+    );
+  assert.equal(failure.kind, 'pos_unavailable');
+  assert.equal(failure.orderMayExist, false);
+  assert.ok(Date.now() - started < 2_000, `waited ${Date.now() - started} ms`);
+}
+
+/** Runs `during` while another session holds every restaurant's next ticket. */
+async function withTicketsHeld(during: () => Promise<void>): Promise<void> {
+  const holder = new Client({ connectionString: required('DATABASE_URL') });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE pos_inbox_tickets IN EXCLUSIVE MODE');
+    await during();
+  } finally {
+    await holder.query('COMMIT');
+    await holder.end();
+  }
+}
+
 describe('the kitchen inbox and voids', () => {
   const brand = `voids-${randomUUID().slice(0, 8)}`;
   let inbox: PosIntegration;
@@ -49,20 +77,6 @@ describe('the kitchen inbox and voids', () => {
       'SELECT voided_at IS NOT NULL AS voided FROM pos_inbox WHERE brand = $1 AND idempotency_key = $2',
       [brand, key],
     );
-
-  /** Submits with 300 ms left: unavailable, no order can exist, and well within 2 s. */
-  const givenUpAtItsDeadline = async (late: PosOrder) => {
-    const started = Date.now();
-    const failure = await inbox
-      .submitOrder(late, { ...context(), deadline: new Date(Date.now() + 300) })
-      .then(
-        () => assert.fail('the order was taken'),
-        (error: unknown) => error as { kind?: string; orderMayExist?: boolean },
-      );
-    assert.equal(failure.kind, 'pos_unavailable');
-    assert.equal(failure.orderMayExist, false);
-    assert.ok(Date.now() - started < 2_000, `waited ${Date.now() - started} ms`);
-  };
 
   it('refuses a create that comes after the void of its key', async () => {
     const late = order(brand);
@@ -136,7 +150,7 @@ describe('the kitchen inbox and voids', () => {
       await holder.query('SELECT pg_advisory_xact_lock(7311402, hashtext($1))', [
         `${brand}\n${late.idempotencyKey}`,
       ]);
-      await givenUpAtItsDeadline(late);
+      await givenUp(inbox, late);
       await holder.query('COMMIT');
       assert.deepEqual(await voided(late.idempotencyKey), []);
     } finally {
@@ -146,16 +160,83 @@ describe('the kitchen inbox and voids', () => {
 
   it("waits for its restaurant's next ticket no longer than its deadline, and keeps nothing", async () => {
     const late = order(brand);
-    const holder = new Client({ connectionString: required('DATABASE_URL') });
-    await holder.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query('LOCK TABLE pos_inbox_tickets IN EXCLUSIVE MODE');
-      await givenUpAtItsDeadline(late);
-    } finally {
-      await holder.query('COMMIT');
-      await holder.end();
-    }
+    await withTicketsHeld(() => givenUp(inbox, late));
     assert.deepEqual(await voided(late.idempotencyKey), []);
+  });
+});
+
+describe('the kitchen inbox and voids: card payments', () => {
+  const brand = `voids-cards-${randomUUID().slice(0, 8)}`;
+  const APPROVED = '4242424242424242';
+  const DECLINED = '4000000000000002';
+  let inbox: PosIntegration;
+
+  before(async () => {
+    const env = {
+      KITCHEN_INBOX_DATABASE_URL: required('DATABASE_URL'),
+      KITCHEN_INBOX_CARD_PROCESSOR: 'test',
+    };
+    inbox = await kitchenInboxIntegration({ brand, env, log: silent, database: noDatabase });
+  });
+  after(() => inbox.close?.());
+
+  /** An order paid by one card per number given, 500 each. */
+  const paid = (...numbers: string[]): PosOrder => {
+    const base = order(brand);
+    const cards = Object.fromEntries(
+      numbers.map((number, i) => [`tok-${i}`, { number, expireMonth: 12, expireYear: 2040 }]),
+    );
+    const payments = numbers.map((_, i) => ({
+      type: 'credit',
+      amount: 500,
+      cardToken: { token: `tok-${i}` },
+    }));
+    return { ...base, cards, wixOrder: { ...base.wixOrder, payments } };
+  };
+
+  const authorizations = (wixOrderId: string) =>
+    sql<{ key: string; outcome: string }>(
+      `SELECT idempotency_key AS key, outcome FROM card_authorizations
+        WHERE brand = $1 AND wix_order_id = $2 ORDER BY created_at, idempotency_key`,
+      [brand, wixOrderId],
+    );
+
+  it("voids the cards of a voided order, refuses a payment that comes after, and a retry's new key pays once", async () => {
+    const first = paid(APPROVED);
+    await inbox.submitOrder(first, context());
+    await inbox.cancelOrder!(first, context());
+    assert.deepEqual(await authorizations(first.wixOrderId), [
+      { key: `${first.idempotencyKey}:payment-0`, outcome: 'voided' },
+    ]);
+    // A worker that stalled past the void still submits under the voided key: nothing is charged.
+    await assert.rejects(inbox.submitOrder(first, context()), /voided before its card payment/);
+    // The retry of the voided order comes under a new key: one live authorization in all.
+    const retry = { ...first, idempotencyKey: `wix2:${brand}:${first.wixOrderId}` };
+    await inbox.submitOrder(retry, context());
+    assert.deepEqual(await authorizations(first.wixOrderId), [
+      { key: `${first.idempotencyKey}:payment-0`, outcome: 'voided' },
+      { key: `${retry.idempotencyKey}:payment-0`, outcome: 'approved' },
+    ]);
+  });
+
+  it('voids the payment it authorized when a later card of the order is declined', async () => {
+    const split = paid(APPROVED, DECLINED);
+    await assert.rejects(inbox.submitOrder(split, context()), /the card was declined/);
+    assert.deepEqual(await authorizations(split.wixOrderId), [
+      { key: `${split.idempotencyKey}:payment-0`, outcome: 'voided' },
+      { key: `${split.idempotencyKey}:payment-1`, outcome: 'declined' },
+    ]);
+  });
+
+  it('voids the cards of an order the inbox gave up at its deadline, and a retry under its key pays again', async () => {
+    const late = paid(APPROVED);
+    await withTicketsHeld(() => givenUp(inbox, late));
+    assert.deepEqual(await authorizations(late.wixOrderId), [
+      { key: `${late.idempotencyKey}:payment-0`, outcome: 'voided' },
+    ]);
+    await inbox.submitOrder(late, context());
+    assert.deepEqual(await authorizations(late.wixOrderId), [
+      { key: `${late.idempotencyKey}:payment-0`, outcome: 'approved' },
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import {
   CardDeclinedError,
   CardSummary,
   PaymentCard,
+  PosError,
   PosUnavailableError,
   SqlDatabase,
   cardSummary,
@@ -9,7 +10,10 @@ import {
 import { createHash } from 'node:crypto';
 
 export interface Authorization {
+  /** The payment's own key: `<attempt key>:payment-<n>`. */
   idempotencyKey: string;
+  /** The key of the order's attempt at the POS (`PosOrder.idempotencyKey`). */
+  attemptKey: string;
   brand: string;
   wixOrderId: string;
   amount: number;
@@ -21,11 +25,19 @@ export interface Authorization {
 export interface CardProcessor {
   /** The authorization id; throws `CardDeclinedError`, or `PosUnavailableError` on an outage. */
   authorize(request: Authorization): Promise<string>;
+  /**
+   * Voids what was authorized under the attempt's key. `final`: the attempt's order is voided
+   * for good, and an authorization that comes later under its key is refused; otherwise a retry
+   * under the key may authorize again.
+   */
+  voidAuthorizations(attempt: { brand: string; attemptKey: string }, final: boolean): Promise<void>;
 }
 
 /**
  * Documented test cards of the `test` processor (any other valid card is approved). The same
- * idempotency key always gets the first answer: a payment is authorized at most once.
+ * idempotency key always gets the first answer, so a payment is authorized at most once; a
+ * voided one is authorized again by a retry under its key, unless its attempt was voided for
+ * good.
  */
 export const TEST_CARDS: Readonly<Record<string, 'declined' | 'insufficient funds' | 'outage'>> = {
   '4000000000000002': 'declined',
@@ -45,15 +57,11 @@ export class TestCardProcessor implements CardProcessor {
     if (verdict === 'outage') throw new PosUnavailableError('the card processor is unavailable');
     const approved = verdict === undefined;
     const summary: CardSummary = cardSummary(request.card);
-    const { rows } = await this.pool.query<{ outcome: string; authorization_id: string | null }>(
-      `INSERT INTO card_authorizations (idempotency_key, brand, wix_order_id, amount, currency,
-                                        card, outcome, authorization_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (idempotency_key)
-         DO UPDATE SET requests = card_authorizations.requests + 1
-       RETURNING outcome, authorization_id`,
+    const { rows } = await this.pool.query<{ auth_outcome: string; auth_id: string | null }>(
+      'SELECT auth_outcome, auth_id FROM card_authorize($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       [
         request.idempotencyKey,
+        request.attemptKey,
         request.brand,
         request.wixOrderId,
         request.amount,
@@ -63,9 +71,19 @@ export class TestCardProcessor implements CardProcessor {
         approved ? authorizationId(request.idempotencyKey) : null,
       ],
     );
-    const { outcome, authorization_id: id } = rows[0];
+    const { auth_outcome: outcome, auth_id: id } = rows[0];
+    if (outcome === 'voided') {
+      throw new PosError('the order was voided before its card payment was authorized');
+    }
     if (outcome !== 'approved' || !id) throw new CardDeclinedError(`the card was ${outcome}`);
     return id;
+  }
+
+  async voidAuthorizations(
+    { brand, attemptKey }: { brand: string; attemptKey: string },
+    final: boolean,
+  ): Promise<void> {
+    await this.pool.query('SELECT card_void($1, $2, $3)', [brand, attemptKey, final]);
   }
 }
 

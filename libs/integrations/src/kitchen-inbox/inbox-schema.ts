@@ -1,5 +1,5 @@
 import { SqlDatabase } from '@wix-pos-gateway/pos-sdk';
-import { ORDER_LOCK_CLASS } from './inbox-voids';
+import { CARD_LOCK_CLASS, ORDER_LOCK_CLASS } from './inbox-voids';
 
 /** Any constant will do, as long as nothing else in the database takes the same lock. */
 const SCHEMA_LOCK = 7_311_402_002;
@@ -13,6 +13,9 @@ const SCHEMA_LOCK = 7_311_402_002;
  * the key's lock (`inbox-voids.ts`) to its end, waits for locks no longer than the order's
  * budget, and rolls back what it wrote if the budget ran out meanwhile. Each of its statements sees what committed before it ran, so the
  * void check, after the lock, sees a void that held the lock first. `card_authorizations` is the test card processor's.
+ * `card_authorize` and `card_void` are its two calls, each in one statement that holds the
+ * attempt's card lock: a void of an attempt voids what it authorized, and a final void (the
+ * attempt's order voided) leaves a tombstone that refuses an authorization coming later.
  */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS pos_inbox (
@@ -48,6 +51,49 @@ const SCHEMA = `
     requests          integer     NOT NULL DEFAULT 1,
     created_at        timestamptz NOT NULL DEFAULT now()
   );
+  ALTER TABLE card_authorizations ADD COLUMN IF NOT EXISTS attempt_key text;
+  CREATE INDEX IF NOT EXISTS card_authorizations_attempt
+    ON card_authorizations (brand, attempt_key);
+  CREATE TABLE IF NOT EXISTS card_authorization_voids (
+    brand            text        NOT NULL,
+    attempt_key      text        NOT NULL,
+    voided_at        timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (brand, attempt_key)
+  );
+  CREATE OR REPLACE FUNCTION card_authorize(
+    p_key text, p_attempt_key text, p_brand text, p_wix_order_id text, p_amount bigint,
+    p_currency text, p_card jsonb, p_outcome text, p_authorization_id text)
+  RETURNS TABLE (auth_outcome text, auth_id text) LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_advisory_xact_lock(${CARD_LOCK_CLASS}, hashtext(p_brand || E'\n' || p_attempt_key));
+    IF EXISTS (SELECT 1 FROM card_authorization_voids v
+                WHERE v.brand = p_brand AND v.attempt_key = p_attempt_key) THEN
+      RETURN QUERY SELECT 'voided'::text, NULL::text;
+      RETURN;
+    END IF;
+    RETURN QUERY
+    INSERT INTO card_authorizations AS a (idempotency_key, attempt_key, brand, wix_order_id,
+                                          amount, currency, card, outcome, authorization_id)
+    VALUES (p_key, p_attempt_key, p_brand, p_wix_order_id, p_amount, p_currency, p_card,
+            p_outcome, p_authorization_id)
+    ON CONFLICT (idempotency_key) DO UPDATE
+      SET requests = a.requests + 1,
+          outcome = CASE WHEN a.outcome = 'voided' THEN EXCLUDED.outcome ELSE a.outcome END,
+          authorization_id = CASE WHEN a.outcome = 'voided' THEN EXCLUDED.authorization_id
+                                  ELSE a.authorization_id END
+    RETURNING a.outcome, a.authorization_id;
+  END $$;
+  CREATE OR REPLACE FUNCTION card_void(p_brand text, p_attempt_key text, p_final boolean)
+  RETURNS void LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_advisory_xact_lock(${CARD_LOCK_CLASS}, hashtext(p_brand || E'\n' || p_attempt_key));
+    IF p_final THEN
+      INSERT INTO card_authorization_voids (brand, attempt_key) VALUES (p_brand, p_attempt_key)
+      ON CONFLICT DO NOTHING;
+    END IF;
+    UPDATE card_authorizations SET outcome = 'voided'
+     WHERE brand = p_brand AND attempt_key = p_attempt_key AND outcome = 'approved';
+  END $$;
   CREATE TABLE IF NOT EXISTS pos_inbox_tickets (
     brand          text    NOT NULL,
     restaurant_id  text    NOT NULL,

@@ -2,6 +2,8 @@ import { SqlClient } from '@wix-pos-gateway/pos-sdk';
 
 /** The first key of the inbox's per-order locks; the second is a hash of brand and key. */
 export const ORDER_LOCK_CLASS = 7_311_402;
+/** The first key of the test card processor's per-attempt locks (`card_authorize`, `card_void`). */
+export const CARD_LOCK_CLASS = 7_311_403;
 
 /**
  * Serializes a create (`pos_inbox_take`, which takes the same lock) and a void of one

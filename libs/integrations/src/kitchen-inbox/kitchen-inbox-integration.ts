@@ -9,6 +9,7 @@ import {
   SqlDatabase,
   SubmitContext,
   definePosIntegration,
+  isPosFailure,
   watchPool,
 } from '@wix-pos-gateway/pos-sdk';
 import { Client, Pool } from 'pg';
@@ -69,7 +70,35 @@ class KitchenInbox implements PosIntegration {
    * for a void of it, and takes the ticket, or finds the one a retry under the key already has.
    * Its lock waits end at the deadline, and what it wrote is rolled back if it ends past it.
    */
-  async submitOrder(order: PosOrder, { deadline }: SubmitContext) {
+  async submitOrder(order: PosOrder, context: SubmitContext) {
+    try {
+      return await this.place(order, context);
+    } catch (error) {
+      throw await this.unpaid(order, error);
+    }
+  }
+
+  /**
+   * A failed order holds no card: when it surely never reached the inbox, what its attempt
+   * authorized is voided now, and a retry under its key authorizes again. When it may be there
+   * (or that void failed), the worker voids the order by its key, and `cancelOrder` its cards.
+   */
+  private async unpaid(order: PosOrder, error: unknown): Promise<unknown> {
+    const mayExist = isPosFailure(error) && error.orderMayExist;
+    if (mayExist || !this.processor || cardPaymentsOf(order).length === 0) return error;
+    const attempt = { brand: order.brand, attemptKey: order.idempotencyKey };
+    return this.processor.voidAuthorizations(attempt, false).then(
+      () => error,
+      (voidError: unknown) =>
+        new PosUnavailableError(
+          `${error instanceof Error ? error.message : String(error)}; its card payments could ` +
+            `not be voided: ${voidError instanceof Error ? voidError.message : String(voidError)}`,
+          { orderMayExist: true, cause: error },
+        ),
+    );
+  }
+
+  private async place(order: PosOrder, { deadline }: SubmitContext) {
     const payments = await this.pay(order);
     const budgetMs = Math.floor(deadline.getTime() - Date.now());
     if (budgetMs <= 0) {
@@ -109,6 +138,7 @@ class KitchenInbox implements PosIntegration {
       const authorizationId = await processor
         .authorize({
           idempotencyKey: `${order.idempotencyKey}:payment-${index}`,
+          attemptKey: order.idempotencyKey,
           brand: order.brand,
           wixOrderId: order.wixOrderId,
           amount,
@@ -123,8 +153,16 @@ class KitchenInbox implements PosIntegration {
     return paid;
   }
 
-  /** Voids the key's order, and refuses a create of the key that comes later. */
+  /**
+   * Voids the key's order, and refuses a create of the key that comes later; then the card
+   * payments authorized under the key, refusing those that come later too.
+   */
   async cancelOrder({ brand, idempotencyKey }: { brand: string; idempotencyKey: string }) {
+    await this.voidOrder(brand, idempotencyKey);
+    await this.processor?.voidAuthorizations({ brand, attemptKey: idempotencyKey }, true);
+  }
+
+  private async voidOrder(brand: string, idempotencyKey: string) {
     const client = await this.pool.connect();
     let broken = false;
     try {
