@@ -66,14 +66,18 @@ class FakeProducer {
   disconnect = () => Promise.resolve();
 }
 
-function fakeKafka() {
+function fakeKafka(fetchSilenceMs?: number) {
   const consumers: FakeConsumer[] = [];
   const producers: FakeProducer[] = [];
   const kafka = {
     consumer: () => consumers[consumers.push(new FakeConsumer()) - 1],
     producer: () => producers[producers.push(new FakeProducer()) - 1],
   } as unknown as Kafka;
-  const client = new KafkaRequestClient(kafka, { instanceId: 'test', maxWaitTimeInMs: 100 });
+  const client = new KafkaRequestClient(kafka, {
+    instanceId: 'test',
+    maxWaitTimeInMs: 100,
+    fetchSilenceMs,
+  });
   return { client, consumers, producers };
 }
 
@@ -128,6 +132,20 @@ describe('KafkaRequestClient', () => {
     producers[0].outcome = () => Promise.resolve([]);
     await client.publish('answers', [{ value: 'x' }], { timeoutMs: 20 });
     assert.equal(producers[0].sent.at(-1)!.acks, -1);
+  });
+
+  it('is not ready once its consumer has not fetched for a while, unless its own loop was held', async () => {
+    const { client } = fakeKafka(200);
+    await client.connect();
+    assert.equal(client.isReady, true);
+    // A turn that runs long (a large body parsed) lets no fetch be seen: that silence is not Kafka's.
+    const end = performance.now() + 500;
+    while (performance.now() < end);
+    assert.equal(client.isReady, true);
+    // The fake consumer fetched once: with the loop free, its silence counts.
+    await sleep(600);
+    assert.equal(client.isReady, false);
+    await client.close();
   });
 
   it('reconnects with a new consumer and producer after a crash, refusing requests meanwhile', async () => {

@@ -4,6 +4,7 @@ import { Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createProducer } from './kafka-client';
 import { SendQueue } from './send-queue';
+import { LoopStalls } from './loop-stalls';
 
 /** One request: produced with this key, value and headers, answered by `deadline` or never. */
 export interface RequestPacket {
@@ -22,6 +23,8 @@ export interface RequestClientOptions {
   instanceId: string;
   /** How long a fetch may wait for replies when there are none; small, see kafkajs #370. */
   maxWaitTimeInMs: number;
+  /** How long past its last fetch (and maxWait) the reply consumer still counts as reading. */
+  fetchSilenceMs?: number;
 }
 
 /** Kafka cannot be used now: nothing was sent. */
@@ -42,7 +45,6 @@ export class AckTimeoutError extends Error {
 /** Waits between attempts to reconnect: doubles from the first to the last. */
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_LAST_MS = 2_000;
-/** How long past its last fetch the reply consumer still counts as reading (besides maxWait). */
 const FETCH_SILENCE_MS = 3_000;
 
 interface Pending {
@@ -75,19 +77,27 @@ export class KafkaRequestClient {
   private connected = false;
   /** `performance.now()` of the reply consumer's last fetch. */
   private fetchedAt = -Infinity;
+  /** The loop's stalls then: no fetch can be seen while the loop is held (`LoopStalls`). */
+  private stalledAtFetch = 0;
+  private readonly stalls = new LoopStalls();
 
   constructor(
     private readonly kafka: Kafka,
     private readonly options: RequestClientOptions,
   ) {}
 
-  /** Replies are being read now, so a request sent now can be answered. */
+  /**
+   * Replies are being read now, so a request sent now can be answered: the reply consumer has
+   * fetched lately, not counting the time this process's own loop was held (a large body parsed
+   * in the turn asking, say), when no fetch could have been seen.
+   */
   get isReady(): boolean {
-    const silence = performance.now() - this.fetchedAt;
+    const held = this.stalls.now() - this.stalledAtFetch;
+    const silence = performance.now() - this.fetchedAt - held;
     return (
       this.connected &&
       this.reconnecting === undefined &&
-      silence <= this.options.maxWaitTimeInMs + FETCH_SILENCE_MS
+      silence <= this.options.maxWaitTimeInMs + (this.options.fetchSilenceMs ?? FETCH_SILENCE_MS)
     );
   }
 
@@ -97,6 +107,7 @@ export class KafkaRequestClient {
 
   /** Connects once; ready when it resolves. Later losses are repaired without the caller. */
   connect(): Promise<void> {
+    this.stalls.start();
     this.connection ??= this.open().then(
       () => {
         this.connected = true;
@@ -113,6 +124,7 @@ export class KafkaRequestClient {
   async close(): Promise<void> {
     this.closing.abort();
     this.connected = false;
+    this.stalls.stop();
     await this.reconnecting;
     await this.teardown();
   }
@@ -208,6 +220,7 @@ export class KafkaRequestClient {
     const fetching = new Promise<void>((resolve, reject) => {
       consumer.on(consumer.events.FETCH, () => {
         this.fetchedAt = performance.now();
+        this.stalledAtFetch = this.stalls.now();
         resolve();
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
