@@ -209,6 +209,16 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       description: /^invalid order request: order\.payments\[0\]\.type must be a string/,
     },
     {
+      name: 'a time that reads as a card number (a Diners number, or the year 2920)',
+      send: () => {
+        const body = valid();
+        (body.order as unknown as { created: number }).created = 36_000_000_000_008;
+        return postOrder(gateway.url, brand, body);
+      },
+      status: 200,
+      description: /^invalid order request: order\.created reads as a card number/,
+    },
+    {
       name: 'a price too large for a double (1e400, Infinity once parsed)',
       send: () => {
         const text = JSON.stringify(valid()).replace(/"price":\d+/, '"price":1e400');

@@ -22,7 +22,7 @@ import { GatewayAnswer, onReply, onTimeout } from './answer-rules';
 import { CardPayments } from './card-payments';
 import { quotedFromUrl } from './gateway-answers';
 import { OrderAnswers } from './order-answers';
-import { orderMessage } from './order-message';
+import { cardShapedTime, orderMessage } from './order-message';
 import { TopicDirectory } from './topic-directory';
 
 export interface WebhookCall {
@@ -118,6 +118,8 @@ export class ForwardOrderService {
       return { response: GatewayAnswer.noAnswersTopic(brand) };
     }
     const request = body as WixOrderRequest & { cards?: unknown };
+    const time = cardShapedTime(request.order);
+    if (time) return { response: GatewayAnswer.cardInTime(time) };
     const cards = this.cards.seal(brand, request);
     if ('error' in cards) return { response: cards };
     const message = messageOf(request);

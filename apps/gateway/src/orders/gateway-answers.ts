@@ -112,6 +112,12 @@ export const GatewayAnswer = {
       'an id in the order holds a card number: ids are passed on as sent, so the order is refused',
     ),
 
+  cardInTime: (path: string): SpiFailure =>
+    failure(
+      SpiErrorCode.PosError,
+      `invalid order request: ${path} reads as a card number, and no card number is passed on`,
+    ),
+
   cardsRefused: (problems: readonly string[]): SpiFailure =>
     failure(SpiErrorCode.CcRejected, `card payment refused: ${problems.join('; ')}`),
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WixOrderRequest } from '@wix-pos-gateway/contracts';
-import { orderMessage } from './order-message';
+import { cardShapedTime, orderMessage } from './order-message';
 
 describe('orderMessage', () => {
   const request = {
@@ -48,5 +48,24 @@ describe('orderMessage', () => {
 
   it('leaves the cards out', () => {
     assert.doesNotMatch(orderMessage(request).json, /cards|4111/);
+  });
+});
+
+describe('cardShapedTime', () => {
+  const order = (times: Record<string, unknown>) =>
+    ({ id: 'o1', restaurantId: 'r1', orderItems: [], ...times }) as WixOrderRequest['order'];
+
+  it('names the first time that reads as a card number, the delivery time among them', () => {
+    assert.equal(cardShapedTime(order({ created: 36_000_000_000_008 })), 'order.created');
+    assert.equal(
+      cardShapedTime(order({ created: 1_764_000_000_000, delivery: { time: 30_000_000_000_000 } })),
+      'order.delivery.time',
+    );
+  });
+
+  it('passes the times of today, of the past and of the end of the year 9999', () => {
+    const times = { created: 1_764_000_000_000, received: 0, submitAt: 253_402_300_799_999 };
+    assert.equal(cardShapedTime(order({ ...times, modified: 567_890_123_456 })), undefined);
+    assert.equal(cardShapedTime(order({ delivery: { time: 99_999_999_999 } })), undefined);
   });
 });

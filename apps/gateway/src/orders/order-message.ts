@@ -1,5 +1,5 @@
-import { orderJsonWithoutCards } from '@wix-pos-gateway/cards';
-import { WixOrderLine, WixOrderRequest } from '@wix-pos-gateway/contracts';
+import { maskCardNumber, orderJsonWithoutCards } from '@wix-pos-gateway/cards';
+import { ORDER_TIMES, WixOrderLine, WixOrderRequest } from '@wix-pos-gateway/contracts';
 
 /**
  * What the gateway puts on Kafka for an order: the body Wix sent, without `cards` (they travel
@@ -28,4 +28,18 @@ function collectItemIds(lines: readonly WixOrderLine[], into: Set<string>): void
     into.add(line.itemId);
     for (const choices of line.variationsChoices ?? []) collectItemIds(choices, into);
   }
+}
+
+/**
+ * The first of the order's times that reads as a card number (a Diners number is 14 digits, a
+ * time of the year 2920 too), by its path: the masking would make it a string, and the worker
+ * would refuse a time that is no number; the order is refused here instead, for what it is.
+ */
+export function cardShapedTime(order: WixOrderRequest['order']): string | undefined {
+  const delivery = (order as { delivery?: { time?: unknown } }).delivery;
+  const times: Array<[string, unknown]> = [
+    ...ORDER_TIMES.map((name): [string, unknown] => [`order.${name}`, order[name]]),
+    ['order.delivery.time', delivery?.time],
+  ];
+  return times.find(([, time]) => typeof time === 'number' && maskCardNumber(time) !== time)?.[0];
 }

@@ -204,7 +204,8 @@ function isIntIn(value: unknown, min: number, max: number): boolean {
   );
 }
 
-const TIMES = ['created', 'received', 'submitAt', 'modified'] as const;
+/** The order's own times; its delivery has one more, `time`. */
+export const ORDER_TIMES = ['created', 'received', 'submitAt', 'modified'] as const;
 
 /** The rules of `WixOrderRequest`, written out: exactly as strict as the DTO (its spec says so). */
 export function isValidRequest(body: Json): boolean {
@@ -219,7 +220,7 @@ export function isValidRequest(body: Json): boolean {
   ) {
     return false;
   }
-  if (!TIMES.every((time) => isIntIn(order[time], 0, maxTime))) return false;
+  if (!ORDER_TIMES.every((time) => isIntIn(order[time], 0, maxTime))) return false;
   if (!isIntIn(order.takeoutPacks, 0, maxInt)) return false;
   const { delivery, orderCharges, payments } = order;
   if (!isAbsent(delivery) && !isDispatch(delivery)) return false;

@@ -25,7 +25,8 @@ export const SPI_LIMITS = {
   maxInt: 2_147_483_647,
   /**
    * Epoch-ms times up to the end of the year 9999, what PostgreSQL and ISO 8601 take: later is
-   * no time, and a card number (16 digits) in a time's place is refused, not carried masked.
+   * no time, and a card number (16 digits) in a time's place is refused, as the gateway refuses
+   * any time that reads as a card number, not carried masked.
    */
   maxTime: 253_402_300_799_999,
   maxIdChars: 256,
