@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { Answer, answerBeforeBody, postOrder, rawExchange } from './support/http';
 import { example, renamed, uniqueBrand } from './support/orders';
@@ -63,6 +64,25 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       send: () => postOrder(gateway.url, brand, JSON.stringify(valid()), {}),
       status: 415,
       description: /content-type application\/json/,
+    },
+    {
+      name: 'a charset other than UTF-8',
+      send: () =>
+        postOrder(gateway.url, brand, JSON.stringify(valid()), {
+          'content-type': 'application/json; charset=iso-8859-1',
+        }),
+      status: 415,
+      description: /^the body must be UTF-8 JSON$/,
+    },
+    {
+      name: 'a content-encoding it cannot read',
+      send: () =>
+        postOrder(gateway.url, brand, JSON.stringify(valid()), {
+          ...json,
+          'content-encoding': 'compress',
+        }),
+      status: 415,
+      description: /^the content-encoding must be gzip, deflate, br or none$/,
     },
     {
       name: 'a card number in an id, which cannot be masked',
@@ -262,6 +282,20 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
     assert.match(beside.answer.body.value?.orderId ?? JSON.stringify(beside.answer.body), /^\d+$/);
     // Whole, class-validator held the gateway's thread about 15 s on such a body.
     assert.ok(large.ms < 3_000 && beside.ms < 3_000, `${large.ms} / ${beside.ms} ms`);
+  });
+
+  it('takes an order sent gzip-encoded, and counts its limit on the body as read', async () => {
+    const zipped = gzipSync(JSON.stringify(valid()));
+    const headers = { ...json, 'content-encoding': 'gzip' };
+    const answer = await postOrder(gateway.url, brand, zipped, headers);
+    assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
+    // 20 MB of spaces zip to kilobytes: what counts is what they inflate to.
+    const bomb = gzipSync(
+      Buffer.concat([Buffer.from('{"a":'), Buffer.alloc(20e6, ' '), Buffer.from('1}')]),
+    );
+    const refused = await postOrder(gateway.url, brand, bomb, headers);
+    assert.equal(refused.status, 413);
+    assert.match(refused.body.error?.description ?? '', /larger than the limit/);
   });
 
   it('answers unknown routes and methods in the SPI shape too', async () => {

@@ -168,8 +168,9 @@ function describeParseError(error: unknown): [number, string] {
     case 'entity.not.utf8':
       return [400, 'the body is not valid UTF-8'];
     case 'encoding.unsupported':
+      return [415, 'the content-encoding must be gzip, deflate, br or none'];
     case 'charset.unsupported':
-      return [415, 'the body must be UTF-8 JSON without content-encoding'];
+      return [415, 'the body must be UTF-8 JSON'];
     default:
       return [400, 'the body could not be read'];
   }
