@@ -23,19 +23,20 @@ interface KeyRule {
   kind: KeyKind;
   /** The key is its own masked text (most keys have no digits to search). */
   kept: boolean;
+  /** What its search counted towards `MAX_ORDER_TEXT_CHARS`, charged again each time. */
+  searched: number;
 }
 
-/** Orders repeat a few dozen keys: each is judged once (up to a bound, for odd bodies). */
+/**
+ * Orders repeat a few dozen keys: each is judged once (up to a bound, for odd bodies; and only
+ * short keys, so that what is kept stays small).
+ */
 const rules = new Map<string, KeyRule>();
 const MAX_RULES = 10_000;
+const MAX_RULE_KEY_CHARS = 256;
 
-function ruleOf(key: string): KeyRule {
-  let rule = rules.get(key);
-  if (rule !== undefined) return rule;
-  const kind = isCardDataKey(key) ? 'card data' : isIdKey(key) ? 'ids' : 'other';
-  rule = { kind, kept: redacted(key) === key };
-  if (rules.size < MAX_RULES) rules.set(key, rule);
-  return rule;
+function kindOf(key: string): KeyKind {
+  return isCardDataKey(key) ? 'card data' : isIdKey(key) ? 'ids' : 'other';
 }
 
 /**
@@ -48,7 +49,9 @@ function isPlainCardDataKey(key: string): boolean | undefined {
   const known = plainIdKeys.get(key);
   if (known !== undefined || !isPlainId(key)) return known;
   const cardData = isCardDataKey(key);
-  if (plainIdKeys.size < MAX_RULES) plainIdKeys.set(key, cardData);
+  if (plainIdKeys.size < MAX_RULES && key.length <= MAX_RULE_KEY_CHARS) {
+    plainIdKeys.set(key, cardData);
+  }
   return cardData;
 }
 
@@ -75,10 +78,17 @@ export class TooMuchText extends Error {
 
 /** `searchedChars()` past which the call under way stops, or Infinity outside one. */
 let stopAt = Infinity;
+/** What the call under way owes for the keys it did not search again (`KeyRule.searched`). */
+let charged = 0;
+
+function charge(chars: number): void {
+  charged += chars;
+  if (searchedChars() + charged > stopAt) throw new TooMuchText();
+}
 
 function redacted(text: string): string {
   const masked = redactCardText(text);
-  if (searchedChars() > stopAt) throw new TooMuchText();
+  charge(0);
   return masked;
 }
 
@@ -118,13 +128,26 @@ function blank(value: unknown): unknown {
   return value === undefined || value === null ? value : REDACTED;
 }
 
-/** A key of any other object, masked as text is. */
+/**
+ * A key of any other object, masked as text is. A key judged before and kept is not searched
+ * again, but its search is counted again, so that the bound falls alike on every call.
+ */
 function maskKey(key: string): string {
-  return ruleOf(key).kept ? key : redacted(key);
+  const rule = rules.get(key);
+  if (rule?.kept) {
+    charge(rule.searched);
+    return key;
+  }
+  const before = searchedChars();
+  const masked = redacted(key);
+  if (!rule && rules.size < MAX_RULES && key.length <= MAX_RULE_KEY_CHARS) {
+    rules.set(key, { kind: kindOf(key), kept: masked === key, searched: searchedChars() - before });
+  }
+  return masked;
 }
 
 function maskField(key: string, value: unknown): unknown {
-  const { kind } = ruleOf(key);
+  const kind = rules.get(key)?.kind ?? kindOf(key);
   if (kind === 'card data') return blank(value);
   if (kind === 'ids') return keepIds(value);
   return maskOrder(value);
@@ -202,12 +225,14 @@ export function maskOrder(value: unknown): unknown {
  */
 export function orderJsonWithoutCards(order: unknown): { json: string; maskedIds: number } {
   maskedIds = 0;
+  charged = 0;
   stopAt = searchedChars() + MAX_ORDER_TEXT_CHARS;
   try {
     const json = JSON.stringify(maskOrder(order));
     return { json, maskedIds };
   } finally {
     maskedIds = 0;
+    charged = 0;
     stopAt = Infinity;
   }
 }

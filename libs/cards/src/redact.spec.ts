@@ -701,4 +701,17 @@ describe('maskOrder', () => {
     assert.match(first.json, /"line2":"kept"/);
     assert.match(first.json, /"i2":100/);
   });
+
+  it('counts the text of keys it judged before towards its bound, as it did the first time', () => {
+    // 1,100 keys of 250 characters with a digit: 275,000 characters searched, over the bound.
+    const keys = Array.from(
+      { length: 1_100 },
+      (_, i) => `${i}${'k'.repeat(250 - String(i).length)}`,
+    );
+    const order = { notes: Object.fromEntries(keys.map((key) => [key, 'x'])) };
+    assert.throws(() => orderJsonWithoutCards(order), TooMuchText);
+    assert.throws(() => orderJsonWithoutCards(order), TooMuchText);
+    const fewer = { notes: Object.fromEntries(keys.slice(0, 900).map((key) => [key, 'x'])) };
+    assert.equal(orderJsonWithoutCards(fewer).json, JSON.stringify(fewer));
+  });
 });
