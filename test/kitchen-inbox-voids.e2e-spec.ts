@@ -219,6 +219,34 @@ describe('the kitchen inbox and voids: card payments', () => {
     ]);
   });
 
+  it('voids the cards a worker of an earlier version authorized, once the inbox is opened again', async () => {
+    const earlier = paid(APPROVED);
+    // As the earlier schema wrote it: no attempt key.
+    await sql(
+      `INSERT INTO card_authorizations (idempotency_key, brand, wix_order_id, amount, currency,
+                                        card, outcome, authorization_id)
+       VALUES ($1, $2, $3, 500, 'USD', '{}', 'approved', 'AUTH-old')`,
+      [`${earlier.idempotencyKey}:payment-0`, brand, earlier.wixOrderId],
+    );
+    const reopened = await kitchenInboxIntegration({
+      brand,
+      env: {
+        KITCHEN_INBOX_DATABASE_URL: required('DATABASE_URL'),
+        KITCHEN_INBOX_CARD_PROCESSOR: 'test',
+      },
+      log: silent,
+      database: noDatabase,
+    });
+    try {
+      await reopened.cancelOrder!(earlier, context());
+    } finally {
+      await reopened.close?.();
+    }
+    assert.deepEqual(await authorizations(earlier.wixOrderId), [
+      { key: `${earlier.idempotencyKey}:payment-0`, outcome: 'voided' },
+    ]);
+  });
+
   it('voids the payment it authorized when a later card of the order is declined', async () => {
     const split = paid(APPROVED, DECLINED);
     await assert.rejects(inbox.submitOrder(split, context()), /the card was declined/);

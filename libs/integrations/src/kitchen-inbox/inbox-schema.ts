@@ -52,6 +52,8 @@ const SCHEMA = `
     created_at        timestamptz NOT NULL DEFAULT now()
   );
   ALTER TABLE card_authorizations ADD COLUMN IF NOT EXISTS attempt_key text;
+  UPDATE card_authorizations SET attempt_key = regexp_replace(idempotency_key, ':payment-[0-9]+$', '')
+   WHERE attempt_key IS NULL;
   CREATE INDEX IF NOT EXISTS card_authorizations_attempt
     ON card_authorizations (brand, attempt_key);
   CREATE TABLE IF NOT EXISTS card_authorization_voids (
@@ -65,6 +67,11 @@ const SCHEMA = `
     p_currency text, p_card jsonb, p_outcome text, p_authorization_id text)
   RETURNS TABLE (auth_outcome text, auth_id text) LANGUAGE plpgsql AS $$
   BEGIN
+    -- The tombstone check needs its own snapshot, taken after the lock.
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+      RAISE EXCEPTION 'the card processor needs READ COMMITTED, not %',
+        current_setting('transaction_isolation');
+    END IF;
     PERFORM pg_advisory_xact_lock(${CARD_LOCK_CLASS}, hashtext(p_brand || E'\n' || p_attempt_key));
     IF EXISTS (SELECT 1 FROM card_authorization_voids v
                 WHERE v.brand = p_brand AND v.attempt_key = p_attempt_key) THEN
@@ -78,6 +85,7 @@ const SCHEMA = `
             p_outcome, p_authorization_id)
     ON CONFLICT (idempotency_key) DO UPDATE
       SET requests = a.requests + 1,
+          attempt_key = COALESCE(a.attempt_key, EXCLUDED.attempt_key),
           outcome = CASE WHEN a.outcome = 'voided' THEN EXCLUDED.outcome ELSE a.outcome END,
           authorization_id = CASE WHEN a.outcome = 'voided' THEN EXCLUDED.authorization_id
                                   ELSE a.authorization_id END

@@ -81,6 +81,87 @@ describe('kitchen-inbox integration: an order that fails in its one statement', 
   });
 });
 
+describe('kitchen-inbox integration: card payments of an order that fails', () => {
+  const paidOrder = {
+    ...order,
+    cards: { t: { number: '4242424242424242', expireMonth: 12, expireYear: 2040 } },
+    wixOrder: {
+      ...order.wixOrder,
+      payments: [{ type: 'credit', amount: 5, cardToken: { token: 't' } }],
+    },
+  } as unknown as PosOrder;
+
+  /** Submits a card order on a database where each statement `failure` names fails. */
+  async function submitPaid(failure: (text: string) => Error | undefined) {
+    const statements: string[] = [];
+    const query = async (text: string, values?: unknown[]) => {
+      statements.push(`${text} ${JSON.stringify(values ?? [])}`);
+      const error = failure(text);
+      if (error) throw error;
+      const rows = text.includes('FROM card_authorize(')
+        ? [{ auth_outcome: 'approved', auth_id: 'AUTH-1' }]
+        : [{ ticket: 7, voided: false }];
+      return { rows: rows as never[], rowCount: 1 };
+    };
+    const client: SqlClient = { query, release: () => undefined };
+    const inbox = await kitchenInboxIntegration({
+      brand: 'demo',
+      env: { KITCHEN_INBOX_CARD_PROCESSOR: 'test' },
+      log: silent,
+      database: { query, connect: async () => client, end: async () => undefined },
+    });
+    const context = {
+      signal: new AbortController().signal,
+      deadline: new Date(Date.now() + 5_000),
+      attempt: 1,
+      log: silent,
+    };
+    const error = await inbox.submitOrder(paidOrder, context).then(
+      () => assert.fail('the order was taken'),
+      (error: unknown) => error,
+    );
+    assert.ok(isPosFailure(error));
+    const voids = statements.filter((text) => text.startsWith('SELECT card_void('));
+    return { error, voids };
+  }
+
+  const cut = () => new Error('Connection terminated unexpectedly');
+  const lockWait = serverError('55P03');
+
+  it('an authorization cut off mid-statement may have run: the worker voids the attempt for good', async () => {
+    const { error, voids } = await submitPaid((text) =>
+      text.includes('FROM card_authorize(') ? cut() : undefined,
+    );
+    assert.equal(error.orderMayExist, true);
+    assert.deepEqual(voids, []);
+  });
+
+  it('an authorization never sent leaves nothing to void', async () => {
+    const never = () => new Error('timeout exceeded when trying to connect');
+    const { error, voids } = await submitPaid((text) =>
+      text.includes('FROM card_authorize(') ? never() : undefined,
+    );
+    assert.equal(error.orderMayExist, false);
+    assert.deepEqual(voids, []);
+  });
+
+  it('a take PostgreSQL refused after the card was authorized voids it, for a retry to pay again', async () => {
+    const { error, voids } = await submitPaid((text) => (theTake(text) ? lockWait() : undefined));
+    assert.equal(error.kind, 'pos_unavailable');
+    assert.equal(error.orderMayExist, false);
+    assert.deepEqual(voids, ['SELECT card_void($1, $2, $3) ["demo","wix:demo:w-1",false]']);
+  });
+
+  it('a void of the card that fails leaves the order to the worker to void by its key', async () => {
+    const { error, voids } = await submitPaid((text) =>
+      theTake(text) ? lockWait() : text.startsWith('SELECT card_void(') ? cut() : undefined,
+    );
+    assert.equal(error.orderMayExist, true);
+    assert.match(error.message, /its card payments could not be voided/);
+    assert.equal(voids.length, 1);
+  });
+});
+
 describe('kitchen-inbox integration: the deprecated LEDGER_DATABASE_URL', () => {
   // Nothing listens on these ports: the refused address shows which database the inbox opened.
   const OLD = 'postgres://postgres@127.0.0.1:1/old';

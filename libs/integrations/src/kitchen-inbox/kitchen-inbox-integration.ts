@@ -71,10 +71,11 @@ class KitchenInbox implements PosIntegration {
    * Its lock waits end at the deadline, and what it wrote is rolled back if it ends past it.
    */
   async submitOrder(order: PosOrder, context: SubmitContext) {
+    const paid: PaidPayment[] = [];
     try {
-      return await this.place(order, context);
+      return await this.place(order, context, paid);
     } catch (error) {
-      throw await this.unpaid(order, error);
+      throw paid.length > 0 ? await this.unpaid(order, error) : error;
     }
   }
 
@@ -85,7 +86,7 @@ class KitchenInbox implements PosIntegration {
    */
   private async unpaid(order: PosOrder, error: unknown): Promise<unknown> {
     const mayExist = isPosFailure(error) && error.orderMayExist;
-    if (mayExist || !this.processor || cardPaymentsOf(order).length === 0) return error;
+    if (mayExist || !this.processor) return error;
     const attempt = { brand: order.brand, attemptKey: order.idempotencyKey };
     return this.processor.voidAuthorizations(attempt, false).then(
       () => error,
@@ -98,8 +99,8 @@ class KitchenInbox implements PosIntegration {
     );
   }
 
-  private async place(order: PosOrder, { deadline }: SubmitContext) {
-    const payments = await this.pay(order);
+  private async place(order: PosOrder, { deadline }: SubmitContext, payments: PaidPayment[]) {
+    await this.pay(order, payments);
     const budgetMs = Math.floor(deadline.getTime() - Date.now());
     if (budgetMs <= 0) {
       throw new PosUnavailableError('the order reached the POS inbox after its deadline');
@@ -126,14 +127,16 @@ class KitchenInbox implements PosIntegration {
     return { posOrderId: String(taken.ticket) };
   }
 
-  /** Authorizes each card payment, once per payment whatever the retries (its idempotency key). */
-  private async pay(order: PosOrder): Promise<PaidPayment[]> {
+  /**
+   * Authorizes each card payment, once per payment whatever the retries (its idempotency key),
+   * into `paid` as it goes.
+   */
+  private async pay(order: PosOrder, paid: PaidPayment[]): Promise<void> {
     const payments = cardPaymentsOf(order);
-    if (payments.length === 0) return [];
+    if (payments.length === 0) return;
     const processor = this.processor;
     if (!processor)
       throw new PosError('this POS does not clear cards (KITCHEN_INBOX_CARD_PROCESSOR=none)');
-    const paid: PaidPayment[] = [];
     for (const { index, token, amount, card } of payments) {
       const authorizationId = await processor
         .authorize({
@@ -146,11 +149,11 @@ class KitchenInbox implements PosIntegration {
           card,
         })
         .catch((error: unknown) => {
-          throw inboxFailure(error);
+          // A statement cut off mid-way may have authorized: the worker voids the attempt for good.
+          throw inboxFailure(error, { orderMayExist: mayHaveRun(error) });
         });
       paid.push({ token, amount, authorizationId, card: cardSummary(card) });
     }
-    return paid;
   }
 
   /**
@@ -224,6 +227,19 @@ function takeTicket(client: SqlClient, values: unknown[]) {
   return client instanceof Client
     ? client.query<Taken>({ name: 'pos_inbox.take', text: TAKE_TICKET, values })
     : client.query<Taken>(TAKE_TICKET, values);
+}
+
+/**
+ * A failed statement that may still have run: neither PostgreSQL's own answer nor a connection
+ * that was never made.
+ */
+function mayHaveRun(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  const neverSent =
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message));
+  return !serverError(error) && !neverSent;
 }
 
 /** An error PostgreSQL answered with (its severity and SQLSTATE), not a connection that broke. */
