@@ -322,6 +322,7 @@ async function overload(
     summary: {
       rate,
       answeredWithin10s: round3(inTime / run.sent),
+      allAnsweredWithin10s: inTime === run.sent,
       endpointDown: round3(
         run.answers.filter((a) => a.outcome === 'endpoint_down').length / run.sent,
       ),

@@ -61,13 +61,27 @@ describe('judgeTargets', () => {
         },
         max: figures({ throughput: 279 }),
       },
-      overload: { summary: { answeredWithin10s: 0.999 } } as never,
+      overload: { summary: { answeredWithin10s: 1, allAnsweredWithin10s: false } } as never,
     });
     assert.deepEqual(
       verdicts.map((v) => v.met),
       [false, false, false, false, true, true, false],
     );
     assert.match(verdicts[3].measured, /7\.00 ms per accepted order \(2000 of 3000\)/);
+  });
+
+  it('fails a stack that held nothing, and leaves CPU it could not read unjudged', () => {
+    const stack = met['stack, 2 workers'];
+    const verdicts = judgeTargets({
+      ...met,
+      'stack, 2 workers': {
+        ...stack,
+        '300/s': { ...stack['300/s'], cpu: {} },
+        max: figures({ throughput: 0 }),
+      },
+    });
+    assert.equal(verdicts[1].met, false);
+    assert.equal(verdicts[3].met, undefined);
   });
 
   it('leaves a target unjudged when the run has no figures for it', () => {
