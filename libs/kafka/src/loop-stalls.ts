@@ -8,7 +8,14 @@ export class LoopStalls {
   private due = 0;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly intervalMs = 250) {}
+  /**
+   * `floorMs`: lateness up to this much is the loop's ordinary wait for a core on a busy host,
+   * not a stall, and counts for nothing.
+   */
+  constructor(
+    private readonly intervalMs = 250,
+    private readonly floorMs = 100,
+  ) {}
 
   start(): void {
     if (this.timer) return;
@@ -25,12 +32,16 @@ export class LoopStalls {
   /** Stalled ms since `start`, counting the turn under way (0 when not started). */
   now(): number {
     if (!this.timer) return this.total;
-    return this.total + Math.max(0, performance.now() - this.due);
+    return this.total + this.stalled(performance.now());
   }
 
   private tick(): void {
     const now = performance.now();
-    this.total += Math.max(0, now - this.due);
+    this.total += this.stalled(now);
     this.due = now + this.intervalMs;
+  }
+
+  private stalled(now: number): number {
+    return Math.max(0, now - this.due - this.floorMs);
   }
 }

@@ -135,15 +135,15 @@ describe('KafkaRequestClient', () => {
   });
 
   it('is not ready once its consumer has not fetched for a while, unless its own loop was held', async () => {
-    const { client } = fakeKafka(200);
+    const { client } = fakeKafka(600);
     await client.connect();
     assert.equal(client.isReady, true);
     // A turn that runs long (a large body parsed) lets no fetch be seen: that silence is not Kafka's.
-    const end = performance.now() + 500;
+    const end = performance.now() + 1_500;
     while (performance.now() < end);
     assert.equal(client.isReady, true);
     // The fake consumer fetched once: with the loop free, its silence counts.
-    await sleep(600);
+    await sleep(900);
     assert.equal(client.isReady, false);
     await client.close();
   });
