@@ -145,7 +145,7 @@ export class WebhookBodyMiddleware implements NestMiddleware {
 function parseJson(req: WebhookRequest): { type: string } | undefined {
   if (!Buffer.isBuffer(req.body)) return { type: 'entity.parse.failed' };
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1];
-  if (charset && !/^utf-8$/i.test(charset)) return { type: 'charset.unsupported' };
+  if (charset && !/^utf-?8$/i.test(charset)) return { type: 'charset.unsupported' };
   // Decoding would turn bytes that are not UTF-8 into U+FFFD and store a changed order.
   if (!isUtf8(req.body)) return { type: 'entity.not.utf8' };
   const text = req.body.toString('utf8').replace(/^\uFEFF/, '');
@@ -168,7 +168,7 @@ function describeParseError(error: unknown): [number, string] {
     case 'entity.not.utf8':
       return [400, 'the body is not valid UTF-8'];
     case 'encoding.unsupported':
-      return [415, 'the content-encoding must be gzip, deflate, br or none'];
+      return [415, 'the content-encoding is not one the gateway reads (gzip, deflate and br are)'];
     case 'charset.unsupported':
       return [415, 'the body must be UTF-8 JSON'];
     default:
