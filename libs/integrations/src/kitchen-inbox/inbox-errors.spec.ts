@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isPosFailure } from '@wix-pos-gateway/pos-sdk';
-import { inboxFailure } from './inbox-errors';
+import { inboxFailure, mayHaveRun, serverError } from './inbox-errors';
 
 describe('inboxFailure', () => {
   const cases: [string, Error, string][] = [
@@ -35,4 +35,29 @@ describe('inboxFailure', () => {
       assert.equal(failure.kind, kind);
     });
   }
+});
+
+describe('mayHaveRun', () => {
+  const answered = Object.assign(new Error('violates check'), { code: '23514', severity: 'ERROR' });
+  const cases: [string, unknown, boolean][] = [
+    ["PostgreSQL's own answer", answered, false],
+    ['a refused connection', Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }), false],
+    ['an unknown host', Object.assign(new Error('no such host'), { code: 'ENOTFOUND' }), false],
+    ["the pool's connect timeout", new Error('timeout exceeded when trying to connect'), false],
+    ['a reset mid-statement', Object.assign(new Error('reset'), { code: 'ECONNRESET' }), true],
+    ['a read timeout', new Error('Query read timeout'), true],
+    ['a lost connection', new Error('Connection terminated unexpectedly'), true],
+  ];
+
+  for (const [name, error, may] of cases) {
+    it(`reads ${name} as ${may ? 'maybe run' : 'surely not run'}`, () => {
+      assert.equal(mayHaveRun(error), may);
+    });
+  }
+
+  it("takes only an error with a severity and a SQLSTATE for the server's answer", () => {
+    assert.equal(serverError(answered), true);
+    assert.equal(serverError(Object.assign(new Error('x'), { code: 'ECONNRESET' })), false);
+    assert.equal(serverError(undefined), false);
+  });
 });

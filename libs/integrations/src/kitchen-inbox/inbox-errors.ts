@@ -38,3 +38,22 @@ export function inboxFailure(error: unknown, options: FailureOptions = {}): Erro
   }
   return new PosError(`the POS inbox refused the order: ${message}`, { ...options, cause: error });
 }
+
+/**
+ * A failed statement that may still have run: neither PostgreSQL's own answer nor a connection
+ * that was never made.
+ */
+export function mayHaveRun(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  const neverSent =
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message));
+  return !serverError(error) && !neverSent;
+}
+
+/** An error PostgreSQL answered with (its severity and SQLSTATE), not a connection that broke. */
+export function serverError(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}

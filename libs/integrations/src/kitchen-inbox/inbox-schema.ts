@@ -3,6 +3,8 @@ import { CARD_LOCK_CLASS, ORDER_LOCK_CLASS } from './inbox-voids';
 
 /** Any constant will do, as long as nothing else in the database takes the same lock. */
 const SCHEMA_LOCK = 7_311_402_002;
+/** One attempt's card lock, in `card_authorize` and `card_void` alike: they serialize on it. */
+const LOCK_ATTEMPT_CARDS = `PERFORM pg_advisory_xact_lock(${CARD_LOCK_CLASS}, hashtext(p_brand || E'\n' || p_attempt_key));`;
 
 /**
  * The kitchen's inbox: each accepted order with its mapped lines and a ticket number that
@@ -72,7 +74,7 @@ const SCHEMA = `
       RAISE EXCEPTION 'the card processor needs READ COMMITTED, not %',
         current_setting('transaction_isolation');
     END IF;
-    PERFORM pg_advisory_xact_lock(${CARD_LOCK_CLASS}, hashtext(p_brand || E'\n' || p_attempt_key));
+    ${LOCK_ATTEMPT_CARDS}
     IF EXISTS (SELECT 1 FROM card_authorization_voids v
                 WHERE v.brand = p_brand AND v.attempt_key = p_attempt_key) THEN
       RETURN QUERY SELECT 'voided'::text, NULL::text;
@@ -94,7 +96,7 @@ const SCHEMA = `
   CREATE OR REPLACE FUNCTION card_void(p_brand text, p_attempt_key text, p_final boolean)
   RETURNS void LANGUAGE plpgsql AS $$
   BEGIN
-    PERFORM pg_advisory_xact_lock(${CARD_LOCK_CLASS}, hashtext(p_brand || E'\n' || p_attempt_key));
+    ${LOCK_ATTEMPT_CARDS}
     IF p_final THEN
       INSERT INTO card_authorization_voids (brand, attempt_key) VALUES (p_brand, p_attempt_key)
       ON CONFLICT DO NOTHING;

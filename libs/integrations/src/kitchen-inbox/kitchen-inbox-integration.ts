@@ -15,7 +15,7 @@ import {
 import { Client, Pool } from 'pg';
 import { CardProcessor, TestCardProcessor } from './card-processor';
 import { cardPaymentsOf } from './card-payments';
-import { inboxFailure } from './inbox-errors';
+import { inboxFailure, mayHaveRun, serverError } from './inbox-errors';
 import { createInbox } from './inbox-schema';
 import { lockOrderKey, voidOrderKey } from './inbox-voids';
 import { readKitchenInboxConfig } from './kitchen-inbox-config';
@@ -227,23 +227,4 @@ function takeTicket(client: SqlClient, values: unknown[]) {
   return client instanceof Client
     ? client.query<Taken>({ name: 'pos_inbox.take', text: TAKE_TICKET, values })
     : client.query<Taken>(TAKE_TICKET, values);
-}
-
-/**
- * A failed statement that may still have run: neither PostgreSQL's own answer nor a connection
- * that was never made.
- */
-function mayHaveRun(error: unknown): boolean {
-  const { code } = (error ?? {}) as { code?: unknown };
-  const neverSent =
-    code === 'ECONNREFUSED' ||
-    code === 'ENOTFOUND' ||
-    (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message));
-  return !serverError(error) && !neverSent;
-}
-
-/** An error PostgreSQL answered with (its severity and SQLSTATE), not a connection that broke. */
-function serverError(error: unknown): boolean {
-  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
-  return typeof severity === 'string' && typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
 }
