@@ -83,12 +83,17 @@ let charged = 0;
 
 function charge(chars: number): void {
   charged += chars;
+  withinBound();
+}
+
+/** Throws `TooMuchText` once the call under way has searched, or owes, past its bound. */
+function withinBound(): void {
   if (searchedChars() + charged > stopAt) throw new TooMuchText();
 }
 
 function redacted(text: string): string {
   const masked = redactCardText(text);
-  charge(0);
+  withinBound();
   return masked;
 }
 
