@@ -8,6 +8,8 @@ export interface Answer {
     error?: { code: string; description: string };
   };
   ms: number;
+  /** The answer's headers, when it came over HTTP. */
+  headers?: Headers;
 }
 
 /** POSTs to the webhook; `body` is JSON-encoded unless it is already a string or a Buffer. */
@@ -25,7 +27,7 @@ export async function postOrder(
   });
   const text = await res.text();
   const ms = performance.now() - started;
-  return { status: res.status, body: JSON.parse(text) as Answer['body'], ms };
+  return { status: res.status, body: JSON.parse(text) as Answer['body'], ms, headers: res.headers };
 }
 
 export function percentile(values: number[], p: number): number {

@@ -27,6 +27,8 @@ async function bootstrap(): Promise<void> {
   });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  // Express hashes every answer for an ETag; no answer of a POST is cached.
+  app.set('etag', false);
 
   const logger = new Logger('gateway');
   serveOpenApi(
