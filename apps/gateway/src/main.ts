@@ -27,7 +27,8 @@ async function bootstrap(): Promise<void> {
   });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  // Express hashes every answer for an ETag; no answer of a POST is cached.
+  // Express hashes every answer for an ETag: orders are POSTs, which no one caches, and the
+  // probes, metrics and OpenAPI document are not fetched conditionally.
   app.set('etag', false);
 
   const logger = new Logger('gateway');

@@ -57,6 +57,11 @@ describe('mayHaveRun', () => {
 
   it("takes only an error with a severity and a SQLSTATE for the server's answer", () => {
     assert.equal(serverError(answered), true);
+    assert.equal(serverError(Object.assign(new Error('x'), { code: '23514' })), false);
+    assert.equal(
+      serverError(Object.assign(new Error('x'), { code: 'ECONNRESET', severity: 'ERROR' })),
+      false,
+    );
     assert.equal(serverError(Object.assign(new Error('x'), { code: 'ECONNRESET' })), false);
     assert.equal(serverError(undefined), false);
   });
