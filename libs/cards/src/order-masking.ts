@@ -118,14 +118,16 @@ function keepIds(value: unknown): unknown {
   if (typeof value === 'string') return keepId(value);
   if (Array.isArray(value)) return mapArray(value, keepId);
   if (typeof value !== 'object' || value === null) return maskOrder(value);
-  return mapObject(value as Record<string, unknown>, keepIdKey, (key, field) =>
-    (isPlainCardDataKey(key) ?? isCardDataKey(key)) ? blank(field) : keepId(field),
-  );
+  return mapObject(value as Record<string, unknown>, isPlainCardDataKey, keepIdKey, keepIdField);
 }
 
-/** A key of an object of ids, as `keepIdText` keeps it. */
-function keepIdKey(key: string): string {
-  return isPlainCardDataKey(key) === undefined ? keepIdText(key) : key;
+/** A key of an object of ids, as `keepIdText` keeps it (a plain id is kept as it is). */
+function keepIdKey(key: string, plainCardData: boolean | undefined): string {
+  return plainCardData === undefined ? keepIdText(key) : key;
+}
+
+function keepIdField(key: string, value: unknown, plainCardData: boolean | undefined): unknown {
+  return (plainCardData ?? isCardDataKey(key)) ? blank(value) : keepId(value);
 }
 
 /** The value of a card-data key: gone, but for a missing one. */
@@ -133,12 +135,16 @@ function blank(value: unknown): unknown {
   return value === undefined || value === null ? value : REDACTED;
 }
 
+/** The rule judged before for a key of any other object, if there is one. */
+function ruleOf(key: string): KeyRule | undefined {
+  return rules.get(key);
+}
+
 /**
  * A key of any other object, masked as text is. A key judged before and kept is not searched
  * again, but its search is counted again, so that the bound falls alike on every call.
  */
-function maskKey(key: string): string {
-  const rule = rules.get(key);
+function maskKey(key: string, rule: KeyRule | undefined): string {
   if (rule?.kept) {
     charge(rule.searched);
     return key;
@@ -151,8 +157,8 @@ function maskKey(key: string): string {
   return masked;
 }
 
-function maskField(key: string, value: unknown): unknown {
-  const kind = rules.get(key)?.kind ?? kindOf(key);
+function maskField(key: string, value: unknown, rule: KeyRule | undefined): unknown {
+  const kind = rule?.kind ?? kindOf(key);
   if (kind === 'card data') return blank(value);
   if (kind === 'ids') return keepIds(value);
   return maskOrder(value);
@@ -173,17 +179,20 @@ function mapArray(array: unknown[], map: (item: unknown) => unknown): unknown[] 
   return out ?? array;
 }
 
-function mapObject(
+/** Each key is judged once (`judge`); what it judged is passed to both maps of that key. */
+function mapObject<J>(
   object: Record<string, unknown>,
-  mapKey: (key: string) => string,
-  map: (key: string, value: unknown) => unknown,
+  judge: (key: string) => J,
+  mapKey: (key: string, judged: J) => string,
+  map: (key: string, value: unknown, judged: J) => unknown,
 ): Record<string, unknown> {
   const keys = Object.keys(object);
   let out: Record<string, unknown> | undefined;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    const newKey = mapKey(key);
-    const value = map(key, object[key]);
+    const judged = judge(key);
+    const newKey = mapKey(key, judged);
+    const value = map(key, object[key], judged);
     if (out === undefined && (newKey !== key || value !== object[key])) {
       out = {};
       for (const earlier of keys.slice(0, i)) define(out, earlier, object[earlier]);
@@ -219,7 +228,7 @@ export function maskOrder(value: unknown): unknown {
   if (typeof value === 'number') return maskCardNumber(value);
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return mapArray(value, maskOrder);
-  return mapObject(value as Record<string, unknown>, maskKey, maskField);
+  return mapObject(value as Record<string, unknown>, ruleOf, maskKey, maskField);
 }
 
 /**
