@@ -60,16 +60,22 @@ export function judgeTargets(phases: Phases): Verdict[] {
     measured: `p50 ${f.p50} ms, p99 ${f.p99} ms, ${errors(f)}`,
     met: f.errors === 0 && f.p50 <= 6 && f.p99 <= 25,
   }));
+  /** The figures with the CPU seconds of gateway and workers together, when both were read. */
   const withCpu = (f: Figures | undefined) =>
-    f?.cpu?.gateway !== undefined && f.cpu.workers !== undefined ? f : undefined;
-  judge('gateway + workers at 300/s: ≤ 5 ms of CPU per order', withCpu(stack['300/s']), (f) => {
-    const seconds = f.cpu!.gateway + f.cpu!.workers;
-    const ms = accepted(f) > 0 ? (seconds * 1000) / accepted(f) : Infinity;
-    return {
-      measured: `${ms.toFixed(2)} ms per accepted order (${accepted(f)} of ${f.sent})`,
-      met: ms <= 5,
-    };
-  });
+    f?.cpu?.gateway !== undefined && f.cpu.workers !== undefined
+      ? { f, seconds: f.cpu.gateway + f.cpu.workers }
+      : undefined;
+  judge(
+    'gateway + workers at 300/s: ≤ 5 ms of CPU per order',
+    withCpu(stack['300/s']),
+    ({ f, seconds }) => {
+      const ms = accepted(f) > 0 ? (seconds * 1000) / accepted(f) : Infinity;
+      return {
+        measured: `${ms.toFixed(2)} ms per accepted order (${accepted(f)} of ${f.sent})`,
+        met: ms <= 5,
+      };
+    },
+  );
   judge(
     '2 workers, 2,000-item menu at 20/s: p99 ≤ 60 ms',
     phases[`${STACK}, 2000-item menu`]?.['20/s'],
