@@ -5,13 +5,22 @@ import {
   isPosFailure,
 } from '@wix-pos-gateway/pos-sdk';
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+/** `pg`'s errnos and words for a connection that was never made: no statement was sent. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND']);
+const NEVER_CONNECTED_MESSAGE = /timeout exceeded when trying to connect/i;
+/** The errnos of a connection that broke or could not be made. */
+const UNREACHABLE = new Set([...NEVER_CONNECTED, 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 /**
- * `pg`'s words for a connection that broke or could not be made. "… is not queryable": it broke
- * before the statement was sent (the server ended its session, so any transaction rolled back).
+ * `pg`'s words for a connection that broke. "… is not queryable": it broke before the statement
+ * was sent (the server ended its session, so any transaction rolled back).
  */
-const BROKEN_CONNECTION =
-  /Connection terminated|timeout exceeded when trying to connect|is not queryable/i;
+const BROKEN_CONNECTION = /Connection terminated|is not queryable/i;
+
+function neverConnected(code: unknown, message: string): boolean {
+  return (
+    (typeof code === 'string' && NEVER_CONNECTED.has(code)) || NEVER_CONNECTED_MESSAGE.test(message)
+  );
+}
 
 /**
  * PostgreSQL failures as the SDK's failures: the inbox unreachable, shutting down, out of
@@ -29,7 +38,8 @@ export function inboxFailure(error: unknown, options: FailureOptions = {}): Erro
   }
   if (
     (typeof code === 'string' && (UNREACHABLE.has(code) || /^(08|53|57P|40)/.test(code))) ||
-    BROKEN_CONNECTION.test(message)
+    BROKEN_CONNECTION.test(message) ||
+    neverConnected(code, message)
   ) {
     return new PosUnavailableError(`the POS inbox is unavailable: ${message}`, {
       ...options,
@@ -45,10 +55,7 @@ export function inboxFailure(error: unknown, options: FailureOptions = {}): Erro
  */
 export function mayHaveRun(error: unknown): boolean {
   const { code } = (error ?? {}) as { code?: unknown };
-  const neverSent =
-    code === 'ECONNREFUSED' ||
-    code === 'ENOTFOUND' ||
-    (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message));
+  const neverSent = neverConnected(code, error instanceof Error ? error.message : '');
   return !serverError(error) && !neverSent;
 }
 
