@@ -82,6 +82,13 @@ describe('judgeTargets', () => {
     });
     assert.equal(verdicts[1].met, false);
     assert.equal(verdicts[3].met, undefined);
+    for (const cpu of [{ gateway: 6 }, { workers: 8 }] as Record<string, number>[]) {
+      const [, , , verdict] = judgeTargets({
+        ...met,
+        'stack, 2 workers': { ...stack, '300/s': { ...stack['300/s'], cpu } },
+      });
+      assert.equal(verdict.met, undefined, JSON.stringify(cpu));
+    }
   });
 
   it('leaves a target unjudged when the run has no figures for it', () => {

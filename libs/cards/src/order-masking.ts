@@ -121,11 +121,17 @@ function keepIds(value: unknown): unknown {
   return mapObject(value as Record<string, unknown>, isPlainCardDataKey, keepIdKey, keepIdField);
 }
 
-/** A key of an object of ids, as `keepIdText` keeps it (a plain id is kept as it is). */
+/*
+ * A key of an object of ids, and its value. `plainCardData` is `isPlainCardDataKey(key)`: true
+ * or false for a plain id (whether it names card data), undefined for any other key.
+ */
+
+/** The key, as `keepIdText` keeps it (a plain id as it is). */
 function keepIdKey(key: string, plainCardData: boolean | undefined): string {
   return plainCardData === undefined ? keepIdText(key) : key;
 }
 
+/** The value: blanked under a card-data key, else kept as an id (`keepId`). */
 function keepIdField(key: string, value: unknown, plainCardData: boolean | undefined): unknown {
   return (plainCardData ?? isCardDataKey(key)) ? blank(value) : keepId(value);
 }
@@ -135,8 +141,11 @@ function blank(value: unknown): unknown {
   return value === undefined || value === null ? value : REDACTED;
 }
 
-/** The rule judged before for a key of any other object, if there is one. */
-function ruleOf(key: string): KeyRule | undefined {
+/**
+ * The rule judged before for a key of any other object, if there is one; a key seen for the
+ * first time has none until `maskKey` judges it, so `maskField` judges its kind itself then.
+ */
+function knownRule(key: string): KeyRule | undefined {
   return rules.get(key);
 }
 
@@ -179,20 +188,20 @@ function mapArray(array: unknown[], map: (item: unknown) => unknown): unknown[] 
   return out ?? array;
 }
 
-/** Each key is judged once (`judge`); what it judged is passed to both maps of that key. */
-function mapObject<J>(
+/** `lookUp` runs once for each key, and what it found is passed to both maps of that key. */
+function mapObject<F>(
   object: Record<string, unknown>,
-  judge: (key: string) => J,
-  mapKey: (key: string, judged: J) => string,
-  map: (key: string, value: unknown, judged: J) => unknown,
+  lookUp: (key: string) => F,
+  mapKey: (key: string, found: F) => string,
+  map: (key: string, value: unknown, found: F) => unknown,
 ): Record<string, unknown> {
   const keys = Object.keys(object);
   let out: Record<string, unknown> | undefined;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    const judged = judge(key);
-    const newKey = mapKey(key, judged);
-    const value = map(key, object[key], judged);
+    const found = lookUp(key);
+    const newKey = mapKey(key, found);
+    const value = map(key, object[key], found);
     if (out === undefined && (newKey !== key || value !== object[key])) {
       out = {};
       for (const earlier of keys.slice(0, i)) define(out, earlier, object[earlier]);
@@ -228,7 +237,7 @@ export function maskOrder(value: unknown): unknown {
   if (typeof value === 'number') return maskCardNumber(value);
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return mapArray(value, maskOrder);
-  return mapObject(value as Record<string, unknown>, ruleOf, maskKey, maskField);
+  return mapObject(value as Record<string, unknown>, knownRule, maskKey, maskField);
 }
 
 /**

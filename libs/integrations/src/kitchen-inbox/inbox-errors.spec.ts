@@ -25,6 +25,21 @@ describe('inboxFailure', () => {
       Object.assign(new Error('canceling statement'), { code: '57014' }),
       'pos_unavailable',
     ],
+    [
+      'a refused connection',
+      Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+      'pos_unavailable',
+    ],
+    [
+      'an unknown host',
+      Object.assign(new Error('no such host'), { code: 'ENOTFOUND' }),
+      'pos_unavailable',
+    ],
+    [
+      "the pool's connect timeout",
+      new Error('timeout exceeded when trying to connect'),
+      'pos_unavailable',
+    ],
     ['a constraint', Object.assign(new Error('violates check'), { code: '23514' }), 'pos_error'],
   ];
 
@@ -47,6 +62,8 @@ describe('mayHaveRun', () => {
     ['a reset mid-statement', Object.assign(new Error('reset'), { code: 'ECONNRESET' }), true],
     ['a read timeout', new Error('Query read timeout'), true],
     ['a lost connection', new Error('Connection terminated unexpectedly'), true],
+    // Only an Error's message is read: a thrown string is no connection error of pg's.
+    ['a thrown string', 'timeout exceeded when trying to connect', true],
   ];
 
   for (const [name, error, may] of cases) {

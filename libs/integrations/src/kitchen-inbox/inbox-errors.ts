@@ -5,20 +5,24 @@ import {
   isPosFailure,
 } from '@wix-pos-gateway/pos-sdk';
 
-/** `pg`'s errnos and words for a connection that was never made: no statement was sent. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND']);
+/** Node's errnos for a connection that could not be made: no statement was sent. */
+const NEVER_CONNECTED_ERRNO = new Set(['ECONNREFUSED', 'ENOTFOUND']);
+/** pg-pool's words when no connection was made before its connect timeout. */
 const NEVER_CONNECTED_MESSAGE = /timeout exceeded when trying to connect/i;
-/** The errnos of a connection that broke or could not be made. */
-const UNREACHABLE = new Set([...NEVER_CONNECTED, 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+/** Node's errnos for a connection that broke: a statement under way may have run. */
+const BROKEN_ERRNO = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 /**
  * `pg`'s words for a connection that broke. "… is not queryable": it broke before the statement
- * was sent (the server ended its session, so any transaction rolled back).
+ * was sent (the server ended its session, so any transaction rolled back); `mayHaveRun` reads it
+ * as maybe run all the same, which costs at most a void that was not needed.
  */
-const BROKEN_CONNECTION = /Connection terminated|is not queryable/i;
+const BROKEN_MESSAGE = /Connection terminated|is not queryable/i;
 
+/** A connection that could not be made, by its errno or its message. */
 function neverConnected(code: unknown, message: string): boolean {
   return (
-    (typeof code === 'string' && NEVER_CONNECTED.has(code)) || NEVER_CONNECTED_MESSAGE.test(message)
+    (typeof code === 'string' && NEVER_CONNECTED_ERRNO.has(code)) ||
+    NEVER_CONNECTED_MESSAGE.test(message)
   );
 }
 
@@ -37,9 +41,9 @@ export function inboxFailure(error: unknown, options: FailureOptions = {}): Erro
     return new PosUnavailableError('the POS inbox did not answer before the deadline', options);
   }
   if (
-    (typeof code === 'string' && (UNREACHABLE.has(code) || /^(08|53|57P|40)/.test(code))) ||
-    BROKEN_CONNECTION.test(message) ||
-    neverConnected(code, message)
+    neverConnected(code, message) ||
+    (typeof code === 'string' && (BROKEN_ERRNO.has(code) || /^(08|53|57P|40)/.test(code))) ||
+    BROKEN_MESSAGE.test(message)
   ) {
     return new PosUnavailableError(`the POS inbox is unavailable: ${message}`, {
       ...options,
