@@ -187,6 +187,12 @@ describe('card payments cleared by the POS', () => {
     paymentOf(body).cardToken.creditCard.additionalFields = { security_code: CSC, cvc2: CSC };
     order.extra = [Number(ASIDE[4]), ASIDE[5].replace(/(\d{4})(?=\d)/g, '$1\t')];
     order.note = `${Array.from(ASIDE[6], (d) => String.fromCharCode(0x660 + Number(d))).join('')}${CSC}`;
+    // Read out in pairs or threes, or copied in two halves on two lines.
+    order.readOut = [
+      ASIDE[0].replace(/(\d{2})(?=\d)/g, '$1 '),
+      ASIDE[1].replace(/(\d{3})(?=\d)/g, '$1 '),
+      `${ASIDE[2].slice(0, 8)}\n${ASIDE[2].slice(8)}`,
+    ];
     const answer = await post(body);
     assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
     const [inbox] = await sql<{ wix_order: Record<string, unknown> }>(
@@ -207,6 +213,7 @@ describe('card payments cleared by the POS', () => {
     });
     assert.deepEqual(kept.extra, ['424242******4242', '222300******3222']);
     assert.equal(kept.note, '*'.repeat(20));
+    assert.deepEqual(kept.readOut, ['401288******1881', '510510******5100', '601100******9424']);
 
     const lastDigits = cardOrder(APPROVED);
     paymentOf(lastDigits).cardToken.creditCard.lastDigits = ASIDE[0];

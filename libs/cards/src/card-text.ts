@@ -248,7 +248,8 @@ function tightKind(kind: string): string | undefined {
 
 /**
  * Whether groups of these sizes are laid out as card networks print them (4-4-4-4, 4-4-4-4-3,
- * Amex's 4-6-5, Diners' 4-6-4), or a digit at a time.
+ * Amex's 4-6-5, Diners' 4-6-4), or as people read a number out or copy it: a digit at a time,
+ * in pairs or threes (the last group shorter), or in two halves of 8.
  */
 function printedLayout(sizes: number[]): boolean {
   const layout = sizes.join('-');
@@ -256,8 +257,17 @@ function printedLayout(sizes: number[]): boolean {
     /^4-4-4-[1-4](-[1-4])?$/.test(layout) ||
     layout === '4-6-5' ||
     layout === '4-6-4' ||
-    sizes.every((size) => size === 1)
+    layout === '8-8' ||
+    sizes.every((size) => size === 1) ||
+    inEqualGroups(sizes, 2) ||
+    inEqualGroups(sizes, 3)
   );
+}
+
+/** Groups of `size` digits, the last of 1 to `size`. */
+function inEqualGroups(sizes: number[], size: number): boolean {
+  const last = sizes[sizes.length - 1];
+  return sizes.slice(0, -1).every((s) => s === size) && last >= 1 && last <= size;
 }
 
 /**
@@ -265,7 +275,7 @@ function printedLayout(sizes: number[]): boolean {
  * once they may not, no longer candidate from the same first group is one either.
  */
 function middleMayFit(sizes: number[]): boolean {
-  if (sizes.every((size) => size === 1)) return true;
+  if ([1, 2, 3].some((each) => sizes.every((size) => size === each))) return true;
   if (sizes.length === 1) return sizes[0] === 4 || sizes[0] === 6;
   // 4-4-4-[1-4](-[1-4]): the groups between are 4, 4 and, before a fifth, 1–4.
   return (

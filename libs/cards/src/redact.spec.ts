@@ -114,6 +114,27 @@ describe('redactText', () => {
     assert.equal(redactText(`card ${circled}`), `card ${MASKED}`);
   });
 
+  it('masks a card read out in pairs or threes, or copied in two halves', () => {
+    for (const text of [
+      '40 12 88 88 88 88 18 81',
+      '401 288 888 888 188 1',
+      '4012 8888\n8888 1881',
+      '40128888\n88881881',
+      '40.12.88.88.88.88.18.81',
+    ]) {
+      assert.equal(redactText(`card ${text} please`), 'card 401288******1881 please', text);
+    }
+    // Lists of small numbers read out so, whose digits do not pass for a card, stay.
+    for (const text of [
+      'sizes 38 40 42 44 46 48 50 52',
+      'numbers 04 11 23 35 41 47 12 09',
+      'tables 12 14 16 18 20 22 24 26 28',
+      'from 20261203 to 20261204',
+    ]) {
+      assert.equal(redactText(text), text);
+    }
+  });
+
   it('leaves phone numbers, dates and times of the same lengths alone', () => {
     for (const text of [
       '+390697271299',
