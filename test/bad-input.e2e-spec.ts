@@ -230,6 +230,19 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       description: /^invalid order request: order\.payments\[0\]\.type must be a string/,
     },
     {
+      name: 'a card token on a payment not of type credit, which would go uncharged',
+      send: () => {
+        const body = valid();
+        (body.order as unknown as { payments: Array<Record<string, unknown>> }).payments = [
+          { type: 'CREDIT', amount: 4300, cardToken: { token: 'card_token_1', creditCard: {} } },
+        ];
+        return postOrder(gateway.url, brand, body);
+      },
+      status: 200,
+      description:
+        /^invalid order request: order\.payments\[0\]\.cardToken belongs only on a payment of type "credit"/,
+    },
+    {
       name: 'a time that reads as a card number (a Diners number, or the year 2920)',
       send: () => {
         const body = valid();

@@ -207,6 +207,24 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
     );
   });
 
+  it('refuses a card token on a payment that is not of type credit, which would go uncharged', () => {
+    const payment = (o: Record<string, unknown>) => (o.payments as Record<string, unknown>[])[1];
+    for (const type of ['CREDIT', 'Credit', 'credit ', 'credit\u200b', 'debit']) {
+      assert.match(
+        problemOf((o) => (payment(o).type = type)),
+        /^order\.payments\[1\]\.cardToken belongs only on a payment of type "credit"$/,
+        type,
+      );
+    }
+    assert.equal(
+      problemOf((o) => {
+        payment(o).type = 'debit';
+        payment(o).cardToken = null;
+      }),
+      'ok',
+    );
+  });
+
   it('refuses an order with no lines', () => {
     assert.equal(
       problemOf((o) => (o.orderItems = [])),

@@ -248,7 +248,7 @@ function isPayment(payment: unknown): boolean {
   }
   const { cardToken } = payment;
   if (isAbsent(cardToken)) return true;
-  if (!isObject(cardToken)) return false;
+  if (payment.type !== 'credit' || !isObject(cardToken)) return false;
   const { creditCard } = cardToken;
   if (isAbsent(creditCard)) return true;
   return (

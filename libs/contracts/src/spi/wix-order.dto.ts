@@ -99,6 +99,25 @@ function IsLastDigits(): PropertyDecorator {
   });
 }
 
+/**
+ * A card token only on a `credit` payment: the POS charges only those, and takes any other type
+ * as already paid, so a card on a `"CREDIT"` or `"debit"` payment would go uncharged.
+ */
+function IsOnCreditOnly(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isOnCreditOnly',
+    validator: {
+      validate: (value: unknown, args) => {
+        const { type } = args?.object as { type?: unknown };
+        // A payment with no type, or a blank one, is refused for that alone.
+        if (typeof type !== 'string' || !isNotBlank(type)) return true;
+        return value === undefined || value === null || type === 'credit';
+      },
+      defaultMessage: (args) => `${args?.property} belongs only on a payment of type "credit"`,
+    },
+  });
+}
+
 /*
  * Validators run bottom-up and stop at a property's first failure, so the type check sits
  * closest to the property.
@@ -173,6 +192,7 @@ export class WixPaymentDto {
   amount?: number;
 
   @Expose()
+  @IsOnCreditOnly()
   @IsOptional()
   @IsObject()
   @ValidateNested()
