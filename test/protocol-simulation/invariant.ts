@@ -16,12 +16,6 @@ export interface Windows {
 export interface Verdict {
   violations: string[];
   windows: Windows;
-  /**
-   * Orders flagged in doubt though Wix was answered the id the POS holds: no violation, but a
-   * human looks at an order that was right all along (its one answered decision's `written`
-   * mark was lost with its gateway, say).
-   */
-  flaggedThoughHeard: number;
 }
 
 /** Answer-time allowance beyond the deadline: the HTTP and Kafka hops of the answer. */
@@ -31,14 +25,11 @@ const ANSWER_SLACK_MS = 500;
 export function check(world: World): Verdict {
   const violations = [...world.sim.violations];
   const windows: Windows = { lateDecision: 0, gatewayDied: 0, cannotVoid: 0 };
-  let flaggedThoughHeard = 0;
   for (const { wixOrderId } of world.scenario.orders) {
     const fail = (rule: string) => violations.push(`${wixOrderId}: ${rule}`);
-    if (checkOrder(world, wixOrderId, fail, windows) === 'flagged though heard') {
-      flaggedThoughHeard++;
-    }
+    checkOrder(world, wixOrderId, fail, windows);
   }
-  return { violations, windows, flaggedThoughHeard };
+  return { violations, windows };
 }
 
 function checkOrder(
@@ -46,7 +37,7 @@ function checkOrder(
   wixOrderId: string,
   fail: (rule: string) => void,
   windows: Windows,
-): 'flagged though heard' | undefined {
+): void {
   const deliveries = world.wix.deliveries.filter((d) => d.wixOrderId === wixOrderId);
   for (const d of deliveries) checkAnswerTime(d, world.scenario.deadlineMs, fail);
   const record = world.ledger.records.get(wixOrderId)?.record;
@@ -60,16 +51,13 @@ function checkOrder(
   if (answered.size > 0) {
     if (live.length !== 1 || !answered.has(live[0])) {
       fail(`Wix was answered ${[...answered].join(', ')}, ${holds}`);
-    } else if (record?.inDoubt) {
-      return 'flagged though heard';
     }
     return;
   }
   if (live.length === 0) return;
   if (live.length > 1) fail(`no value answer, and ${holds}`);
   if (!record?.inDoubt) {
-    fail(`no value answer, ${holds}, not in doubt: ${record ? describe(record) : '-'}`);
-    return;
+    return fail(`no value answer, ${holds}, not in doubt: ${record ? describe(record) : '-'}`);
   }
   if (record.unvoidable) {
     windows.cannotVoid++;

@@ -130,12 +130,11 @@ export class Ledger {
   }
 
   private answersOf(key: string, record: OrderRecord): RecordedAnswers {
-    const answers = { decided: 0, unwritten: 0, heard: 0, foreignIds: 0 };
+    const answers = { decided: 0, unwritten: 0, foreignIds: 0 };
     for (const m of this.marks.get(key)?.values() ?? []) {
       if (!m.decided || m.withdrawn) continue;
       answers.decided++;
       if (!m.written) answers.unwritten++;
-      if (m.written && m.posOrderId === record.posOrderId) answers.heard++;
       if (m.posOrderId !== record.posOrderId) answers.foreignIds++;
     }
     return answers;

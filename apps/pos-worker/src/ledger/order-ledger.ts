@@ -53,7 +53,7 @@ export interface Change {
   next: OrderRecord;
 }
 
-export const NO_ANSWERS: RecordedAnswers = { decided: 0, unwritten: 0, heard: 0, foreignIds: 0 };
+export const NO_ANSWERS: RecordedAnswers = { decided: 0, unwritten: 0, foreignIds: 0 };
 
 /**
  * An order's key as the database compares it: text goes over the wire as UTF-8, where a lone
@@ -376,14 +376,11 @@ export class OrderLedger {
       wix_order_id: string;
       decided: string;
       unwritten: string;
-      heard: string;
       foreign_ids: string;
     }>(
       `SELECT q.wix_order_id,
               count(*) FILTER (WHERE a.decided AND NOT a.withdrawn) AS decided,
               count(*) FILTER (WHERE a.decided AND NOT a.withdrawn AND NOT a.written) AS unwritten,
-              count(*) FILTER (WHERE a.decided AND NOT a.withdrawn AND a.written
-                                 AND a.pos_order_id = q.pos_order_id) AS heard,
               count(*) FILTER (WHERE a.decided AND NOT a.withdrawn
                                  AND a.pos_order_id IS DISTINCT FROM q.pos_order_id) AS foreign_ids
          FROM unnest($2::text[], $3::text[]) AS q(wix_order_id, pos_order_id)
@@ -397,7 +394,6 @@ export class OrderLedger {
         {
           decided: Number(row.decided),
           unwritten: Number(row.unwritten),
-          heard: Number(row.heard),
           foreignIds: Number(row.foreign_ids),
         },
       ]),

@@ -199,7 +199,7 @@ describe('onPosOutcome', () => {
   });
 });
 
-const NONE: RecordedAnswers = { decided: 0, unwritten: 0, heard: 0, foreignIds: 0 };
+const NONE: RecordedAnswers = { decided: 0, unwritten: 0, foreignIds: 0 };
 
 describe('onCancelled', () => {
   const voiding = record({ state: 'voiding', posOrderId: 'pos-1', inDoubt: true });
@@ -240,8 +240,8 @@ describe('onCancelled', () => {
 });
 
 describe('onSweep', () => {
-  const none: RecordedAnswers = { decided: 0, unwritten: 0, heard: 0, foreignIds: 0 };
-  const one: RecordedAnswers = { decided: 1, unwritten: 0, heard: 1, foreignIds: 0 };
+  const none: RecordedAnswers = { decided: 0, unwritten: 0, foreignIds: 0 };
+  const one: RecordedAnswers = { decided: 1, unwritten: 0, foreignIds: 0 };
   const settledAt = 8_000 + 10_001;
   const sweep = (answers = none, now = settledAt, proven = true) => ({ now, proven, answers });
 
@@ -266,11 +266,7 @@ describe('onSweep', () => {
   });
 
   it('voids a proven acceptance only decisions for an earlier id name', () => {
-    const step = onSweep(
-      accepted,
-      sweep({ decided: 1, unwritten: 1, heard: 0, foreignIds: 1 }),
-      settings,
-    );
+    const step = onSweep(accepted, sweep({ decided: 1, unwritten: 1, foreignIds: 1 }), settings);
     assert.equal(step?.record.state, 'voiding');
     assert.equal(step?.cancel, true);
   });
@@ -281,25 +277,10 @@ describe('onSweep', () => {
       record: { ...accepted, state: 'confirmed', changedAt: settledAt },
       cancel: false,
     });
-    assert.equal(confirm({ ...one, unwritten: 1, heard: 0 })?.record.inDoubt, true);
-    const mixed = confirm({ decided: 2, unwritten: 0, heard: 1, foreignIds: 1 });
+    assert.equal(confirm({ ...one, unwritten: 1 })?.record.inDoubt, true);
+    const mixed = confirm({ decided: 2, unwritten: 0, foreignIds: 1 });
     assert.equal(mixed?.record.state, 'confirmed');
     assert.equal(mixed?.record.inDoubt, true);
-  });
-
-  it('leaves unflagged an order whose id another decision was written with', () => {
-    // A gateway died before answering; Wix's retry was answered the same id by another.
-    const twice: RecordedAnswers = { decided: 2, unwritten: 1, heard: 1, foreignIds: 0 };
-    assert.equal(onSweep(accepted, sweep(twice), settings)?.record.inDoubt, false);
-    const confirmed = { ...accepted, state: 'confirmed' as const };
-    assert.equal(onSweep(confirmed, sweep(twice), settings), undefined);
-    assert.deepEqual(onSweep({ ...confirmed, inDoubt: true }, sweep(twice), settings), {
-      record: confirmed,
-      cancel: false,
-    });
-    // Written with an earlier, voided id: Wix heard that one, not the record's.
-    const earlier: RecordedAnswers = { decided: 2, unwritten: 1, heard: 0, foreignIds: 1 };
-    assert.equal(onSweep(accepted, sweep(earlier), settings)?.record.inDoubt, true);
   });
 
   it('never voids a confirmed order, and flags it while its decisions are in doubt', () => {

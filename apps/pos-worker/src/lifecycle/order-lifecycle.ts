@@ -238,12 +238,6 @@ export interface RecordedAnswers {
   /** Of those, how many have no "response written" mark from their gateway. */
   unwritten: number;
   /**
-   * Of those, how many name the record's id and carry a "response written" mark: Wix was
-   * answered that id at least once, so another gateway's unwritten decision for it (a gateway
-   * that died before answering, and a retry answered by another) leaves nothing in doubt.
-   */
-  heard: number;
-  /**
    * Of those, how many carried an id other than the record's: decisions acknowledged too late
    * for an attempt voided since, whose withdrawal was lost. They flag the order, but do not keep
    * an acceptance no decision names.
@@ -285,17 +279,17 @@ export function onSweep(
       return settled ? voiding(record) : undefined;
     case 'accepted': {
       if (!settled || !sweep.proven) return undefined;
-      const { decided, foreignIds } = sweep.answers;
+      const { decided, unwritten, foreignIds } = sweep.answers;
       if (decided === foreignIds) return voiding(record);
-      const inDoubt = unheard(sweep.answers) || foreignIds > 0;
+      const inDoubt = unwritten > 0 || foreignIds > 0;
       return {
         record: { ...record, state: 'confirmed', inDoubt, changedAt: sweep.now },
         cancel: false,
       };
     }
     case 'confirmed': {
-      const { decided, foreignIds } = sweep.answers;
-      const inDoubt = decided === 0 || unheard(sweep.answers) || foreignIds > 0;
+      const { decided, unwritten, foreignIds } = sweep.answers;
+      const inDoubt = decided === 0 || unwritten > 0 || foreignIds > 0;
       return inDoubt === record.inDoubt
         ? undefined
         : { record: { ...record, inDoubt }, cancel: false };
@@ -309,11 +303,6 @@ export function onSweep(
     case 'rejected':
       return undefined;
   }
-}
-
-/** A decision with no written mark, and none for the record's id has one. */
-function unheard({ unwritten, heard }: RecordedAnswers): boolean {
-  return unwritten > 0 && heard === 0;
 }
 
 function failureOf(record: OrderRecord): SpiFailure {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { OrderAnswer, SubmitOrder } from '@wix-pos-gateway/contracts';
+import { SubmitOrder } from '@wix-pos-gateway/contracts';
 import { newTestServices } from './testing/test-services';
 
 const fixture = readFileSync(
@@ -28,25 +28,20 @@ function delivery(wixOrderId: string, correlationId = `c-${wixOrderId}`): Submit
 /** Past the settle time of every order placed so far. */
 const SETTLED = 2_000 + 10_001;
 
-/** The orders accepted, the gateways' answers recorded, then swept past their settle time. */
-async function swept(wixOrderIds: string[], answers: OrderAnswer[]) {
+/**
+ * Order o1 accepted and decided by a gateway (its response marked written, unless told not
+ * to), then swept past its settle time.
+ */
+async function confirmedAndWritten({ written = true } = {}) {
   const t = newTestServices();
-  for (const id of wixOrderIds) await t.submit.submit(delivery(id));
-  await t.ledger.recordAnswers('test', answers);
+  await t.submit.submit(delivery('o1'));
+  await t.ledger.recordAnswers('test', [
+    { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
+    ...(written ? [{ kind: 'written' as const, wixOrderId: 'o1', correlationId: 'c-o1' }] : []),
+  ]);
   t.ledger.now += SETTLED;
   await t.reconciler.sweep();
   return t;
-}
-
-/** Order o1 decided by a gateway (its response marked written, unless told not to), swept. */
-function confirmedAndWritten({ written = true } = {}) {
-  return swept(
-    ['o1'],
-    [
-      { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
-      ...(written ? [{ kind: 'written' as const, wixOrderId: 'o1', correlationId: 'c-o1' }] : []),
-    ],
-  );
 }
 
 describe('Reconciler', () => {
@@ -86,28 +81,17 @@ describe('Reconciler', () => {
     );
   });
 
-  it('confirms, not in doubt, an order one gateway died deciding and another answered with its id', async () => {
-    const t = await swept(
-      ['o1'],
-      [
-        { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
-        { kind: 'decided', wixOrderId: 'o1', correlationId: 'retry', posOrderId: 'P-1' },
-        { kind: 'written', wixOrderId: 'o1', correlationId: 'retry' },
-      ],
-    );
-    const { state, inDoubt } = t.ledger.rows.get('o1')!.record;
-    assert.deepEqual([state, inDoubt], ['confirmed', false]);
-  });
-
   it('clears the flag of a confirmed order once its written mark comes late, and flags a withdrawn one', async () => {
-    const t = await swept(
-      ['o1', 'o2'],
-      [
-        { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
-        { kind: 'decided', wixOrderId: 'o2', correlationId: 'c-o2', posOrderId: 'P-2' },
-        { kind: 'written', wixOrderId: 'o2', correlationId: 'c-o2' },
-      ],
-    );
+    const t = newTestServices();
+    await t.submit.submit(delivery('o1'));
+    await t.submit.submit(delivery('o2'));
+    await t.ledger.recordAnswers('test', [
+      { kind: 'decided', wixOrderId: 'o1', correlationId: 'c-o1', posOrderId: 'P-1' },
+      { kind: 'decided', wixOrderId: 'o2', correlationId: 'c-o2', posOrderId: 'P-2' },
+      { kind: 'written', wixOrderId: 'o2', correlationId: 'c-o2' },
+    ]);
+    t.ledger.now += SETTLED;
+    await t.reconciler.sweep();
     const flags = () => ['o1', 'o2'].map((id) => t.ledger.rows.get(id)?.record.inDoubt);
     assert.deepEqual(flags(), [true, false]);
 

@@ -104,7 +104,6 @@ export class FakeLedger {
       result.set(wixOrderId, {
         decided: live.length,
         unwritten: live.filter((a) => !written(a)).length,
-        heard: live.filter((a) => written(a) && a.posOrderId === posOrderId).length,
         foreignIds: live.filter((a) => a.posOrderId !== posOrderId).length,
       });
     }
