@@ -154,4 +154,44 @@ describe('the order ledger, writes of one turn in one statement', () => {
       [ids.abandoned, ids.voidFailed],
     );
   });
+
+  it("counts each order's standing decisions, those with no written mark, and foreign ones", async () => {
+    const own = `${brand}-answers`;
+    const decided = (wixOrderId: string, correlationId: string, posOrderId: string) => ({
+      kind: 'decided' as const,
+      wixOrderId,
+      correlationId,
+      posOrderId,
+    });
+    const mark = (kind: 'written' | 'withdrawn', wixOrderId: string, correlationId: string) => ({
+      kind,
+      wixOrderId,
+      correlationId,
+    });
+    await ledger.recordAnswers(own, [
+      // A gateway died deciding; a retry was answered the same id by another.
+      decided('retried', 'dead', '1'),
+      decided('retried', 'retry', '1'),
+      mark('written', 'retried', 'retry'),
+      // Written with an earlier id; the record's own decision unwritten.
+      decided('earlier', 'first', '1'),
+      mark('written', 'earlier', 'first'),
+      decided('earlier', 'second', '2'),
+      // Written, then withdrawn: it no longer stands.
+      decided('withdrawn', 'c', '1'),
+      mark('written', 'withdrawn', 'c'),
+      mark('withdrawn', 'withdrawn', 'c'),
+    ]);
+    const answers = await ledger.answersOfAll(own, [
+      { wixOrderId: 'retried', posOrderId: '1' },
+      { wixOrderId: 'earlier', posOrderId: '2' },
+      { wixOrderId: 'withdrawn', posOrderId: '1' },
+      { wixOrderId: 'none', posOrderId: '1' },
+    ]);
+    assert.deepEqual(Object.fromEntries(answers), {
+      retried: { decided: 2, unwritten: 1, foreignIds: 0 },
+      earlier: { decided: 2, unwritten: 1, foreignIds: 1 },
+      withdrawn: { decided: 0, unwritten: 0, foreignIds: 0 },
+    });
+  });
 });

@@ -16,6 +16,12 @@ export interface Windows {
 export interface Verdict {
   violations: string[];
   windows: Windows;
+  /**
+   * Orders flagged in doubt though Wix was answered the id the POS holds: no violation, but a
+   * human looks at an order that was right all along (its one answered decision's `written`
+   * mark was lost with its gateway, say).
+   */
+  flaggedThoughHeard: number;
 }
 
 /** Answer-time allowance beyond the deadline: the HTTP and Kafka hops of the answer. */
@@ -25,11 +31,14 @@ const ANSWER_SLACK_MS = 500;
 export function check(world: World): Verdict {
   const violations = [...world.sim.violations];
   const windows: Windows = { lateDecision: 0, gatewayDied: 0, cannotVoid: 0 };
+  let flaggedThoughHeard = 0;
   for (const { wixOrderId } of world.scenario.orders) {
     const fail = (rule: string) => violations.push(`${wixOrderId}: ${rule}`);
-    checkOrder(world, wixOrderId, fail, windows);
+    if (checkOrder(world, wixOrderId, fail, windows) === 'flagged though heard') {
+      flaggedThoughHeard++;
+    }
   }
-  return { violations, windows };
+  return { violations, windows, flaggedThoughHeard };
 }
 
 function checkOrder(
@@ -37,7 +46,7 @@ function checkOrder(
   wixOrderId: string,
   fail: (rule: string) => void,
   windows: Windows,
-): void {
+): 'flagged though heard' | undefined {
   const deliveries = world.wix.deliveries.filter((d) => d.wixOrderId === wixOrderId);
   for (const d of deliveries) checkAnswerTime(d, world.scenario.deadlineMs, fail);
   const record = world.ledger.records.get(wixOrderId)?.record;
@@ -51,13 +60,16 @@ function checkOrder(
   if (answered.size > 0) {
     if (live.length !== 1 || !answered.has(live[0])) {
       fail(`Wix was answered ${[...answered].join(', ')}, ${holds}`);
+    } else if (record?.inDoubt) {
+      return 'flagged though heard';
     }
     return;
   }
   if (live.length === 0) return;
   if (live.length > 1) fail(`no value answer, and ${holds}`);
   if (!record?.inDoubt) {
-    return fail(`no value answer, ${holds}, not in doubt: ${record ? describe(record) : '-'}`);
+    fail(`no value answer, ${holds}, not in doubt: ${record ? describe(record) : '-'}`);
+    return;
   }
   if (record.unvoidable) {
     windows.cannotVoid++;

@@ -37,8 +37,10 @@ function explore(from: number, count: number): number {
   const started = process.hrtime.bigint();
   const windows: Windows = { lateDecision: 0, gatewayDied: 0, cannotVoid: 0 };
   let failed = 0;
+  let flaggedThoughHeard = 0;
   for (let seed = from; seed < from + count; seed++) {
     const outcome = runSchedule(seed);
+    flaggedThoughHeard += outcome.flaggedThoughHeard;
     for (const name of Object.keys(windows) as (keyof Windows)[]) {
       windows[name] += outcome.windows[name];
     }
@@ -50,7 +52,8 @@ function explore(from: number, count: number): number {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(
     `${count} schedules (seeds ${from}..${from + count - 1}) in ${seconds.toFixed(1)} s ` +
-      `(${Math.round(count / seconds)}/s): ${failed} with violations; ${wordsOf(windows)}`,
+      `(${Math.round(count / seconds)}/s): ${failed} with violations; ${wordsOf(windows)}; ` +
+      `flagged though Wix heard the id: ${flaggedThoughHeard}`,
   );
   return failed > 0 ? 1 : 0;
 }

@@ -278,6 +278,10 @@ describe('onSweep', () => {
       cancel: false,
     });
     assert.equal(confirm({ ...one, unwritten: 1 })?.record.inDoubt, true);
+    // A gateway died deciding, and Wix's retry was answered the id by another: a `written`
+    // mark shows only that a response reached the connection, so the first decision still
+    // leaves the order in doubt.
+    assert.equal(confirm({ decided: 2, unwritten: 1, foreignIds: 0 })?.record.inDoubt, true);
     const mixed = confirm({ decided: 2, unwritten: 0, foreignIds: 1 });
     assert.equal(mixed?.record.state, 'confirmed');
     assert.equal(mixed?.record.inDoubt, true);
