@@ -187,6 +187,8 @@ describe('card payments cleared by the POS', () => {
     paymentOf(body).cardToken.creditCard.additionalFields = { security_code: CSC, cvc2: CSC };
     order.extra = [Number(ASIDE[4]), ASIDE[5].replace(/(\d{4})(?=\d)/g, '$1\t')];
     order.note = `${Array.from(ASIDE[6], (d) => String.fromCharCode(0x660 + Number(d))).join('')}${CSC}`;
+    // Under a key no SPI id has, though it ends in Id.
+    order.properties = { paymentId: ASIDE[3] };
     // Read out in pairs or threes, or copied in two halves on two lines.
     order.readOut = [
       ASIDE[0].replace(/(\d{2})(?=\d)/g, '$1 '),
@@ -213,6 +215,7 @@ describe('card payments cleared by the POS', () => {
     });
     assert.deepEqual(kept.extra, ['424242******4242', '222300******3222']);
     assert.equal(kept.note, '*'.repeat(20));
+    assert.deepEqual(kept.properties, { paymentId: '356600******0505' });
     assert.deepEqual(kept.readOut, ['401288******1881', '510510******5100', '601100******9424']);
 
     const lastDigits = cardOrder(APPROVED);

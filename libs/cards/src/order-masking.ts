@@ -8,12 +8,30 @@ import {
 import { REDACTED, unusedKey } from './redact';
 
 /**
- * Keys whose values are ids, matched exactly by workers and POSes: `id`, `itemId`,
- * `restaurantId`, `itemIds`, `externalIds`, and a variation's `prices` and `defaults` (keyed by
- * and listing item ids).
+ * Keys whose values are the SPI's ids, matched exactly by workers and POSes: `id`, `itemId`,
+ * `restaurantId`, `itemIds`, `externalIds`, the ids of a restaurant's chain and location and of
+ * a charge, and a variation's `prices` and `defaults` (keyed by and listing item ids). Any
+ * other key, `paymentId` or `userId` among them, is masked as text is: no one matches it.
  */
+const ID_KEYS = new Set([
+  'id',
+  'ids',
+  'itemId',
+  'itemIds',
+  'restaurantId',
+  'restaurantLocationId',
+  'locationId',
+  'chainId',
+  'distributorId',
+  'chargeId',
+  'orderId',
+  'externalIds',
+  'prices',
+  'defaults',
+]);
+
 function isIdKey(key: string): boolean {
-  return /^ids?$|[a-z0-9](Id|Ids|_id|_ids)$/.test(key) || key === 'prices' || key === 'defaults';
+  return ID_KEYS.has(key);
 }
 
 type KeyKind = 'card data' | 'ids' | 'other';

@@ -641,6 +641,25 @@ describe('maskOrder', () => {
     assert.deepEqual(redact({ comment: 'CVV: 123' }), { comment: 'CVV: [redacted]' });
   });
 
+  it('keeps as sent only the ids the SPI names, and masks a card under any other …Id key', () => {
+    const card = '4916422048441761';
+    assert.ok(luhnValid(card));
+    const masked = maskOrder({
+      properties: { paymentId: card, user_id: card },
+      user: { userId: card },
+      externalIds: { crm: card },
+      orderItems: [{ itemId: card }],
+    });
+    assert.deepEqual(masked, {
+      properties: { paymentId: '491642******1761', user_id: '491642******1761' },
+      user: { userId: '491642******1761' },
+      externalIds: { crm: card },
+      orderItems: [{ itemId: card }],
+    });
+    // Masked as text, not as ids: the order goes on.
+    assert.equal(orderJsonWithoutCards({ user: { userId: card } }).maskedIds, 0);
+  });
+
   it('keeps in places for ids only what has no space, and masks numbers there', () => {
     const masked = maskOrder({
       noteIds: { 'card 4300 9524 0356 1930': 'x', plain: ITEM_ID },
