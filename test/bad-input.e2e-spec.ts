@@ -230,7 +230,7 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       description: /^invalid order request: order\.payments\[0\]\.type must be a string/,
     },
     {
-      name: 'a card token on a payment not of type credit, which would go uncharged',
+      name: 'a card token on a payment whose type reads as credit but is not, which would go uncharged',
       send: () => {
         const body = valid();
         (body.order as unknown as { payments: Array<Record<string, unknown>> }).payments = [
@@ -240,7 +240,7 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       },
       status: 200,
       description:
-        /^invalid order request: order\.payments\[0\]\.cardToken belongs only on a payment of type "credit"/,
+        /^invalid order request: order\.payments\[0\]\.cardToken is on a payment whose type reads as credit but is not "credit"/,
     },
     {
       name: 'a time that reads as a card number (a Diners number, or the year 2920)',

@@ -207,18 +207,27 @@ describe('validateOrderRequest, the model types of money, times and ids', () => 
     );
   });
 
-  it('refuses a card token on a payment that is not of type credit, which would go uncharged', () => {
+  it('refuses a card token on a payment whose type reads as credit but is not, which would go uncharged', () => {
     const payment = (o: Record<string, unknown>) => (o.payments as Record<string, unknown>[])[1];
-    for (const type of ['CREDIT', 'Credit', 'credit ', 'credit\u200b', 'debit']) {
+    for (const type of ['CREDIT', 'Credit', 'credit ', 'credit\u200b', ' c r e d i t']) {
       assert.match(
         problemOf((o) => (payment(o).type = type)),
-        /^order\.payments\[1\]\.cardToken belongs only on a payment of type "credit"$/,
+        /^order\.payments\[1\]\.cardToken is on a payment whose type reads as credit but is not "credit"$/,
+        JSON.stringify(type),
+      );
+    }
+    // Other types are taken as paid, as the SPI says, token or not; a misspelt credit
+    // without a token has no card to charge.
+    for (const type of ['debit', 'paypal', 'creditcard']) {
+      assert.equal(
+        problemOf((o) => (payment(o).type = type)),
+        'ok',
         type,
       );
     }
     assert.equal(
       problemOf((o) => {
-        payment(o).type = 'debit';
+        payment(o).type = 'CREDIT';
         payment(o).cardToken = null;
       }),
       'ok',

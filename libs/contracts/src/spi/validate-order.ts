@@ -1,6 +1,12 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { SPI_LIMITS, WixOrderRequest, isLastDigits, isNotBlank } from './wix-order.dto';
+import {
+  SPI_LIMITS,
+  WixOrderRequest,
+  isCreditMisspelt,
+  isLastDigits,
+  isNotBlank,
+} from './wix-order.dto';
 
 const { minInt, maxInt, maxTime, maxIdChars } = SPI_LIMITS;
 
@@ -248,7 +254,7 @@ function isPayment(payment: unknown): boolean {
   }
   const { cardToken } = payment;
   if (isAbsent(cardToken)) return true;
-  if (payment.type !== 'credit' || !isObject(cardToken)) return false;
+  if (isCreditMisspelt(payment.type) || !isObject(cardToken)) return false;
   const { creditCard } = cardToken;
   if (isAbsent(creditCard)) return true;
   return (

@@ -100,20 +100,28 @@ function IsLastDigits(): PropertyDecorator {
 }
 
 /**
- * A card token only on a `credit` payment: the POS charges only those, and takes any other type
- * as already paid, so a card on a `"CREDIT"` or `"debit"` payment would go uncharged.
+ * A payment type that reads as `credit` but is not it (`"CREDIT"`, `"credit "`, `credit` with
+ * a character that shows nothing): the POS charges only `credit` payments and takes any other
+ * type as already paid, so a card token on such a payment would never be charged.
  */
-function IsOnCreditOnly(): PropertyDecorator {
+export function isCreditMisspelt(type: unknown): boolean {
+  return (
+    typeof type === 'string' &&
+    type !== 'credit' &&
+    type.replace(/[\s\p{Cf}]/gu, '').toLowerCase() === 'credit'
+  );
+}
+
+function IsNotOnMisspeltCredit(): PropertyDecorator {
   return ValidateBy({
-    name: 'isOnCreditOnly',
+    name: 'isNotOnMisspeltCredit',
     validator: {
-      validate: (value: unknown, args) => {
-        const { type } = args?.object as { type?: unknown };
-        // A payment with no type, or a blank one, is refused for that alone.
-        if (typeof type !== 'string' || !isNotBlank(type)) return true;
-        return value === undefined || value === null || type === 'credit';
-      },
-      defaultMessage: (args) => `${args?.property} belongs only on a payment of type "credit"`,
+      validate: (value: unknown, args) =>
+        value === undefined ||
+        value === null ||
+        !isCreditMisspelt((args?.object as { type?: unknown }).type),
+      defaultMessage: (args) =>
+        `${args?.property} is on a payment whose type reads as credit but is not "credit"`,
     },
   });
 }
@@ -192,7 +200,7 @@ export class WixPaymentDto {
   amount?: number;
 
   @Expose()
-  @IsOnCreditOnly()
+  @IsNotOnMisspeltCredit()
   @IsOptional()
   @IsObject()
   @ValidateNested()
