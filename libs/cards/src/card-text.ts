@@ -248,8 +248,7 @@ function tightKind(kind: string): string | undefined {
 
 /**
  * Whether groups of these sizes are laid out as card networks print them (4-4-4-4, 4-4-4-4-3,
- * Amex's 4-6-5, Diners' 4-6-4), or as people read a number out or copy it: a digit at a time,
- * in pairs or threes (the last group shorter), or in two halves of 8.
+ * Amex's 4-6-5, Diners' 4-6-4), or a digit at a time.
  */
 function printedLayout(sizes: number[]): boolean {
   const layout = sizes.join('-');
@@ -257,11 +256,21 @@ function printedLayout(sizes: number[]): boolean {
     /^4-4-4-[1-4](-[1-4])?$/.test(layout) ||
     layout === '4-6-5' ||
     layout === '4-6-4' ||
-    layout === '8-8' ||
-    sizes.every((size) => size === 1) ||
-    inEqualGroups(sizes, 2) ||
-    inEqualGroups(sizes, 3)
+    sizes.every((size) => size === 1)
   );
+}
+
+/**
+ * Whether groups of these sizes are laid out as a card number is read out or copied: in pairs
+ * or threes (the last group shorter; 15 or 16 digits in all), or in two halves of 8. Two phone numbers, a list of small
+ * numbers or an id in two parts are written so as well, so these are taken only for a whole
+ * run, with one separator throughout (`readOutSeparators`) and no digit glued on.
+ */
+function readOutLayout(sizes: number[]): boolean {
+  if (sizes.join('-') === '8-8') return true;
+  // Most cards are of 16 digits, Amex's of 15; two mobile numbers in threes make 18.
+  const digits = sizes.reduce((sum, size) => sum + size, 0);
+  return (digits === 15 || digits === 16) && (inEqualGroups(sizes, 2) || inEqualGroups(sizes, 3));
 }
 
 /** Groups of `size` digits, the last of 1 to `size`. */
@@ -271,11 +280,28 @@ function inEqualGroups(sizes: number[], size: number): boolean {
 }
 
 /**
- * Whether the groups between a candidate's first and last may be those of a printed layout:
- * once they may not, no longer candidate from the same first group is one either.
+ * One separator throughout, as a number read out is written: blanks, or for pairs and threes a
+ * single `.` or `-` too. Halves of 8 must be on two lines, as copied: on one line, parted by a
+ * space, a dash or a slash, they are two numbers (two phone numbers), or an id in two parts.
  */
-function middleMayFit(sizes: number[]): boolean {
-  if ([1, 2, 3].some((each) => sizes.every((size) => size === each))) return true;
+function readOutSeparators(separators: string[], sizes: number[]): boolean {
+  if (sizes.length === 2) return /^\s*$/.test(separators[0]) && /[\n\r\u2028]/.test(separators[0]);
+  const kinds = new Set(separators.map(separatorKind));
+  if (kinds.size !== 1) return false;
+  const [kind] = kinds;
+  return kind === ' ' || kind === '.' || kind === '-';
+}
+
+/**
+ * Whether the groups between a candidate's first and last may be those of a printed layout
+ * (or, from a run's first group, of a read-out one): once they may not, no longer candidate
+ * from the same first group is one either.
+ */
+function middleMayFit(sizes: number[], fromStart: boolean): boolean {
+  if (sizes.every((size) => size === 1)) return true;
+  if (fromStart && (sizes.every((size) => size === 2) || sizes.every((size) => size === 3))) {
+    return true;
+  }
   if (sizes.length === 1) return sizes[0] === 4 || sizes[0] === 6;
   // 4-4-4-[1-4](-[1-4]): the groups between are 4, 4 and, before a fifth, 1–4.
   return (
@@ -319,8 +345,11 @@ function maskRun(originals: string[], separators: string[]): string[] {
           const digits = first + middle + end;
           if (digits.length > 19) continue;
           const sizes = [first.length, ...middleSizes, end.length];
-          if (!printedLayout(sizes) || !looksLikePan(digits)) continue;
-          if (!writtenAsOneNumber(separators.slice(i, j), sizes)) continue;
+          const between = separators.slice(i, j);
+          const whole = i === 0 && j === groups.length - 1 && first === groups[i] && end === last;
+          const readOut = whole && readOutLayout(sizes) && readOutSeparators(between, sizes);
+          if (!(readOut || printedLayout(sizes)) || !looksLikePan(digits)) continue;
+          if (!readOut && !writtenAsOneNumber(between, sizes)) continue;
           const glued = first !== groups[i] || end !== last;
           found = found === undefined ? glued : found || glued;
         }
@@ -328,7 +357,7 @@ function maskRun(originals: string[], separators: string[]): string[] {
       if (found !== undefined) spans.push([i, j, found]);
       middle += last;
       middleSizes.push(last.length);
-      if (!middleMayFit(middleSizes)) break;
+      if (!middleMayFit(middleSizes, i === 0)) break;
     }
   }
   const out = originals.map((original, k) => {

@@ -15,7 +15,6 @@ import { REDACTED, unusedKey } from './redact';
  */
 const ID_KEYS = new Set([
   'id',
-  'ids',
   'itemId',
   'itemIds',
   'restaurantId',
@@ -24,7 +23,6 @@ const ID_KEYS = new Set([
   'chainId',
   'distributorId',
   'chargeId',
-  'orderId',
   'externalIds',
   'prices',
   'defaults',

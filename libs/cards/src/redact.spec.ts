@@ -124,12 +124,22 @@ describe('redactText', () => {
     ]) {
       assert.equal(redactText(`card ${text} please`), 'card 401288******1881 please', text);
     }
-    // Lists of small numbers read out so, whose digits do not pass for a card, stay.
+    // Lists of small numbers read out so, whose digits do not pass for a card, stay; so do
+    // digits that would pass but are no whole run (more digits on one side), no card's length
+    // in pairs or threes (two mobile numbers), or halves of 8 on one line (two phone numbers,
+    // an id in two parts).
     for (const text of [
       'sizes 38 40 42 44 46 48 50 52',
       'numbers 04 11 23 35 41 47 12 09',
       'tables 12 14 16 18 20 22 24 26 28',
       'from 20261203 to 20261204',
+      'card 40 12 88 88 88 88 18 81 12',
+      'card 12 40 12 88 88 88 88 18 81',
+      '616 979 510 610 211 961',
+      '40128888 88881881',
+      '40128888-88881881',
+      '40128888 / 88881881',
+      '40 12 88 88.88 88 18 81',
     ]) {
       assert.equal(redactText(text), text);
     }
