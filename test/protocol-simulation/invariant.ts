@@ -30,23 +30,25 @@ const ANSWER_SLACK_MS = 500;
 /** The invariant of docs/order-protocol.md, on each order once the world has settled. */
 export function check(world: World): Verdict {
   const violations = [...world.sim.violations];
-  const windows: Windows = { lateDecision: 0, gatewayDied: 0, cannotVoid: 0 };
-  let flaggedThoughHeard = 0;
+  const verdict: Verdict = {
+    violations,
+    windows: { lateDecision: 0, gatewayDied: 0, cannotVoid: 0 },
+    flaggedThoughHeard: 0,
+  };
   for (const { wixOrderId } of world.scenario.orders) {
     const fail = (rule: string) => violations.push(`${wixOrderId}: ${rule}`);
-    if (checkOrder(world, wixOrderId, fail, windows) === 'flagged though heard') {
-      flaggedThoughHeard++;
-    }
+    checkOrder(world, wixOrderId, fail, verdict);
   }
-  return { violations, windows, flaggedThoughHeard };
+  return verdict;
 }
 
 function checkOrder(
   world: World,
   wixOrderId: string,
   fail: (rule: string) => void,
-  windows: Windows,
-): 'flagged though heard' | undefined {
+  verdict: Verdict,
+): void {
+  const { windows } = verdict;
   const deliveries = world.wix.deliveries.filter((d) => d.wixOrderId === wixOrderId);
   for (const d of deliveries) checkAnswerTime(d, world.scenario.deadlineMs, fail);
   const record = world.ledger.records.get(wixOrderId)?.record;
@@ -61,15 +63,14 @@ function checkOrder(
     if (live.length !== 1 || !answered.has(live[0])) {
       fail(`Wix was answered ${[...answered].join(', ')}, ${holds}`);
     } else if (record?.inDoubt) {
-      return 'flagged though heard';
+      verdict.flaggedThoughHeard++;
     }
     return;
   }
   if (live.length === 0) return;
   if (live.length > 1) fail(`no value answer, and ${holds}`);
   if (!record?.inDoubt) {
-    fail(`no value answer, ${holds}, not in doubt: ${record ? describe(record) : '-'}`);
-    return;
+    return fail(`no value answer, ${holds}, not in doubt: ${record ? describe(record) : '-'}`);
   }
   if (record.unvoidable) {
     windows.cannotVoid++;

@@ -262,9 +262,10 @@ function printedLayout(sizes: number[]): boolean {
 
 /**
  * Whether groups of these sizes are laid out as a card number is read out or copied: in pairs
- * or threes (the last group shorter; 15 or 16 digits in all), or in two halves of 8. Two phone numbers, a list of small
- * numbers or an id in two parts are written so as well, so these are taken only for a whole
- * run, with one separator throughout (`readOutSeparators`) and no digit glued on.
+ * or threes (the last group shorter; 15 or 16 digits in all), or in two halves of 8. Two phone
+ * numbers, a list of small numbers or an id in two parts are written so as well, so these are
+ * taken only for a whole run, with one separator throughout (`readOutSeparators`) and no digit
+ * glued on.
  */
 function readOutLayout(sizes: number[]): boolean {
   if (sizes.join('-') === '8-8') return true;
