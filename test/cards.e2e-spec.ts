@@ -187,8 +187,10 @@ describe('card payments cleared by the POS', () => {
     paymentOf(body).cardToken.creditCard.additionalFields = { security_code: CSC, cvc2: CSC };
     order.extra = [Number(ASIDE[4]), ASIDE[5].replace(/(\d{4})(?=\d)/g, '$1\t')];
     order.note = `${Array.from(ASIDE[6], (d) => String.fromCharCode(0x660 + Number(d))).join('')}${CSC}`;
-    // Under a key no SPI id has, though it ends in Id.
+    // Under a key no SPI id has, though it ends in Id, and under `id` where it names nothing.
     order.properties = { paymentId: ASIDE[3] };
+    order.user = { id: ASIDE[5] };
+    paymentOf(body).cardToken.creditCard.id = ASIDE[6];
     // Read out in pairs or threes, or copied in two halves on two lines.
     order.readOut = [
       ASIDE[0].replace(/(\d{2})(?=\d)/g, '$1 '),
@@ -209,6 +211,7 @@ describe('card payments cleared by the POS', () => {
     const [paid] = kept.payments as Array<{ cardToken: { creditCard: Record<string, unknown> } }>;
     assert.equal(paid.cardToken.creditCard.network, '356600******0505');
     assert.equal(paid.cardToken.creditCard.lastDigits, '1111');
+    assert.equal(paid.cardToken.creditCard.id, '520082******8210');
     assert.deepEqual(paid.cardToken.creditCard.additionalFields, {
       security_code: '[redacted]',
       cvc2: '[redacted]',
@@ -216,6 +219,7 @@ describe('card payments cleared by the POS', () => {
     assert.deepEqual(kept.extra, ['424242******4242', '222300******3222']);
     assert.equal(kept.note, '*'.repeat(20));
     assert.deepEqual(kept.properties, { paymentId: '356600******0505' });
+    assert.deepEqual(kept.user, { id: '222300******3222' });
     assert.deepEqual(kept.readOut, ['401288******1881', '510510******5100', '601100******9424']);
 
     const lastDigits = cardOrder(APPROVED);

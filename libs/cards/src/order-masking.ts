@@ -8,13 +8,13 @@ import {
 import { REDACTED, unusedKey } from './redact';
 
 /**
- * Keys whose values are the SPI's ids, matched exactly by workers and POSes: `id`, `itemId`,
- * `restaurantId`, `itemIds`, `externalIds`, the ids of a restaurant's chain and location and of
- * a charge, and a variation's `prices` and `defaults` (keyed by and listing item ids). Any
- * other key, `paymentId` or `userId` among them, is masked as text is: no one matches it.
+ * Keys whose values are the SPI's ids, matched exactly by workers and POSes, wherever they are:
+ * `itemId` at every depth of choices, `itemIds`, `restaurantId`, `externalIds`, the ids of a
+ * restaurant's chain and location and of a charge, and a variation's `prices` and `defaults`
+ * (keyed by and listing item ids). `id` is one only in its places (`ID_PLACES`). Any other
+ * key, `paymentId` or `userId` among them, is masked as text is: no one matches it.
  */
 const ID_KEYS = new Set([
-  'id',
   'itemId',
   'itemIds',
   'restaurantId',
@@ -27,6 +27,39 @@ const ID_KEYS = new Set([
   'prices',
   'defaults',
 ]);
+
+/**
+ * Where in a body (`{menu, order}`) a key is an id though it is none elsewhere: an object's
+ * place, by the keys that lead to it (an array's items are in the array's place). `id` names
+ * something in the order itself, in the menu's items and charges, and in its sections at any
+ * depth; a `user.id`, or an `id` under a payment's card, is masked as text is.
+ */
+interface Place {
+  readonly ids: ReadonlySet<string>;
+  readonly within: ReadonlyMap<string, Place>;
+}
+
+const NAMED: Place = { ids: new Set(['id']), within: new Map() };
+const SECTION: Place = { ids: NAMED.ids, within: new Map() };
+(SECTION.within as Map<string, Place>).set('children', SECTION);
+
+const ID_PLACES: Place = {
+  ids: new Set(),
+  within: new Map([
+    ['order', NAMED],
+    [
+      'menu',
+      {
+        ids: new Set(),
+        within: new Map([
+          ['items', NAMED],
+          ['chargesV2', NAMED],
+          ['sections', SECTION],
+        ]),
+      },
+    ],
+  ]),
+};
 
 function isIdKey(key: string): boolean {
   return ID_KEYS.has(key);
@@ -126,14 +159,14 @@ function keepIdText(id: string): string {
 
 /** `keepIdText`; a number in a place for ids is masked as any number is (no id workers match is one). */
 function keepId(value: unknown): unknown {
-  return typeof value === 'string' ? keepIdText(value) : maskOrder(value);
+  return typeof value === 'string' ? keepIdText(value) : maskValue(value);
 }
 
 /** An id, a list of ids or an object of them (keys, strings and numbers) kept as sent. */
 function keepIds(value: unknown): unknown {
   if (typeof value === 'string') return keepId(value);
   if (Array.isArray(value)) return mapArray(value, keepId);
-  if (typeof value !== 'object' || value === null) return maskOrder(value);
+  if (typeof value !== 'object' || value === null) return maskValue(value);
   return mapObject(value as Record<string, unknown>, isPlainCardDataKey, keepIdKey, keepIdField);
 }
 
@@ -186,7 +219,7 @@ function maskField(key: string, value: unknown, rule: KeyRule | undefined): unkn
   const kind = rule?.kind ?? kindOf(key);
   if (kind === 'card data') return blank(value);
   if (kind === 'ids') return keepIds(value);
-  return maskOrder(value);
+  return maskValue(value);
 }
 
 /*
@@ -241,19 +274,36 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
   }
 }
 
-/**
- * An order as it may travel to the kitchen and be stored there: the same JSON, with card-data
- * keys replaced and every digit run that holds a card number masked, in strings, numbers and
- * keys, except the ids that name the order, its restaurant and its items (Wix's ids are long
- * digit strings that pass Luhn one time in ten). `cards` travels sealed; this is for what a
- * client put anywhere else. The input is never modified.
- */
-export function maskOrder(value: unknown): unknown {
+/** A value outside the places of `ID_PLACES`, masked by its keys alone. */
+function maskValue(value: unknown): unknown {
   if (typeof value === 'string') return redacted(value);
   if (typeof value === 'number') return maskCardNumber(value);
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return mapArray(value, maskOrder);
+  if (Array.isArray(value)) return mapArray(value, maskValue);
   return mapObject(value as Record<string, unknown>, knownRule, maskKey, maskField);
+}
+
+/** A value in a place of `ID_PLACES`: the few objects there also keep their place's ids. */
+function maskIn(value: unknown, place: Place): unknown {
+  if (Array.isArray(value)) return mapArray(value, (item) => maskIn(item, place));
+  if (typeof value !== 'object' || value === null) return maskValue(value);
+  return mapObject(value as Record<string, unknown>, knownRule, maskKey, (key, field, rule) => {
+    if (place.ids.has(key)) return keepIds(field);
+    const within = place.within.get(key);
+    return within ? maskIn(field, within) : maskField(key, field, rule);
+  });
+}
+
+/**
+ * A body (`{menu, order}`) as it may travel to the kitchen and be stored there: the same JSON,
+ * with card-data keys replaced and every digit run that holds a card number masked, in strings,
+ * numbers and keys, except the ids that name the order, its restaurant, its items and the like
+ * (Wix's ids are long digit strings that pass Luhn one time in ten): under `ID_KEYS` anywhere,
+ * and under `id` in the places of `ID_PLACES`. `cards` travels sealed; this is for what a
+ * client put anywhere else. The input is never modified.
+ */
+export function maskOrder(value: unknown): unknown {
+  return maskIn(value, ID_PLACES);
 }
 
 /**

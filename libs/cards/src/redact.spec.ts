@@ -670,6 +670,44 @@ describe('maskOrder', () => {
     assert.equal(orderJsonWithoutCards({ user: { userId: card } }).maskedIds, 0);
   });
 
+  it('keeps `id` as sent only where it names the order, an item, a charge or a section', () => {
+    const card = '4916422048441761';
+    const masked = maskOrder({
+      menu: {
+        items: [{ id: card, variations: [{ id: card, itemIds: [card] }] }],
+        chargesV2: [{ id: card }],
+        sections: [{ id: card, children: [{ id: card, children: [{ id: card }] }] }],
+        properties: { id: card },
+      },
+      order: {
+        id: card,
+        user: { id: card },
+        payments: [{ cardToken: { creditCard: { id: card } } }],
+        orderItems: [{ itemId: card, id: card }],
+      },
+      id: card,
+    });
+    const shown = '491642******1761';
+    assert.deepEqual(masked, {
+      menu: {
+        items: [{ id: card, variations: [{ id: shown, itemIds: [card] }] }],
+        chargesV2: [{ id: card }],
+        sections: [{ id: card, children: [{ id: card, children: [{ id: card }] }] }],
+        properties: { id: shown },
+      },
+      order: {
+        id: card,
+        user: { id: shown },
+        payments: [{ cardToken: { creditCard: { id: shown } } }],
+        orderItems: [{ itemId: card, id: shown }],
+      },
+      id: shown,
+    });
+    // Masked as text, not as an id: the order goes on.
+    assert.equal(orderJsonWithoutCards({ order: { user: { id: card } } }).maskedIds, 0);
+    assert.equal(orderJsonWithoutCards({ order: { id: `card ${card}` } }).maskedIds, 1);
+  });
+
   it('keeps in places for ids only what has no space, and masks numbers there', () => {
     const masked = maskOrder({
       noteIds: { 'card 4300 9524 0356 1930': 'x', plain: ITEM_ID },
