@@ -132,7 +132,14 @@ export function asciiDigits(digits: string): string {
 
 /** Whether `digits` start with a prefix from `from` to `to`, both of the same length. */
 function prefixIn(digits: string, from: number, to: number): boolean {
-  const prefix = Number(digits.slice(0, String(from).length));
+  // Read digit by digit: this runs for every candidate of every run, and makes no string.
+  const length = Math.min(digits.length, from < 10 ? 1 : from < 100 ? 2 : from < 1000 ? 3 : 4);
+  let prefix = 0;
+  for (let k = 0; k < length; k++) {
+    const digit = digits.charCodeAt(k) - 48;
+    if (digit < 0 || digit > 9) return false;
+    prefix = prefix * 10 + digit;
+  }
   return prefix >= from && prefix <= to;
 }
 
@@ -251,13 +258,13 @@ function tightKind(kind: string): string | undefined {
  * Amex's 4-6-5, Diners' 4-6-4), or a digit at a time.
  */
 function printedLayout(sizes: number[]): boolean {
-  const layout = sizes.join('-');
-  return (
-    /^4-4-4-[1-4](-[1-4])?$/.test(layout) ||
-    layout === '4-6-5' ||
-    layout === '4-6-4' ||
-    sizes.every((size) => size === 1)
-  );
+  // Read for every pair of a run's groups: no string is made of the sizes.
+  const [first, second, third] = sizes;
+  if (first === 4 && sizes.length === 3) return second === 6 && (third === 5 || third === 4);
+  if (first === 4 && (sizes.length === 4 || sizes.length === 5)) {
+    return second === 4 && third === 4 && sizes.slice(3).every((size) => size >= 1 && size <= 4);
+  }
+  return sizes.every((size) => size === 1);
 }
 
 /**
@@ -316,17 +323,16 @@ function middleMayFit(sizes: number[], fromStart: boolean): boolean {
 const MAY_BE_DIGIT = /[0-9\u00B2\u00B3\u00B9\u0660-\uffff]/;
 
 /**
- * A run's groups with their card numbers masked. Every candidate (digits passing for a card,
- * written as cards are) is found; where candidates overlap (a number before the card that
- * passes with its first groups, a security code after it that passes with all of them), no one
- * can tell which is the card, and all their digits are masked. So are a candidate's groups when
+ * A run's groups (as written, and as ASCII digits) with their card numbers masked. Every
+ * candidate (digits passing for a card, written as cards are) is found; where candidates overlap
+ * (a number before the card that passes with its first groups, a security code after it that
+ * passes with all of them), no one can tell which is the card, and all their digits are masked. So are a candidate's groups when
  * other digits are glued to its first or last group (`4111 1111 1111 1111123`). A lone
  * candidate shows its first 6 and last 4 digits; the digits around it stay ("table 12 4111 1111
  * …"). A group written without separators is masked on its own (`maskGroup`). Separators inside
  * a masked card go.
  */
-function maskRun(originals: string[], separators: string[]): string[] {
-  const groups = originals.map(asciiDigits);
+function maskRun(originals: string[], groups: string[], separators: string[]): string[] {
   const spans: Array<[number, number, boolean]> = [];
   for (let i = 0; i < groups.length; i++) {
     // The first group as written, and its last 4 or last digit when more are glued before.
@@ -344,13 +350,14 @@ function maskRun(originals: string[], separators: string[]): string[] {
       for (const first of firsts) {
         for (const end of lasts) {
           const digits = first + middle + end;
-          if (digits.length > 19) continue;
+          // No card is shorter or longer, in any layout (`looksLikePan`).
+          if (digits.length < 12 || digits.length > 19) continue;
           const sizes = [first.length, ...middleSizes, end.length];
-          const between = separators.slice(i, j);
           const whole = i === 0 && j === groups.length - 1 && first === groups[i] && end === last;
-          const readOut = whole && readOutLayout(sizes) && readOutSeparators(between, sizes);
+          const readOut =
+            whole && readOutLayout(sizes) && readOutSeparators(separators.slice(i, j), sizes);
           if (!(readOut || printedLayout(sizes)) || !looksLikePan(digits)) continue;
-          if (!readOut && !writtenAsOneNumber(between, sizes)) continue;
+          if (!readOut && !writtenAsOneNumber(separators.slice(i, j), sizes)) continue;
           const glued = first !== groups[i] || end !== last;
           found = found === undefined ? glued : found || glued;
         }
@@ -517,9 +524,10 @@ function redactVisibleRuns(source: string, cutAtEnd: boolean): string {
       originals.push(parts[k]);
       if (k < last) separators.push(parts[k + 1]);
     }
-    const digits = asciiDigits(originals.join(''));
+    const groups = originals.map(asciiDigits);
+    const digits = groups.join('');
     if (digits.length >= 12 && panWithin(digits)) {
-      const masked = maskRun(originals, separators);
+      const masked = maskRun(originals, groups, separators);
       for (let k = first, g = 0; k <= last; k += 2, g += 1) {
         parts[k] = masked[g];
         if (k < last) parts[k + 1] = separators[g];
