@@ -326,11 +326,11 @@ const MAY_BE_DIGIT = /[0-9\u00B2\u00B3\u00B9\u0660-\uffff]/;
  * A run's groups (as written, and as ASCII digits) with their card numbers masked. Every
  * candidate (digits passing for a card, written as cards are) is found; where candidates overlap
  * (a number before the card that passes with its first groups, a security code after it that
- * passes with all of them), no one can tell which is the card, and all their digits are masked. So are a candidate's groups when
- * other digits are glued to its first or last group (`4111 1111 1111 1111123`). A lone
- * candidate shows its first 6 and last 4 digits; the digits around it stay ("table 12 4111 1111
- * …"). A group written without separators is masked on its own (`maskGroup`). Separators inside
- * a masked card go.
+ * passes with all of them), no one can tell which is the card, and all their digits are masked.
+ * So are a candidate's groups when other digits are glued to its first or last group (`4111 1111
+ * 1111 1111123`). A lone candidate shows its first 6 and last 4 digits; the digits around it
+ * stay ("table 12 4111 1111 …"). A group written without separators is masked on its own
+ * (`maskGroup`). Separators inside a masked card go.
  */
 function maskRun(originals: string[], groups: string[], separators: string[]): string[] {
   const spans: Array<[number, number, boolean]> = [];
