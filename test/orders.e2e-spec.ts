@@ -144,4 +144,28 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
     const rows = await ledgerRows(brand);
     assert.equal(rows.filter((row) => row.wix_order_id === body.order.id).length, 0);
   });
+
+  it('takes a blank POS id for none, and an item the menu lists twice apart for unmapped', async () => {
+    const menu = [
+      item('burger', 'PLU-1', [['cheese']]),
+      item('cheese', ' \u200b\u00a0'),
+      item('cola', 'C-1'),
+      item('cola', 'C-2'),
+    ];
+    const body = orderOf(menu, [
+      { itemId: 'burger', variationsChoices: [[{ itemId: 'cheese' }]] },
+      { itemId: 'cola' },
+    ]);
+    const answer = await postOrder(gateway.url, brand, body);
+    assert.equal(answer.body.error?.code, 'invalid_item_mapping', JSON.stringify(answer.body));
+    const description = answer.body.error?.description ?? '';
+    for (const expected of [
+      'order.orderItems[0].variationsChoices[0][0]: item cheese has a blank "pos" external id',
+      'order.orderItems[1]: item cola is in the menu twice, with different POS ids',
+    ]) {
+      assert.ok(description.includes(expected), `${description}\nlacks: ${expected}`);
+    }
+    const rows = await ledgerRows(brand);
+    assert.equal(rows.filter((row) => row.wix_order_id === body.order.id).length, 0);
+  });
 });

@@ -109,6 +109,46 @@ describe('mapOrderItems', () => {
     assert.match(description, /^1 item\(s\) cannot be mapped to the POS: .*x…$/);
   });
 
+  it('takes a blank POS id for none, refuses an over-long one, and an item listed twice apart', () => {
+    const blanks = ['   ', '\t\n', '\u200b', '\u00a0', '\u3000'];
+    const items = [
+      ...blanks.map((pos, i) => ({ id: `blank-${i}`, externalIds: { pos } })),
+      { id: 'long', externalIds: { pos: 'P'.repeat(257) } },
+      { id: 'longest', externalIds: { pos: 'P'.repeat(256) } },
+      { id: 'same', externalIds: { pos: 'S' } },
+      { id: 'same', externalIds: { pos: 'S' }, title: { en_US: 'Again' } },
+      { id: 'apart', externalIds: { pos: 'A-1' } },
+      { id: 'apart', externalIds: { pos: 'A-2' } },
+      { id: 'half', externalIds: { pos: 'H' } },
+      { id: 'half' },
+    ];
+    const reasons = (lines: Array<{ itemId: string }>, posIds = new PosIds('pos')) => {
+      const result = mapOrderItems(lines, items, posIds);
+      return result.ok ? [] : result.problems.map((problem) => problem.reason);
+    };
+    for (const [i] of blanks.entries()) {
+      assert.deepEqual(reasons([{ itemId: `blank-${i}` }]), [
+        'has a blank "pos" external id, and no mapping-table row',
+      ]);
+    }
+    assert.deepEqual(reasons([{ itemId: 'long' }]), [
+      'has a POS id of 257 characters (at most 256)',
+    ]);
+    assert.deepEqual(reasons([{ itemId: 'longest' }, { itemId: 'same' }]), []);
+    assert.deepEqual(reasons([{ itemId: 'apart' }, { itemId: 'half' }]), [
+      'is in the menu twice, with different POS ids',
+      'is in the menu twice, with different POS ids',
+    ]);
+    // A blank table row is no row: the menu's id maps the item.
+    const blankRow = new PosIds('pos', new Map([['same', ' ']]));
+    const mapped = mapOrderItems([{ itemId: 'same' }], items, blankRow);
+    assert.equal(mapped.ok && mapped.lines[0]?.posItemId, 'S');
+    assert.deepEqual(
+      reasons([{ itemId: 'blank-0' }], new PosIds('pos', new Map([['blank-0', 'T']]))),
+      [],
+    );
+  });
+
   it('reads the external id under the configured key', () => {
     const result = mapOrderItems([{ itemId: 'no-pos-id' }], menu, new PosIds('other'));
     assert.equal(result.ok && result.lines[0]?.posItemId, 'X');

@@ -1,6 +1,6 @@
 import { WixOrderLine } from '@wix-pos-gateway/contracts';
 import { PosOrderLine } from '@wix-pos-gateway/pos-sdk';
-import { MenuItem, PosIds } from './pos-ids';
+import { MenuItem, MenuItems, PosIds } from './pos-ids';
 
 /** An order line with the POS's own item id, and its chosen variation choices, mapped too. */
 export type MappedLine = PosOrderLine;
@@ -23,13 +23,13 @@ export function mapOrderItems(
   menuItems: MenuItem[],
   posIds: PosIds,
 ): ItemMapping {
-  const menu = new Map(menuItems.map((item) => [item.id, item]));
+  const menu = new MenuItems(menuItems, posIds);
   const problems: MappingProblem[] = [];
 
   const mapLine = (line: WixOrderLine, path: string): MappedLine => {
     const item = menu.get(line.itemId);
     const posItemId = item && posIds.of(item);
-    const reason = posIds.problem(item);
+    const reason = menu.problem(line.itemId);
     if (reason) problems.push({ path, itemId: line.itemId, reason });
     return {
       itemId: line.itemId,

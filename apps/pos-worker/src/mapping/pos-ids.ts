@@ -28,16 +28,66 @@ export class PosIds {
 
   of(item: MenuItem): string | undefined {
     const fromTable = this.table.get(item.id);
-    if (fromTable) return fromTable;
+    if (isPosId(fromTable)) return fromTable;
     const fromMenu = item.externalIds?.[this.key];
-    if (typeof fromMenu === 'string' && fromMenu !== '') return fromMenu;
-    return this.fromPos.get(item.id) || undefined;
+    if (isPosId(fromMenu)) return fromMenu;
+    const fromPos = this.fromPos.get(item.id);
+    return isPosId(fromPos) ? fromPos : undefined;
   }
 
   /** Why an order naming this item would be answered `invalid_item_mapping`, if it would. */
   problem(item: MenuItem | undefined): string | undefined {
     if (!item) return 'is not in the menu';
-    if (this.of(item)) return undefined;
-    return `has no POS id (no mapping-table row, no "${this.key}" external id)`;
+    const posId = this.of(item);
+    if (posId === undefined) {
+      const fromMenu = item.externalIds?.[this.key];
+      return typeof fromMenu === 'string' && fromMenu !== ''
+        ? `has a blank "${this.key}" external id, and no mapping-table row`
+        : `has no POS id (no mapping-table row, no "${this.key}" external id)`;
+    }
+    if (posId.length > MAX_POS_ID_CHARS) {
+      return `has a POS id of ${posId.length} characters (at most ${MAX_POS_ID_CHARS})`;
+    }
+    return undefined;
+  }
+}
+
+/** As long as an item id may be: no POS names its items with more. */
+const MAX_POS_ID_CHARS = 256;
+
+/** Only blanks, and characters that show as nothing: a POS id of these names no item. */
+const BLANK = /^[\s\p{Z}\p{Cf}]*$/u;
+
+function isPosId(id: unknown): id is string {
+  return typeof id === 'string' && !BLANK.test(id);
+}
+
+/**
+ * A menu's items by id. An id the menu lists twice with different POS ids names no one item:
+ * an order naming it is answered `invalid_item_mapping`, not mapped by whichever came last.
+ */
+export class MenuItems {
+  private readonly byId = new Map<string, MenuItem>();
+  private readonly twice = new Set<string>();
+
+  constructor(
+    items: readonly MenuItem[],
+    private readonly posIds: PosIds,
+  ) {
+    for (const item of items) {
+      const earlier = this.byId.get(item.id);
+      if (!earlier) this.byId.set(item.id, item);
+      else if (posIds.of(earlier) !== posIds.of(item)) this.twice.add(item.id);
+    }
+  }
+
+  get(id: string): MenuItem | undefined {
+    return this.byId.get(id);
+  }
+
+  /** `PosIds.problem` of the item, or that the menu lists it twice with different POS ids. */
+  problem(id: string): string | undefined {
+    if (this.twice.has(id)) return 'is in the menu twice, with different POS ids';
+    return this.posIds.problem(this.byId.get(id));
   }
 }

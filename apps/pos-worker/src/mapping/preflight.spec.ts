@@ -70,6 +70,20 @@ describe('preflight', () => {
     );
   });
 
+  it('lists an item the menu holds twice with different POS ids', () => {
+    const twice = {
+      items: [
+        { id: 'cola', title: title('Cola'), externalIds: { pos: 'C-1' } },
+        { id: 'cola', title: title('Cola'), externalIds: { pos: 'C-2' } },
+      ],
+      sections: [{ title: title('Drinks'), itemIds: ['cola'] }],
+    };
+    assert.deepEqual(
+      preflight(twice, new PosIds('pos')).map(({ path, reason }) => [path, reason]),
+      [['Drinks > Cola', 'is in the menu twice, with different POS ids']],
+    );
+  });
+
   it('stops at a choice that contains itself', () => {
     const loop = {
       items: [{ id: 'a', variations: [{ itemIds: ['a'] }] }],

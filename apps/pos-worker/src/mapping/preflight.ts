@@ -1,4 +1,4 @@
-import { MenuItem, PosIds } from './pos-ids';
+import { MenuItem, MenuItems, PosIds } from './pos-ids';
 import { LocalizedTitle, titleOf } from './titles';
 
 export interface MenuSection {
@@ -25,7 +25,7 @@ export interface PreflightProblem {
  * that would be answered `invalid_item_mapping`: what to fix before the first order fails.
  */
 export function preflight(menu: PreflightMenu, posIds: PosIds): PreflightProblem[] {
-  const items = new Map(menu.items.map((item) => [item.id, item]));
+  const items = new MenuItems(menu.items, posIds);
   const problems = new Map<string, PreflightProblem>();
   const reached = new Set<string>();
 
@@ -34,7 +34,7 @@ export function preflight(menu: PreflightMenu, posIds: PosIds): PreflightProblem
     const title = titleOf(item?.title, itemId);
     const path = [...trail, title].join(' > ');
     reached.add(itemId);
-    const reason = posIds.problem(item);
+    const reason = items.problem(itemId);
     if (reason) problems.set(`${itemId}@${path}`, { path, itemId, title, reason });
     if (!item || open.has(itemId)) return;
     open.add(itemId);
