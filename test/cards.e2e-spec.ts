@@ -99,19 +99,22 @@ describe('card payments cleared by the POS', () => {
     assert.deepEqual(authorization, { card: masked, amount: '10900', outcome: 'approved' });
   });
 
-  it('answers cc_rejected to a declined, expired or Luhn-invalid card and to a token not in cards', async () => {
+  it('answers cc_rejected to a declined, expired or Luhn-invalid card, a token not in cards, and no currency', async () => {
     const missingToken = cardOrder(APPROVED);
     missingToken.cards = {
       another_token: (missingToken.cards as Record<string, unknown>).card_token_1,
     };
     const noCards = cardOrder(APPROVED);
     delete noCards.cards;
+    const noCurrency = cardOrder(APPROVED);
+    delete noCurrency.order.currency;
     const cases: Array<[string, SpiBody, RegExp]> = [
       ['declined', cardOrder(DECLINED), /declined/],
       ['expired', cardOrder(EXPIRED, { year: 2020, month: 1 }), /expired 01\/2020/],
       ['Luhn-invalid', cardOrder(LUHN_INVALID), /fails the Luhn check/],
       ['missing token', missingToken, /card_token_1/],
       ['no cards at all', noCards, /card_token_1/],
+      ['no currency', noCurrency, /a card payment in an order without a currency/],
     ];
     for (const [name, body, reason] of cases) {
       const { error } = (await post(body)).body;

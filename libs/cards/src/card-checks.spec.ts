@@ -14,8 +14,11 @@ const credit = (token: string) => ({
   cardToken: { token, creditCard: { expiration: { year: 2029, month: 4 } } },
 });
 
+/** An order of these payments, in a currency. */
+const inOrder = (payments: unknown) => ({ payments, currency: 'USD' });
+
 function problemsOf(cards: unknown, payments: unknown, now = NOW): string[] {
-  const result = checkCards(cards, payments, now);
+  const result = checkCards(cards, inOrder(payments), now);
   assert.equal(result.ok, false, 'expected problems');
   return result.ok ? [] : result.problems;
 }
@@ -32,7 +35,7 @@ describe('checkCards', () => {
     const fixture = JSON.parse(
       readFileSync(join(process.cwd(), 'test/fixtures/order-delivery-card.json'), 'utf8'),
     ) as { order: { payments: unknown }; cards: unknown };
-    const result = checkCards(fixture.cards, fixture.order.payments, NOW);
+    const result = checkCards(fixture.cards, fixture.order, NOW);
     assert.deepEqual(result, {
       ok: true,
       cards: {
@@ -54,7 +57,7 @@ describe('checkCards', () => {
         a: { number: PAN, expiration: { year: 2029, month: 4 }, additionalFields: { csc: CSC } },
         b: { number: '378282246310005', expireMonth: '12', expireYear: '30', csc: '1234' },
       },
-      [credit('a'), credit('b'), { type: 'cash', amount: 100 }],
+      inOrder([credit('a'), credit('b'), { type: 'cash', amount: 100 }]),
       NOW,
     );
     assert.equal(result.ok, true);
@@ -63,11 +66,11 @@ describe('checkCards', () => {
   });
 
   it('treats absent cards as none, which is fine until a payment needs one', () => {
-    assert.deepEqual(checkCards(undefined, [{ type: 'cash', amount: 5 }], NOW), {
+    assert.deepEqual(checkCards(undefined, inOrder([{ type: 'cash', amount: 5 }]), NOW), {
       ok: true,
       cards: {},
     });
-    assert.deepEqual(checkCards(undefined, undefined, NOW), { ok: true, cards: {} });
+    assert.deepEqual(checkCards(undefined, inOrder(undefined), NOW), { ok: true, cards: {} });
     assert.deepEqual(problemsOf(undefined, [{ type: 'cash' }, credit('t')]), [
       'payment 1: card token "t" is not in cards',
     ]);
@@ -76,16 +79,28 @@ describe('checkCards', () => {
   it('ignores other payment types and credit payments without a card token', () => {
     const result = checkCards(
       {},
-      [
+      inOrder([
         { type: 'cash', amount: 1, cardToken: { token: 'x' } },
         { type: 'paypal', amount: 1, cardToken: { token: 'y' } },
         { type: 'credit', amount: 1 },
         null,
         'credit',
-      ],
+      ]),
       NOW,
     );
     assert.deepEqual(result, { ok: true, cards: {} });
+  });
+
+  it('refuses a card payment in an order without a currency: nothing says what to charge', () => {
+    const cards = { a: { number: PAN, expireMonth: 4, expireYear: 2029 } };
+    for (const currency of [undefined, null, '', 42]) {
+      assert.deepEqual(checkCards(cards, { payments: [credit('a')], currency }, NOW), {
+        ok: false,
+        problems: ['payment 0: a card payment in an order without a currency'],
+      });
+    }
+    // Cash needs none.
+    assert.equal(checkCards(undefined, { payments: [{ type: 'cash', amount: 5 }] }, NOW).ok, true);
   });
 
   it('refuses a card payment without an amount: the POS would charge nothing', () => {
@@ -93,11 +108,11 @@ describe('checkCards', () => {
     assert.deepEqual(problemsOf(cards, [{ type: 'credit', cardToken: { token: 'a' } }]), [
       'payment 0: a card payment without an amount',
     ]);
-    assert.equal(checkCards(cards, [{ ...credit('a'), amount: 0 }], NOW).ok, true);
+    assert.equal(checkCards(cards, inOrder([{ ...credit('a'), amount: 0 }]), NOW).ok, true);
   });
 
   it('treats payments that are not an array as none', () => {
-    assert.deepEqual(checkCards({}, { 0: credit('t') }, NOW), { ok: true, cards: {} });
+    assert.deepEqual(checkCards({}, inOrder({ 0: credit('t') }), NOW), { ok: true, cards: {} });
   });
 
   it('reports a token missing from cards and malformed card tokens', () => {
@@ -175,7 +190,7 @@ describe('checkCards', () => {
     const card = (month: number, year: number) => ({
       t: { number: PAN, expireMonth: month, expireYear: year },
     });
-    assert.equal(checkCards(card(5, 2026), [], NOW).ok, true);
+    assert.equal(checkCards(card(5, 2026), inOrder([]), NOW).ok, true);
     assert.deepEqual(problemsOf(card(4, 2026), []), ['card t: expired 04/2026']);
     assert.deepEqual(problemsOf(card(12, 2025), []), ['card t: expired 12/2025']);
     // 23:30 on 31 May in New York is already June in UTC.
@@ -187,7 +202,7 @@ describe('checkCards', () => {
     const good = { number: PAN, expireMonth: 4, expireYear: 2029 };
     const result = checkCards(
       { [PAN]: good, 'tok_4111.1111.1111.1111': good, plain: good },
-      [],
+      inOrder([]),
       NOW,
     );
     assert.ok(result.ok);
@@ -208,7 +223,7 @@ describe('checkCards', () => {
 
   it('masks a token as the order that goes on masks it, named security codes and all', () => {
     const good = { number: PAN, expireMonth: 4, expireYear: 2029 };
-    const result = checkCards({ 'tok-cvv-1234': good }, [credit('tok-cvv-1234')], NOW);
+    const result = checkCards({ 'tok-cvv-1234': good }, inOrder([credit('tok-cvv-1234')]), NOW);
     assert.ok(result.ok);
     const [key] = Object.keys(result.ok ? result.cards : {});
     assert.equal(key, 'tok-cvv-[redacted]');
@@ -221,14 +236,14 @@ describe('checkCards', () => {
     assert.deepEqual(problems, ['card t: additionalFields.csc is not 3 or 4 digits']);
     assertNoLeak(problems);
     const both = { t: { ...card, additionalFields: { csc: '1234' } } };
-    assert.equal(checkCards(both, [credit('t')], NOW).ok, true);
+    assert.equal(checkCards(both, inOrder([credit('t')]), NOW).ok, true);
   });
 
   it('keeps a "__proto__" token as an ordinary key', () => {
     const cards = JSON.parse(
       `{"__proto__": {"number": "${PAN}", "expireMonth": 4, "expireYear": 2029}}`,
     ) as unknown;
-    const result = checkCards(cards, [credit('__proto__')], NOW);
+    const result = checkCards(cards, inOrder([credit('__proto__')]), NOW);
     assert.equal(result.ok, true);
     assert.ok(result.ok && Object.hasOwn(result.cards, '__proto__'));
     assert.equal(Object.getPrototypeOf(result.ok && result.cards), Object.prototype);

@@ -53,12 +53,17 @@ const MAX_TOKEN_CHARS = 256;
 const MAX_PROBLEMS = 20;
 
 /**
- * Checks the webhook's `cards` against its payments: every card well formed, unexpired and
- * Luhn-valid, every credit payment's card token present. A client may have put a card number
- * where a token belongs: tokens are shown, and the cards returned keyed, masked (as the order
- * that goes on carries them), so that neither a description nor the ledger's keys hold one.
+ * Checks the webhook's `cards` against its order's payments: every card well formed, unexpired
+ * and Luhn-valid, every credit payment's card token present, with an amount, in the order's
+ * currency. A client may have put a card number where a token belongs: tokens are shown, and
+ * the cards returned keyed, masked (as the order that goes on carries them), so that neither a
+ * description nor the ledger's keys hold one.
  */
-export function checkCards(cards: unknown, payments: unknown, now: Date): CardCheck {
+export function checkCards(
+  cards: unknown,
+  order: { payments?: unknown; currency?: unknown },
+  now: Date,
+): CardCheck {
   const problems: string[] = [];
   const entries: [string, PaymentCard][] = [];
   const absent = cards === undefined || cards === null;
@@ -99,6 +104,7 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
   }
 
   const known = isRecord(cards) ? cards : {};
+  const { payments, currency } = order;
   const list: unknown[] = Array.isArray(payments) ? payments : [];
   list.forEach((payment, index) => {
     if (full() || !isRecord(payment) || payment.type !== 'credit') return;
@@ -125,6 +131,10 @@ export function checkCards(cards: unknown, payments: unknown, now: Date): CardCh
     // The POS charges the card what the payment says: without an amount, nothing.
     if (payment.amount === undefined || payment.amount === null) {
       problems.push(`payment ${index}: a card payment without an amount`);
+    }
+    // Nor, without the order's currency, in what: an amount alone is no charge.
+    if (typeof currency !== 'string' || currency === '') {
+      problems.push(`payment ${index}: a card payment in an order without a currency`);
     }
   });
 

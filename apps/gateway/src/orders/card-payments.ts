@@ -26,8 +26,7 @@ export class CardPayments {
     request: WixOrderRequest & { cards?: unknown },
   ): SpiFailure | { sealed?: string } {
     if (!this.keyring) return request.cards === undefined ? {} : GatewayAnswer.cardsNotTaken();
-    const payments = (request.order as { payments?: unknown }).payments;
-    const checked = checkCards(request.cards, payments, new Date());
+    const checked = checkCards(request.cards, request.order, new Date());
     if (!checked.ok) return GatewayAnswer.cardsRefused(checked.problems);
     if (request.cards === undefined) return {};
     const sealed = this.keyring.seal(checked.cards, cardSealingContext(brand, request.order.id));
