@@ -105,11 +105,11 @@ export const GatewayAnswer = {
   cardsNotTaken: (): SpiFailure =>
     failure(SpiErrorCode.PosError, 'this gateway does not take card data (CARD_PAYMENTS is off)'),
 
-  /** An id is passed on as sent, and one with a card number in it may not be. */
+  /** An id is passed on as sent, and one with a card number (or a named code) may not be. */
   cardInId: (): SpiFailure =>
     failure(
       SpiErrorCode.PosError,
-      'an id in the order holds a card number: ids are passed on as sent, so the order is refused',
+      'an id in the order holds a card number or a security code: ids are passed on as sent, so the order is refused',
     ),
 
   cardInTime: (path: string): SpiFailure =>
