@@ -21,7 +21,7 @@ import {
 } from './support/faults';
 import { postOrder } from './support/http';
 import { testKafka } from './support/kafka';
-import { inboxRows, ledgerRows } from './support/ledger';
+import { inboxRows, ledgerRows, sql } from './support/ledger';
 import { readJournal } from './fixtures/integrations/journal-pos';
 import { example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
 import { PrivateBroker } from './support/private-broker';
@@ -223,6 +223,42 @@ describe('faults: PostgreSQL stopped briefly', () => {
       assert.ok((t.answers.endpoint_down ?? 0) > 0, 'the outage was felt');
     },
   );
+});
+
+describe('faults: the database closed to connections a while (ALLOW_CONNECTIONS false)', () => {
+  const brand = uniqueBrand('fault-pg-closed');
+  // A database of its own: closing the run's would close it to every other test's connections.
+  const name = `pos_closed_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const own = new URL(required('DATABASE_URL'));
+  own.pathname = `/${name}`;
+  let gateway: AppProcess;
+
+  before(async () => {
+    await sql(`CREATE DATABASE ${name}`);
+    await startWorker(brand, { DATABASE_URL: own.toString() });
+    gateway = await startGateway();
+  });
+  after(async () => {
+    await stopAll();
+    await sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+
+  it('answers endpoint_down, which Wix retries, and takes the order once it opens', async () => {
+    const body = renamed(example('order-takeout-cash'));
+    await sql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await sql('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+    const refused = await postOrder(gateway.url, brand, body);
+    assert.equal(refused.body.error?.code, 'endpoint_down', JSON.stringify(refused.body));
+    assert.match(refused.body.error?.description ?? '', /not currently accepting connections/);
+
+    await sql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    let answer = await postOrder(gateway.url, brand, body);
+    for (let tries = 0; answer.body.error && tries < 20; tries++) {
+      await sleep(500);
+      answer = await postOrder(gateway.url, brand, body);
+    }
+    assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
+  });
 });
 
 describe('faults: a worker started while its database cannot be reached', () => {

@@ -7,7 +7,7 @@ const pgError = (code: string, message = 'from PostgreSQL') =>
 const socketError = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
 
 describe('isDatabaseUnreachable', () => {
-  it('is true of refused and broken connections and a database shutting down', () => {
+  it('is true of refused and broken connections, a database shutting down or closed a while', () => {
     for (const error of [
       socketError('ECONNREFUSED'),
       socketError('ECONNRESET'),
@@ -15,6 +15,7 @@ describe('isDatabaseUnreachable', () => {
       pgError('57P01'),
       pgError('08006'),
       pgError('53300'),
+      pgError('55000', 'database "orders" is not currently accepting connections'),
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
     ]) {
@@ -27,6 +28,7 @@ describe('isDatabaseUnreachable', () => {
       pgError('28P01', 'password authentication failed'),
       pgError('23505'),
       pgError('57014'),
+      pgError('55000', 'currval of sequence "s" is not yet defined in this session'),
       new Error('boom'),
       undefined,
       'ECONNREFUSED',

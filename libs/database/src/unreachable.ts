@@ -12,16 +12,27 @@ const UNREACHABLE_ERRNO = new Set([
 const UNREACHABLE_SQLSTATE = /^(08|53|57P)/;
 const UNREACHABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|is not queryable/i;
+/**
+ * A database closed to connections for a while (`ALTER DATABASE … ALLOW_CONNECTIONS false`):
+ * its SQLSTATE, 55000, is also that of statements refused for their own sake, hence the words.
+ */
+const CLOSED_DATABASE = /is not currently accepting connections/i;
 
 /** Whether `error` says the database cannot be reached now (it may be again later). */
 export function isDatabaseUnreachable(error: unknown): boolean {
   const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
   if (typeof code === 'string') {
     // PostgreSQL's own errors carry a severity; a socket's carry an errno.
-    if (typeof severity === 'string') return UNREACHABLE_SQLSTATE.test(code);
+    if (typeof severity === 'string') {
+      return UNREACHABLE_SQLSTATE.test(code) || (code === '55000' && closedDatabase(error));
+    }
     if (UNREACHABLE_ERRNO.has(code)) return true;
   }
   return error instanceof Error && UNREACHABLE_MESSAGE.test(error.message);
+}
+
+function closedDatabase(error: unknown): boolean {
+  return error instanceof Error && CLOSED_DATABASE.test(error.message);
 }
 
 /**

@@ -40,7 +40,22 @@ describe('inboxFailure', () => {
       new Error('timeout exceeded when trying to connect'),
       'pos_unavailable',
     ],
+    [
+      'a database closed to connections a while',
+      Object.assign(new Error('database "pos" is not currently accepting connections'), {
+        code: '55000',
+        severity: 'FATAL',
+      }),
+      'pos_unavailable',
+    ],
     ['a constraint', Object.assign(new Error('violates check'), { code: '23514' }), 'pos_error'],
+    [
+      'another error of the same SQLSTATE',
+      Object.assign(new Error('currval of sequence "s" is not yet defined in this session'), {
+        code: '55000',
+      }),
+      'pos_error',
+    ],
   ];
 
   for (const [name, error, kind] of cases) {

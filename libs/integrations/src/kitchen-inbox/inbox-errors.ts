@@ -17,6 +17,8 @@ const BROKEN_ERRNO = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
  * as maybe run all the same, which costs at most a void that was not needed.
  */
 const BROKEN_MESSAGE = /Connection terminated|is not queryable/i;
+/** PostgreSQL's words (SQLSTATE 55000) for a database closed to connections for a while. */
+const CLOSED_MESSAGE = /is not currently accepting connections/i;
 
 /** A connection that could not be made, by its errno or its message. */
 function neverConnected(code: unknown, message: string): boolean {
@@ -27,10 +29,10 @@ function neverConnected(code: unknown, message: string): boolean {
 }
 
 /**
- * PostgreSQL failures as the SDK's failures: the inbox unreachable, shutting down, out of
- * connections, or cancelled at the deadline is "POS unavailable" (retryable; the transaction
- * rolled back, so no order is left); anything else is a POS error. A failed `COMMIT` passes
- * `orderMayExist`: it may have committed.
+ * PostgreSQL failures as the SDK's failures: the inbox unreachable, shutting down, closed to
+ * connections, out of them, or cancelled at the deadline is "POS unavailable" (retryable; the
+ * transaction rolled back, so no order is left); anything else is a POS error. A failed
+ * `COMMIT` passes `orderMayExist`: it may have committed.
  */
 export function inboxFailure(error: unknown, options: FailureOptions = {}): Error {
   if (isPosFailure(error)) return error;
@@ -43,6 +45,7 @@ export function inboxFailure(error: unknown, options: FailureOptions = {}): Erro
   if (
     neverConnected(code, message) ||
     (typeof code === 'string' && (BROKEN_ERRNO.has(code) || /^(08|53|57P|40)/.test(code))) ||
+    (code === '55000' && CLOSED_MESSAGE.test(message)) ||
     BROKEN_MESSAGE.test(message)
   ) {
     return new PosUnavailableError(`the POS inbox is unavailable: ${message}`, {
