@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { postOrder } from './support/http';
 import { readTopic } from './support/kafka';
 import { ledgerRows } from './support/ledger';
-import { example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
+import { SpiBody, example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
 import { AppProcess, startGateway, startWorker, stopAll } from './support/processes';
 
 describe('orders through gateway → Kafka → POS worker → ledger', () => {
@@ -16,6 +16,19 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
     gateway = await startGateway();
   });
   after(stopAll);
+
+  /** Answers `body` invalid_item_mapping, naming each of `problems`, and records no order. */
+  async function refusedUnmapped(body: SpiBody, problems: string[]): Promise<string> {
+    const answer = await postOrder(gateway.url, brand, body);
+    assert.equal(answer.body.error?.code, 'invalid_item_mapping', JSON.stringify(answer.body));
+    const description = answer.body.error?.description ?? '';
+    for (const expected of problems) {
+      assert.ok(description.includes(expected), `${description}\nlacks: ${expected}`);
+    }
+    const rows = await ledgerRows(brand);
+    assert.equal(rows.filter((row) => row.wix_order_id === body.order.id).length, 0);
+    return description;
+  }
 
   it('answers both SPI examples with a POS order id', async () => {
     for (const name of ['order-takeout-cash', 'order-delivery-card'] as const) {
@@ -130,19 +143,39 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
       { itemId: 'ghost-item' },
       { itemId: 'burger', variationsChoices: [[{ itemId: 'another-ghost' }]] },
     ]);
-    const answer = await postOrder(gateway.url, brand, body);
-    assert.equal(answer.body.error?.code, 'invalid_item_mapping');
-    const description = answer.body.error?.description ?? '';
-    assert.match(description, /^3 item\(s\) cannot be mapped/);
-    for (const expected of [
+    const description = await refusedUnmapped(body, [
       'order.orderItems[0].variationsChoices[0][0].variationsChoices[0][0]: item smoked has no POS id (no mapping-table row, no "pos" external id)',
       'order.orderItems[1]: item ghost-item is not in the menu',
       'order.orderItems[2].variationsChoices[0][0]: item another-ghost is not in the menu',
-    ]) {
-      assert.ok(description.includes(expected), `${description}\nlacks: ${expected}`);
-    }
-    const rows = await ledgerRows(brand);
-    assert.equal(rows.filter((row) => row.wix_order_id === body.order.id).length, 0);
+    ]);
+    assert.match(description, /^3 item\(s\) cannot be mapped/);
+  });
+
+  it("answers invalid_item_mapping to a choice the line's own variation does not offer", async () => {
+    const menu = [
+      item('burger', 'PLU-1', [['cheese', 'bacon']]),
+      item('cheese', 'MOD-1'),
+      item('bacon', 'MOD-2'),
+      item('cola', 'DR-1'),
+    ];
+    const variations = [{ title: { en_US: 'Toppings' }, itemIds: ['cheese', 'bacon'] }];
+    const offered = orderOf(menu, [
+      { itemId: 'burger', variations, variationsChoices: [[{ itemId: 'bacon' }]] },
+    ]);
+    const taken = await postOrder(gateway.url, brand, offered);
+    assert.match(taken.body.value?.orderId ?? JSON.stringify(taken.body), /^\d+$/);
+
+    const body = orderOf(menu, [
+      {
+        itemId: 'burger',
+        variations,
+        variationsChoices: [[{ itemId: 'cola' }], [{ itemId: 'bacon' }]],
+      },
+    ]);
+    await refusedUnmapped(body, [
+      'order.orderItems[0].variationsChoices[0][0]: item cola is not a choice of variation 0 of item burger',
+      'order.orderItems[0].variationsChoices[1]: item burger has choices for a variation 1 it does not have (it has 1)',
+    ]);
   });
 
   it('takes a blank POS id for none, and an item the menu lists twice apart for unmapped', async () => {
@@ -156,16 +189,9 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
       { itemId: 'burger', variationsChoices: [[{ itemId: 'cheese' }]] },
       { itemId: 'cola' },
     ]);
-    const answer = await postOrder(gateway.url, brand, body);
-    assert.equal(answer.body.error?.code, 'invalid_item_mapping', JSON.stringify(answer.body));
-    const description = answer.body.error?.description ?? '';
-    for (const expected of [
+    await refusedUnmapped(body, [
       'order.orderItems[0].variationsChoices[0][0]: item cheese has a blank "pos" external id',
       'order.orderItems[1]: item cola is in the menu twice, with different POS ids',
-    ]) {
-      assert.ok(description.includes(expected), `${description}\nlacks: ${expected}`);
-    }
-    const rows = await ledgerRows(brand);
-    assert.equal(rows.filter((row) => row.wix_order_id === body.order.id).length, 0);
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeProblems, mapOrderItems } from './item-mapping';
+import { describeProblems, mapOrderItems, unofferedChoices } from './item-mapping';
 import { PosIds } from './pos-ids';
 
 const menu = [
@@ -175,5 +175,61 @@ describe('mapOrderItems', () => {
         ['TABLE-NX', undefined],
       ],
     );
+  });
+});
+
+describe('unofferedChoices', () => {
+  const size = { title: { en_US: 'Size' }, itemIds: ['small', 'large'] };
+  const extras = { title: { en_US: 'Extras' }, itemIds: ['cheese'] };
+  const line = (
+    choices: Array<Array<Record<string, unknown>>>,
+    variations: unknown = [size, extras],
+  ) => ({
+    itemId: 'pizza',
+    variations,
+    variationsChoices: choices as Array<Array<{ itemId: string }>>,
+  });
+
+  it("takes the choices a line's variations offer, and lines that carry no variations", () => {
+    assert.deepEqual(unofferedChoices([line([[{ itemId: 'large' }], [{ itemId: 'cheese' }]])]), []);
+    // An empty group past the last variation chooses nothing.
+    assert.deepEqual(unofferedChoices([line([[{ itemId: 'small' }], [], []])]), []);
+    // No snapshot to check against, or a variation that lists no ids.
+    assert.deepEqual(
+      unofferedChoices([{ itemId: 'pizza', variationsChoices: [[{ itemId: 'any' }]] }]),
+      [],
+    );
+    assert.deepEqual(unofferedChoices([line([[{ itemId: 'any' }]], [{ title: 'x' }, null])]), []);
+  });
+
+  it('finds a choice its variation does not list, and choices for a variation the line lacks, at any depth', () => {
+    const nested = line([
+      [
+        { itemId: 'cola' },
+        { itemId: 'large', variations: [extras], variationsChoices: [[{ itemId: 'ham' }]] },
+      ],
+      [],
+      [{ itemId: 'cheese' }],
+    ]);
+    assert.deepEqual(unofferedChoices([{ itemId: 'soda' }, nested]), [
+      {
+        path: 'order.orderItems[1].variationsChoices[0][0]',
+        itemId: 'cola',
+        reason: 'is not a choice of variation 0 of item pizza',
+      },
+      {
+        path: 'order.orderItems[1].variationsChoices[0][1].variationsChoices[0][0]',
+        itemId: 'ham',
+        reason: 'is not a choice of variation 0 of item large',
+      },
+      {
+        path: 'order.orderItems[1].variationsChoices[2]',
+        itemId: 'pizza',
+        reason: 'has choices for a variation 2 it does not have (it has 2)',
+      },
+    ]);
+    // An item chosen as its own choice is offered only if its variation lists it.
+    assert.equal(unofferedChoices([line([[{ itemId: 'pizza' }]])]).length, 1);
+    assert.equal(unofferedChoices([line([[{ itemId: 'small' }]], [])]).length, 1);
   });
 });

@@ -45,6 +45,48 @@ export function mapOrderItems(
   return problems.length === 0 ? { ok: true, lines } : { ok: false, problems };
 }
 
+/**
+ * Choices the order does not offer. `variationsChoices[i]` holds the choices made in the
+ * line's `variations[i]`, its snapshot of the item's variations at order time: a choice that
+ * variation does not list, or choices for a variation the line does not have, are no order a
+ * customer could make, and a POS would take them for modifiers of the wrong item. Checked where
+ * the line carries its variations, and each variation where it lists its `itemIds`.
+ */
+export function unofferedChoices(orderItems: WixOrderLine[]): MappingProblem[] {
+  const problems: MappingProblem[] = [];
+  const visit = (line: WixOrderLine, path: string): void => {
+    const { variations } = line as { variations?: unknown };
+    line.variationsChoices?.forEach((choices, i) => {
+      const at = `${path}.variationsChoices[${i}]`;
+      if (Array.isArray(variations) && choices.length > 0) {
+        const offered = offeredIn(variations, i);
+        if (offered === 'none') {
+          const reason = `has choices for a variation ${i} it does not have (it has ${variations.length})`;
+          problems.push({ path: at, itemId: line.itemId, reason });
+        } else if (offered) {
+          choices.forEach((choice, j) => {
+            if (offered.includes(choice.itemId)) return;
+            const reason = `is not a choice of variation ${i} of item ${line.itemId}`;
+            problems.push({ path: `${at}[${j}]`, itemId: choice.itemId, reason });
+          });
+        }
+      }
+      choices.forEach((choice, j) => visit(choice, `${at}[${j}]`));
+    });
+  };
+  orderItems.forEach((line, i) => visit(line, `order.orderItems[${i}]`));
+  return problems;
+}
+
+/** The item ids variation `i` lists; `'none'` past the last; undefined where it lists none. */
+function offeredIn(variations: unknown[], i: number): unknown[] | 'none' | undefined {
+  if (i >= variations.length) return 'none';
+  const variation = variations[i] as { itemIds?: unknown } | null;
+  const itemIds =
+    typeof variation === 'object' && variation !== null ? variation.itemIds : undefined;
+  return Array.isArray(itemIds) ? itemIds : undefined;
+}
+
 /** Every item id an order names: its lines and their chosen choices, at every depth. */
 export function orderedItemIds(orderItems: WixOrderLine[]): string[] {
   const ids = new Set<string>();

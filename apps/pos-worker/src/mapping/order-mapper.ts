@@ -3,12 +3,15 @@ import { WixMenu, WixOrder } from '@wix-pos-gateway/contracts';
 import { WorkerConfig } from '../config';
 import { callHook } from '../integration/hook-call';
 import { LoadedIntegration } from '../integration/pos-integration.provider';
-import { ItemMapping, mapOrderItems, orderedItemIds } from './item-mapping';
+import { ItemMapping, mapOrderItems, orderedItemIds, unofferedChoices } from './item-mapping';
 import { MappingTable } from './mapping-table';
 import { PosIds } from './pos-ids';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 
-/** Maps an order's lines from the restaurant's mapping table, the menu, then the POS itself. */
+/**
+ * Maps an order's lines from the restaurant's mapping table, the menu, then the POS itself,
+ * once its choices are ones its variations offer.
+ */
 @Injectable()
 export class OrderMapper {
   constructor(
@@ -19,6 +22,9 @@ export class OrderMapper {
   ) {}
 
   async map(brand: string, order: WixOrder, menu: WixMenu, deadline: number): Promise<ItemMapping> {
+    // Choices the order's own variations do not offer map to nothing, wherever ids come from.
+    const unoffered = unofferedChoices(order.orderItems);
+    if (unoffered.length > 0) return { ok: false, problems: unoffered };
     const ids = orderedItemIds(order.orderItems);
     const table = await this.table.find(brand, order.restaurantId, ids);
     this.metrics.mappingLookups.inc({ brand, source: table.cached ? 'cache' : 'database' });
