@@ -243,17 +243,6 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
         /^invalid order request: order\.payments\[0\]\.cardToken is on a payment whose type reads as credit but is not "credit"/,
     },
     {
-      name: 'an order Wix has canceled',
-      send: () => {
-        const body = valid();
-        (body.order as unknown as { status: string }).status = 'canceled';
-        return postOrder(gateway.url, brand, body);
-      },
-      status: 200,
-      description:
-        /^invalid order request: order\.status is "canceled": a canceled order is not placed/,
-    },
-    {
       name: 'a time that reads as a card number (a Diners number, or the year 2920)',
       send: () => {
         const body = valid();

@@ -227,7 +227,6 @@ export function isValidRequest(body: Json): boolean {
     return false;
   }
   if (!ORDER_TIMES.every((time) => isIntIn(order[time], 0, maxTime))) return false;
-  if (order.status === 'canceled') return false;
   if (!isIntIn(order.takeoutPacks, 0, maxInt)) return false;
   const { delivery, orderCharges, payments } = order;
   if (!isAbsent(delivery) && !isDispatch(delivery)) return false;

@@ -6,7 +6,6 @@ import {
   IsArray,
   IsDefined,
   IsInt,
-  IsNotIn,
   IsObject,
   IsOptional,
   IsString,
@@ -321,12 +320,6 @@ export class WixOrderDto implements WixOrder {
   @Min(0)
   @IsInt()
   modified?: number;
-
-  /** Wix's own state of the order: one it has canceled is no order to place. */
-  @Expose()
-  @IsOptional()
-  @IsNotIn(['canceled'], { message: '$property is "canceled": a canceled order is not placed' })
-  status?: unknown;
 
   /** At least one line: an order with nothing to make would be a ticket with nothing on it. */
   @Expose()
