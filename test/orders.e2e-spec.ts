@@ -171,10 +171,13 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
         variations,
         variationsChoices: [[{ itemId: 'cola' }], [{ itemId: 'bacon' }]],
       },
+      { itemId: 'ghost' },
     ]);
+    // Listed with the items that map to nothing.
     await refusedUnmapped(body, [
       'order.orderItems[0].variationsChoices[0][0]: item cola is not a choice of variation 0 of item burger',
       'order.orderItems[0].variationsChoices[1]: item burger has choices for a variation 1 it does not have (it has 1)',
+      'order.orderItems[1]: item ghost is not in the menu',
     ]);
   });
 

@@ -109,7 +109,7 @@ describe('mapOrderItems', () => {
     assert.match(description, /^1 item\(s\) cannot be mapped to the POS: .*x…$/);
   });
 
-  it('takes a blank POS id for none, refuses an over-long one, and an item listed twice apart', () => {
+  it('takes a blank POS id for none, refuses an over-long one, and an item listed twice with two ids', () => {
     const blanks = ['   ', '\t\n', '\u200b', '\u00a0', '\u3000'];
     const items = [
       ...blanks.map((pos, i) => ({ id: `blank-${i}`, externalIds: { pos } })),
@@ -121,6 +121,8 @@ describe('mapOrderItems', () => {
       { id: 'apart', externalIds: { pos: 'A-2' } },
       { id: 'half', externalIds: { pos: 'H' } },
       { id: 'half' },
+      { id: 'other-half' },
+      { id: 'other-half', externalIds: { pos: 'O' } },
     ];
     const reasons = (lines: Array<{ itemId: string }>, posIds = new PosIds('pos')) => {
       const result = mapOrderItems(lines, items, posIds);
@@ -135,10 +137,16 @@ describe('mapOrderItems', () => {
       'has a POS id of 257 characters (at most 256)',
     ]);
     assert.deepEqual(reasons([{ itemId: 'longest' }, { itemId: 'same' }]), []);
-    assert.deepEqual(reasons([{ itemId: 'apart' }, { itemId: 'half' }]), [
-      'is in the menu twice, with different POS ids',
+    assert.deepEqual(reasons([{ itemId: 'apart' }]), [
       'is in the menu twice, with different POS ids',
     ]);
+    // Where only one copy has a POS id, that copy is the item, first or last.
+    const halves = mapOrderItems(
+      [{ itemId: 'half' }, { itemId: 'other-half' }],
+      items,
+      new PosIds('pos'),
+    );
+    assert.deepEqual(halves.ok && halves.lines.map((line) => line.posItemId), ['H', 'O']);
     // A blank table row is no row: the menu's id maps the item.
     const blankRow = new PosIds('pos', new Map([['same', ' ']]));
     const mapped = mapOrderItems([{ itemId: 'same' }], items, blankRow);
@@ -230,6 +238,7 @@ describe('unofferedChoices', () => {
     ]);
     // An item chosen as its own choice is offered only if its variation lists it.
     assert.equal(unofferedChoices([line([[{ itemId: 'pizza' }]])]).length, 1);
-    assert.equal(unofferedChoices([line([[{ itemId: 'small' }]], [])]).length, 1);
+    // An empty snapshot is read as none.
+    assert.equal(unofferedChoices([line([[{ itemId: 'small' }]], [])]).length, 0);
   });
 });

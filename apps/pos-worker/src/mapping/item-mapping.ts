@@ -50,7 +50,7 @@ export function mapOrderItems(
  * line's `variations[i]`, its snapshot of the item's variations at order time: a choice that
  * variation does not list, or choices for a variation the line does not have, are no order a
  * customer could make, and a POS would take them for modifiers of the wrong item. Checked where
- * the line carries its variations, and each variation where it lists its `itemIds`.
+ * the line carries variations, and each variation where it lists its `itemIds`.
  */
 export function unofferedChoices(orderItems: WixOrderLine[]): MappingProblem[] {
   const problems: MappingProblem[] = [];
@@ -58,7 +58,8 @@ export function unofferedChoices(orderItems: WixOrderLine[]): MappingProblem[] {
     const { variations } = line as { variations?: unknown };
     line.variationsChoices?.forEach((choices, i) => {
       const at = `${path}.variationsChoices[${i}]`;
-      if (Array.isArray(variations) && choices.length > 0) {
+      // An empty snapshot is read as none: nothing to check against.
+      if (Array.isArray(variations) && variations.length > 0 && choices.length > 0) {
         const offered = offeredIn(variations, i);
         if (offered === 'none') {
           const reason = `has choices for a variation ${i} it does not have (it has ${variations.length})`;

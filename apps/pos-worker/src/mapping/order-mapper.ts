@@ -22,9 +22,20 @@ export class OrderMapper {
   ) {}
 
   async map(brand: string, order: WixOrder, menu: WixMenu, deadline: number): Promise<ItemMapping> {
-    // Choices the order's own variations do not offer map to nothing, wherever ids come from.
+    // Choices the order's own variations do not offer map to nothing, wherever ids come from;
+    // they are listed with the items that map to nothing either.
     const unoffered = unofferedChoices(order.orderItems);
-    if (unoffered.length > 0) return { ok: false, problems: unoffered };
+    const mapping = await this.posIdsOf(brand, order, menu, deadline);
+    if (unoffered.length === 0) return mapping;
+    return { ok: false, problems: [...unoffered, ...(mapping.ok ? [] : mapping.problems)] };
+  }
+
+  private async posIdsOf(
+    brand: string,
+    order: WixOrder,
+    menu: WixMenu,
+    deadline: number,
+  ): Promise<ItemMapping> {
     const ids = orderedItemIds(order.orderItems);
     const table = await this.table.find(brand, order.restaurantId, ids);
     this.metrics.mappingLookups.inc({ brand, source: table.cached ? 'cache' : 'database' });
@@ -40,8 +51,11 @@ export class OrderMapper {
     const { integration } = this.loaded;
     if (mapping.ok || !integration.resolveMappings) return mapping;
 
+    // Only what nothing maps: an item refused for its id (listed twice apart, too long) is not.
     const unmapped = new Set(mapping.problems.map((problem) => problem.itemId));
-    const items = menu.items.filter((item) => unmapped.has(item.id));
+    const items = menu.items.filter(
+      (item) => unmapped.has(item.id) && posIds.of(item) === undefined,
+    );
     if (items.length === 0) return mapping;
     const resolved = await callHook('resolveMappings', deadline - Date.now(), (signal) =>
       integration.resolveMappings!(

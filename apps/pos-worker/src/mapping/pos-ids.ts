@@ -63,8 +63,9 @@ function isPosId(id: unknown): id is string {
 }
 
 /**
- * A menu's items by id. An id the menu lists twice with different POS ids names no one item:
- * an order naming it is answered `invalid_item_mapping`, not mapped by whichever came last.
+ * A menu's items by id. An id the menu lists twice with two different POS ids names no one
+ * item: an order naming it is answered `invalid_item_mapping`, not mapped by whichever came
+ * last. Where only one copy has a POS id, that copy is the item.
  */
 export class MenuItems {
   private readonly byId = new Map<string, MenuItem>();
@@ -76,8 +77,12 @@ export class MenuItems {
   ) {
     for (const item of items) {
       const earlier = this.byId.get(item.id);
-      if (!earlier) this.byId.set(item.id, item);
-      else if (posIds.of(earlier) !== posIds.of(item)) this.twice.add(item.id);
+      const posId = earlier && posIds.of(item);
+      if (!earlier || (posId !== undefined && posIds.of(earlier) === undefined)) {
+        this.byId.set(item.id, item);
+      } else if (posId !== undefined && posId !== posIds.of(earlier)) {
+        this.twice.add(item.id);
+      }
     }
   }
 
