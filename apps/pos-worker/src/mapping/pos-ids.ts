@@ -1,3 +1,4 @@
+import { SPI_LIMITS } from '@wix-pos-gateway/contracts';
 import { LocalizedTitle } from './titles';
 
 export interface MenuItem {
@@ -52,8 +53,8 @@ export class PosIds {
   }
 }
 
-/** As long as an item id may be: no POS names its items with more. */
-const MAX_POS_ID_CHARS = 256;
+/** As long as an item id may be (`SPI_LIMITS.maxIdChars`): no POS names its items with more. */
+const MAX_POS_ID_CHARS = SPI_LIMITS.maxIdChars;
 
 /** Only blanks, and characters that show as nothing: a POS id of these names no item. */
 const BLANK = /^[\s\p{Z}\p{Cf}]*$/u;
@@ -77,12 +78,16 @@ export class MenuItems {
   ) {
     for (const item of items) {
       const earlier = this.byId.get(item.id);
-      const posId = earlier && posIds.of(item);
-      if (!earlier || (posId !== undefined && posIds.of(earlier) === undefined)) {
+      if (!earlier) {
         this.byId.set(item.id, item);
-      } else if (posId !== undefined && posId !== posIds.of(earlier)) {
-        this.twice.add(item.id);
+        continue;
       }
+      // A copy with no POS id gives way; two copies with two ids name no one item.
+      const posId = posIds.of(item);
+      if (posId === undefined) continue;
+      const earlierPosId = posIds.of(earlier);
+      if (earlierPosId === undefined) this.byId.set(item.id, item);
+      else if (posId !== earlierPosId) this.twice.add(item.id);
     }
   }
 
