@@ -17,9 +17,10 @@ function deeplyNestedChoices(depth: number): string {
 describe('bad input gets an SPI error body, and the gateway keeps serving', () => {
   const brand = uniqueBrand('bad-input');
   let gateway: AppProcess;
+  let worker: AppProcess;
 
   before(async () => {
-    await startWorker(brand);
+    worker = await startWorker(brand);
     gateway = await startGateway();
   });
   after(stopAll);
@@ -363,6 +364,43 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
     for (const body of answers) assert.match(body.error?.description ?? '', /448527\*{6}8327/);
     assert.doesNotMatch(JSON.stringify(answers), /4485\D{0,3}2757\D{0,3}4230\D{0,3}8327|123/);
     assert.doesNotMatch(gateway.logs(), /4485\D{0,5}2757\D{0,5}4230\D{0,5}8327/);
+  });
+
+  it('quotes no card number of a URL under /health, on the gateway or the worker', async () => {
+    const pan = '4485275742308327';
+    const quoted: string[] = [];
+    for (const path of [
+      `healthz?pan=${pan}&cvv=123`,
+      `health/${pan}`,
+      `health${pan}`,
+      `health/live/${pan}`,
+      `health/ready?pan=${pan}&cvv=123`,
+      `health/x/4485%202757%204230%208327`,
+    ]) {
+      const res = await fetch(`${gateway.url}/${path}`);
+      const text = await res.text();
+      quoted.push(text);
+      if (path.startsWith('health/ready')) {
+        // A health check's own route still answers as a probe, query or not.
+        assert.equal(res.status, 200, `${path}: ${text}`);
+        continue;
+      }
+      assert.equal(res.status, 404, `${path}: ${text}`);
+      assert.equal((JSON.parse(text) as Answer['body']).error?.code, 'pos_error', text);
+    }
+    for (const path of [
+      `health/x${pan}?pan=${pan}`,
+      'nope/4485-2757-4230-8327',
+      `orders/${pan}/x`,
+    ]) {
+      const res = await fetch(`${worker.url}/${path}`);
+      const text = await res.text();
+      assert.equal(res.status, 404, `${path}: ${text}`);
+      assert.match(text, /448527\*{6}8327/);
+      quoted.push(text);
+    }
+    assert.doesNotMatch(quoted.join('\n'), /4485\D{0,3}2757\D{0,3}4230\D{0,3}8327|cvv=123/);
+    assert.doesNotMatch(`${gateway.logs()}${worker.logs()}`, /4485\D{0,5}2757\D{0,5}4230\D{0,5}8327/);
   });
 
   it('never echoes the body in a parse error', async () => {

@@ -1,6 +1,13 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { redactUrlText } from '@wix-pos-gateway/cards';
+import { withoutQuery } from '@wix-pos-gateway/cards';
 import { randomUUID } from 'node:crypto';
 import { GatewayAnswer } from './orders/answer-rules';
 
@@ -12,10 +19,11 @@ export class SpiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const res = http.getResponse<Response>();
-    // Health checks answer in their own format (terminus), for probes and orchestrators.
+    // A failed health check answers in its own format (terminus), for probes and orchestrators;
+    // anything else under /health, such as "Cannot GET /health/…?…", is an SPI error as elsewhere.
     if (
-      exception instanceof HttpException &&
-      http.getRequest<Request>().path.startsWith('/health')
+      exception instanceof ServiceUnavailableException &&
+      HEALTH_CHECKS.test(http.getRequest<Request>().path)
     ) {
       res.status(exception.getStatus()).json(exception.getResponse());
       return;
@@ -32,13 +40,5 @@ export class SpiExceptionFilter implements ExceptionFilter {
   }
 }
 
-/**
- * Nest's message, masked as URLs write cards (`redactUrlText`: decoded as often as it was
- * escaped); a "Cannot POST /path?query" without its query, which is no part of any route and
- * may be a form's fields (`?pan=4111+1111…`).
- */
-export function withoutQuery(message: string): string {
-  const route = /^(\s*cannot\s+\S*\s+[^?]*)(\?[\s\S]*)?$/i.exec(message);
-  if (!route) return redactUrlText(message);
-  return `${redactUrlText(route[1])}${route[2] ? '?…' : ''}`;
-}
+/** The routes of the health checks (`HealthController`), as Express matches them. */
+const HEALTH_CHECKS = /^\/health\/(live|ready)\/?$/i;

@@ -11,6 +11,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { loadWorkerConfig } from './config';
+import { NoRouteFilter } from './no-route.filter';
 import { workerOpenApi } from './openapi';
 import { AnswersConsumer } from './orders/answers-consumer';
 import { Reconciler } from './orders/reconciler';
@@ -26,6 +27,7 @@ async function bootstrap(): Promise<void> {
   const { module, integration } = await openWorkerCore(config, logger, process.env);
   const app = await NestFactory.create(module, { logger });
   app.enableShutdownHooks();
+  app.useGlobalFilters(new NoRouteFilter(app.getHttpAdapter()));
 
   const retries = { warn: (message: string) => new Logger('pos-worker').warn(message) };
   await untilKafkaAnswers(

@@ -13,3 +13,4 @@ export {
   type CardSummary,
   type PaymentCard,
 } from '@wix-pos-gateway/pos-sdk';
+export * from './route-message';
