@@ -400,7 +400,10 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       quoted.push(text);
     }
     assert.doesNotMatch(quoted.join('\n'), /4485\D{0,3}2757\D{0,3}4230\D{0,3}8327|cvv=123/);
-    assert.doesNotMatch(`${gateway.logs()}${worker.logs()}`, /4485\D{0,5}2757\D{0,5}4230\D{0,5}8327/);
+    assert.doesNotMatch(
+      `${gateway.logs()}${worker.logs()}`,
+      /4485\D{0,5}2757\D{0,5}4230\D{0,5}8327/,
+    );
   });
 
   it('never echoes the body in a parse error', async () => {
