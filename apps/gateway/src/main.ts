@@ -16,6 +16,7 @@ import { GatewayConfig, loadGatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 import { TopicDirectory } from './orders/topic-directory';
 import { answerClientErrors } from './webhook/client-errors';
+import { drainOnClose } from './webhook/drain';
 
 /** The webhook Wix Restaurants calls: HTTP in, request/reply over Kafka to the brand's POS workers. */
 async function bootstrap(): Promise<void> {
@@ -41,6 +42,7 @@ async function bootstrap(): Promise<void> {
     }),
   );
   answerClientErrors(app.getHttpServer(), config.orders.deadlineMs);
+  drainOnClose(app.getHttpServer(), config.orders.deadlineMs);
   await app.listen(config.port);
   logger.log(`instance ${config.instanceId} listening on ${await app.getUrl()}`);
   // Kafka after the port: a gateway started while the broker is down answers every call
