@@ -406,6 +406,18 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
     );
   });
 
+  it('refuses an order the masking makes larger than a body may be, and goes on', async () => {
+    const small = await startGateway({ MAX_BODY_BYTES: String(64 * 1024) });
+    const request = valid();
+    // 50 KB of security codes: each `0` is masked as `[redacted]`, which makes 110 KB.
+    Object.assign(request.order, { extra: Array.from({ length: 5_000 }, () => ({ cvv: 0 })) });
+    const answer = await postOrder(small.url, brand, request);
+    assert.equal(answer.body.error?.code, 'pos_error', JSON.stringify(answer.body));
+    assert.match(answer.body.error?.description ?? '', /larger than the limit of 65536 bytes/);
+    const next = await postOrder(small.url, brand, valid());
+    assert.match(next.body.value?.orderId ?? JSON.stringify(next.body), /^\d+$/);
+  });
+
   it('never echoes the body in a parse error', async () => {
     const text = '{"cards":{"t":{"number":"4111111111111111"}},"order": nope}';
     const answer = await postOrder(gateway.url, brand, text, json);

@@ -22,7 +22,7 @@ import { GatewayAnswer, onReply, onTimeout } from './answer-rules';
 import { CardPayments } from './card-payments';
 import { quotedFromUrl } from './gateway-answers';
 import { OrderAnswers } from './order-answers';
-import { cardShapedTime, orderMessage } from './order-message';
+import { cardShapedTime, fitsOrderTopic, orderMessage } from './order-message';
 import { TopicDirectory } from './topic-directory';
 
 export interface WebhookCall {
@@ -125,6 +125,10 @@ export class ForwardOrderService {
     const message = messageOf(request);
     if ('problem' in message) return { response: GatewayAnswer.invalidOrder([message.problem], 1) };
     if (message.maskedIds > 0) return { response: GatewayAnswer.cardInId() };
+    const { maxBodyBytes } = this.config.webhook;
+    if (!fitsOrderTopic(message.json, cards.sealed, maxBodyBytes)) {
+      return { response: GatewayAnswer.messageTooLarge(maxBodyBytes) };
+    }
     const inFlight = this.inFlight.get(brand) ?? 0;
     if (inFlight >= this.config.orders.maxInFlightPerBrand) {
       // A backlog this deep would answer in timeouts: say so now, and send nothing.

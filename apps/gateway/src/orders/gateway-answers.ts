@@ -118,6 +118,12 @@ export const GatewayAnswer = {
       `invalid order request: ${path} reads as a card number, and no card number is passed on`,
     ),
 
+  messageTooLarge: (maxBytes: number): SpiFailure =>
+    failure(
+      SpiErrorCode.PosError,
+      `the order, with its card data masked, is larger than the limit of ${maxBytes} bytes`,
+    ),
+
   cardsRefused: (problems: readonly string[]): SpiFailure =>
     failure(SpiErrorCode.CcRejected, `card payment refused: ${problems.join('; ')}`),
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WixOrderRequest } from '@wix-pos-gateway/contracts';
-import { cardShapedTime, orderMessage } from './order-message';
+import { cardShapedTime, fitsOrderTopic, orderMessage } from './order-message';
 
 describe('orderMessage', () => {
   const request = {
@@ -67,5 +67,27 @@ describe('cardShapedTime', () => {
     const times = { created: 1_764_000_000_000, received: 0, submitAt: 253_402_300_799_999 };
     assert.equal(cardShapedTime(order({ ...times, modified: 567_890_123_456 })), undefined);
     assert.equal(cardShapedTime(order({ delivery: { time: 99_999_999_999 } })), undefined);
+  });
+});
+
+describe('fitsOrderTopic', () => {
+  it('measures the message and the sealed cards against the limit, in bytes', () => {
+    assert.equal(fitsOrderTopic('{"a":1}', undefined, 21), true);
+    assert.equal(fitsOrderTopic('{"a":"ééé"}', undefined, 14), true);
+    assert.equal(fitsOrderTopic('{"a":"ééé"}', undefined, 13), false);
+    assert.equal(fitsOrderTopic('{"a":1}', 'x'.repeat(7), 14), true);
+    assert.equal(fitsOrderTopic('{"a":1}', 'x'.repeat(8), 14), false);
+  });
+
+  it('catches an order the masking makes larger than the body it came from', () => {
+    const extra = Array.from({ length: 500 }, () => ({ cvv: 0 }));
+    const body = {
+      menu: { items: [{ id: 'soup', externalIds: { pos: 'S' } }] },
+      order: { id: 'o1', restaurantId: 'r1', orderItems: [{ itemId: 'soup' }], extra },
+    } as unknown as WixOrderRequest;
+    const bodyBytes = Buffer.byteLength(JSON.stringify(body));
+    const { json } = orderMessage(body);
+    assert.ok(json.length > bodyBytes, `${json.length} against ${bodyBytes}`);
+    assert.equal(fitsOrderTopic(json, undefined, bodyBytes), false);
   });
 });

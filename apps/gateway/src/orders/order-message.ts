@@ -43,3 +43,21 @@ export function cardShapedTime(order: WixOrderRequest['order']): string | undefi
   ];
   return times.find(([, time]) => typeof time === 'number' && maskCardNumber(time) !== time)?.[0];
 }
+
+/**
+ * Whether what goes on Kafka for an order — its message and its sealed cards — is no larger
+ * than the largest body the gateway takes (`MAX_BODY_BYTES`, which leaves room in a message of
+ * the order topic for the rest of the record). The masking can make a message larger than the
+ * body it came from (a number becomes `[redacted]`); such an order would fail the same way on
+ * every delivery, so it is refused for what it is rather than answered as a broker's failure.
+ */
+export function fitsOrderTopic(
+  json: string,
+  sealed: string | undefined,
+  maxBytes: number,
+): boolean {
+  const sealedBytes = sealed?.length ?? 0;
+  // Each UTF-16 unit of the JSON is at most 3 bytes of UTF-8: most orders are judged unmeasured.
+  if (json.length * 3 + sealedBytes <= maxBytes) return true;
+  return Buffer.byteLength(json) + Buffer.byteLength(sealed ?? '') <= maxBytes;
+}
