@@ -1,8 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import {
+  MAX_JSON_VALUES,
   findUnsafeJson,
   findUnstorableText,
+  holdsMoreJsonValues,
   mayHoldUnstorableText,
 } from '@wix-pos-gateway/contracts';
 import express, { NextFunction, RequestHandler, Response } from 'express';
@@ -19,9 +21,10 @@ const NOT_AUTHENTICATED = 'webhook.unauthenticated';
  * answers in the SPI shape: not authenticated (401: token, basic, bearer and the Standard
  * Webhooks headers and timestamp before the body is read, an HMAC signature as soon as the raw
  * body is in, before it is parsed), a non-JSON content type (415), a body over `MAX_BODY_BYTES`
- * (413), malformed JSON (400), and JSON that is nested too deep, carries `__proto__` keys, or a
- * NUL or an unpaired surrogate (400); a body still coming in at the deadline gets 408. Parser
- * messages are never echoed: they quote the body, and the body may hold card data.
+ * or with more JSON values than any real body (413), malformed JSON (400), and JSON that is
+ * nested too deep, carries `__proto__` keys, or a NUL or an unpaired surrogate (400); a body
+ * still coming in at the deadline gets 408. Parser messages are never echoed: they quote the
+ * body, and the body may hold card data.
  */
 @Injectable()
 export class WebhookBodyMiddleware implements NestMiddleware {
@@ -148,6 +151,8 @@ function parseJson(req: WebhookRequest): { type: string } | undefined {
   if (charset && !/^utf-?8$/i.test(charset)) return { type: 'charset.unsupported' };
   // Decoding would turn bytes that are not UTF-8 into U+FFFD and store a changed order.
   if (!isUtf8(req.body)) return { type: 'entity.not.utf8' };
+  // Parsing millions of values would hold every other call for seconds: counted first.
+  if (holdsMoreJsonValues(req.body)) return { type: 'entity.too.many.values' };
   const text = req.body.toString('utf8').replace(/^\uFEFF/, '');
   if (!/^\s*\{/.test(text)) return { type: 'entity.parse.failed' };
   try {
@@ -165,6 +170,8 @@ function describeParseError(error: unknown): [number, string] {
       return [413, `the body is larger than the limit of ${limit} bytes`];
     case 'entity.parse.failed':
       return [400, 'the body is not valid JSON (a JSON object is expected)'];
+    case 'entity.too.many.values':
+      return [413, `the body holds more than ${MAX_JSON_VALUES} JSON values`];
     case 'entity.not.utf8':
       return [400, 'the body is not valid UTF-8'];
     case 'encoding.unsupported':

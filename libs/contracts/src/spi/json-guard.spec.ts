@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findUnsafeJson, findUnstorableText, mayHoldUnstorableText } from './json-guard';
+import {
+  findUnsafeJson,
+  findUnstorableText,
+  holdsMoreJsonValues,
+  mayHoldUnstorableText,
+} from './json-guard';
 
 function nested(depth: number): unknown {
   let value: unknown = 1;
@@ -86,5 +91,34 @@ describe('findUnstorableText', () => {
     ]);
     assert.equal(mayHoldUnstorableText(cesu), false);
     assert.equal(findUnstorableText(JSON.parse(cesu.toString('utf8'))), undefined);
+  });
+});
+
+describe('holdsMoreJsonValues', () => {
+  const bytes = (text: string) => Buffer.from(text);
+
+  it('counts the values of the text, not the characters of its strings', () => {
+    assert.equal(holdsMoreJsonValues(bytes('{"a":[1,2,3],"b":{"c":4}}'), 7), false);
+    assert.equal(holdsMoreJsonValues(bytes('{"a":[1,2,3],"b":{"c":4},"d":5}'), 7), true);
+    assert.equal(holdsMoreJsonValues(bytes('{"a":"[,{,[,{,[,{,[,{,\\",\\"x"}'), 3), false);
+    assert.equal(holdsMoreJsonValues(bytes('{"a":"\\\\","b":1,"c":2,"d":3}'), 3), true);
+  });
+
+  it('reads no text of `max` bytes or fewer, and stops at `max`', () => {
+    assert.equal(holdsMoreJsonValues(bytes('[[[[[[[[]]]]]]]]'), 16), false);
+    const many = bytes(`[${'{},'.repeat(2_000_000)}{}]`);
+    const started = performance.now();
+    assert.equal(holdsMoreJsonValues(many), true);
+    assert.ok(performance.now() - started < 1_000);
+    // A real menu of 2,000 items is about a megabyte and 20,000 values.
+    const menu = JSON.stringify({
+      items: Array.from({ length: 2_000 }, (_, i) => ({
+        id: `item-${i}`,
+        title: { en_US: `Dish ${i}, with "quotes", [brackets] and {braces}` },
+        price: 1_000 + i,
+        variations: [{ itemIds: ['a', 'b', 'c'], minNumAllowed: 0, maxNumAllowed: 3 }],
+      })),
+    });
+    assert.equal(holdsMoreJsonValues(bytes(menu), 50_000), false);
   });
 });

@@ -2,6 +2,42 @@
 export const MAX_JSON_DEPTH = 64;
 
 /**
+ * More JSON values than any real body holds (a 10 MB menu of real items holds about 200,000).
+ * Parsing, checking and masking cost about a microsecond a value, so a body of millions of
+ * `{}` would hold the gateway's loop, and every call on it, for seconds.
+ */
+export const MAX_JSON_VALUES = 1_000_000;
+
+/**
+ * Whether JSON text holds more than `max` values, counted without parsing: each value but the
+ * first follows a `[`, a `{` or a `,` outside strings (an empty `{}` or `[]` counts one more).
+ * Text of `max` bytes or fewer cannot, and is not read.
+ */
+export function holdsMoreJsonValues(json: Uint8Array, max = MAX_JSON_VALUES): boolean {
+  if (json.length <= max) return false;
+  let count = 1;
+  let inString = false;
+  for (let at = 0; at < json.length; at++) {
+    const byte = json[at];
+    if (inString) {
+      if (byte === BACKSLASH) at++;
+      else if (byte === QUOTE) inString = false;
+    } else if (byte === QUOTE) {
+      inString = true;
+    } else if ((byte === COMMA || byte === OPEN_ARRAY || byte === OPEN_OBJECT) && ++count > max) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const OPEN_ARRAY = 0x5b;
+const OPEN_OBJECT = 0x7b;
+
+/**
  * Finds what makes a parsed JSON value unsafe to hand to recursive code or to object copies:
  * nesting deeper than `maxDepth`, or a `__proto__` key; or to pass on: a number too large for a
  * double (`1e400` parses to Infinity, which JSON writes as `null`). Iterative, so any depth is
