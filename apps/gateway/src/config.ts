@@ -83,7 +83,8 @@ export class GatewayEnv extends KafkaEnv {
 
   /**
    * Largest accepted body; a full menu with its order can be several megabytes. It must fit a
-   * Kafka message of the order topic, with room for the headers and sealed cards.
+   * Kafka message of the order topic, with room for the headers and sealed cards. An order
+   * whose message (masked, with its sealed cards) would be larger is refused with `pos_error`.
    */
   @Expose()
   @Transform(toInt)
