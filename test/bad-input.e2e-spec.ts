@@ -389,34 +389,30 @@ describe('bad input gets an SPI error body, and the gateway keeps serving', () =
       assert.equal(res.status, 404, `${path}: ${text}`);
       assert.equal((JSON.parse(text) as Answer['body']).error?.code, 'pos_error', text);
     }
-    for (const path of [
-      `health/x${pan}?pan=${pan}`,
-      'nope/4485-2757-4230-8327',
-      `orders/${pan}/x`,
-    ]) {
+    for (const [path, status] of [
+      [`health/x${pan}?pan=${pan}`, 404],
+      ['nope/4485-2757-4230-8327', 404],
+      [`orders/${pan}/x`, 404],
+      [`orders/${pan}%E0%A4%A`, 400],
+    ] as const) {
       const res = await fetch(`${worker.url}/${path}`);
       const text = await res.text();
-      assert.equal(res.status, 404, `${path}: ${text}`);
+      assert.equal(res.status, status, `${path}: ${text}`);
       assert.match(text, /448527\*{6}8327/);
       quoted.push(text);
     }
+    // The ops port reads no body, so no parser quotes one.
+    const posted = await fetch(`${worker.url}/anything`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `${pan}x`,
+    });
+    quoted.push(await posted.text());
     assert.doesNotMatch(quoted.join('\n'), /4485\D{0,3}2757\D{0,3}4230\D{0,3}8327|cvv=123/);
     assert.doesNotMatch(
       `${gateway.logs()}${worker.logs()}`,
       /4485\D{0,5}2757\D{0,5}4230\D{0,5}8327/,
     );
-  });
-
-  it('refuses an order the masking makes larger than a body may be, and goes on', async () => {
-    const small = await startGateway({ MAX_BODY_BYTES: String(64 * 1024) });
-    const request = valid();
-    // 50 KB of security codes: each `0` is masked as `[redacted]`, which makes 110 KB.
-    Object.assign(request.order, { extra: Array.from({ length: 5_000 }, () => ({ cvv: 0 })) });
-    const answer = await postOrder(small.url, brand, request);
-    assert.equal(answer.body.error?.code, 'pos_error', JSON.stringify(answer.body));
-    assert.match(answer.body.error?.description ?? '', /larger than the limit of 65536 bytes/);
-    const next = await postOrder(small.url, brand, valid());
-    assert.match(next.body.value?.orderId ?? JSON.stringify(next.body), /^\d+$/);
   });
 
   it('refuses a body of more JSON values than any real one before parsing it', async () => {

@@ -11,7 +11,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Kafka } from 'kafkajs';
 import { loadWorkerConfig } from './config';
-import { NoRouteFilter } from './no-route.filter';
+import { OpsExceptionFilter } from './ops-exception.filter';
 import { workerOpenApi } from './openapi';
 import { AnswersConsumer } from './orders/answers-consumer';
 import { Reconciler } from './orders/reconciler';
@@ -25,9 +25,10 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger(config.logLevel);
   Logger.overrideLogger(logger);
   const { module, integration } = await openWorkerCore(config, logger, process.env);
-  const app = await NestFactory.create(module, { logger });
+  // No route reads a body: one is not parsed, and no parser's message quotes it.
+  const app = await NestFactory.create(module, { logger, bodyParser: false });
   app.enableShutdownHooks();
-  app.useGlobalFilters(new NoRouteFilter(app.getHttpAdapter()));
+  app.useGlobalFilters(new OpsExceptionFilter(app.getHttpAdapter()));
 
   const retries = { warn: (message: string) => new Logger('pos-worker').warn(message) };
   await untilKafkaAnswers(

@@ -1,26 +1,28 @@
-import { ArgumentsHost, Catch, HttpException, NotFoundException } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { BaseRpcExceptionFilter } from '@nestjs/microservices';
-import { isNoRouteMessage, withoutQuery } from '@wix-pos-gateway/cards';
+import { withoutQuery } from '@wix-pos-gateway/cards';
 import type { Response } from 'express';
 
 /**
- * The ops port's answer to a request no route takes: Nest's own would quote the whole URL,
- * query and all, and a URL may hold a card number. The path is masked and the query left out,
- * as the gateway does. Every other exception is answered as Nest answers it.
+ * The ops port's HTTP errors, with their message masked as the gateway masks its own: Nest's
+ * would quote a URL, query and all ("Cannot GET /…?pan=…", "Failed to decode param '…'"), and
+ * a URL may hold a card number. A failed health check answers in terminus's format, for probes;
+ * anything else is answered as Nest answers it.
  */
-@Catch(NotFoundException)
-export class NoRouteFilter extends BaseExceptionFilter {
+@Catch(HttpException)
+export class OpsExceptionFilter extends BaseExceptionFilter {
   private readonly rpc = new BaseRpcExceptionFilter();
 
   override catch(exception: HttpException, host: ArgumentsHost): unknown {
     if (host.getType() !== 'http') return this.rpc.catch(exception, host);
-    if (!isNoRouteMessage(exception.message)) return super.catch(exception, host);
+    if (exception instanceof ServiceUnavailableException) return super.catch(exception, host);
+    const status = exception.getStatus();
     host
       .switchToHttp()
       .getResponse<Response>()
-      .status(404)
-      .json({ statusCode: 404, error: 'Not Found', message: withoutQuery(exception.message) });
+      .status(status)
+      .json({ statusCode: status, message: withoutQuery(exception.message) });
     return undefined;
   }
 }

@@ -4,6 +4,7 @@ export * from './card-keyring';
 export * from './card-text';
 export * from './order-masking';
 export * from './redact';
+export * from './route-message';
 export * from './safe-description';
 export {
   cardNetwork,
@@ -13,4 +14,3 @@ export {
   type CardSummary,
   type PaymentCard,
 } from '@wix-pos-gateway/pos-sdk';
-export * from './route-message';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { percentDecoded } from './card-text';
-import { isNoRouteMessage, withoutQuery } from './route-message';
+import { withoutQuery } from './route-message';
 
 describe('withoutQuery', () => {
   it('quotes the path of an unknown route, never its query', () => {
@@ -55,14 +55,5 @@ describe('withoutQuery', () => {
   it('decodes any other message as it was', () => {
     assert.equal(withoutQuery("Failed to decode param '%41%ZZ'"), "Failed to decode param 'A%ZZ'");
     assert.equal(percentDecoded('%E2%82'), '\uFFFD\uFFFD');
-  });
-});
-
-describe('isNoRouteMessage', () => {
-  it("tells a router's message from an app's own", () => {
-    assert.equal(isNoRouteMessage('Cannot GET /health/4111111111111111'), true);
-    assert.equal(isNoRouteMessage('cannot m-search /x?pan=1'), true);
-    assert.equal(isNoRouteMessage('no order 123 of brand demo'), false);
-    assert.equal(isNoRouteMessage('Cannot'), false);
   });
 });

@@ -11,8 +11,3 @@ export function withoutQuery(message: string): string {
   if (!route) return redactUrlText(message);
   return `${redactUrlText(route[1])}${route[2] ? '?…' : ''}`;
 }
-
-/** Whether a message is the one a router gives a request no route takes: "Cannot GET /x". */
-export function isNoRouteMessage(message: string): boolean {
-  return /^\s*cannot\s+\S+\s/i.test(message);
-}
