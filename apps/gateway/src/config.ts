@@ -1,4 +1,4 @@
-import { ORDER_MESSAGE_MAX_BYTES } from '@wix-pos-gateway/contracts';
+import { ORDER_PAYLOAD_MAX_BYTES } from '@wix-pos-gateway/contracts';
 import { CardKeyring } from '@wix-pos-gateway/cards';
 import {
   KafkaEnv,
@@ -83,14 +83,13 @@ export class GatewayEnv extends KafkaEnv {
 
   /**
    * Largest accepted body; a full menu with its order can be several megabytes. It must fit a
-   * Kafka message of the order topic, with room for the headers and sealed cards. An order
-   * whose message (masked, with its sealed cards) would be larger is refused with `pos_error`.
+   * Kafka message of the order topic, with room for the headers and sealed cards.
    */
   @Expose()
   @Transform(toInt)
   @IsInt()
   @Min(1_024)
-  @Max(ORDER_MESSAGE_MAX_BYTES - 1024 * 1024)
+  @Max(ORDER_PAYLOAD_MAX_BYTES)
   MAX_BODY_BYTES = 10 * 1024 * 1024;
 
   /**

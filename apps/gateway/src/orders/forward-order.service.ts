@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  ORDER_PAYLOAD_MAX_BYTES,
   OrderHeader,
   SpiResponse,
   WixOrderRequest,
@@ -125,9 +126,8 @@ export class ForwardOrderService {
     const message = messageOf(request);
     if ('problem' in message) return { response: GatewayAnswer.invalidOrder([message.problem], 1) };
     if (message.maskedIds > 0) return { response: GatewayAnswer.cardInId() };
-    const { maxBodyBytes } = this.config.webhook;
-    if (!fitsOrderTopic(message.json, cards.sealed, maxBodyBytes)) {
-      return { response: GatewayAnswer.messageTooLarge(maxBodyBytes) };
+    if (!fitsOrderTopic(message.json, cards.sealed)) {
+      return { response: GatewayAnswer.messageTooLarge(ORDER_PAYLOAD_MAX_BYTES) };
     }
     const inFlight = this.inFlight.get(brand) ?? 0;
     if (inFlight >= this.config.orders.maxInFlightPerBrand) {

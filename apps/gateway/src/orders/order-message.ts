@@ -1,5 +1,10 @@
 import { maskCardNumber, orderJsonWithoutCards } from '@wix-pos-gateway/cards';
-import { ORDER_TIMES, WixOrderLine, WixOrderRequest } from '@wix-pos-gateway/contracts';
+import {
+  ORDER_PAYLOAD_MAX_BYTES,
+  ORDER_TIMES,
+  WixOrderLine,
+  WixOrderRequest,
+} from '@wix-pos-gateway/contracts';
 
 /**
  * What the gateway puts on Kafka for an order: the body Wix sent, without `cards` (they travel
@@ -45,16 +50,15 @@ export function cardShapedTime(order: WixOrderRequest['order']): string | undefi
 }
 
 /**
- * Whether what goes on Kafka for an order — its message and its sealed cards — is no larger
- * than the largest body the gateway takes (`MAX_BODY_BYTES`, which leaves room in a message of
- * the order topic for the rest of the record). The masking can make a message larger than the
+ * Whether what goes on Kafka for an order — its message and its sealed cards — fits a message of
+ * the order topic (`ORDER_PAYLOAD_MAX_BYTES`). The masking can make a message larger than the
  * body it came from (a number becomes `[redacted]`); such an order would fail the same way on
  * every delivery, so it is refused for what it is rather than answered as a broker's failure.
  */
 export function fitsOrderTopic(
   json: string,
   sealed: string | undefined,
-  maxBytes: number,
+  maxBytes = ORDER_PAYLOAD_MAX_BYTES,
 ): boolean {
   const sealedBytes = sealed?.length ?? 0;
   // Each UTF-16 unit of the JSON is at most 3 bytes of UTF-8: most orders are judged unmeasured.

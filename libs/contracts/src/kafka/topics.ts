@@ -12,6 +12,12 @@ export function isBrand(value: string): boolean {
  */
 export const ORDER_MESSAGE_MAX_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The most an order's message and its sealed cards may weigh together: the topic's limit less
+ * room for the record's key, its other headers and the batch around it.
+ */
+export const ORDER_PAYLOAD_MAX_BYTES = ORDER_MESSAGE_MAX_BYTES - 1024 * 1024;
+
 export function orderRequestTopic(brand: string): string {
   return `pos.orders.${brand}.v1`;
 }

@@ -104,13 +104,18 @@ describe('holdsMoreJsonValues', () => {
     assert.equal(holdsMoreJsonValues(bytes('{"a":"\\\\","b":1,"c":2,"d":3}'), 3), true);
   });
 
+  it('counts an empty container once', () => {
+    assert.equal(holdsMoreJsonValues(bytes('{"a":{},"b":[ ],"c":[{ }]}'), 5), false);
+    assert.equal(holdsMoreJsonValues(bytes('{"a":{},"b":[ ],"c":[{ }],"d":0}'), 5), true);
+  });
+
   it('reads no text of `max` bytes or fewer, and stops at `max`', () => {
     assert.equal(holdsMoreJsonValues(bytes('[[[[[[[[]]]]]]]]'), 16), false);
     const many = bytes(`[${'{},'.repeat(2_000_000)}{}]`);
     const started = performance.now();
     assert.equal(holdsMoreJsonValues(many), true);
     assert.ok(performance.now() - started < 1_000);
-    // A real menu of 2,000 items is about a megabyte and 20,000 values.
+    // A menu of 2,000 items holds about 30,000 values.
     const menu = JSON.stringify({
       items: Array.from({ length: 2_000 }, (_, i) => ({
         id: `item-${i}`,

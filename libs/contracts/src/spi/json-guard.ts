@@ -10,7 +10,7 @@ export const MAX_JSON_VALUES = 1_000_000;
 
 /**
  * Whether JSON text holds more than `max` values, counted without parsing: each value but the
- * first follows a `[`, a `{` or a `,` outside strings (an empty `{}` or `[]` counts one more).
+ * first follows a `,`, or the `[` or `{` of a container that is not empty, outside strings.
  * Text of `max` bytes or fewer cannot, and is not read.
  */
 export function holdsMoreJsonValues(json: Uint8Array, max = MAX_JSON_VALUES): boolean {
@@ -24,13 +24,26 @@ export function holdsMoreJsonValues(json: Uint8Array, max = MAX_JSON_VALUES): bo
       else if (byte === QUOTE) inString = false;
     } else if (byte === QUOTE) {
       inString = true;
-    } else if ((byte === COMMA || byte === OPEN_ARRAY || byte === OPEN_OBJECT) && ++count > max) {
-      return true;
+    } else if (
+      byte === COMMA ||
+      ((byte === OPEN_ARRAY || byte === OPEN_OBJECT) && !empty(json, at))
+    ) {
+      if (++count > max) return true;
     }
   }
   return false;
 }
 
+/** Whether the container opened at `at` closes before anything but white space. */
+function empty(json: Uint8Array, at: number): boolean {
+  let next = at + 1;
+  while (next < json.length && WHITE_SPACE.has(json[next])) next++;
+  return json[next] === CLOSE_ARRAY || json[next] === CLOSE_OBJECT;
+}
+
+const WHITE_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const CLOSE_ARRAY = 0x5d;
+const CLOSE_OBJECT = 0x7d;
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
