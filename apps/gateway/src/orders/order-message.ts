@@ -60,8 +60,8 @@ export function fitsOrderTopic(
   sealed: string | undefined,
   maxBytes = ORDER_PAYLOAD_MAX_BYTES,
 ): boolean {
-  const sealedBytes = sealed?.length ?? 0;
+  const sealedBytes = sealed === undefined ? 0 : Buffer.byteLength(sealed);
   // Each UTF-16 unit of the JSON is at most 3 bytes of UTF-8: most orders are judged unmeasured.
   if (json.length * 3 + sealedBytes <= maxBytes) return true;
-  return Buffer.byteLength(json) + Buffer.byteLength(sealed ?? '') <= maxBytes;
+  return Buffer.byteLength(json) + sealedBytes <= maxBytes;
 }
