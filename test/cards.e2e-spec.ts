@@ -200,6 +200,15 @@ describe('card payments cleared by the POS', () => {
       ASIDE[1].replace(/(\d{3})(?=\d)/g, '$1 '),
       `${ASIDE[2].slice(0, 8)}\n${ASIDE[2].slice(8)}`,
     ];
+    // Spread out in other layouts, parted by `:` or by six spaces, and a code named in dots
+    // with a Cyrillic letter.
+    order.spread = [
+      `${ASIDE[0].slice(0, 4)} ${ASIDE[0].slice(4)}`,
+      ASIDE[1].replace(/(\d{4})(?=\d)/g, '$1:'),
+      ASIDE[2].replace(/(\d{4})(?=\d)/g, '$1      '),
+      `card ${ASIDE[4].slice(0, 6)}-${ASIDE[4].slice(6)} 12/31`,
+    ];
+    order.code = `\u0441.v.v. ${CSC}`;
     const answer = await post(body);
     assert.match(answer.body.value?.orderId ?? JSON.stringify(answer.body), /^\d+$/);
     const [inbox] = await sql<{ wix_order: Record<string, unknown> }>(
@@ -224,6 +233,13 @@ describe('card payments cleared by the POS', () => {
     assert.deepEqual(kept.properties, { paymentId: '356600******0505' });
     assert.deepEqual(kept.user, { id: '222300******3222' });
     assert.deepEqual(kept.readOut, ['401288******1881', '510510******5100', '601100******9424']);
+    assert.deepEqual(kept.spread, [
+      '401288******1881',
+      '510510******5100',
+      '601100******9424',
+      'card 424242******4242 12/31',
+    ]);
+    assert.equal(kept.code, '\u0441.v.v. [redacted]');
 
     const lastDigits = cardOrder(APPROVED);
     paymentOf(lastDigits).cardToken.creditCard.lastDigits = ASIDE[0];

@@ -26,15 +26,70 @@ const CARD_DATA_KEYS = new Set([
 
 /** A security code by any name: `cvvCode`, `cardCvv`, `cvv_number`, `ccv`, `cvn`. */
 const SECURITY_CODE_KEY =
-  /cvv|cvc|csc|ccv|cvn|cv2|cvd|cav2|securitycode|securitynumber|seccode|cardcode|verificationcode|verificationvalue/;
+  /cvv|cvc|csc|ccv|cvn|cv2|cvd|cav2|securitycode|securitynumber|seccode|cardcode|cardverification|verificationcode|verificationvalue/;
+/** A card holder's id by any name: `holderIdNumber`, `cardholderNationalId`. */
+const HOLDER_ID_KEY = /holder(?:id|nationalid|personalid|document|ssn|taxid)/;
+/** A card number by other names: `ccNumber`, `creditCardNo`, `primaryAccountNumber`. */
+const CARD_NUMBER_KEY = /^(?:cc|creditcard|debitcard|card|primaryaccount)(?:number|num|no|nr)$/;
 
 const ASCII = /^[\x20-\x7e]*$/;
 
 export function isCardDataKey(key: string): boolean {
-  // Compared as shown: full-width letters as ASCII, invisible characters gone.
-  const shown = ASCII.test(key) ? key : asShownText(key);
-  const name = shown.toLowerCase().replace(/[\s_-]/g, '');
-  return CARD_DATA_KEYS.has(name) || SECURITY_CODE_KEY.test(name);
+  // Compared as shown: full-width letters as ASCII, invisible characters gone, Cyrillic and
+  // Greek letters that look like Latin ones as those.
+  const shown = ASCII.test(key) ? key : latinLookalikes(asShownText(key));
+  const name = shown.toLowerCase().replace(/[\s_.-]/g, '');
+  return (
+    CARD_DATA_KEYS.has(name) ||
+    SECURITY_CODE_KEY.test(name) ||
+    HOLDER_ID_KEY.test(name) ||
+    CARD_NUMBER_KEY.test(name)
+  );
+}
+
+/**
+ * Cyrillic and Greek letters that show as Latin ones, by the Latin letter (lower case; upper
+ * case ones are found by a case-insensitive match, or lowered first).
+ */
+const LOOKALIKES: Record<string, string> = {
+  a: 'аα',
+  c: 'сϲ',
+  d: 'ԁ',
+  e: 'еε',
+  i: 'іι',
+  n: 'ո',
+  o: 'оοօ',
+  p: 'рρ',
+  r: 'г',
+  s: 'ѕ',
+  t: 'т',
+  u: 'υս',
+  v: 'νѵ',
+  x: 'хχ',
+  y: 'уγ',
+};
+const LATIN_OF = new Map<string, string>(
+  Object.entries(LOOKALIKES).flatMap(([latin, others]) =>
+    Array.from(others, (other): [string, string] => [other, latin]),
+  ),
+);
+const ANY_LOOKALIKE = new RegExp(`[${Object.values(LOOKALIKES).join('')}]`, 'giu');
+
+/** Text with its Cyrillic and Greek lookalikes of Latin letters as those letters. */
+function latinLookalikes(text: string): string {
+  return text.replace(ANY_LOOKALIKE, (char) => LATIN_OF.get(char.toLowerCase()) ?? char);
+}
+
+/** A regex matching `word` with any of its letters written as a lookalike. */
+function spelled(word: string): string {
+  return Array.from(word, (char) =>
+    LOOKALIKES[char] ? `[${char}${LOOKALIKES[char]}]` : char,
+  ).join('');
+}
+
+/** A regex matching an acronym as `spelled`, and with its letters spaced or dotted (`c.v.v.`). */
+function acronym(word: string): string {
+  return Array.from(word, (char) => spelled(char)).join('[.\\s]?');
 }
 
 /**
@@ -44,8 +99,9 @@ export function isCardDataKey(key: string): boolean {
 export const INVISIBLE_CHARS = '\\p{Cf}\\p{Mn}\\u3164\\uFFA0\\u115F\\u1160\\u0640\\u2800';
 
 /**
- * Digits that are no script's decimal digits but read as ones: superscript, subscript and
- * circled or parenthesized digits, each listed from its 0 (or its 1, where there is no 0).
+ * Digits that are no script's decimal digits but read as ones: superscript, subscript, circled
+ * or parenthesized digits and Ethiopic ones, each listed from its 0 (or its 1, where there is
+ * no 0).
  */
 const READ_AS_DIGITS: Array<[string, number]> = [
   ['\u2070\u00B9\u00B2\u00B3\u2074\u2075\u2076\u2077\u2078\u2079', 0],
@@ -57,6 +113,8 @@ const READ_AS_DIGITS: Array<[string, number]> = [
   ['\u278A\u278B\u278C\u278D\u278E\u278F\u2790\u2791\u2792', 1],
   ['\u2474\u2475\u2476\u2477\u2478\u2479\u247A\u247B\u247C', 1],
   ['\u2488\u2489\u248A\u248B\u248C\u248D\u248E\u248F\u2490', 1],
+  // Ethiopic digits, which have no zero.
+  ['\u1369\u136A\u136B\u136C\u136D\u136E\u136F\u1370\u1371', 1],
   // The zeros of the three sets above, and the digits with a comma.
   ['\u{1F10B}', 0],
   ['\u{1F10C}', 0],
@@ -78,8 +136,9 @@ const ND = /\p{Nd}/u;
  * Arabic tatweel), which may sit between a card's groups like spaces.
  */
 const LETTER = new RegExp(`(?![${INVISIBLE_CHARS}])\\p{L}`, 'u');
-/** At most this many characters between two groups of one run. */
+/** At most this many characters between two groups of one run, or of blanks alone. */
 const MAX_SEPARATOR = 5;
+const MAX_BLANK_SEPARATOR = 16;
 /**
  * No text a person writes holds this many digit groups without a letter, nor a group this long:
  * such a run is masked whole, digit by digit, rather than searched (the search would take
@@ -91,9 +150,13 @@ const MAX_TEXT = 100_000;
 const ANY_DIGIT = new RegExp(DIGIT, 'gu');
 const MAX_GROUP_DIGITS = 1_000;
 
-/** Whether a separator is at most `MAX_SEPARATOR` characters (an emoji is one, of two units). */
+/**
+ * Whether a separator is at most `MAX_SEPARATOR` characters (an emoji is one, of two units), or
+ * at most `MAX_BLANK_SEPARATOR` blanks (a card's groups spread out, or aligned in columns).
+ */
 function shortSeparator(separator: string): boolean {
   if (separator.length <= MAX_SEPARATOR) return true;
+  if (separator.length <= MAX_BLANK_SEPARATOR && ALL_BLANK.test(separator)) return true;
   return separator.length <= 2 * MAX_SEPARATOR && [...separator].length <= MAX_SEPARATOR;
 }
 
@@ -147,44 +210,63 @@ function prefixIn(digits: string, from: number, to: number): boolean {
  * The lengths the card networks issue under a number's first digits (ISO/IEC 7812 issuer
  * ranges): what tells a card number from a phone number, a date or an id of the same length.
  */
-function issuedLength(digits: string, n = digits.length): boolean {
+function issuedLength(digits: string, n = digits.length, rare = true): boolean {
   switch (digits[0]) {
     case '2': // Mastercard 2221–2720, Mir 2200–2204
       return (
         (prefixIn(digits, 2221, 2720) && n === 16) || (prefixIn(digits, 2200, 2204) && n >= 16)
       );
-    case '3': // Amex 34/37, JCB 3528–3589, Diners 30/36/38/39
+    case '3': // Amex 34/37, JCB 3528–3589, Diners 30/36/38/39, China T-Union 31
       if (prefixIn(digits, 34, 34) || prefixIn(digits, 37, 37)) return n === 15;
       if (prefixIn(digits, 3528, 3589)) return n >= 16;
+      if (prefixIn(digits, 31, 31)) return n === 19;
       return (prefixIn(digits, 300, 305) || /^3[0689]/.test(digits)) && n >= 14;
-    case '4': // Visa
-      return n === 16 || n === 19;
+    case '4': // Visa: 16 and 19 today, 13 to 18 on older or regional cards (`rare`)
+      return n === 16 || n === 19 || (rare && n >= 13);
     case '5': // Mastercard 51–55; Maestro 50, 56–59
       if (prefixIn(digits, 51, 55)) return n === 16;
       return prefixIn(digits, 50, 50) || n >= 16;
     case '6': // Discover, UnionPay, RuPay, Maestro (6304, 6759, 6767 from 12 digits)
       return n >= 16 || /^(6304|6759|6767)/.test(digits);
-    case '8': // UnionPay and RuPay 81–82
-      return prefixIn(digits, 81, 82) && n >= 16;
-    case '9': // Troy
-      return prefixIn(digits, 9792, 9792) && n === 16;
+    case '8': // UnionPay and RuPay 81–82, UzCard 8600
+      return (prefixIn(digits, 81, 82) || prefixIn(digits, 8600, 8600)) && n >= 16;
+    case '9': // Troy 9792, Humo 9860, BC Card 94, NAPAS 9704 (16 or 19)
+      if (prefixIn(digits, 9704, 9704)) return n === 16 || n === 19;
+      return (
+        (prefixIn(digits, 9792, 9792) ||
+          prefixIn(digits, 9860, 9860) ||
+          prefixIn(digits, 94, 94)) &&
+        n === 16
+      );
     default:
       return false;
   }
 }
 
-/** 12–19 digits, of a length a network issues under their first digits, passing Luhn. */
-export function looksLikePan(digits: string): boolean {
-  return digits.length >= 12 && digits.length <= 19 && issuedLength(digits) && luhnValid(digits);
+/**
+ * 12–19 digits, of a length a network issues under their first digits, passing Luhn. Without
+ * `rare`, of a length most of a network's cards have (a Visa of 13 digits is not): what is
+ * searched for among other digits, where a rare length would find cards in a card's own digits.
+ */
+export function looksLikePan(digits: string, rare = true): boolean {
+  return (
+    digits.length >= 12 &&
+    digits.length <= 19 &&
+    issuedLength(digits, digits.length, rare) &&
+    luhnValid(digits)
+  );
 }
 
-/** Where in `digits` 12–19 digits in a row look like a PAN, if anywhere: [start, end). */
-function panWithin(digits: string): [number, number] | undefined {
+/**
+ * Where in `digits` 12–19 digits in a row look like a PAN, if anywhere: [start, end). Among
+ * other digits, only cards of common lengths (`looksLikePan`) are looked for, unless `rare`.
+ */
+function panWithin(digits: string, rare = false): [number, number] | undefined {
   for (let start = 0; start + 12 <= digits.length; start++) {
     // The issuer rules read at most the first 4 digits: no window is cut before it is needed.
     const prefix = digits.slice(start, start + 4);
     for (let length = Math.min(19, digits.length - start); length >= 12; length--) {
-      if (issuedLength(prefix, length) && luhnAt(digits, start, start + length)) {
+      if (issuedLength(prefix, length, rare) && luhnAt(digits, start, start + length)) {
         return [start, start + length];
       }
     }
@@ -203,6 +285,7 @@ function maskGroup(digits: string): string {
 }
 
 const BLANKS = new RegExp(`[\\s${INVISIBLE_CHARS}]+`, 'gu');
+const ALL_BLANK = new RegExp(`^[\\s${INVISIBLE_CHARS}]+$`, 'u');
 
 /** Brackets, whitespace and invisible characters read as a space; dashes as `-`. */
 function separatorKind(separator: string): string {
@@ -228,15 +311,35 @@ const LIST_PUNCTUATION = new RegExp(`[${LIST_CHARS}]`);
  * written: each with its own separator and another between them (`4109 8992/4092 6912`), or
  * apart by punctuation spaced on both sides (` - `, ` / `).
  */
-function writtenAsOneNumber(separators: string[], sizes: number[]): boolean {
+function writtenAsOneNumber(
+  separators: string[],
+  sizes: number[],
+  outside: Array<string | undefined>,
+): boolean {
   const kinds = separators.map(separatorKind);
   const distinct = new Set(kinds);
-  if (distinct.size === 1) return !LIST_PUNCTUATION.test(kinds[0]);
+  if (distinct.size === 1) {
+    return !LIST_PUNCTUATION.test(kinds[0]) || punctuatedInFours(kinds[0], sizes, outside);
+  }
   if (sizes.every((size) => size === 1)) return false;
   const tight = kinds.map(tightKind);
   if (tight.some((kind) => kind === undefined)) return false;
   const [first, middle, third] = tight;
   return !(third !== undefined && first === third && middle !== first);
+}
+
+/**
+ * A card printed in fours and parted by one `:`, `+`, `=` or `&` throughout (`4111:1111:…`), as
+ * no list, sum or time is written, when no more groups are joined to it the same way (an
+ * address of eight such groups, a longer sum).
+ */
+function punctuatedInFours(
+  kind: string,
+  sizes: number[],
+  outside: Array<string | undefined>,
+): boolean {
+  if (!/^[:+=&]$/.test(kind) || sizes[0] !== 4 || sizes.length < 4) return false;
+  return outside.every((separator) => separator === undefined || separatorKind(separator) !== kind);
 }
 
 /** What a list sets its numbers apart with, in any script (after NFKC: `，` is `,`). */
@@ -301,12 +404,49 @@ function readOutSeparators(separators: string[], sizes: number[]): boolean {
 }
 
 /**
- * Whether the groups between a candidate's first and last may be those of a printed layout
- * (or, from a run's first group, of a read-out one): once they may not, no longer candidate
- * from the same first group is one either.
+ * Whether groups `i` to `j` of a run are a card spread out in another layout than the printed
+ * ones (4-12, 12-4, 6-10, 4-4-8, Amex's 5-5-5…): 2 to 5 groups of 3 digits or more, parted by one
+ * blank, `-` or `.` throughout. Two groups on one line hold one of 6 digits or fewer: two of 7 or
+ * more are two numbers (phone numbers, an id in two parts). `whole` when they are all that
+ * separator joins (the groups beside them, if any, are parted another way or are of 1 or 2
+ * digits: `4111 111111111111 12/27`); `part` when they are part of at most 5 groups so joined
+ * (a security code after them); `undefined` for more, a list.
  */
-function middleMayFit(sizes: number[], fromStart: boolean): boolean {
+function spreadLayout(
+  groups: string[],
+  separators: string[],
+  i: number,
+  j: number,
+): 'whole' | 'part' | undefined {
+  if (j - i > 4) return undefined;
+  for (let g = i; g <= j; g++) if (groups[g].length < 3) return undefined;
+  const kind = separatorKind(separators[i]);
+  if (kind !== ' ' && kind !== '-' && kind !== '.') return undefined;
+  for (let g = i + 1; g < j; g++) if (separatorKind(separators[g]) !== kind) return undefined;
+  if (j - i === 1 && Math.min(groups[i].length, groups[j].length) > 6) {
+    if (!/[\n\r\u2028]/.test(separators[i])) return undefined;
+  }
+  // The stretch of groups the same separator joins, from i back and from j on.
+  const joins = (g: number, beside: number) =>
+    groups[beside] !== undefined &&
+    groups[beside].length >= 3 &&
+    separatorKind(separators[g]) === kind;
+  let from = i;
+  while (from - i > -5 && joins(from - 1, from - 1)) from -= 1;
+  let to = j;
+  while (to - from < 5 && joins(to, to + 1)) to += 1;
+  if (to - from > 4) return undefined;
+  return from === i && to === j ? 'whole' : 'part';
+}
+
+/**
+ * Whether the groups between a candidate's first and last may be those of a printed layout,
+ * of a spread one (`spreadLayout`) or, from a run's first group, of a read-out one: once they
+ * may not, no longer candidate from the same first group is one either.
+ */
+function middleMayFit(sizes: number[], fromStart: boolean, firstSize: number): boolean {
   if (sizes.every((size) => size === 1)) return true;
+  if (firstSize >= 3 && sizes.length <= 3 && sizes.every((size) => size >= 3)) return true;
   if (fromStart && (sizes.every((size) => size === 2) || sizes.every((size) => size === 3))) {
     return true;
   }
@@ -356,16 +496,24 @@ function maskRun(originals: string[], groups: string[], separators: string[]): s
           const whole = i === 0 && j === groups.length - 1 && first === groups[i] && end === last;
           const readOut =
             whole && readOutLayout(sizes) && readOutSeparators(separators.slice(i, j), sizes);
-          if (!(readOut || printedLayout(sizes)) || !looksLikePan(digits)) continue;
-          if (!readOut && !writtenAsOneNumber(separators.slice(i, j), sizes)) continue;
           const glued = first !== groups[i] || end !== last;
-          found = found === undefined ? glued : found || glued;
+          const spread = glued ? undefined : spreadLayout(groups, separators, i, j);
+          const printed = printedLayout(sizes);
+          if (!(readOut || spread || printed)) continue;
+          // A card among other digits: the whole span is masked, as with a glued one.
+          const among = glued || (spread === 'part' && !printed);
+          if (!looksLikePan(digits, !among)) continue;
+          const outside = [separators[i - 1], separators[j]];
+          if (!readOut && !spread && !writtenAsOneNumber(separators.slice(i, j), sizes, outside)) {
+            continue;
+          }
+          found = found === undefined ? among : found || among;
         }
       }
       if (found !== undefined) spans.push([i, j, found]);
       middle += last;
       middleSizes.push(last.length);
-      if (!middleMayFit(middleSizes, i === 0)) break;
+      if (!middleMayFit(middleSizes, i === 0, groups[i].length)) break;
     }
   }
   const out = originals.map((original, k) => {
@@ -526,7 +674,7 @@ function redactVisibleRuns(source: string, cutAtEnd: boolean): string {
     }
     const groups = originals.map(asciiDigits);
     const digits = groups.join('');
-    if (digits.length >= 12 && panWithin(digits)) {
+    if (digits.length >= 12 && panWithin(digits, true)) {
       const masked = maskRun(originals, groups, separators);
       for (let k = first, g = 0; k <= last; k += 2, g += 1) {
         parts[k] = masked[g];
@@ -585,7 +733,7 @@ function decimalDigits(abs: number): string {
 /** Whether the leading digits of `digits`, 12 to 19 of them, are of a card's issuer and length. */
 function issuedPrefix(digits: string): boolean {
   for (let length = 12; length <= 19 && length <= digits.length; length++) {
-    if (issuedLength(digits.slice(0, length))) return true;
+    if (issuedLength(digits.slice(0, length), length, false)) return true;
   }
   return false;
 }
@@ -617,9 +765,12 @@ export function maskCardNumber(value: number): number | string {
  * number cannot be told from any other, so only a named one is removed.
  */
 const NAMED_CSC = new RegExp(
-  `(cvv2?|cvc2?|csc|ccv|cvn|cv2|cid|security[\\s_-]{0,3}(?:code|number)|` +
-    `card[\\s_-]{0,3}(?:code|verification[\\s_-]{0,3}(?:value|code|number))|` +
-    `verification[\\s_-]{0,3}(?:value|code))` +
+  `(${acronym('cvv')}2?|${acronym('cvc')}2?|${acronym('csc')}|${acronym('ccv')}|` +
+    `${acronym('cvn')}|${acronym('cv')}2|${acronym('cid')}|` +
+    `${spelled('security')}[\\s_.-]{0,3}(?:${spelled('code')}|${spelled('number')})|` +
+    `${spelled('card')}[\\s_.-]{0,3}(?:${spelled('code')}|${spelled('verification')}` +
+    `(?:[\\s_.-]{0,3}(?:${spelled('value')}|${spelled('code')}|${spelled('number')}))?)|` +
+    `${spelled('verification')}[\\s_.-]{0,3}(?:${spelled('value')}|${spelled('code')}))` +
     `((?:[\\s_-]{0,3}(?:code|number|num|nr|no|value|val)){0,2}` +
     `(?:[^0-9A-Za-z]|</?[A-Za-z]{1,6}>){0,10}(?:(?:is|was|=>)[^0-9A-Za-z]{0,4})?)` +
     `(${DIGIT}(?:[\\s-]?${DIGIT}){2,3})(?!${DIGIT})`,
@@ -694,6 +845,6 @@ function namedCscRemoved(
 ): string {
   const before = text[offset - 1];
   const glued = before !== undefined && LETTER_OR_DIGIT.test(before);
-  if (glued && name.toLowerCase() === 'cid') return match;
+  if (glued && latinLookalikes(name.toLowerCase()).replace(/[.\s]/g, '') === 'cid') return match;
   return `${name}${between}[redacted]`;
 }

@@ -83,6 +83,82 @@ describe('redactText', () => {
     }
   });
 
+  it('masks a card spread out in other layouts, and a list of numbers so written stays', () => {
+    for (const [written, masked] of [
+      ['4111 111111111111', MASKED],
+      ['411111111111 1111', MASKED],
+      ['411111 1111111111', MASKED],
+      ['4111-1111-11111111', MASKED],
+      ['4111.111111.111111', MASKED],
+      ['4111\n111111111111', MASKED],
+      ['37828 22463 10005', '378282*****0005'],
+      ['3782 82246 310005', '378282*****0005'],
+      // A card and its expiry: the groups of 1 or 2 digits after it are no part of it.
+      ['4111 111111111111 12/27', `${MASKED} 12/27`],
+      ['4111-111111111111 - 12 27', `${MASKED} - 12 27`],
+      // A security code after it, parted the same way: the card's digits masked whole.
+      ['4111 111111111111 123', `${'*'.repeat(16)} 123`],
+      ['123 4111 111111111111', `123 ${'*'.repeat(16)}`],
+    ]) {
+      assert.equal(redactText(`card ${written} ok`), `card ${masked} ok`, written);
+    }
+    for (const text of [
+      // Two numbers of 7 digits or more on one line: two phone numbers, an id in two parts.
+      '44851234 42308327',
+      '4485123 423083270',
+      // More than 5 groups parted alike: a list, whatever its digits.
+      'codes 4111 111 111 111 111 1111',
+      '054 123 4567 052 765 4321',
+      // Groups of 1 or 2 digits, or separators a list or a sum uses, mixed or spaced.
+      '+49 151 7829 9611',
+      '4111, 111111111111',
+      '4111 / 111111111111',
+    ]) {
+      assert.equal(redactText(text), text);
+    }
+  });
+
+  it('masks a card printed in fours and parted by `:` `+` `=` or `&`, or by many blanks', () => {
+    for (const written of [
+      '4111:1111:1111:1111',
+      '4111+1111+1111+1111',
+      '4111=1111=1111=1111',
+      '4111&1111&1111&1111',
+      '4111      1111      1111      1111',
+      '4111\t\t\t\t\t\t\t1111\t\t\t\t\t\t\t1111\t\t\t\t\t\t\t1111',
+    ]) {
+      assert.equal(redactText(`card ${written} ok`), `card ${MASKED} ok`, written);
+    }
+    for (const text of [
+      // More groups joined the same way: an address, a longer sum; or a time, a list.
+      '4485:2757:4230:8327:1111',
+      '1111+4485+2757+4230+8327',
+      'at 20:30:15:12',
+      'rooms 4485, 2757, 4230, 8327',
+      '4485;2757;4230;8327',
+    ]) {
+      assert.equal(redactText(text), text);
+    }
+  });
+
+  it('knows the networks of every region, and Visa numbers of 13 to 19 digits', () => {
+    for (const [pan, masked] of [
+      ['8600123456789012', '860012******9012'], // UzCard
+      ['9860123456789015', '986012******9015'], // Humo
+      ['9704123456789015', '970412******9015'], // NAPAS
+      ['9704123456789012345', '970412*********2345'],
+      ['9410123456789010', '941012******9010'], // BC Card
+      ['3112345678901234564', '311234*********4564'], // China T-Union
+      ['4222222222222', '422222***2222'], // Visa of 13 digits
+      ['422222222222222224', '422222********2224'],
+    ]) {
+      assert.equal(redactText(`card ${pan} ok`), `card ${masked} ok`, pan);
+    }
+    // Among a card's own digits, or other digits, only a card's common lengths are looked for:
+    // the first 13 digits of a Visa of 16 are no card of their own.
+    assert.equal(redactText('4469 2492 9273 7300'), '446924******7300');
+  });
+
   it('masks a card written in groups, and nothing around it', () => {
     assert.equal(redactText('Room 5445: 4469 2492 9273 7300'), 'Room 5445: 446924******7300');
     // Numbers that pass for a card with the card's first groups, or with a code after it: all
@@ -325,9 +401,19 @@ describe('redact', () => {
       'c\u00b4vv',
       'pa\u00a8n',
       'c\u0301vv',
+      'card_verification',
+      'security.code',
+      '\u0441vv',
+      'cardholderIdNumber',
+      'holder_national_id',
+      'ccNumber',
+      'creditCardNo',
+      'primaryAccountNumber',
     ]) {
       assert.deepEqual(redact({ [key]: 123 }), { [key]: '[redacted]' }, key);
     }
+    const kept = { holderName: 'Jane Roe', lastDigits: '1111', cardNumberLast4: '1111' };
+    assert.deepEqual(redact(kept), kept);
   });
 
   it('removes a named security code from a key', () => {
@@ -503,6 +589,11 @@ describe('redactText', () => {
     assert.equal(redactText(`card\u200b${PAN}`), `card\u200b${MASKED}`);
   });
 
+  it('reads Ethiopic digits, which have no zero, as digits', () => {
+    const ethiopic = Array.from(PAN, (d) => String.fromCharCode(0x1368 + Number(d))).join('');
+    assert.equal(redactText(`card ${ethiopic} ok`), `card ${MASKED} ok`);
+  });
+
   it('reads digits of any script as ASCII, and leaves anything else', () => {
     assert.equal(asciiDigits('４１\u0661\u0000x'), '411\u0000x');
   });
@@ -512,7 +603,7 @@ describe('redactText', () => {
     assert.equal(redactUrlText('4485\ufffd275742308327'), '448527******8327');
     assert.equal(redactUrlText('4485,2757,4230,8327'), '448527******8327');
     assert.equal(redactUrlText('a+b,c 12'), 'a+b,c 12');
-    assert.equal(redactText('4485+2757+4230+8327'), '4485+2757+4230+8327');
+    assert.equal(redactUrlText('4485:2757:4230:8327'), '448527******8327');
   });
 
   it('reads digits of every script and any separator', () => {

@@ -54,6 +54,15 @@ describe('safeDescription', () => {
       'CVV:<b>123</b>',
       'c\u200bvv: 123',
       'cvv: 1\u200b23',
+      'c.v.v. 123',
+      'C V V: 123',
+      'c.v.c.2 123',
+      // Cyrillic с and Greek ν, which show as Latin letters.
+      '\u0441vv: 123',
+      'cv\u03bd 123',
+      '\u0421VV 123',
+      'card verification: 123',
+      'security.code 123',
     ]) {
       assert.doesNotMatch(safeDescription(text, 500), /123/, text);
     }
@@ -61,8 +70,8 @@ describe('safeDescription', () => {
 
   it('removes a code named in camel case, and leaves a word that ends as a name does', () => {
     assert.equal(
-      safeDescription('{"cardCvv":"123"} to Placid 2024, ACID 123, CID 9876', 500),
-      '{"cardCvv":"[redacted]"} to Placid 2024, ACID 123, CID [redacted]',
+      safeDescription('{"cardCvv":"123"} to Placid 2024, ACID 123, a\u0441id 123, CID 9876', 500),
+      '{"cardCvv":"[redacted]"} to Placid 2024, ACID 123, a\u0441id 123, CID [redacted]',
     );
   });
 
