@@ -777,7 +777,23 @@ const NAMED_CSC = new RegExp(
   'giu',
 );
 
-/** `redactText`, and named security codes removed: for text a person or a POS wrote. */
+/**
+ * A card holder's id written beside its name (`holder id: 031234567`, `cardholder ID number
+ * 12345678`): 5 to 15 digits, in groups or not, as national ids are written.
+ */
+const NAMED_HOLDER_ID = new RegExp(
+  `((?:${spelled('card')}[\\s_.-]{0,3})?${spelled('holder')}(?:'s)?[\\s_.-]{0,3}` +
+    `(?:${spelled('id')}|${spelled('national')}[\\s_.-]{0,3}${spelled('id')})` +
+    `(?:[\\s_.-]{0,3}(?:number|num|nr|no))?)` +
+    `((?:[^0-9A-Za-z]){0,10}(?:(?:is|was|=>)[^0-9A-Za-z]{0,4})?)` +
+    `(${DIGIT}(?:[\\s./-]?${DIGIT}){4,14})(?!${DIGIT})`,
+  'giu',
+);
+
+/**
+ * `redactText`, and named security codes and holder ids removed: for text a person or a POS
+ * wrote.
+ */
 export function redactCardText(text: string): string {
   return redactCardRuns(String(text), false);
 }
@@ -823,7 +839,12 @@ function redactCardRuns(source: string, cutAtEnd: boolean): string {
     const redacted = redactVisibleRuns(text, cutAtEnd);
     // Past MAX_TEXT no digit is left for a named code.
     if (text.length > MAX_TEXT) return redacted;
-    return redacted.replace(NAMED_CSC, namedCscRemoved);
+    return redacted
+      .replace(NAMED_CSC, namedCscRemoved)
+      .replace(
+        NAMED_HOLDER_ID,
+        (_match, name: string, between: string) => `${name}${between}[redacted]`,
+      );
   };
   return asShown(source, redact);
 }

@@ -68,6 +68,19 @@ describe('safeDescription', () => {
     }
   });
 
+  it("removes a holder's id written beside its name", () => {
+    for (const text of [
+      'holder id: 031234567',
+      'cardholder ID number 031 234 567',
+      '{"cardHolderId":"031234567"}',
+      "holder's national id is 031-234-567",
+      'holder_id=031234567',
+    ]) {
+      assert.doesNotMatch(safeDescription(text, 500), /031|567/, text);
+    }
+    assert.equal(safeDescription('holder of table 12', 500), 'holder of table 12');
+  });
+
   it('removes a code named in camel case, and leaves a word that ends as a name does', () => {
     assert.equal(
       safeDescription('{"cardCvv":"123"} to Placid 2024, ACID 123, a\u0441id 123, CID 9876', 500),
