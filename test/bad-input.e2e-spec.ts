@@ -478,7 +478,7 @@ describe('a body that is not coming, or too large to come, is answered without w
     assert.ok(answer.ms < deadlineMs + 300, `answered after ${answer.ms} ms`);
   });
 
-  it('answers malformed HTTP, oversized headers, an Expect it cannot meet and no body at once, with an SPI body', async () => {
+  it('answers malformed HTTP, oversized headers, an Expect it cannot meet, CONNECT and no body at once, with an SPI body', async () => {
     const path = `/webhooks/wix/${brand}`;
     const head = `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json`;
     const cases = [
@@ -487,12 +487,15 @@ describe('a body that is not coming, or too large to come, is answered without w
       // A malformed chunk size, in the body of the request being answered.
       [`${head}\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nZZ\r\n`, 400, true],
       [`${head}\r\nExpect: 200-ok\r\n\r\n`, 417, true],
+      [`CONNECT ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, 405, true],
       // Neither a length nor chunks: a request without a body, and its connection kept.
       [`${head}\r\n\r\n`, 400, false],
     ] as const;
     for (const [text, status, closes] of cases) {
       const answer = await rawExchange(url(), text, closes ? 3_000 : 500);
-      const at = text.slice(head.length, head.length + 40);
+      const at = text.startsWith(head)
+        ? text.slice(head.length, head.length + 40)
+        : text.slice(0, 40);
       assert.equal(answer.status, status, at);
       assert.equal(answer.body?.error?.code, 'pos_error', at);
       assert.equal(answer.closed, closes, at);

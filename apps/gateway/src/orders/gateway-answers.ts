@@ -93,6 +93,9 @@ export const GatewayAnswer = {
 
   malformedHttp: (): SpiFailure => failure(SpiErrorCode.PosError, 'the request is not valid HTTP'),
 
+  tunnelRequested: (): SpiFailure =>
+    failure(SpiErrorCode.PosError, 'the gateway opens no tunnels: CONNECT is not served'),
+
   unmetExpectation: (): SpiFailure =>
     failure(SpiErrorCode.PosError, 'the request expects what the server does not do (Expect)'),
 

@@ -9,8 +9,8 @@ const CHECK_EVERY_MS = 250;
 /**
  * Requests that never reach Express still get an SPI body, and in time: headers that do not
  * arrive within the order deadline get 408 `endpoint_down` at it (Node's own 408 is empty and
- * comes after 60 s), headers over Node's limit get 431, malformed HTTP 400 and an `Expect` it
- * cannot meet 417, not Node's empty answers. Set before `listen`: Node reads the checking interval then.
+ * comes after 60 s), headers over Node's limit get 431, malformed HTTP 400, an `Expect` it
+ * cannot meet 417 and CONNECT 405, not Node's empty answers. Set before `listen`: Node reads the checking interval then.
  */
 export function answerClientErrors(server: Server, deadlineMs: number): void {
   server.headersTimeout = Math.max(deadlineMs - CHECK_EVERY_MS, 1);
@@ -25,6 +25,11 @@ export function answerClientErrors(server: Server, deadlineMs: number): void {
       Connection: 'close',
     });
     res.end(body);
+  });
+  // Node ends a CONNECT request's connection without a word unless told otherwise.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    const answer = raw(405, 'Method Not Allowed', GatewayAnswer.tunnelRequested(), 'GET, POST');
+    if (socket.writable) socket.end(answer);
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
@@ -62,10 +67,11 @@ function afterPending(socket: Socket, then: () => void): void {
   pending.once('finish', () => setImmediate(() => afterPending(socket, then)));
 }
 
-function raw(status: number, reason: string, answer: SpiFailure): string {
+function raw(status: number, reason: string, answer: SpiFailure, allow?: string): string {
   const body = JSON.stringify(answer);
   return (
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    (allow ? `Allow: ${allow}\r\n` : '') +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
   );
 }
