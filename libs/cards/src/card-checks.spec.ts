@@ -186,16 +186,31 @@ describe('checkCards', () => {
     assertNoLeak(problems);
   });
 
-  it('counts a card as valid through its expiry month, in UTC', () => {
+  it('counts a card as valid through its expiry month, in every time zone', () => {
     const card = (month: number, year: number) => ({
       t: { number: PAN, expireMonth: month, expireYear: year },
     });
     assert.equal(checkCards(card(5, 2026), inOrder([]), NOW).ok, true);
     assert.deepEqual(problemsOf(card(4, 2026), []), ['card t: expired 04/2026']);
     assert.deepEqual(problemsOf(card(12, 2025), []), ['card t: expired 12/2025']);
-    // 23:30 on 31 May in New York is already June in UTC.
-    const juneUtc = new Date('2026-06-01T03:30:00Z');
-    assert.deepEqual(problemsOf(card(5, 2026), [], juneUtc), ['card t: expired 05/2026']);
+    // 23:30 on 31 May in New York is June in UTC; it is still May until noon UTC somewhere.
+    assert.equal(checkCards(card(5, 2026), inOrder([]), new Date('2026-06-01T03:30:00Z')).ok, true);
+    const allOver = new Date('2026-06-01T12:00:01Z');
+    assert.deepEqual(problemsOf(card(5, 2026), [], allOver), ['card t: expired 05/2026']);
+  });
+
+  it("judges the expiry at the order's creation, so that a retry a month later gets the same answer", () => {
+    const cards = { t: { number: PAN, expireMonth: 5, expireYear: 2026 } };
+    const created = Date.parse('2026-05-31T20:00:00Z');
+    const retried = new Date('2026-06-02T09:00:00Z');
+    const order = (at: unknown) => ({ ...inOrder([]), created: at });
+    assert.equal(checkCards(cards, order(created), retried).ok, true);
+    assert.equal(checkCards(cards, inOrder([]), retried).ok, false);
+    // A `created` after now, or not a time, is not trusted: now is.
+    const ahead = Date.parse('2026-06-05T00:00:00Z');
+    assert.equal(checkCards(cards, order(created), new Date(ahead)).ok, true);
+    assert.equal(checkCards(cards, order(ahead + 1), retried).ok, false);
+    assert.equal(checkCards(cards, order('yesterday'), retried).ok, false);
   });
 
   it('keys the cards by their tokens masked, as the order that goes on carries them', () => {

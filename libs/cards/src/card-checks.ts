@@ -38,12 +38,30 @@ function cardProblems(card: PaymentCard, now: Date): string[] {
   if (monthOk && yearOk) {
     const nowYear = now.getUTCFullYear();
     const nowMonth = now.getUTCMonth() + 1;
-    // A card is good through the last day of its expiry month.
     if (card.expireYear < nowYear || (card.expireYear === nowYear && card.expireMonth < nowMonth)) {
       problems.push(`expired ${pad2(card.expireMonth)}/${card.expireYear}`);
     }
   }
   return problems;
+}
+
+/** UTC−12, the last time zone a month ends in. */
+const LAST_ZONE_MS = 12 * 3_600_000;
+
+/**
+ * When a card's expiry is judged, as a UTC date whose month is the card's last good one or
+ * not: the order's `created` time when it has one before `now`, so that every delivery of one
+ * order is judged alike (a retry in the next month of an order taken in this one gets the
+ * same answer, not `cc_rejected`); else `now`. Twelve hours back from either: a card is good
+ * through the last day of its month in every time zone. A card a client makes pass with an
+ * old `created` goes on to the processor, which declines it.
+ */
+function expiryJudgedAt(created: unknown, now: Date): Date {
+  const at =
+    typeof created === 'number' && Number.isFinite(created) && created < now.getTime()
+      ? created
+      : now.getTime();
+  return new Date(at - LAST_ZONE_MS);
 }
 
 /** Cards one order may carry, and how long a token may be: far past what Wix sends. */
@@ -61,9 +79,10 @@ const MAX_PROBLEMS = 20;
  */
 export function checkCards(
   cards: unknown,
-  order: { payments?: unknown; currency?: unknown },
+  order: { payments?: unknown; currency?: unknown; created?: unknown },
   now: Date,
 ): CardCheck {
+  const asOf = expiryJudgedAt(order.created, now);
   const problems: string[] = [];
   const entries: [string, PaymentCard][] = [];
   const absent = cards === undefined || cards === null;
@@ -93,7 +112,7 @@ export function checkCards(
         problems.push(`card ${shown}: ${card}`);
         continue;
       }
-      const found = cardProblems(card, now);
+      const found = cardProblems(card, asOf);
       for (const problem of found) problems.push(`card ${shown}: ${problem}`);
       if (found.length === 0 && entries.some(([other]) => other === shown)) {
         problems.push(`card ${shown}: another card's token reads the same once masked`);
