@@ -200,13 +200,15 @@ describe('card payments cleared by the POS', () => {
       ASIDE[1].replace(/(\d{3})(?=\d)/g, '$1 '),
       `${ASIDE[2].slice(0, 8)}\n${ASIDE[2].slice(8)}`,
     ];
-    // Spread out in other layouts, parted by `:` or by six spaces, and a code named in dots
-    // with a Cyrillic letter.
+    // Spread out in other layouts, parted by `:`, six spaces, an escaped space or a tag, and a
+    // code named in dots with a Cyrillic letter.
     order.spread = [
       `${ASIDE[0].slice(0, 4)} ${ASIDE[0].slice(4)}`,
       ASIDE[1].replace(/(\d{4})(?=\d)/g, '$1:'),
       ASIDE[2].replace(/(\d{4})(?=\d)/g, '$1      '),
       `card ${ASIDE[4].slice(0, 6)}-${ASIDE[4].slice(6)} 12/31`,
+      ASIDE[5].replace(/(\d{4})(?=\d)/g, '$1%20'),
+      ASIDE[6].replace(/(\d{4})(?=\d)/g, '$1<br>'),
     ];
     order.code = `\u0441.v.v. ${CSC}`;
     const answer = await post(body);
@@ -238,6 +240,8 @@ describe('card payments cleared by the POS', () => {
       '510510******5100',
       '601100******9424',
       'card 424242******4242 12/31',
+      '222300******3222',
+      '520082******8210',
     ]);
     assert.equal(kept.code, '\u0441.v.v. [redacted]');
 

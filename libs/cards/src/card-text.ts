@@ -26,11 +26,12 @@ const CARD_DATA_KEYS = new Set([
 
 /** A security code by any name: `cvvCode`, `cardCvv`, `cvv_number`, `ccv`, `cvn`. */
 const SECURITY_CODE_KEY =
-  /cvv|cvc|csc|ccv|cvn|cv2|cvd|cav2|securitycode|securitynumber|seccode|cardcode|cardverification|verificationcode|verificationvalue/;
+  /cvv|cvc|csc|ccv|cvn|cv2|cvd|cav2|securitycode|securitynumber|seccode|cardcode|cardsecurity|cardverification|verificationcode|verificationvalue|sicherheitscode|pruefnummer|prüfnummer|cryptogramme|codigodeseguridad|códigodeseguridad/;
 /** A card holder's id by any name: `holderIdNumber`, `cardholderNationalId`. */
 const HOLDER_ID_KEY = /holder(?:id|nationalid|personalid|document|ssn|taxid)/;
 /** A card number by other names: `ccNumber`, `creditCardNo`, `primaryAccountNumber`. */
-const CARD_NUMBER_KEY = /^(?:cc|creditcard|debitcard|card|primaryaccount)(?:number|num|no|nr)$/;
+const CARD_NUMBER_KEY =
+  /^(?:(?:cc|creditcard|debitcard|card|primaryaccount)(?:number|num|no|nr)|kartennummer|numerotarjeta|numerodetarjeta|numérodecarte|numerodecarte|numerocarta|numerodicarta)$/;
 
 const ASCII = /^[\x20-\x7e]*$/;
 
@@ -93,10 +94,12 @@ function acronym(word: string): string {
 }
 
 /**
- * Characters that show as nothing: format characters, combining marks, the Hangul fillers, the
+ * Characters that show as nothing, or as a mark on the character before: format characters,
+ * combining marks (a keycap's frame, `4\uFE0F\u20E3`, among them), the Hangul fillers, the
  * Arabic tatweel and the blank Braille pattern. A regex character class's inside.
  */
-export const INVISIBLE_CHARS = '\\p{Cf}\\p{Mn}\\u3164\\uFFA0\\u115F\\u1160\\u0640\\u2800';
+export const INVISIBLE_CHARS =
+  '\\p{Cf}\\p{Mn}\\p{Me}\\p{Mc}\\u3164\\uFFA0\\u115F\\u1160\\u0640\\u2800';
 
 /**
  * Digits that are no script's decimal digits but read as ones: superscript, subscript, circled
@@ -138,7 +141,7 @@ const ND = /\p{Nd}/u;
 const LETTER = new RegExp(`(?![${INVISIBLE_CHARS}])\\p{L}`, 'u');
 /** At most this many characters between two groups of one run, or of blanks alone. */
 const MAX_SEPARATOR = 5;
-const MAX_BLANK_SEPARATOR = 16;
+const MAX_BLANK_SEPARATOR = 40;
 /**
  * No text a person writes holds this many digit groups without a letter, nor a group this long:
  * such a run is masked whole, digit by digit, rather than searched (the search would take
@@ -212,26 +215,32 @@ function prefixIn(digits: string, from: number, to: number): boolean {
  */
 function issuedLength(digits: string, n = digits.length, rare = true): boolean {
   switch (digits[0]) {
-    case '2': // Mastercard 2221–2720, Mir 2200–2204
+    case '1': // UATP
+      return rare && n === 15;
+    case '2': // Mastercard 2221–2720, Mir 2200–2204, Borica 2205
       return (
-        (prefixIn(digits, 2221, 2720) && n === 16) || (prefixIn(digits, 2200, 2204) && n >= 16)
+        (prefixIn(digits, 2221, 2720) && n === 16) || (prefixIn(digits, 2200, 2205) && n >= 16)
       );
     case '3': // Amex 34/37, JCB 3528–3589, Diners 30/36/38/39, China T-Union 31
       if (prefixIn(digits, 34, 34) || prefixIn(digits, 37, 37)) return n === 15;
       if (prefixIn(digits, 3528, 3589)) return n >= 16;
       if (prefixIn(digits, 31, 31)) return n === 19;
       return (prefixIn(digits, 300, 305) || /^3[0689]/.test(digits)) && n >= 14;
-    case '4': // Visa: 16 and 19 today, 13 to 18 on older or regional cards (`rare`)
-      return n === 16 || n === 19 || (rare && n >= 13);
-    case '5': // Mastercard 51–55; Maestro 50, 56–59
+    case '4': // Visa: 16 and 19 today, 13 on older cards (`rare`)
+      return n === 16 || n === 19 || (rare && n === 13);
+    case '5': // Mastercard 51–55; Maestro 50, 56–59 (5893 from 12 digits)
       if (prefixIn(digits, 51, 55)) return n === 16;
-      return prefixIn(digits, 50, 50) || n >= 16;
-    case '6': // Discover, UnionPay, RuPay, Maestro (6304, 6759, 6767 from 12 digits)
-      return n >= 16 || /^(6304|6759|6767)/.test(digits);
+      return prefixIn(digits, 50, 50) || n >= 16 || prefixIn(digits, 5893, 5893);
+    case '6': // Discover, UnionPay, RuPay, Maestro (6304, 6759, 6761–6763, 6767 from 12 digits)
+      return n >= 16 || /^(6304|6759|676[1-37])/.test(digits);
     case '8': // UnionPay and RuPay 81–82, UzCard 8600
       return (prefixIn(digits, 81, 82) || prefixIn(digits, 8600, 8600)) && n >= 16;
-    case '9': // Troy 9792, Humo 9860, BC Card 94, NAPAS 9704 (16 or 19)
-      if (prefixIn(digits, 9704, 9704)) return n === 16 || n === 19;
+    case '9': // Troy 9792, Humo 9860, BC Card 94, NAPAS 9704 and GPN 9360 (16 or 19); other
+      // national schemes (ArCa, Belkart, Prostir, DinaCard…) 16, `rare`
+      if (prefixIn(digits, 9704, 9704) || prefixIn(digits, 9360, 9360)) {
+        return n === 16 || n === 19;
+      }
+      if (rare && n === 16) return true;
       return (
         (prefixIn(digits, 9792, 9792) ||
           prefixIn(digits, 9860, 9860) ||
@@ -405,12 +414,14 @@ function readOutSeparators(separators: string[], sizes: number[]): boolean {
 
 /**
  * Whether groups `i` to `j` of a run are a card spread out in another layout than the printed
- * ones (4-12, 12-4, 6-10, 4-4-8, Amex's 5-5-5…): 2 to 5 groups of 3 digits or more, parted by one
- * blank, `-` or `.` throughout. Two groups on one line hold one of 6 digits or fewer: two of 7 or
- * more are two numbers (phone numbers, an id in two parts). `whole` when they are all that
- * separator joins (the groups beside them, if any, are parted another way or are of 1 or 2
- * digits: `4111 111111111111 12/27`); `part` when they are part of at most 5 groups so joined
- * (a security code after them); `undefined` for more, a list.
+ * ones (4-12, 12-4, 6-10, 4-4-8, Amex's 5-5-5…): 2 to 5 groups of 4 digits or more (3-digit
+ * groups are phone numbers'), parted by one blank, `-` or `.` throughout; two groups on one line
+ * are parted after the first 4 or 6 digits or before the last 4 or 6 (two longer parts are two
+ * numbers: phone numbers, a postcode and a phone number, an id in two parts). `whole` when no
+ * group of 3 digits or more is joined to them the same way (`4111 111111111111 12/27`: the
+ * expiry is no part of it); `part` when one group of 3 or 4 digits is, before or after them (a
+ * security code), and nothing beyond it; `undefined` for anything else (a list, two phone
+ * numbers).
  */
 function spreadLayout(
   groups: string[],
@@ -419,24 +430,27 @@ function spreadLayout(
   j: number,
 ): 'whole' | 'part' | undefined {
   if (j - i > 4) return undefined;
-  for (let g = i; g <= j; g++) if (groups[g].length < 3) return undefined;
+  for (let g = i; g <= j; g++) if (groups[g].length < 4) return undefined;
   const kind = separatorKind(separators[i]);
   if (kind !== ' ' && kind !== '-' && kind !== '.') return undefined;
   for (let g = i + 1; g < j; g++) if (separatorKind(separators[g]) !== kind) return undefined;
-  if (j - i === 1 && Math.min(groups[i].length, groups[j].length) > 6) {
-    if (!/[\n\r\u2028]/.test(separators[i])) return undefined;
+  if (j - i === 1 && !/[\n\r\u2028]/.test(separators[i])) {
+    const shorter = Math.min(groups[i].length, groups[j].length);
+    if (shorter !== 4 && shorter !== 6) return undefined;
   }
-  // The stretch of groups the same separator joins, from i back and from j on.
+  // Whether group `beside` is joined to its neighbour by separator `g` as the card's are.
   const joins = (g: number, beside: number) =>
     groups[beside] !== undefined &&
     groups[beside].length >= 3 &&
     separatorKind(separators[g]) === kind;
-  let from = i;
-  while (from - i > -5 && joins(from - 1, from - 1)) from -= 1;
-  let to = j;
-  while (to - from < 5 && joins(to, to + 1)) to += 1;
-  if (to - from > 4) return undefined;
-  return from === i && to === j ? 'whole' : 'part';
+  const before = joins(i - 1, i - 1);
+  const after = joins(j, j + 1);
+  if (!before && !after) return 'whole';
+  if (before && after) return undefined;
+  const code = before
+    ? groups[i - 1].length <= 4 && !joins(i - 2, i - 2)
+    : groups[j + 1].length <= 4 && !joins(j + 1, j + 2);
+  return code ? 'part' : undefined;
 }
 
 /**
@@ -446,7 +460,7 @@ function spreadLayout(
  */
 function middleMayFit(sizes: number[], fromStart: boolean, firstSize: number): boolean {
   if (sizes.every((size) => size === 1)) return true;
-  if (firstSize >= 3 && sizes.length <= 3 && sizes.every((size) => size >= 3)) return true;
+  if (firstSize >= 4 && sizes.length <= 3 && sizes.every((size) => size >= 4)) return true;
   if (fromStart && (sizes.every((size) => size === 2) || sizes.every((size) => size === 3))) {
     return true;
   }
@@ -481,6 +495,9 @@ function maskRun(originals: string[], groups: string[], separators: string[]): s
     if (groups[i].length > 1) firsts.push(groups[i].slice(-1));
     let middle = '';
     const middleSizes: number[] = [];
+    const startsStretch =
+      i === 0 ||
+      (i < separators.length && separatorKind(separators[i - 1]) !== separatorKind(separators[i]));
     for (let j = i + 1; j < groups.length && middle.length < 18; j++) {
       const last = groups[j];
       // The last group as written, and its first 1–6 digits (more are glued after them).
@@ -493,15 +510,26 @@ function maskRun(originals: string[], groups: string[], separators: string[]): s
           // No card is shorter or longer, in any layout (`looksLikePan`).
           if (digits.length < 12 || digits.length > 19) continue;
           const sizes = [first.length, ...middleSizes, end.length];
-          const whole = i === 0 && j === groups.length - 1 && first === groups[i] && end === last;
-          const readOut =
-            whole && readOutLayout(sizes) && readOutSeparators(separators.slice(i, j), sizes);
           const glued = first !== groups[i] || end !== last;
+          const whole = i === 0 && j === groups.length - 1 && !glued;
+          // Read out from where the run, or its separator, starts: an expiry or a code may
+          // follow (`40 12 88 … 81 12/27`), the card's digits then masked whole.
+          const readOut =
+            !glued &&
+            (whole || (startsStretch && sizes.length > 2)) &&
+            readOutLayout(sizes) &&
+            readOutSeparators(separators.slice(i, j), sizes);
           const spread = glued ? undefined : spreadLayout(groups, separators, i, j);
           const printed = printedLayout(sizes);
           if (!(readOut || spread || printed)) continue;
           // A card among other digits: the whole span is masked, as with a glued one.
-          const among = glued || (spread === 'part' && !printed);
+          const endsStretch =
+            j === groups.length - 1 ||
+            separatorKind(separators[j]) !== separatorKind(separators[j - 1]);
+          const among =
+            glued ||
+            (spread === 'part' && !printed) ||
+            (readOut && !endsStretch && !printed && !spread);
           if (!looksLikePan(digits, !among)) continue;
           const outside = [separators[i - 1], separators[j]];
           if (!readOut && !spread && !writtenAsOneNumber(separators.slice(i, j), sizes, outside)) {
@@ -513,7 +541,7 @@ function maskRun(originals: string[], groups: string[], separators: string[]): s
       if (found !== undefined) spans.push([i, j, found]);
       middle += last;
       middleSizes.push(last.length);
-      if (!middleMayFit(middleSizes, i === 0, groups[i].length)) break;
+      if (!middleMayFit(middleSizes, startsStretch, groups[i].length)) break;
     }
   }
   const out = originals.map((original, k) => {
@@ -596,24 +624,67 @@ export function redactUrlText(text: string): string {
 const HIDDEN = new RegExp(`[${INVISIBLE_CHARS}\\uFF01-\\uFF5E]`, 'u');
 const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'gu');
 
-/** A space written as HTML writes it, as a page's text pasted or sent as is may hold. */
-const HTML_SPACE = /&(?:nbsp|#0*160|#x0*a0|#0*32|#x0*20);/gi;
+/** What HTML writes for a space or a dash by name, as a page's text pasted or sent may hold. */
+const HTML_NAMED: Record<string, string> = {
+  nbsp: ' ',
+  ensp: ' ',
+  emsp: ' ',
+  emsp13: ' ',
+  emsp14: ' ',
+  thinsp: ' ',
+  hairsp: ' ',
+  numsp: ' ',
+  puncsp: ' ',
+  zwsp: '',
+  zerowidthspace: '',
+  nobreak: '',
+  shy: '',
+  ndash: '-',
+  mdash: '-',
+  dash: '-',
+  hyphen: '-',
+  minus: '-',
+  period: '.',
+  sol: '/',
+};
+const HTML_ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,15}));/gi;
+/** A tag, which shows as nothing or as a break between what it parts. */
+const HTML_TAG = /<\/?[a-z][^<>]{0,60}>/gi;
+const MARKUP = /[&<%]/;
+
+/**
+ * `text` as a reader sees it when it is markup or a URL pasted as text: percent escapes
+ * decoded (`4111%201111…`), HTML's entities too (`&nbsp;`, `&#8201;`, `&ndash;`, a digit as
+ * `&#52;`) and its tags read as spaces (`4111<br>1111…`). Others stay as they are.
+ */
+function decodedMarkup(text: string): string {
+  const unescaped = /%[0-9a-f]{2}/i.test(text) ? percentDecoded(text) : text;
+  return unescaped
+    .replace(HTML_ENTITY, (entity, decimal?: string, hex?: string, name?: string) => {
+      if (name !== undefined) return HTML_NAMED[name.toLowerCase()] ?? entity;
+      const code = decimal !== undefined ? Number(decimal) : parseInt(hex!, 16);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
+        ? String.fromCodePoint(code)
+        : entity;
+    })
+    .replace(HTML_TAG, ' ');
+}
 
 /**
  * `redact(text)`, or, where `text` holds characters that show as nothing (or as others do) and
  * masking the text as it shows masks more, that: an invisible character inside a group
  * (`4111\u200B1111…`) or a name (`c\u200Bvv: 123`) hides nothing from a reader. The text then
- * comes out as shown, without them. Spaces written as HTML writes them (`&nbsp;`) are read as
- * spaces likewise.
+ * comes out as shown, without them. Markup and percent escapes are read as shown likewise
+ * (`decodedMarkup`).
  */
 function asShown(text: string, redact: (text: string) => string): string {
   const masked = asShownUnspaced(text, redact);
   // `4111&nbsp;1111&nbsp;…` shows as a card in groups: where masking it so masks more, so.
-  if (text.length > MAX_TEXT || !text.includes('&')) return masked;
-  const spaced = masked.replace(HTML_SPACE, ' ');
-  if (spaced === masked) return masked;
-  const again = asShownUnspaced(spaced, redact);
-  return again === spaced ? masked : again;
+  if (text.length > MAX_TEXT || !MARKUP.test(text) || !MAY_BE_DIGIT.test(text)) return masked;
+  const decoded = decodedMarkup(masked);
+  if (decoded === masked) return masked;
+  const again = asShownUnspaced(decoded, redact);
+  return again === decoded ? masked : again;
 }
 
 function asShownUnspaced(text: string, redact: (text: string) => string): string {
@@ -764,16 +835,22 @@ export function maskCardNumber(value: number): number | string {
  * `csc: 123`, `"cvv" : "1234"`, `cvvNumber=123`, `security code is 123`. A bare 3–4 digit
  * number cannot be told from any other, so only a named one is removed.
  */
+/** Words that may come between a code's name and the code: `cvv on the back is 123`. */
+const FILLER =
+  'on|the|back|of|for|this|that|my|your|its|it|card|is|was|are|here|at|in|please|use|reads?|says?|digits?|three|four|and|will|be|printed';
 const NAMED_CSC = new RegExp(
   `(${acronym('cvv')}2?|${acronym('cvc')}2?|${acronym('csc')}|${acronym('ccv')}|` +
     `${acronym('cvn')}|${acronym('cv')}2|${acronym('cid')}|` +
-    `${spelled('security')}[\\s_.-]{0,3}(?:${spelled('code')}|${spelled('number')})|` +
+    `${spelled('sec')}(?:${spelled('urity')})?[\\s_.-]{0,3}(?:${spelled('code')}|${spelled('number')})|` +
     `${spelled('card')}[\\s_.-]{0,3}(?:${spelled('code')}|${spelled('verification')}` +
     `(?:[\\s_.-]{0,3}(?:${spelled('value')}|${spelled('code')}|${spelled('number')}))?)|` +
-    `${spelled('verification')}[\\s_.-]{0,3}(?:${spelled('value')}|${spelled('code')}))` +
+    `${spelled('verification')}[\\s_.-]{0,3}(?:${spelled('value')}|${spelled('code')})|` +
+    `c[oó]digo[\\s_.-]{1,3}de[\\s_.-]{1,3}(?:seguridad|seguran[cç]a)|sicherheitscode|` +
+    `(?:karten)?pr(?:ü|ue)fnummer|cryptogramme|codice[\\s_.-]{1,3}di[\\s_.-]{1,3}sicurezza)` +
     `((?:[\\s_-]{0,3}(?:code|number|num|nr|no|value|val)){0,2}` +
+    `(?:[^0-9A-Za-z]{1,6}(?:${FILLER})(?![A-Za-z])){0,5}` +
     `(?:[^0-9A-Za-z]|</?[A-Za-z]{1,6}>){0,10}(?:(?:is|was|=>)[^0-9A-Za-z]{0,4})?)` +
-    `(${DIGIT}(?:[\\s-]?${DIGIT}){2,3})(?!${DIGIT})`,
+    `(${DIGIT}(?:[\\s./-]?${DIGIT}){2,3})(?!${DIGIT})`,
   'giu',
 );
 

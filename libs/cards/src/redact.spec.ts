@@ -109,6 +109,11 @@ describe('redactText', () => {
       // More than 5 groups parted alike: a list, whatever its digits.
       'codes 4111 111 111 111 111 1111',
       '054 123 4567 052 765 4321',
+      // Groups of 3 digits, numbers before and after, halves longer than 6: phone numbers, a
+      // phone number and a postcode.
+      '+1 287 398 6539 18698524122',
+      '07600 828742 07201 420801',
+      '3982214810 08086',
       // Groups of 1 or 2 digits, or separators a list or a sum uses, mixed or spaced.
       '+49 151 7829 9611',
       '4111, 111111111111',
@@ -141,7 +146,7 @@ describe('redactText', () => {
     }
   });
 
-  it('knows the networks of every region, and Visa numbers of 13 to 19 digits', () => {
+  it('knows the networks of every region, and Visa numbers of 13 digits', () => {
     for (const [pan, masked] of [
       ['8600123456789012', '860012******9012'], // UzCard
       ['9860123456789015', '986012******9015'], // Humo
@@ -150,7 +155,11 @@ describe('redactText', () => {
       ['9410123456789010', '941012******9010'], // BC Card
       ['3112345678901234564', '311234*********4564'], // China T-Union
       ['4222222222222', '422222***2222'], // Visa of 13 digits
-      ['422222222222222224', '422222********2224'],
+      ['9360123456789010', '936012******9010'], // GPN
+      ['2205123456789014', '220512******9014'], // Borica
+      ['676112345670', '********5670'], // Maestro of 12 digits
+      ['9051123456789014', '905112******9014'], // ArCa, and other national schemes
+      ['122000000000003', '122000*****0003'], // UATP
     ]) {
       assert.equal(redactText(`card ${pan} ok`), `card ${masked} ok`, pan);
     }
@@ -200,16 +209,20 @@ describe('redactText', () => {
     ]) {
       assert.equal(redactText(`card ${text} please`), 'card 401288******1881 please', text);
     }
+    // From where its run, or its separator, starts: what follows may be an expiry or a code,
+    // and where it is parted the same way, no one can tell where the card ends.
+    assert.equal(redactText('table 7: 40 12 88 88 88 88 18 81'), 'table 7: 401288******1881');
+    assert.equal(redactText('40 12 88 88 88 88 18 81 12/27'), `${'*'.repeat(16)} 12/27`);
+    assert.equal(redactText('401 288 888 888 188 1 12/27 123'), `${'*'.repeat(16)} 12/27 123`);
     // Lists of small numbers read out so, whose digits do not pass for a card, stay; so do
-    // digits that would pass but are no whole run (more digits on one side), no card's length
-    // in pairs or threes (two mobile numbers), or halves of 8 on one line (two phone numbers,
-    // an id in two parts).
+    // digits that would pass but start after others parted alike, no card's length in pairs or
+    // threes (two mobile numbers), or halves of 8 on one line (two phone numbers, an id in two
+    // parts).
     for (const text of [
       'sizes 38 40 42 44 46 48 50 52',
       'numbers 04 11 23 35 41 47 12 09',
       'tables 12 14 16 18 20 22 24 26 28',
       'from 20261203 to 20261204',
-      'card 40 12 88 88 88 88 18 81 12',
       'card 12 40 12 88 88 88 88 18 81',
       '616 979 510 610 211 961',
       '40128888 88881881',
@@ -405,6 +418,9 @@ describe('redact', () => {
       'security.code',
       '\u0441vv',
       'cardholderIdNumber',
+      'cardSecurity',
+      'kartennummer',
+      'numero_tarjeta',
       'holder_national_id',
       'ccNumber',
       'creditCardNo',
@@ -587,6 +603,36 @@ describe('redactText', () => {
     }
     // Where masking as sent shows no more, the text keeps its invisible characters.
     assert.equal(redactText(`card\u200b${PAN}`), `card\u200b${MASKED}`);
+  });
+
+  it('reads markup and percent escapes as they show: entities, tags, escaped spaces', () => {
+    for (const written of [
+      '4111%201111%201111%201111',
+      '4111%2D1111%2D1111%2D1111',
+      '4111<br>1111<br>1111<br>1111',
+      '<b>4111</b> <b>1111</b> <b>1111</b> <b>1111</b>',
+      '4111&ensp;1111&thinsp;1111&#8201;1111',
+      '4111&ndash;1111&ndash;1111&ndash;1111',
+      Array.from(PAN, (d) => `&#${d.charCodeAt(0)};`).join(''),
+    ]) {
+      // A tag reads as a space: `<b>4111</b> …` comes out with one before and after.
+      const masked = redactText(`card ${written} ok`).replace(/ +/g, ' ');
+      assert.equal(masked, `card ${MASKED} ok`, written);
+    }
+    assert.equal(
+      redactCardText('https://pay.example/?card=4111%201111%201111%201111&cvv=123'),
+      `https://pay.example/?card=${MASKED}&cvv=[redacted]`,
+    );
+    // Nothing is decoded where nothing is masked by it.
+    for (const text of ['fish &amp; chips, 50% off <b>12</b>', 'a%20b 4111', '&#52;&#50;']) {
+      assert.equal(redactCardText(text), text);
+    }
+  });
+
+  it('reads a keycap digit as the digit', () => {
+    const keycaps = (digits: string) => Array.from(digits, (d) => `${d}\uFE0F\u20E3`).join('');
+    const grouped = ['4111', '1111', '1111', '1111'].map(keycaps).join(' ');
+    assert.match(redactText(`card ${grouped} ok`), /^card 411111\*{6}1111[\uFE0F\u20E3]* ok$/);
   });
 
   it('reads Ethiopic digits, which have no zero, as digits', () => {

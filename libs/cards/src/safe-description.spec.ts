@@ -63,6 +63,13 @@ describe('safeDescription', () => {
       '\u0421VV 123',
       'card verification: 123',
       'security.code 123',
+      'the cvv on the back is 123',
+      'CVV (back of card): 123',
+      'CVV for this card is 123',
+      'sec. code: 123',
+      'cvv 1.2.3',
+      'Código de seguridad: 123',
+      'Prüfnummer: 123',
     ]) {
       assert.doesNotMatch(safeDescription(text, 500), /123/, text);
     }
@@ -79,6 +86,10 @@ describe('safeDescription', () => {
       assert.doesNotMatch(safeDescription(text, 500), /031|567/, text);
     }
     assert.equal(safeDescription('holder of table 12', 500), 'holder of table 12');
+    assert.equal(
+      safeDescription('cvv not needed, table 12 for 4 at 1930', 500),
+      'cvv not needed, table 12 for 4 at 1930',
+    );
   });
 
   it('removes a code named in camel case, and leaves a word that ends as a name does', () => {
