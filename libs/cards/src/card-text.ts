@@ -751,12 +751,21 @@ function redactVisibleRuns(source: string, cutAtEnd: boolean): string {
         parts[k] = masked[g];
         if (k < last) parts[k + 1] = separators[g];
       }
+      // The marks on a masked card's last digit (a keycap's frame) would sit on a `*`.
+      if (
+        masked[masked.length - 1] !== originals[originals.length - 1] &&
+        last + 1 < parts.length
+      ) {
+        parts[last + 1] = parts[last + 1].replace(TRAILING_MARKS, '');
+      }
       changed = true;
     }
     first = last + 2;
   }
   return changed ? parts.join('') : source;
 }
+
+const TRAILING_MARKS = /^[\p{Mn}\p{Me}]+/u;
 
 let bmpDigits: Uint8Array | undefined;
 

@@ -632,7 +632,8 @@ describe('redactText', () => {
   it('reads a keycap digit as the digit', () => {
     const keycaps = (digits: string) => Array.from(digits, (d) => `${d}\uFE0F\u20E3`).join('');
     const grouped = ['4111', '1111', '1111', '1111'].map(keycaps).join(' ');
-    assert.match(redactText(`card ${grouped} ok`), /^card 411111\*{6}1111[\uFE0F\u20E3]* ok$/);
+    assert.equal(redactText(`card ${grouped} ok`), `card ${MASKED} ok`);
+    assert.equal(redactText(`card ${keycaps(PAN)} ok`), `card ${MASKED} ok`);
   });
 
   it('reads Ethiopic digits, which have no zero, as digits', () => {
