@@ -215,8 +215,6 @@ function prefixIn(digits: string, from: number, to: number): boolean {
  */
 function issuedLength(digits: string, n = digits.length, rare = true): boolean {
   switch (digits[0]) {
-    case '1': // UATP
-      return rare && n === 15;
     case '2': // Mastercard 2221–2720, Mir 2200–2204, Borica 2205
       return (
         (prefixIn(digits, 2221, 2720) && n === 16) || (prefixIn(digits, 2200, 2205) && n >= 16)
@@ -388,9 +386,11 @@ function printedLayout(sizes: number[]): boolean {
  */
 function readOutLayout(sizes: number[]): boolean {
   if (sizes.join('-') === '8-8') return true;
-  // Most cards are of 16 digits, Amex's of 15; two mobile numbers in threes make 18.
+  // Most cards are of 16 digits, Amex's of 15, some of 13 or 19; two mobile numbers in threes
+  // make 18.
   const digits = sizes.reduce((sum, size) => sum + size, 0);
-  return (digits === 15 || digits === 16) && (inEqualGroups(sizes, 2) || inEqualGroups(sizes, 3));
+  const cardLength = digits === 13 || digits === 15 || digits === 16 || digits === 19;
+  return cardLength && (inEqualGroups(sizes, 2) || inEqualGroups(sizes, 3));
 }
 
 /** Groups of `size` digits, the last of 1 to `size`. */
@@ -647,9 +647,11 @@ const HTML_NAMED: Record<string, string> = {
   period: '.',
   sol: '/',
 };
-const HTML_ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z][a-z0-9]{1,15}));/gi;
-/** A tag, which shows as nothing or as a break between what it parts. */
-const HTML_TAG = /<\/?[a-z][^<>]{0,60}>/gi;
+/** An entity: by number, by name, or by a space's or a dash's name without its `;`. */
+const HTML_ENTITY =
+  /&(?:#(\d{1,7})(?:;|(?!\d))|#x([0-9a-f]{1,6})(?:;|(?![0-9a-f]))|([a-z][a-z0-9]{1,15});|(nbsp|ensp|emsp|thinsp|ndash|mdash)(?![a-z]))/gi;
+/** A tag or a comment, which shows as nothing or as a break between what it parts. */
+const HTML_TAG = /<\/?[a-z][^<>]{0,60}>|<!--[^]{0,60}?-->/gi;
 const MARKUP = /[&<%]/;
 
 /**
@@ -658,16 +660,32 @@ const MARKUP = /[&<%]/;
  * `&#52;`) and its tags read as spaces (`4111<br>1111…`). Others stay as they are.
  */
 function decodedMarkup(text: string): string {
-  const unescaped = /%[0-9a-f]{2}/i.test(text) ? percentDecoded(text) : text;
-  return unescaped
-    .replace(HTML_ENTITY, (entity, decimal?: string, hex?: string, name?: string) => {
-      if (name !== undefined) return HTML_NAMED[name.toLowerCase()] ?? entity;
-      const code = decimal !== undefined ? Number(decimal) : parseInt(hex!, 16);
-      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
-        ? String.fromCodePoint(code)
-        : entity;
-    })
-    .replace(HTML_TAG, ' ');
+  let decoded = /%[0-9a-f]{2}/i.test(text) ? decodedFully(text) : text;
+  // Twice: `&amp;nbsp;` is a space escaped twice.
+  for (let round = 0; round < 2 && decoded.includes('&'); round++) {
+    const next = decoded.replace(HTML_ENTITY, decodedEntity);
+    if (next === decoded) break;
+    decoded = next;
+  }
+  return decoded.replace(HTML_TAG, ' ');
+}
+
+function decodedEntity(
+  entity: string,
+  decimal?: string,
+  hex?: string,
+  name?: string,
+  bare?: string,
+): string {
+  if (bare !== undefined) return HTML_NAMED[bare.toLowerCase()];
+  if (name !== undefined) {
+    const lower = name.toLowerCase();
+    return lower === 'amp' ? '&' : (HTML_NAMED[lower] ?? entity);
+  }
+  const code = decimal !== undefined ? Number(decimal) : parseInt(hex!, 16);
+  return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
+    ? String.fromCodePoint(code)
+    : entity;
 }
 
 /**
@@ -683,6 +701,7 @@ function asShown(text: string, redact: (text: string) => string): string {
   if (text.length > MAX_TEXT || !MARKUP.test(text) || !MAY_BE_DIGIT.test(text)) return masked;
   const decoded = decodedMarkup(masked);
   if (decoded === masked) return masked;
+  searched += decoded.length;
   const again = asShownUnspaced(decoded, redact);
   return again === decoded ? masked : again;
 }
@@ -693,6 +712,7 @@ function asShownUnspaced(text: string, redact: (text: string) => string): string
   // What was masked as sent stays masked: the shown form of that is masked again, as removing
   // an invisible separator may join two groups of a card masked as sent.
   const shown = asShownText(redacted);
+  searched += shown.length;
   const again = redact(shown);
   return again === shown ? redacted : again;
 }
@@ -857,7 +877,7 @@ const NAMED_CSC = new RegExp(
     `c[oó]digo[\\s_.-]{1,3}de[\\s_.-]{1,3}(?:seguridad|seguran[cç]a)|sicherheitscode|` +
     `(?:karten)?pr(?:ü|ue)fnummer|cryptogramme|codice[\\s_.-]{1,3}di[\\s_.-]{1,3}sicurezza)` +
     `((?:[\\s_-]{0,3}(?:code|number|num|nr|no|value|val)){0,2}` +
-    `(?:[^0-9A-Za-z]{1,6}(?:${FILLER})(?![A-Za-z])){0,5}` +
+    `(?:[^0-9A-Za-z]{1,6}(?:${FILLER})(?![A-Za-z])){0,6}` +
     `(?:[^0-9A-Za-z]|</?[A-Za-z]{1,6}>){0,10}(?:(?:is|was|=>)[^0-9A-Za-z]{0,4})?)` +
     `(${DIGIT}(?:[\\s./-]?${DIGIT}){2,3})(?!${DIGIT})`,
   'giu',

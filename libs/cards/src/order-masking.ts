@@ -112,12 +112,10 @@ function isPlainCardDataKey(key: string): boolean | undefined {
 let maskedIds = 0;
 
 /**
- * Text with digits one order may hold, in characters. A real order holds a few kilobytes of it
- * (its ids and numbers are not searched). The slowest text to search is runs of single digits,
- * in full-width digits, with an HTML space (`&nbsp;`): it is searched up to four times (as sent,
- * as shown, and both with the spaces read), and counted once. On a 2-core machine the worst
- * order this lets through held the gateway's one thread for 0.4–0.9 s once compiled, and up to
- * 1.6 s the first time. An order past this is refused, not searched further.
+ * Text with digits one order may hold, in characters searched. A real order holds a few
+ * kilobytes of it (its ids and numbers are not searched). Text is searched up to four times:
+ * as sent, as shown (without invisible characters), and both again with markup and escapes
+ * decoded; each search counts. An order past this is refused, not searched further.
  */
 export const MAX_ORDER_TEXT_CHARS = 250_000;
 

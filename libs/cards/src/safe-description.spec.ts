@@ -66,6 +66,7 @@ describe('safeDescription', () => {
       'the cvv on the back is 123',
       'CVV (back of card): 123',
       'CVV for this card is 123',
+      'cvv on the back of the card 123',
       'sec. code: 123',
       'cvv 1.2.3',
       'Código de seguridad: 123',
