@@ -26,9 +26,9 @@ const CARD_DATA_KEYS = new Set([
 
 /** A security code by any name: `cvvCode`, `cardCvv`, `cvv_number`, `ccv`, `cvn`. */
 const SECURITY_CODE_KEY =
-  /cvv|cvc|csc|ccv|cvn|cv2|cvd|cav2|securitycode|securitynumber|seccode|cardcode|cardsecurity|cardverification|verificationcode|verificationvalue|sicherheitscode|pruefnummer|prüfnummer|cryptogramme|codigodeseguridad|códigodeseguridad/;
+  /cvv|cvc|csc|ccv|cvn|cv2|cvd|cav2|securitycode|securitynumber|seccode|cardcode|cardsecurity|cardverification|verificationcode|verificationvalue|sicherheitscode|pruefnummer|prüfnummer|prufnummer|cryptogramme|codigodeseguridad|códigodeseguridad/;
 /** A card holder's id by any name: `holderIdNumber`, `cardholderNationalId`. */
-const HOLDER_ID_KEY = /holder(?:id|nationalid|personalid|document|ssn|taxid)/;
+const HOLDER_ID_KEY = /(?:^|card)holder(?:id|nationalid|personalid|document|ssn|taxid)/;
 /** A card number by other names: `ccNumber`, `creditCardNo`, `primaryAccountNumber`. */
 const CARD_NUMBER_KEY =
   /^(?:(?:cc|creditcard|debitcard|card|primaryaccount)(?:number|num|no|nr)|kartennummer|numerotarjeta|numerodetarjeta|numérodecarte|numerodecarte|numerocarta|numerodicarta)$/;
@@ -98,8 +98,7 @@ function acronym(word: string): string {
  * combining marks (a keycap's frame, `4\uFE0F\u20E3`, among them), the Hangul fillers, the
  * Arabic tatweel and the blank Braille pattern. A regex character class's inside.
  */
-export const INVISIBLE_CHARS =
-  '\\p{Cf}\\p{Mn}\\p{Me}\\p{Mc}\\u3164\\uFFA0\\u115F\\u1160\\u0640\\u2800';
+export const INVISIBLE_CHARS = '\\p{Cf}\\p{Mn}\\p{Me}\\u3164\\uFFA0\\u115F\\u1160\\u0640\\u2800';
 
 /**
  * Digits that are no script's decimal digits but read as ones: superscript, subscript, circled
@@ -294,8 +293,15 @@ function maskGroup(digits: string): string {
 const BLANKS = new RegExp(`[\\s${INVISIBLE_CHARS}]+`, 'gu');
 const ALL_BLANK = new RegExp(`^[\\s${INVISIBLE_CHARS}]+$`, 'u');
 
-/** Brackets, whitespace and invisible characters read as a space; dashes as `-`. */
+/** The kind of a separator of more than `MAX_SEPARATOR` blanks: a gap, not a space. */
+const WIDE = '  ';
+
+/**
+ * Brackets, whitespace and invisible characters read as a space, more than `MAX_SEPARATOR`
+ * blanks as a wide gap (`WIDE`); dashes as `-`.
+ */
 function separatorKind(separator: string): string {
+  if (separator.length > MAX_SEPARATOR && ALL_BLANK.test(separator)) return WIDE;
   const kind = separator
     .replace(/[()[\]{}]/g, ' ')
     .replace(BLANKS, ' ')
@@ -319,11 +325,10 @@ const LIST_PUNCTUATION = new RegExp(`[${LIST_CHARS}]`);
  * apart by punctuation spaced on both sides (` - `, ` / `).
  */
 function writtenAsOneNumber(
-  separators: string[],
+  kinds: string[],
   sizes: number[],
   outside: Array<string | undefined>,
 ): boolean {
-  const kinds = separators.map(separatorKind);
   const distinct = new Set(kinds);
   if (distinct.size === 1) {
     return !LIST_PUNCTUATION.test(kinds[0]) || punctuatedInFours(kinds[0], sizes, outside);
@@ -346,7 +351,7 @@ function punctuatedInFours(
   outside: Array<string | undefined>,
 ): boolean {
   if (!/^[:+=&]$/.test(kind) || sizes[0] !== 4 || sizes.length < 4) return false;
-  return outside.every((separator) => separator === undefined || separatorKind(separator) !== kind);
+  return outside.every((other) => other !== kind);
 }
 
 /** What a list sets its numbers apart with, in any script (after NFKC: `，` is `,`). */
@@ -404,11 +409,10 @@ function inEqualGroups(sizes: number[], size: number): boolean {
  * single `.` or `-` too. Halves of 8 must be on two lines, as copied: on one line, parted by a
  * space, a dash or a slash, they are two numbers (two phone numbers), or an id in two parts.
  */
-function readOutSeparators(separators: string[], sizes: number[]): boolean {
+function readOutSeparators(separators: string[], kinds: string[], sizes: number[]): boolean {
   if (sizes.length === 2) return /^\s*$/.test(separators[0]) && /[\n\r\u2028]/.test(separators[0]);
-  const kinds = new Set(separators.map(separatorKind));
-  if (kinds.size !== 1) return false;
-  const [kind] = kinds;
+  const kind = kinds[0];
+  if (kinds.some((other) => other !== kind)) return false;
   return kind === ' ' || kind === '.' || kind === '-';
 }
 
@@ -426,23 +430,22 @@ function readOutSeparators(separators: string[], sizes: number[]): boolean {
 function spreadLayout(
   groups: string[],
   separators: string[],
+  kinds: string[],
   i: number,
   j: number,
 ): 'whole' | 'part' | undefined {
   if (j - i > 4) return undefined;
   for (let g = i; g <= j; g++) if (groups[g].length < 4) return undefined;
-  const kind = separatorKind(separators[i]);
+  const kind = kinds[i];
   if (kind !== ' ' && kind !== '-' && kind !== '.') return undefined;
-  for (let g = i + 1; g < j; g++) if (separatorKind(separators[g]) !== kind) return undefined;
+  for (let g = i + 1; g < j; g++) if (kinds[g] !== kind) return undefined;
   if (j - i === 1 && !/[\n\r\u2028]/.test(separators[i])) {
     const shorter = Math.min(groups[i].length, groups[j].length);
     if (shorter !== 4 && shorter !== 6) return undefined;
   }
   // Whether group `beside` is joined to its neighbour by separator `g` as the card's are.
   const joins = (g: number, beside: number) =>
-    groups[beside] !== undefined &&
-    groups[beside].length >= 3 &&
-    separatorKind(separators[g]) === kind;
+    groups[beside] !== undefined && groups[beside].length >= 3 && kinds[g] === kind;
   const before = joins(i - 1, i - 1);
   const after = joins(j, j + 1);
   if (!before && !after) return 'whole';
@@ -488,6 +491,8 @@ const MAY_BE_DIGIT = /[0-9\u00B2\u00B3\u00B9\u0660-\uffff]/;
  */
 function maskRun(originals: string[], groups: string[], separators: string[]): string[] {
   const spans: Array<[number, number, boolean]> = [];
+  // Read once: a run's separators are read for every candidate.
+  const kinds = separators.map(separatorKind);
   for (let i = 0; i < groups.length; i++) {
     // The first group as written, and its last 4 or last digit when more are glued before.
     const firsts = [groups[i]];
@@ -495,9 +500,7 @@ function maskRun(originals: string[], groups: string[], separators: string[]): s
     if (groups[i].length > 1) firsts.push(groups[i].slice(-1));
     let middle = '';
     const middleSizes: number[] = [];
-    const startsStretch =
-      i === 0 ||
-      (i < separators.length && separatorKind(separators[i - 1]) !== separatorKind(separators[i]));
+    const startsStretch = i === 0 || (i < kinds.length && kinds[i - 1] !== kinds[i]);
     for (let j = i + 1; j < groups.length && middle.length < 18; j++) {
       const last = groups[j];
       // The last group as written, and its first 1–6 digits (more are glued after them).
@@ -512,27 +515,26 @@ function maskRun(originals: string[], groups: string[], separators: string[]): s
           const sizes = [first.length, ...middleSizes, end.length];
           const glued = first !== groups[i] || end !== last;
           const whole = i === 0 && j === groups.length - 1 && !glued;
+          const endsStretch = j === groups.length - 1 || kinds[j] !== kinds[j - 1];
           // Read out from where the run, or its separator, starts: an expiry or a code may
-          // follow (`40 12 88 … 81 12/27`), the card's digits then masked whole.
+          // follow (`40 12 88 … 81 12/27`), the card's digits then masked whole. Halves of 8
+          // are all of their stretch.
           const readOut =
             !glued &&
-            (whole || (startsStretch && sizes.length > 2)) &&
+            (whole || (startsStretch && (sizes.length > 2 || endsStretch))) &&
             readOutLayout(sizes) &&
-            readOutSeparators(separators.slice(i, j), sizes);
-          const spread = glued ? undefined : spreadLayout(groups, separators, i, j);
+            readOutSeparators(separators.slice(i, j), kinds.slice(i, j), sizes);
+          const spread = glued ? undefined : spreadLayout(groups, separators, kinds, i, j);
           const printed = printedLayout(sizes);
           if (!(readOut || spread || printed)) continue;
           // A card among other digits: the whole span is masked, as with a glued one.
-          const endsStretch =
-            j === groups.length - 1 ||
-            separatorKind(separators[j]) !== separatorKind(separators[j - 1]);
           const among =
             glued ||
             (spread === 'part' && !printed) ||
             (readOut && !endsStretch && !printed && !spread);
           if (!looksLikePan(digits, !among)) continue;
-          const outside = [separators[i - 1], separators[j]];
-          if (!readOut && !spread && !writtenAsOneNumber(separators.slice(i, j), sizes, outside)) {
+          const outside = [kinds[i - 1], kinds[j]];
+          if (!readOut && !spread && !writtenAsOneNumber(kinds.slice(i, j), sizes, outside)) {
             continue;
           }
           found = found === undefined ? among : found || among;
@@ -682,10 +684,14 @@ function decodedEntity(
     const lower = name.toLowerCase();
     return lower === 'amp' ? '&' : (HTML_NAMED[lower] ?? entity);
   }
+  // Not decoded: controls, and what would make markup of text (`&#60;` is `<`).
   const code = decimal !== undefined ? Number(decimal) : parseInt(hex!, 16);
-  return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)
-    ? String.fromCodePoint(code)
-    : entity;
+  const plain =
+    code >= 0x20 &&
+    code <= 0x10ffff &&
+    (code < 0xd800 || code > 0xdfff) &&
+    !'<>"\'&'.includes(String.fromCharCode(code));
+  return plain && code !== 0x7f ? String.fromCodePoint(code) : entity;
 }
 
 /**
@@ -767,17 +773,14 @@ function redactVisibleRuns(source: string, cutAtEnd: boolean): string {
     const digits = groups.join('');
     if (digits.length >= 12 && panWithin(digits, true)) {
       const masked = maskRun(originals, groups, separators);
+      // The marks on a masked card's last digit (a keycap's frame) would sit on a `*`.
+      const unmarked = (g: number, after: string) =>
+        masked[g] === originals[g] ? after : after.replace(TRAILING_MARKS, '');
       for (let k = first, g = 0; k <= last; k += 2, g += 1) {
         parts[k] = masked[g];
-        if (k < last) parts[k + 1] = separators[g];
+        if (k < last) parts[k + 1] = unmarked(g, separators[g]);
       }
-      // The marks on a masked card's last digit (a keycap's frame) would sit on a `*`.
-      if (
-        masked[masked.length - 1] !== originals[originals.length - 1] &&
-        last + 1 < parts.length
-      ) {
-        parts[last + 1] = parts[last + 1].replace(TRAILING_MARKS, '');
-      }
+      if (last + 1 < parts.length) parts[last + 1] = unmarked(masked.length - 1, parts[last + 1]);
       changed = true;
     }
     first = last + 2;
@@ -833,7 +836,9 @@ function decimalDigits(abs: number): string {
 /** Whether the leading digits of `digits`, 12 to 19 of them, are of a card's issuer and length. */
 function issuedPrefix(digits: string): boolean {
   for (let length = 12; length <= 19 && length <= digits.length; length++) {
-    if (issuedLength(digits.slice(0, length), length, false)) return true;
+    // A rare length of 16 or more (a national scheme's) is beyond a double's precision: no
+    // number of it is exact, nor anything else but a card.
+    if (issuedLength(digits.slice(0, length), length, length >= 16)) return true;
   }
   return false;
 }
@@ -875,7 +880,7 @@ const NAMED_CSC = new RegExp(
     `(?:[\\s_.-]{0,3}(?:${spelled('value')}|${spelled('code')}|${spelled('number')}))?)|` +
     `${spelled('verification')}[\\s_.-]{0,3}(?:${spelled('value')}|${spelled('code')})|` +
     `c[oó]digo[\\s_.-]{1,3}de[\\s_.-]{1,3}(?:seguridad|seguran[cç]a)|sicherheitscode|` +
-    `(?:karten)?pr(?:ü|ue)fnummer|cryptogramme|codice[\\s_.-]{1,3}di[\\s_.-]{1,3}sicurezza)` +
+    `(?:karten)?pr(?:ü|ue|u)fnummer|cryptogramme|codice[\\s_.-]{1,3}di[\\s_.-]{1,3}sicurezza)` +
     `((?:[\\s_-]{0,3}(?:code|number|num|nr|no|value|val)){0,2}` +
     `(?:[^0-9A-Za-z]{1,6}(?:${FILLER})(?![A-Za-z])){0,6}` +
     `(?:[^0-9A-Za-z]|</?[A-Za-z]{1,6}>){0,10}(?:(?:is|was|=>)[^0-9A-Za-z]{0,4})?)` +
@@ -888,7 +893,7 @@ const NAMED_CSC = new RegExp(
  * 12345678`): 5 to 15 digits, in groups or not, as national ids are written.
  */
 const NAMED_HOLDER_ID = new RegExp(
-  `((?:${spelled('card')}[\\s_.-]{0,3})?${spelled('holder')}(?:'s)?[\\s_.-]{0,3}` +
+  `((?:(?<![A-Za-z])${spelled('card')}[\\s_.-]{0,3}|(?<![A-Za-z]))${spelled('holder')}(?:'s)?[\\s_.-]{0,3}` +
     `(?:${spelled('id')}|${spelled('national')}[\\s_.-]{0,3}${spelled('id')})` +
     `(?:[\\s_.-]{0,3}(?:number|num|nr|no))?)` +
     `((?:[^0-9A-Za-z]){0,10}(?:(?:is|was|=>)[^0-9A-Za-z]{0,4})?)` +

@@ -213,6 +213,15 @@ describe('redactText', () => {
     assert.equal(redactText('table 7: 40 12 88 88 88 88 18 81'), 'table 7: 401288******1881');
     assert.equal(redactText('40 12 88 88 88 88 18 81 12/27'), `${'*'.repeat(16)} 12/27`);
     assert.equal(redactText('401 288 888 888 188 1 12/27 123'), `${'*'.repeat(16)} 12/27 123`);
+    // Apart by a wide gap from a number before or after them: a gap is not a space.
+    assert.equal(
+      redactText('Room 12      40 12 88 88 88 88 18 81'),
+      'Room 12      401288******1881',
+    );
+    assert.equal(
+      redactText('Tel 0412 345 678      40128888\n88881881'),
+      'Tel 0412 345 678      401288******1881',
+    );
     // Cards of 13 and 19 digits too.
     assert.equal(redactText('42 22 22 22 22 22 2'), '422222***2222');
     assert.equal(redactText('970 412 345 678 901 234 5'), '970412*********2345');
@@ -430,7 +439,13 @@ describe('redact', () => {
     ]) {
       assert.deepEqual(redact({ [key]: 123 }), { [key]: '[redacted]' }, key);
     }
-    const kept = { holderName: 'Jane Roe', lastDigits: '1111', cardNumberLast4: '1111' };
+    const kept = {
+      holderName: 'Jane Roe',
+      lastDigits: '1111',
+      cardNumberLast4: '1111',
+      placeholderId: '12345678',
+      shareholderId: '12345678',
+    };
     assert.deepEqual(redact(kept), kept);
   });
 
@@ -630,6 +645,11 @@ describe('redactText', () => {
       redactCardText('https://pay.example/?card=4111%201111%201111%201111&cvv=123'),
       `https://pay.example/?card=${MASKED}&cvv=[redacted]`,
     );
+    // No markup is made of escaped text, and no control character.
+    assert.equal(
+      redactText('&#60;b&#62; &#1; 4111&nbsp;1111&nbsp;1111&nbsp;1111'),
+      `&#60;b&#62; &#1; ${MASKED}`,
+    );
     // Nothing is decoded where nothing is masked by it.
     for (const text of ['fish &amp; chips, 50% off <b>12</b>', 'a%20b 4111', '&#52;&#50;']) {
       assert.equal(redactCardText(text), text);
@@ -641,6 +661,7 @@ describe('redactText', () => {
     const grouped = ['4111', '1111', '1111', '1111'].map(keycaps).join(' ');
     assert.equal(redactText(`card ${grouped} ok`), `card ${MASKED} ok`);
     assert.equal(redactText(`card ${keycaps(PAN)} ok`), `card ${MASKED} ok`);
+    assert.equal(redactText(`card ${keycaps(PAN)} 12/27`), `card ${MASKED} 12/27`);
   });
 
   it('reads Ethiopic digits, which have no zero, as digits', () => {
@@ -777,6 +798,8 @@ describe('maskOrder', () => {
       amex: Number('374601656770933.99'),
       long: 34315134632872500,
       maestro: Number('675934449066.9999999'),
+      // Prostir 9804123456789055, which a double rounds to …056.
+      prostir: Number('9804123456789055'),
       cvvCode: '7319',
       cardCvv: '6624',
       'CVV code': '5518',
@@ -787,6 +810,7 @@ describe('maskOrder', () => {
       amex: '*'.repeat(15),
       long: '*'.repeat(17),
       maestro: '*'.repeat(12),
+      prostir: '*'.repeat(16),
       cvvCode: '[redacted]',
       cardCvv: '[redacted]',
       'CVV code': '[redacted]',

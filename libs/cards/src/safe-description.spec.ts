@@ -71,6 +71,7 @@ describe('safeDescription', () => {
       'cvv 1.2.3',
       'Código de seguridad: 123',
       'Prüfnummer: 123',
+      'Pru\u0308fnummer: 123',
     ]) {
       assert.doesNotMatch(safeDescription(text, 500), /123/, text);
     }
@@ -87,6 +88,7 @@ describe('safeDescription', () => {
       assert.doesNotMatch(safeDescription(text, 500), /031|567/, text);
     }
     assert.equal(safeDescription('holder of table 12', 500), 'holder of table 12');
+    assert.equal(safeDescription('placeholder id: 12345', 500), 'placeholder id: 12345');
     assert.equal(
       safeDescription('cvv not needed, table 12 for 4 at 1930', 500),
       'cvv not needed, table 12 for 4 at 1930',

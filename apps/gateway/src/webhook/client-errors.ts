@@ -26,10 +26,16 @@ export function answerClientErrors(server: Server, deadlineMs: number): void {
     });
     res.end(body);
   });
-  // Node ends a CONNECT request's connection without a word unless told otherwise.
+  // Node ends a CONNECT request's connection without a word unless told otherwise. The socket
+  // is the listener's from then on, out of the server's timeouts and its count: once the
+  // answers owed before it and its own are written, it is destroyed, whatever the client does.
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
     const answer = raw(405, 'Method Not Allowed', GatewayAnswer.tunnelRequested(), 'GET, POST');
-    if (socket.writable) socket.end(answer);
+    const unanswered = setTimeout(() => socket.destroy(), deadlineMs).unref();
+    socket.once('close', () => clearTimeout(unanswered));
+    afterPending(socket, () =>
+      socket.writable ? socket.end(answer, () => socket.destroy()) : socket.destroy(),
+    );
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
