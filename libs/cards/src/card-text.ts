@@ -662,7 +662,13 @@ const MARKUP = /[&<%]/;
  * `&#52;`) and its tags read as spaces (`4111<br>1111…`). Others stay as they are.
  */
 function decodedMarkup(text: string): string {
-  let decoded = /%[0-9a-f]{2}/i.test(text) ? decodedFully(text) : text;
+  let decoded = text;
+  // As often as it was escaped (`%2520` is a space escaped twice), up to three times.
+  for (let round = 0; round < 3 && /%[0-9a-f]{2}/i.test(decoded); round++) {
+    const next = decoded.replace(/(?:%[0-9a-f]{2})+/gi, plainEscapes);
+    if (next === decoded) break;
+    decoded = next;
+  }
   // Twice: `&amp;nbsp;` is a space escaped twice.
   for (let round = 0; round < 2 && decoded.includes('&'); round++) {
     const next = decoded.replace(HTML_ENTITY, decodedEntity);
@@ -684,14 +690,27 @@ function decodedEntity(
     const lower = name.toLowerCase();
     return lower === 'amp' ? '&' : (HTML_NAMED[lower] ?? entity);
   }
-  // Not decoded: controls, and what would make markup of text (`&#60;` is `<`).
   const code = decimal !== undefined ? Number(decimal) : parseInt(hex!, 16);
-  const plain =
-    code >= 0x20 &&
-    code <= 0x10ffff &&
-    (code < 0xd800 || code > 0xdfff) &&
-    !'<>"\'&'.includes(String.fromCharCode(code));
-  return plain && code !== 0x7f ? String.fromCodePoint(code) : entity;
+  if (code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return entity;
+  const char = String.fromCodePoint(code);
+  return NOT_DECODED.test(char) ? entity : char;
+}
+
+/**
+ * What escaped text is not decoded into: control characters, line and paragraph separators,
+ * the characters that turn text around (bidirectional overrides), and what would make markup
+ * of it (`&#60;` and `%3C` are `<`). Such escapes stay as sent.
+ */
+const NOT_DECODED = /[\p{Cc}<>"'&\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+
+/** A run of percent escapes decoded, or as sent when it decodes to nothing plain. */
+function plainEscapes(run: string): string {
+  try {
+    const decoded = decodeURIComponent(run);
+    return NOT_DECODED.test(decoded) ? run : decoded;
+  } catch {
+    return run;
+  }
 }
 
 /**

@@ -647,8 +647,12 @@ describe('redactText', () => {
     );
     // No markup is made of escaped text, and no control character.
     assert.equal(
-      redactText('&#60;b&#62; &#1; 4111&nbsp;1111&nbsp;1111&nbsp;1111'),
-      `&#60;b&#62; &#1; ${MASKED}`,
+      redactText('&#60;b&#62; &#1; &#133; &#8238; 4111&nbsp;1111&nbsp;1111&nbsp;1111'),
+      `&#60;b&#62; &#1; &#133; &#8238; ${MASKED}`,
+    );
+    assert.equal(
+      redactText('%3Cimg%3E %1B[31m %253Cb%253E 4111&nbsp;1111&nbsp;1111&nbsp;1111'),
+      `%3Cimg%3E %1B[31m %3Cb%3E ${MASKED}`,
     );
     // Nothing is decoded where nothing is masked by it.
     for (const text of ['fish &amp; chips, 50% off <b>12</b>', 'a%20b 4111', '&#52;&#50;']) {

@@ -73,4 +73,24 @@ describe('answerClientErrors', () => {
     assert.ok(endedMs < 1_500, `ended after ${Math.round(endedMs)} ms`);
     assert.equal(await openConnections(server, 1_000), 0);
   });
+
+  it('survives a client that resets the connection while its CONNECT waits', async () => {
+    const order = 'POST /o HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}';
+    const thrown: unknown[] = [];
+    const uncaught = (error: unknown) => thrown.push(error);
+    process.on('uncaughtException', uncaught);
+    for (const delayMs of [0, 50, 100]) {
+      const socket = connect({ port, host: '127.0.0.1' });
+      socket.on('error', () => undefined);
+      socket.write(`${order}CONNECT x:443 HTTP/1.1\r\n\r\n`);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      socket.resetAndDestroy();
+    }
+    // A reset the server did not handle would have thrown by now.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    process.off('uncaughtException', uncaught);
+    assert.deepEqual(thrown, []);
+    const { got } = await exchange(port, 'CONNECT x:443 HTTP/1.1\r\n\r\n');
+    assert.match(got, /^HTTP\/1\.1 405 /);
+  });
 });

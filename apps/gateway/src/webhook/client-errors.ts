@@ -30,6 +30,8 @@ export function answerClientErrors(server: Server, deadlineMs: number): void {
   // is the listener's from then on, out of the server's timeouts and its count: once the
   // answers owed before it and its own are written, it is destroyed, whatever the client does.
   server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    // No one else listens for this socket's errors now: a reset would throw.
+    socket.on('error', () => socket.destroy());
     const answer = raw(405, 'Method Not Allowed', GatewayAnswer.tunnelRequested(), 'GET, POST');
     const unanswered = setTimeout(() => socket.destroy(), deadlineMs).unref();
     socket.once('close', () => clearTimeout(unanswered));
