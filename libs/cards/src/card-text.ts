@@ -578,11 +578,14 @@ export function redactText(text: string): string {
   return redactRuns(String(text), false);
 }
 
-/** `text` decoded until no escape is left, or three times (`%2520` is a space escaped twice). */
-function decodedFully(text: string): string {
+/**
+ * `text` decoded until no escape is left, or three times (`%2520` is a space escaped twice), by
+ * `decode` (`percentDecoded` unless told).
+ */
+function decodedFully(text: string, decode = percentDecoded): string {
   let decoded = text;
   for (let i = 0; i < 3; i++) {
-    const next = percentDecoded(decoded);
+    const next = decode(decoded);
     if (next === decoded) break;
     decoded = next;
   }
@@ -662,13 +665,7 @@ const MARKUP = /[&<%]/;
  * `&#52;`) and its tags read as spaces (`4111<br>1111…`). Others stay as they are.
  */
 function decodedMarkup(text: string): string {
-  let decoded = text;
-  // As often as it was escaped (`%2520` is a space escaped twice), up to three times.
-  for (let round = 0; round < 3 && /%[0-9a-f]{2}/i.test(decoded); round++) {
-    const next = decoded.replace(/(?:%[0-9a-f]{2})+/gi, plainEscapes);
-    if (next === decoded) break;
-    decoded = next;
-  }
+  let decoded = decodedFully(text, (escaped) => escaped.replace(ESCAPES, plainEscapes));
   // Twice: `&amp;nbsp;` is a space escaped twice.
   for (let round = 0; round < 2 && decoded.includes('&'); round++) {
     const next = decoded.replace(HTML_ENTITY, decodedEntity);
@@ -702,6 +699,8 @@ function decodedEntity(
  * of it (`&#60;` and `%3C` are `<`). Such escapes stay as sent.
  */
 const NOT_DECODED = /[\p{Cc}<>"'&\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+
+const ESCAPES = /(?:%[0-9a-f]{2})+/gi;
 
 /** A run of percent escapes decoded, or as sent when it decodes to nothing plain. */
 function plainEscapes(run: string): string {
@@ -883,14 +882,15 @@ export function maskCardNumber(value: number): number | string {
   return (abs >= 1e11 ? issuedPrefix(digits) : true) ? '*'.repeat(digits.length) : value;
 }
 
+/** Words that may come between a code's name and the code: `cvv on the back is 123`. */
+const FILLER =
+  'on|the|back|of|for|this|that|my|your|its|it|card|is|was|are|here|at|in|please|use|reads?|says?|digits?|three|four|and|will|be|printed';
+
 /**
  * A security code written beside its name, as a comment or a POS's error text may quote one:
  * `csc: 123`, `"cvv" : "1234"`, `cvvNumber=123`, `security code is 123`. A bare 3–4 digit
  * number cannot be told from any other, so only a named one is removed.
  */
-/** Words that may come between a code's name and the code: `cvv on the back is 123`. */
-const FILLER =
-  'on|the|back|of|for|this|that|my|your|its|it|card|is|was|are|here|at|in|please|use|reads?|says?|digits?|three|four|and|will|be|printed';
 const NAMED_CSC = new RegExp(
   `(${acronym('cvv')}2?|${acronym('cvc')}2?|${acronym('csc')}|${acronym('ccv')}|` +
     `${acronym('cvn')}|${acronym('cv')}2|${acronym('cid')}|` +

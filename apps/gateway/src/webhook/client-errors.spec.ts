@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { answerClientErrors } from './client-errors';
 
 const DEADLINE_MS = 2_000;
+/** An order's request, which the server answers after 200 ms. */
+const ORDER = 'POST /o HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}';
 
 /**
  * What a raw client that never closes its side got on one connection, once the server ended
@@ -67,22 +69,20 @@ describe('answerClientErrors', () => {
   });
 
   it('answers the order pipelined before a CONNECT first', async () => {
-    const order = 'POST /o HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}';
-    const { got, endedMs } = await exchange(port, `${order}CONNECT x:443 HTTP/1.1\r\n\r\n`);
+    const { got, endedMs } = await exchange(port, `${ORDER}CONNECT x:443 HTTP/1.1\r\n\r\n`);
     assert.match(got, /^HTTP\/1\.1 200 OK\r\n[^]*\{"value":\{"orderId":"1"\}\}HTTP\/1\.1 405 /);
     assert.ok(endedMs < 1_500, `ended after ${Math.round(endedMs)} ms`);
     assert.equal(await openConnections(server, 1_000), 0);
   });
 
   it('survives a client that resets the connection while its CONNECT waits', async () => {
-    const order = 'POST /o HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}';
     const thrown: unknown[] = [];
     const uncaught = (error: unknown) => thrown.push(error);
     process.on('uncaughtException', uncaught);
     for (const delayMs of [0, 50, 100]) {
       const socket = connect({ port, host: '127.0.0.1' });
       socket.on('error', () => undefined);
-      socket.write(`${order}CONNECT x:443 HTTP/1.1\r\n\r\n`);
+      socket.write(`${ORDER}CONNECT x:443 HTTP/1.1\r\n\r\n`);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       socket.resetAndDestroy();
     }
