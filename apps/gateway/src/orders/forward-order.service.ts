@@ -28,6 +28,10 @@ import { TopicDirectory } from './topic-directory';
 
 export interface WebhookCall {
   brand: string;
+  /**
+   * The parsed body. `forward` takes it out of the call (sets it to `undefined`) once the
+   * order's message is made, so that nothing keeps it through the round trip to a worker.
+   */
   body: unknown;
   /** Epoch ms when the call arrived: for logs and the worker's. */
   receivedAt: number;
@@ -41,6 +45,13 @@ export interface WebhookCall {
 export interface Forwarded {
   response: SpiResponse;
   written?: () => void;
+}
+
+/** A call's request, ready to send: it holds the masked order, not the parsed body. */
+interface Prepared {
+  topic: string;
+  packet: RequestPacket;
+  wixOrderId: string;
 }
 
 const MAX_LISTED_PROBLEMS = 20;
@@ -63,6 +74,9 @@ export class ForwardOrderService {
 
   async forward(call: WebhookCall): Promise<Forwarded> {
     const correlationId = call.correlationId ?? randomUUID();
+    const order = (call.body as Partial<WixOrderRequest> | undefined)?.order;
+    const wixOrderId = typeof order?.id === 'string' ? order.id : undefined;
+    const restaurantId = typeof order?.restaurantId === 'string' ? order.restaurantId : undefined;
     this.metrics.inFlight.inc();
     const forwarded = await this.answer(call, correlationId)
       .catch((error: unknown): Forwarded => ({
@@ -75,13 +89,12 @@ export class ForwardOrderService {
     this.metrics.orders.inc({ brand, outcome });
     const durationMs = Math.round(performance.now() - call.arrivedAt);
     this.metrics.latency.observe({ brand, outcome }, durationMs / 1000);
-    const order = (call.body as Partial<WixOrderRequest> | undefined)?.order;
     this.logger.log({
       event: 'order.answered',
       correlationId,
       brand: this.served(call.brand) ? call.brand : quotedFromUrl(call.brand),
-      wixOrderId: typeof order?.id === 'string' ? order.id : undefined,
-      restaurantId: typeof order?.restaurantId === 'string' ? order.restaurantId : undefined,
+      wixOrderId,
+      restaurantId,
       outcome,
       posOrderId: 'value' in response ? response.value.orderId : undefined,
       description: 'error' in response ? response.error.description : undefined,
@@ -95,7 +108,20 @@ export class ForwardOrderService {
     return isBrand(brand) && this.topics.knows(orderRequestTopic(brand));
   }
 
+  /**
+   * The body is the call's largest object: a few thousand objects for an 80 KiB order. It is
+   * dropped before the round trip, so that the young generation's scavenges, every few dozen
+   * calls, do not copy the bodies of all the calls in flight.
+   */
   private async answer(call: WebhookCall, correlationId: string): Promise<Forwarded> {
+    const prepared = await this.prepare(call, correlationId);
+    call.body = undefined;
+    if ('response' in prepared) return prepared;
+    return this.exchange(call.brand, prepared);
+  }
+
+  /** The request to send for a call, or the answer to give without sending one. */
+  private async prepare(call: WebhookCall, correlationId: string): Promise<Prepared | Forwarded> {
     const { brand, body } = call;
     if (!isBrand(brand)) return { response: GatewayAnswer.noSuchBrand(brand) };
     const validation = validateOrderRequest(body);
@@ -129,12 +155,6 @@ export class ForwardOrderService {
     if (!fitsOrderTopic(message.json, cards.sealed)) {
       return { response: GatewayAnswer.messageTooLarge(ORDER_PAYLOAD_MAX_BYTES) };
     }
-    const inFlight = this.inFlight.get(brand) ?? 0;
-    if (inFlight >= this.config.orders.maxInFlightPerBrand) {
-      // A backlog this deep would answer in timeouts: say so now, and send nothing.
-      this.metrics.shed.inc({ brand });
-      return { response: GatewayAnswer.brandOverloaded(brand, inFlight) };
-    }
     const packet: RequestPacket = {
       key: request.order.restaurantId,
       value: message.json,
@@ -145,6 +165,20 @@ export class ForwardOrderService {
         ...(cards.sealed === undefined ? {} : { [OrderHeader.SealedCards]: cards.sealed }),
       },
     };
+    return { topic, packet, wixOrderId: request.order.id };
+  }
+
+  /** Sends the request of a call and answers from its reply. */
+  private async exchange(
+    brand: string,
+    { topic, packet, wixOrderId }: Prepared,
+  ): Promise<Forwarded> {
+    const inFlight = this.inFlight.get(brand) ?? 0;
+    if (inFlight >= this.config.orders.maxInFlightPerBrand) {
+      // A backlog this deep would answer in timeouts: say so now, and send nothing.
+      this.metrics.shed.inc({ brand });
+      return { response: GatewayAnswer.brandOverloaded(brand, inFlight) };
+    }
     this.inFlight.set(brand, inFlight + 1);
     try {
       const reply = await this.request(brand, topic, packet);
@@ -153,11 +187,11 @@ export class ForwardOrderService {
       if (rule.kind === 'answer') return { response: rule.response };
       const decision = {
         brand,
-        wixOrderId: request.order.id,
-        correlationId,
+        wixOrderId,
+        correlationId: packet.correlationId,
         posOrderId: rule.posOrderId,
       };
-      const response = await this.answers.decide(decision, deadline);
+      const response = await this.answers.decide(decision, packet.deadline);
       if (!('value' in response)) return { response };
       return { response, written: () => this.answers.written(decision) };
     } finally {

@@ -2,16 +2,28 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import type { Response } from 'express';
-import { ForwardOrderService, Forwarded } from '../orders/forward-order.service';
+import { ForwardOrderService, Forwarded, WebhookCall } from '../orders/forward-order.service';
 import { WebhookController } from './webhook.controller';
 import { WebhookRequest } from './webhook-request';
 
 function controller(forwarded: Forwarded) {
-  const orders = { forward: () => Promise.resolve(forwarded) } as unknown as ForwardOrderService;
-  const req = { body: {}, receivedAt: Date.now(), arrivedAt: performance.now() } as WebhookRequest;
+  const calls: WebhookCall[] = [];
+  const forward = (call: WebhookCall) => {
+    calls.push(call);
+    return Promise.resolve(forwarded);
+  };
+  const orders = { forward } as unknown as ForwardOrderService;
+  const req = {
+    body: { order: {} },
+    rawBody: Buffer.from('{"order":{}}'),
+    receivedAt: Date.now(),
+    arrivedAt: performance.now(),
+  } as WebhookRequest;
   const res = new EventEmitter();
   return {
+    req,
     res,
+    calls,
     receive: () => new WebhookController(orders).receive('demo', req, res as unknown as Response),
   };
 }
@@ -39,5 +51,13 @@ describe('WebhookController', () => {
     });
     await receive();
     assert.equal(res.listenerCount('finish'), 0);
+  });
+
+  it('hands the body to the call and keeps neither it nor its bytes on the request', async () => {
+    const { req, calls, receive } = controller({ response: { value: { orderId: 'P-1' } } });
+    await receive();
+    assert.deepEqual(calls[0]?.body, { order: {} });
+    assert.equal(req.body, undefined);
+    assert.equal(req.rawBody, undefined);
   });
 });

@@ -51,12 +51,16 @@ export class WebhookController {
     @Req() req: WebhookRequest,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SpiResponse> {
-    const { response, written } = await this.orders.forward({
+    const call = {
       brand,
       body: req.body as unknown,
       receivedAt: req.receivedAt,
       arrivedAt: req.arrivedAt,
-    });
+    };
+    // The call holds the body from here; the request (kept until the answer is written) no more.
+    req.body = undefined;
+    req.rawBody = undefined;
+    const { response, written } = await this.orders.forward(call);
     // 'finish': the whole response was handed to the connection, not just begun.
     if (written) res.once('finish', written);
     return response;
