@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { postOrder } from './support/http';
+import { keptAliveConnection, postOrder } from './support/http';
 import { readTopic } from './support/kafka';
 import { ledgerRows } from './support/ledger';
 import { SpiBody, example, item, orderOf, renamed, uniqueBrand, wixId } from './support/orders';
@@ -196,5 +196,26 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
       'order.orderItems[0].variationsChoices[0][0]: item cheese has a blank "pos" external id',
       'order.orderItems[1]: item cola is in the menu twice, with different POS ids',
     ]);
+  });
+
+  it("takes an order on a connection left idle past Node's default of 5 s, and says how long it may idle", async () => {
+    const connection = await keptAliveConnection(gateway.url);
+    const post = (body: SpiBody) => {
+      const text = JSON.stringify(body);
+      return connection.exchange(
+        `POST /webhooks/wix/${brand} HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+      );
+    };
+    try {
+      const first = await post(renamed(example('order-takeout-cash')));
+      assert.match(first.head, /^keep-alive: timeout=65$/im);
+      assert.match(first.body, /^\{"value":\{"orderId":"\d+"\}\}$/);
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const second = await post(renamed(example('order-takeout-cash')));
+      assert.match(second.body, /^\{"value":\{"orderId":"\d+"\}\}$/);
+    } finally {
+      connection.close();
+    }
   });
 });

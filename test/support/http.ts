@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
+import { once } from 'node:events';
 
 export interface Answer {
   status: number;
@@ -129,4 +130,47 @@ export function rawExchange(url: string, text: string, waitMs: number): Promise<
     socket.on('error', () => undefined);
     socket.on('close', () => done(true));
   });
+}
+
+/** One kept-alive connection to the server of `url`: each exchange writes a request and reads one response. */
+export async function keptAliveConnection(url: string) {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await once(socket, 'connect');
+  let received = Buffer.alloc(0);
+  let closed = false;
+  let wake = () => undefined as void;
+  socket.on('data', (chunk: Buffer) => {
+    received = Buffer.concat([received, chunk]);
+    wake();
+  });
+  socket.on('error', () => undefined);
+  socket.on('close', () => {
+    closed = true;
+    wake();
+  });
+  /** The next whole response (head and body by content-length); rejects if the server closes first. */
+  const next = async (): Promise<{ head: string; body: string }> => {
+    for (;;) {
+      const end = received.indexOf('\r\n\r\n');
+      if (end >= 0) {
+        const head = received.subarray(0, end).toString();
+        const length = Number(/^content-length:\s*(\d+)/im.exec(head)?.[1] ?? 0);
+        if (received.length >= end + 4 + length) {
+          const body = received.subarray(end + 4, end + 4 + length).toString();
+          received = received.subarray(end + 4 + length);
+          return { head, body };
+        }
+      }
+      if (closed) throw new Error('the server closed the connection');
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  return {
+    exchange(request: string) {
+      if (!closed) socket.write(request);
+      return next();
+    },
+    close: () => socket.destroy(),
+  };
 }

@@ -82,6 +82,19 @@ export class GatewayEnv extends KafkaEnv {
   ORDER_DEADLINE_MS = 8_000;
 
   /**
+   * How long a kept-alive connection may sit idle before the gateway closes it (Node's default
+   * is 5 s). Longer than the idle timeout of a proxy or load balancer in front (60 s for most),
+   * so that the gateway never closes a connection just as the proxy sends a call on it: the
+   * call would fail. Each answer tells the client this timeout (`Keep-Alive: timeout=65`).
+   */
+  @Expose()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  HTTP_KEEP_ALIVE_MS = 65_000;
+
+  /**
    * Largest accepted body; a full menu with its order can be several megabytes. It must fit a
    * Kafka message of the order topic, with room for the headers and sealed cards.
    */
@@ -210,6 +223,7 @@ export class GatewayConfig {
   readonly orders: { deadlineMs: number; maxInFlightPerBrand: number };
   readonly webhook: {
     maxBodyBytes: number;
+    keepAliveMs: number;
     maxEventLoopUtilization: number;
     auth: WebhookAuthPolicy;
     hmacToleranceS: number;
@@ -235,6 +249,7 @@ export class GatewayConfig {
     };
     this.webhook = {
       maxBodyBytes: env.MAX_BODY_BYTES,
+      keepAliveMs: env.HTTP_KEEP_ALIVE_MS,
       maxEventLoopUtilization: env.MAX_EVENT_LOOP_UTILIZATION,
       auth: parsed.auth,
       hmacToleranceS: env.WEBHOOK_HMAC_TOLERANCE_S,

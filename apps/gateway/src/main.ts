@@ -41,8 +41,10 @@ async function bootstrap(): Promise<void> {
         'The Wix Restaurants POS SPI webhook, and the health and metrics of the gateway.',
     }),
   );
-  answerClientErrors(app.getHttpServer(), config.orders.deadlineMs);
-  drainOnClose(app.getHttpServer(), config.orders.deadlineMs);
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = config.webhook.keepAliveMs;
+  answerClientErrors(server, config.orders.deadlineMs);
+  drainOnClose(server, config.orders.deadlineMs);
   await app.listen(config.port);
   logger.log(`instance ${config.instanceId} listening on ${await app.getUrl()}`);
   // Kafka after the port: a gateway started while the broker is down answers every call
