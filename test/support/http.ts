@@ -167,9 +167,21 @@ export async function keptAliveConnection(url: string) {
     }
   };
   return {
-    exchange(request: string) {
+    /** Writes `request` and reads its response; rejects after `waitMs`, the connection closed. */
+    async exchange(request: string, waitMs = 15_000) {
       if (!closed) socket.write(request);
-      return next();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          socket.destroy();
+          reject(new Error(`no response within ${waitMs} ms`));
+        }, waitMs);
+      });
+      try {
+        return await Promise.race([next(), late]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close: () => socket.destroy(),
   };

@@ -74,9 +74,8 @@ export class ForwardOrderService {
 
   async forward(call: WebhookCall): Promise<Forwarded> {
     const correlationId = call.correlationId ?? randomUUID();
-    const order = (call.body as Partial<WixOrderRequest> | undefined)?.order;
-    const wixOrderId = typeof order?.id === 'string' ? order.id : undefined;
-    const restaurantId = typeof order?.restaurantId === 'string' ? order.restaurantId : undefined;
+    // The two strings alone: a local holding the order would keep it through the round trip.
+    const { wixOrderId, restaurantId } = idsOf(call.body);
     this.metrics.inFlight.inc();
     const forwarded = await this.answer(call, correlationId)
       .catch((error: unknown): Forwarded => ({
@@ -114,8 +113,12 @@ export class ForwardOrderService {
    * calls, do not copy the bodies of all the calls in flight.
    */
   private async answer(call: WebhookCall, correlationId: string): Promise<Forwarded> {
-    const prepared = await this.prepare(call, correlationId);
-    call.body = undefined;
+    let prepared: Prepared | Forwarded;
+    try {
+      prepared = await this.prepare(call, correlationId);
+    } finally {
+      call.body = undefined;
+    }
     if ('response' in prepared) return prepared;
     return this.exchange(call.brand, prepared);
   }
@@ -233,6 +236,15 @@ function messageOf(
     if (error instanceof TooMuchText) return { problem: error.message };
     throw error;
   }
+}
+
+/** The order's ids as the body gives them, for the log. */
+function idsOf(body: unknown): { wixOrderId?: string; restaurantId?: string } {
+  const order = (body as Partial<WixOrderRequest> | undefined)?.order;
+  return {
+    wixOrderId: typeof order?.id === 'string' ? order.id : undefined,
+    restaurantId: typeof order?.restaurantId === 'string' ? order.restaurantId : undefined,
+  };
 }
 
 function describe(error: unknown): string {
