@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { keptAliveConnection, postOrder } from './support/http';
 import { readTopic } from './support/kafka';
 import { ledgerRows } from './support/ledger';
@@ -211,7 +212,7 @@ describe('orders through gateway → Kafka → POS worker → ledger', () => {
       const first = await post(renamed(example('order-takeout-cash')));
       assert.match(first.head, /^keep-alive: timeout=65$/im);
       assert.match(first.body, /^\{"value":\{"orderId":"\d+"\}\}$/);
-      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      await sleep(6_000);
       const second = await post(renamed(example('order-takeout-cash')));
       assert.match(second.body, /^\{"value":\{"orderId":"\d+"\}\}$/);
     } finally {

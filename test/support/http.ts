@@ -100,6 +100,12 @@ export interface RawAnswer {
   text: string;
 }
 
+/** A response head's `Content-Length`, if it has one. */
+function contentLength(head: string): number | undefined {
+  const length = /^content-length:\s*(\d+)/im.exec(head)?.[1];
+  return length === undefined ? undefined : Number(length);
+}
+
 /** Writes `text` to the server of `url` on a fresh connection and reads what comes back. */
 export function rawExchange(url: string, text: string, waitMs: number): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
@@ -112,9 +118,9 @@ export function rawExchange(url: string, text: string, waitMs: number): Promise<
       socket.destroy();
       const [head = '', ...rest] = received.split('\r\n\r\n');
       // The first response's body: a pipelined response may follow it.
-      const length = /^content-length:\s*(\d+)/im.exec(head)?.[1];
+      const length = contentLength(head);
       const after = Buffer.from(rest.join('\r\n\r\n'));
-      const body = (length === undefined ? after : after.subarray(0, Number(length))).toString();
+      const body = (length === undefined ? after : after.subarray(0, length)).toString();
       const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
       resolve({
         status: status === undefined ? undefined : Number(status),
@@ -155,7 +161,7 @@ export async function keptAliveConnection(url: string) {
       const end = received.indexOf('\r\n\r\n');
       if (end >= 0) {
         const head = received.subarray(0, end).toString();
-        const length = Number(/^content-length:\s*(\d+)/im.exec(head)?.[1] ?? 0);
+        const length = contentLength(head) ?? 0;
         if (received.length >= end + 4 + length) {
           const body = received.subarray(end + 4, end + 4 + length).toString();
           received = received.subarray(end + 4 + length);
