@@ -49,6 +49,8 @@ interface Options {
   overloadWarmUpSeconds: number;
   /** With `overloadRate`: how many workers serve the gateway (2 unless given). */
   overloadWorkers: number;
+  /** With `overloadRate`: one worker on the embedded store instead of PostgreSQL. */
+  embedded: boolean;
   /** Write each app's CPU profile here, and print where its time went. */
   profile?: string;
   out: string;
@@ -71,6 +73,7 @@ function parseOptions(argv: string[]): Options {
     overloadRate: value('overload-rate') === undefined ? undefined : Number(value('overload-rate')),
     overloadWarmUpSeconds: Number(value('warm-up-seconds') ?? 3),
     overloadWorkers: workerCount(value('workers'), value('overload-rate') !== undefined),
+    embedded: embeddedOnly(argv, value('overload-rate') !== undefined, value('workers')),
     out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
     profile: value('profile') === undefined ? undefined : resolve(value('profile')!),
   };
@@ -85,6 +88,16 @@ function workerCount(text: string | undefined, overload: boolean): number {
   }
   if (!overload) throw new Error('--workers goes with --overload-rate');
   return count;
+}
+
+/** `--embedded`: only with `--overload-rate`, and one worker (one process per embedded store). */
+function embeddedOnly(argv: string[], overload: boolean, workers: string | undefined): boolean {
+  if (!argv.includes('--embedded')) return false;
+  if (!overload) throw new Error('--embedded goes with --overload-rate');
+  if (workers !== undefined && workers !== '1') {
+    throw new Error('--embedded runs one worker: an embedded store has one process');
+  }
+  return true;
 }
 
 async function main(): Promise<void> {
@@ -132,7 +145,12 @@ async function run(options: Options): Promise<void> {
       const brand = `bench-${Date.now()}`;
       const gateway = await startGateway({}, { shedding: true });
       const workers: AppProcess[] = [];
-      for (let i = 0; i < options.overloadWorkers; i++) workers.push(await benchWorker(brand));
+      if (options.embedded) {
+        const dataDir = mkdtempSync(resolve(tmpdir(), 'bench-store-'));
+        workers.push(await benchWorker(brand, { DATABASE_URL: '', DATA_DIR: dataDir }));
+      } else {
+        for (let i = 0; i < options.overloadWorkers; i++) workers.push(await benchWorker(brand));
+      }
       const url = `${gateway.url}/webhooks/wix/${brand}`;
       const warmUp = new Target(url);
       await openLoop(warmUp, requests(warmUp, normal, 100, options.overloadWarmUpSeconds), 100);
