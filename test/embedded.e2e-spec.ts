@@ -60,6 +60,19 @@ describe('the happy path on the embedded store (no DATABASE_URL)', () => {
     await assert.rejects(startWorker(brand, embedded), /in use by process \d+: one worker per/);
   });
 
+  it('keeps an answered order, and its ticket, across a kill -9 of the worker', async () => {
+    const restaurant = wixId();
+    const first = renamed(example('order-takeout-cash'), restaurant);
+    const id = (await post(first)).body.value?.orderId;
+    assert.equal(id, '1');
+    await worker.stop('SIGKILL');
+    // The dead process's lock is taken over; the store replays its log as PostgreSQL does.
+    worker = await startWorker(brand, embedded);
+    assert.equal((await post(first)).body.value?.orderId, id);
+    const next = renamed(example('order-takeout-cash'), restaurant);
+    assert.equal((await post(next)).body.value?.orderId, '2');
+  });
+
   it('keeps its orders across a restart, in the store and not in PostgreSQL', async () => {
     const body = renamed(example('order-takeout-cash'));
     const id = (await post(body)).body.value?.orderId;
