@@ -51,6 +51,8 @@ interface Options {
   overloadWorkers: number;
   /** With `overloadRate`: one worker on the embedded store instead of PostgreSQL. */
   embedded: boolean;
+  /** With `overloadRate`: the measured orders carry the 2,000-item menu. */
+  largeMenu: boolean;
   /** Write each app's CPU profile here, and print where its time went. */
   profile?: string;
   out: string;
@@ -74,6 +76,7 @@ function parseOptions(argv: string[]): Options {
     overloadWarmUpSeconds: Number(value('warm-up-seconds') ?? 3),
     overloadWorkers: workerCount(value('workers'), value('overload-rate') !== undefined),
     embedded: embeddedOnly(argv, value('overload-rate') !== undefined, value('workers')),
+    largeMenu: overloadOnly(argv, 'large-menu', value('overload-rate') !== undefined),
     out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
     profile: value('profile') === undefined ? undefined : resolve(value('profile')!),
   };
@@ -90,10 +93,16 @@ function workerCount(text: string | undefined, overload: boolean): number {
   return count;
 }
 
+/** A flag that only `--overload-rate` takes. */
+function overloadOnly(argv: string[], flag: string, overload: boolean): boolean {
+  if (!argv.includes(`--${flag}`)) return false;
+  if (!overload) throw new Error(`--${flag} goes with --overload-rate`);
+  return true;
+}
+
 /** `--embedded`: only with `--overload-rate`, and one worker (one process per embedded store). */
 function embeddedOnly(argv: string[], overload: boolean, workers: string | undefined): boolean {
-  if (!argv.includes('--embedded')) return false;
-  if (!overload) throw new Error('--embedded goes with --overload-rate');
+  if (!overloadOnly(argv, 'embedded', overload)) return false;
   if (workers !== undefined && workers !== '1') {
     throw new Error('--embedded runs one worker: an embedded store has one process');
   }
@@ -156,7 +165,8 @@ async function run(options: Options): Promise<void> {
       await openLoop(warmUp, requests(warmUp, normal, 100, options.overloadWarmUpSeconds), 100);
       warmUp.close();
       const meter = meterOf({ gateway, workers });
-      phases.overload = await overload(url, normal, options.overloadRate, options, meter);
+      const workload = options.largeMenu ? large : normal;
+      phases.overload = await overload(url, workload, options.overloadRate, options, meter);
       return;
     }
     const limit = await startApp('limit', resolve(root, 'dist/bench/limit-server.js'), {
