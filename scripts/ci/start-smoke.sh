@@ -37,6 +37,11 @@ grep -q '^stack: orders are kept in the embedded store' "$log" || {
   echo "start-smoke: npm start did not say which store it runs on" >&2
   exit 1
 }
+grep -q 'through a crash of any process, not of the machine' "$log" || {
+  cat "$log" >&2
+  echo "start-smoke: npm start did not say what its store survives" >&2
+  exit 1
+}
 
 answer=$(curl -sf -X POST localhost:8080/webhooks/wix/demo -H 'content-type: application/json' \
   -d @test/fixtures/order-takeout-cash.json || true)
