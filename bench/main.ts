@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import {
@@ -67,19 +67,36 @@ function parseOptions(argv: string[]): Options {
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const list = (text: string) => text.split(',').map(Number);
+  const overloadRate = rateOf(value('overload-rate'));
+  const overload = overloadRate !== undefined;
+  const workers = workerCount(value('workers'), overload);
+  const embedded = overloadOnly(argv, 'embedded', overload);
+  if (embedded && workers !== 1 && value('workers') !== undefined) {
+    throw new Error('--embedded runs one worker: an embedded store has one process');
+  }
   return {
     seconds: Number(value('seconds') ?? (quick ? 3 : 10)),
     rates: list(value('rates') ?? '100,300,1000'),
     concurrency: list(value('concurrency') ?? (quick ? '8,32' : '1,4,8,16,32,64')),
     overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
-    overloadRate: value('overload-rate') === undefined ? undefined : Number(value('overload-rate')),
+    overloadRate,
     overloadWarmUpSeconds: Number(value('warm-up-seconds') ?? 3),
-    overloadWorkers: workerCount(value('workers'), value('overload-rate') !== undefined),
-    embedded: embeddedOnly(argv, value('overload-rate') !== undefined, value('workers')),
-    largeMenu: overloadOnly(argv, 'large-menu', value('overload-rate') !== undefined),
+    overloadWorkers: embedded ? 1 : workers,
+    embedded,
+    largeMenu: overloadOnly(argv, 'large-menu', overload),
     out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
     profile: value('profile') === undefined ? undefined : resolve(value('profile')!),
   };
+}
+
+/** `--overload-rate N`: orders a second, above 0. */
+function rateOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const rate = Number(text);
+  if (!(rate > 0) || !Number.isFinite(rate)) {
+    throw new Error(`--overload-rate must be a number above 0, not ${JSON.stringify(text)}`);
+  }
+  return rate;
 }
 
 /** `--workers N`: a whole number from 1, and only with `--overload-rate` (the full run sets its own). */
@@ -100,13 +117,13 @@ function overloadOnly(argv: string[], flag: string, overload: boolean): boolean 
   return true;
 }
 
-/** `--embedded`: only with `--overload-rate`, and one worker (one process per embedded store). */
-function embeddedOnly(argv: string[], overload: boolean, workers: string | undefined): boolean {
-  if (!overloadOnly(argv, 'embedded', overload)) return false;
-  if (workers !== undefined && workers !== '1') {
-    throw new Error('--embedded runs one worker: an embedded store has one process');
-  }
-  return true;
+/** The embedded stores' directories of this run, removed once their workers stop. */
+const storeDirs: string[] = [];
+
+function storeDir(): string {
+  const dir = mkdtempSync(resolve(tmpdir(), 'bench-store-'));
+  storeDirs.push(dir);
+  return dir;
 }
 
 async function main(): Promise<void> {
@@ -155,7 +172,7 @@ async function run(options: Options): Promise<void> {
       const gateway = await startGateway({}, { shedding: true });
       const workers: AppProcess[] = [];
       if (options.embedded) {
-        const dataDir = mkdtempSync(resolve(tmpdir(), 'bench-store-'));
+        const dataDir = storeDir();
         workers.push(await benchWorker(brand, { DATABASE_URL: '', DATA_DIR: dataDir }));
       } else {
         for (let i = 0; i < options.overloadWorkers; i++) workers.push(await benchWorker(brand));
@@ -198,7 +215,7 @@ async function run(options: Options): Promise<void> {
 
     // `npm start` with no DATABASE_URL: one worker on the embedded store, in its process.
     const embeddedBrand = `bench-embedded-${Date.now()}`;
-    const dataDir = mkdtempSync(resolve(tmpdir(), 'bench-store-'));
+    const dataDir = storeDir();
     const embedded = [await benchWorker(embeddedBrand, { DATABASE_URL: '', DATA_DIR: dataDir })];
     const embeddedUrl = `${gateway.url}/webhooks/wix/${embeddedBrand}`;
     const embeddedPlan = { ...normalPlan, rates: [100, 150] };
@@ -211,6 +228,7 @@ async function run(options: Options): Promise<void> {
     );
   } finally {
     await stopAll();
+    for (const dir of storeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     if (!options.overloadRate) report.targets = judgeTargets(phases);
     finish(report, options);
   }
