@@ -13,14 +13,16 @@ import { AppProcess, startGateway, startWorker, stopAll } from './support/proces
 describe('the happy path on the embedded store (no DATABASE_URL)', () => {
   const brand = uniqueBrand('embedded');
   const dataDir = mkdtempSync(join(tmpdir(), 'pos-worker-'));
-  const embedded = { DATABASE_URL: '', DATA_DIR: dataDir };
+  // A killed worker's partitions come back to its successor once its session times out.
+  const embedded = { DATABASE_URL: '', DATA_DIR: dataDir, KAFKA_SESSION_TIMEOUT_MS: '6000' };
   let gateway: AppProcess;
   let worker: AppProcess;
   const post = (body: unknown) => postOrder(gateway.url, brand, body);
 
   before(async () => {
     worker = await startWorker(brand, embedded);
-    gateway = await startGateway();
+    // Orders cut off by a killed worker are answered `endpoint_down` at this deadline.
+    gateway = await startGateway({ ORDER_DEADLINE_MS: '4000' });
   });
   after(stopAll);
 
@@ -71,6 +73,31 @@ describe('the happy path on the embedded store (no DATABASE_URL)', () => {
     assert.equal((await post(first)).body.value?.orderId, id);
     const next = renamed(example('order-takeout-cash'), restaurant);
     assert.equal((await post(next)).body.value?.orderId, '2');
+  });
+
+  it('answers the same id again, after a kill -9 in the middle of a burst, to every order it answered one', async () => {
+    const bodies = Array.from({ length: 60 }, () => renamed(example('order-takeout-cash')));
+    let answered = 0;
+    let tenth!: () => void;
+    const tenAnswered = new Promise<void>((resolve) => (tenth = resolve));
+    const calls = bodies.map((body) =>
+      post(body).finally(() => {
+        if (++answered === 10) tenth();
+      }),
+    );
+    await tenAnswered;
+    await worker.stop('SIGKILL');
+    const answers = await Promise.all(calls);
+    worker = await startWorker(brand, embedded);
+    const ids = answers.map((answer) => answer.body.value?.orderId);
+    assert.ok(ids.some(Boolean), 'no order was answered an id before the kill');
+    assert.ok(
+      ids.some((id) => !id),
+      'the kill cut no order off',
+    );
+    for (const [i, body] of bodies.entries()) {
+      if (ids[i]) assert.equal((await post(body)).body.value?.orderId, ids[i], `order ${i}`);
+    }
   });
 
   it('keeps its orders across a restart, in the store and not in PostgreSQL', async () => {
