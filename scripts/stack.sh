@@ -42,7 +42,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
 
 stack: orders are kept in the embedded store in ${DATA_DIR:-.data/pos-worker} (PGlite, no DATABASE_URL).
   It serves one worker; on 2 cores it answered all of 150 orders/s, p99 47 to 340 ms (docs/benchmarks.md).
-  It keeps answered orders through a crash of any process, not of the machine (docs/reliability.md).
+  Its answered orders survive a crash of the worker's process, not of the machine (docs/reliability.md).
   For several workers and more orders, set DATABASE_URL to a PostgreSQL.
 TXT
 else

@@ -37,7 +37,7 @@ grep -q '^stack: orders are kept in the embedded store' "$log" || {
   echo "start-smoke: npm start did not say which store it runs on" >&2
   exit 1
 }
-grep -q 'through a crash of any process, not of the machine' "$log" || {
+grep -q "survive a crash of the worker's process, not of the machine" "$log" || {
   cat "$log" >&2
   echo "start-smoke: npm start did not say what its store survives" >&2
   exit 1
