@@ -16,8 +16,7 @@ export function anchorOf(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
-    .replace(/[`*_]/g, '')
-    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\s-]/gu, '')
     .replace(/\s/g, '-');
 }
 
@@ -28,8 +27,11 @@ function anchorsOf(file: string): Set<string> {
 
 /** Relative links of a markdown file: `[text](target)` and `[name]: target` outside code. */
 function linksOf(text: string): string[] {
-  const prose = text.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
-  const inline = [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]);
+  const prose = text.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`]*`/g, '');
+  // `[text](target)`, `[text](<target>)`, either with a "title".
+  const inline = [...prose.matchAll(/\]\((?:<([^>]+)>|([^)\s]+))(?:\s+"[^"]*")?\)/g)].map(
+    (match) => match[1] ?? match[2],
+  );
   const defined = [...prose.matchAll(/^\[[^\]]+\]: (\S+)/gm)].map((match) => match[1]);
   return [...inline, ...defined].filter((target) => !/^[a-z]+:/i.test(target));
 }
@@ -40,6 +42,7 @@ describe('the README and docs/', () => {
     assert.equal(anchorOf('One worker or two on 2 cores'), 'one-worker-or-two-on-2-cores');
     assert.equal(anchorOf("Nest's handler looked up once"), 'nests-handler-looked-up-once');
     assert.equal(anchorOf('`npm start`, and the store'), 'npm-start-and-the-store');
+    assert.equal(anchorOf('`DATABASE_URL` unset'), 'database_url-unset');
   });
 
   it('link only to files and headings that exist', () => {
