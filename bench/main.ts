@@ -120,10 +120,11 @@ function overloadOnly(argv: string[], flag: string, overload: boolean): boolean 
 /** The embedded stores' directories of this run, removed once their workers stop. */
 const storeDirs: string[] = [];
 
-function storeDir(): string {
+/** A worker as `npm start` runs it with no DATABASE_URL: on an embedded store of its own. */
+function embeddedWorker(brand: string) {
   const dir = mkdtempSync(resolve(tmpdir(), 'bench-store-'));
   storeDirs.push(dir);
-  return dir;
+  return benchWorker(brand, { DATABASE_URL: '', DATA_DIR: dir });
 }
 
 async function main(): Promise<void> {
@@ -171,12 +172,8 @@ async function run(options: Options): Promise<void> {
       const brand = `bench-${Date.now()}`;
       const gateway = await startGateway({}, { shedding: true });
       const workers: AppProcess[] = [];
-      if (options.embedded) {
-        const dataDir = storeDir();
-        workers.push(await benchWorker(brand, { DATABASE_URL: '', DATA_DIR: dataDir }));
-      } else {
-        for (let i = 0; i < options.overloadWorkers; i++) workers.push(await benchWorker(brand));
-      }
+      const start = options.embedded ? embeddedWorker : benchWorker;
+      for (let i = 0; i < options.overloadWorkers; i++) workers.push(await start(brand));
       const url = `${gateway.url}/webhooks/wix/${brand}`;
       const warmUp = new Target(url);
       await openLoop(warmUp, requests(warmUp, normal, 100, options.overloadWarmUpSeconds), 100);
@@ -215,8 +212,7 @@ async function run(options: Options): Promise<void> {
 
     // `npm start` with no DATABASE_URL: one worker on the embedded store, in its process.
     const embeddedBrand = `bench-embedded-${Date.now()}`;
-    const dataDir = storeDir();
-    const embedded = [await benchWorker(embeddedBrand, { DATABASE_URL: '', DATA_DIR: dataDir })];
+    const embedded = [await embeddedWorker(embeddedBrand)];
     const embeddedUrl = `${gateway.url}/webhooks/wix/${embeddedBrand}`;
     const embeddedPlan = { ...normalPlan, rates: [100, 150] };
     const embeddedMeter = meterOf({ gateway, workers: embedded });

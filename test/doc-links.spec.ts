@@ -12,7 +12,7 @@ const docs = [
 ];
 
 /** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces as hyphens. */
-export function anchorOf(heading: string): string {
+function anchorOf(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
@@ -20,14 +20,27 @@ export function anchorOf(heading: string): string {
     .replace(/\s/g, '-');
 }
 
+/** Markdown without its fenced code blocks. */
+function withoutFences(text: string): string {
+  return text.replace(/^```[\s\S]*?^```/gm, '');
+}
+
+const anchorsByFile = new Map<string, Set<string>>();
+
+/** The anchors of a file's headings, read once per file. */
 function anchorsOf(file: string): Set<string> {
-  const text = readFileSync(file, 'utf8').replace(/^```[\s\S]*?^```/gm, '');
-  return new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1])));
+  let anchors = anchorsByFile.get(file);
+  if (!anchors) {
+    const text = withoutFences(readFileSync(file, 'utf8'));
+    anchors = new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1])));
+    anchorsByFile.set(file, anchors);
+  }
+  return anchors;
 }
 
 /** Relative links of a markdown file: `[text](target)` and `[name]: target` outside code. */
 function linksOf(text: string): string[] {
-  const prose = text.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`]*`/g, '');
+  const prose = withoutFences(text).replace(/`[^`]*`/g, '');
   // `[text](target)`, `[text](<target>)`, either with a "title".
   const inline = [...prose.matchAll(/\]\((?:<([^>]+)>|([^)\s]+))(?:\s+"[^"]*")?\)/g)].map(
     (match) => match[1] ?? match[2],
