@@ -299,7 +299,10 @@ async function measure(url: string, workload: Workload, plan: Plan, meter: Meter
     phase[`${rate}/s`] = await timed(meter, () => openLoop(target, load, rate));
     await settleAfter(`open loop ${rate}/s`, 2_000);
   }
-  phase.max = await findMax(target, workload, plan, meter);
+  const { best, oneClient } = await findMax(target, workload, plan, meter);
+  // One call at a time: the latency of an order with nothing queued before it, this setup's floor.
+  if (oneClient) phase['1 client'] = oneClient;
+  phase.max = best;
   target.close();
   return phase;
 }
@@ -317,7 +320,9 @@ async function settleAfter(what: string, minMs: number): Promise<void> {
 }
 
 async function findMax(target: Target, workload: Workload, plan: Plan, meter: Meter) {
-  let best: (Figures & { concurrency: number }) | undefined;
+  type Step = Figures & { concurrency: number };
+  let best: Step | undefined;
+  let oneClient: Step | undefined;
   let flat = 0;
   for (const concurrency of plan.concurrency) {
     const seconds = Math.max(3, Math.round(plan.seconds / 2));
@@ -331,6 +336,7 @@ async function findMax(target: Target, workload: Workload, plan: Plan, meter: Me
     const figures = await timed(meter, run);
     console.log(`  closed loop, ${concurrency} clients: ${JSON.stringify(figures)}`);
     await settleAfter(`closed loop, ${concurrency} clients`, 1_000);
+    if (concurrency === 1) oneClient = { ...figures, concurrency };
     if (figures.errors > 0) break;
     if (!best || figures.throughput >= best.throughput * 1.05) {
       best = { ...figures, concurrency };
@@ -341,7 +347,10 @@ async function findMax(target: Target, workload: Workload, plan: Plan, meter: Me
     // One step that gains little can be a moment of a shared machine's noise; two are not.
     if (++flat === 2) break;
   }
-  return best ?? { ...figuresOf({ sent: 0, seconds: 1, answers: [] }), concurrency: 0 };
+  return {
+    best: best ?? { ...figuresOf({ sent: 0, seconds: 1, answers: [] }), concurrency: 0 },
+    oneClient,
+  };
 }
 
 /** Twice the sustainable rate: what share is answered inside 10 s, and how. */

@@ -37,6 +37,13 @@ function ratio(a: number | undefined, b: number | undefined): string {
   return a && b ? `${(a / b).toFixed(2)}×` : '—';
 }
 
+/** How a run was loaded: open loop at its rate, or closed loop (the most it held, or 1 client). */
+function loadOf(load: string, f: Figures & { concurrency?: number }): string {
+  if (f.concurrency === undefined) return `open loop ${load}`;
+  const clients = `${f.concurrency} client${f.concurrency === 1 ? '' : 's'}`;
+  return `closed loop, ${clients}${load === 'max' ? ' (most)' : ''}`;
+}
+
 /** The figures as Markdown tables: the same as the JSON, for a reader. */
 export function printReport(report: Report): void {
   const { phases, workload } = report;
@@ -48,18 +55,21 @@ export function printReport(report: Report): void {
   const rows = Object.entries(phases)
     .filter(([name]) => name !== 'overload')
     .flatMap(([name, runs]) =>
-      Object.entries(runs).map(([load, f]) => [
-        name,
-        load === 'max' ? `closed loop, ${f.concurrency} clients` : `open loop ${load}`,
-        f.sent,
-        f.throughput,
-        f.p50,
-        f.p90,
-        f.p99,
-        f.max,
-        codes(f),
-        cpu(f),
-      ]),
+      Object.entries(runs)
+        // When one client was the most, its row is the max's.
+        .filter(([load]) => load !== '1 client' || runs.max?.concurrency !== 1)
+        .map(([load, f]) => [
+          name,
+          loadOf(load, f),
+          f.sent,
+          f.throughput,
+          f.p50,
+          f.p90,
+          f.p99,
+          f.max,
+          codes(f),
+          cpu(f),
+        ]),
     );
   console.log(
     table(

@@ -91,6 +91,31 @@ describe('judgeTargets', () => {
     }
   });
 
+  it('puts beside a latency target what the same run measured one call at a time', () => {
+    const verdicts = judgeTargets({
+      ...met,
+      limit: { ...met.limit, '100/s': figures({ p50: 6.3 }), '300/s': figures({ p99: 57 }) },
+      'limit, 2000-item menu': { '20/s': figures({ p99: 36.4 }) },
+      'stack, 2 workers': { ...met['stack, 2 workers'], '1 client': figures({ p50: 12 }) },
+      'stack, 2 workers, 2000-item menu': {
+        ...met['stack, 2 workers, 2000-item menu'],
+        '1 client': figures({ p99: 79.7 }),
+      },
+    });
+    assert.match(verdicts[0].measured, /, no error; the limit at 300\/s: p99 57 ms$/);
+    assert.match(
+      verdicts[2].measured,
+      /^p50 5 ms, p99 20 ms, no error; one call at a time: p50 12 ms, p99 20 ms; the limit at 100\/s: p50 6\.3 ms, p99 20 ms$/,
+    );
+    assert.match(
+      verdicts[4].measured,
+      /; one call at a time: p99 79\.7 ms; the limit at 20\/s: p99 36\.4 ms$/,
+    );
+    // Judged on the target's own figures, not on those beside them.
+    assert.equal(verdicts[2].met, true);
+    assert.equal(judgeTargets(met)[2].measured, 'p50 5 ms, p99 20 ms, no error');
+  });
+
   it('leaves a target unjudged when the run has no figures for it', () => {
     const verdicts = judgeTargets({ limit: met.limit });
     assert.ok(verdicts.every((v) => v.met === undefined && v.measured === '—'));

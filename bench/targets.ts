@@ -25,6 +25,20 @@ function errors(f: Figures): string {
 }
 
 /**
+ * Figures of the same run that bound a latency target from below, as `; one call at a time: p50
+ * 11 ms`: a setup's latency with one client (no call queued behind another), or the in-process
+ * limit's at the same rate. Those the run has no figures for are left out.
+ */
+function beside(floors: Array<[string, Figures | undefined, Array<'p50' | 'p99'>]>): string {
+  const known = floors.filter(
+    ([, f, ps]) => f !== undefined && ps.every((p) => Number.isFinite(f[p])),
+  );
+  const quote = ([name, f, ps]: (typeof floors)[number]) =>
+    `${name}: ${ps.map((p) => `${p} ${f![p]} ms`).join(', ')}`;
+  return known.length === 0 ? '' : `; ${known.map(quote).join('; ')}`;
+}
+
+/**
  * The speed targets the project holds itself to (docs/benchmarks.md), each against this run's
  * figures: a gateway and 2 workers on PostgreSQL, the in-process limit of the same run, the
  * embedded store. CPU per order is charged to the accepted orders, so that shed calls, which
@@ -41,8 +55,11 @@ export function judgeTargets(phases: Phases): Verdict[] {
     verdicts.push(figures ? { target, ...measure(figures) } : { target, measured: '—' });
   };
 
+  const limit = phases.limit ?? {};
   judge('2 workers, 300/s open loop: p99 ≤ 100 ms, no error', stack['300/s'], (f) => ({
-    measured: `${f.throughput}/s answered, p99 ${f.p99} ms, ${errors(f)}`,
+    measured:
+      `${f.throughput}/s answered, p99 ${f.p99} ms, ${errors(f)}` +
+      beside([['the limit at 300/s', limit['300/s'], ['p99']]]),
     met: f.errors === 0 && f.p99 <= 100,
   }));
   const limitMax = phases.limit?.max?.throughput;
@@ -57,7 +74,12 @@ export function judgeTargets(phases: Phases): Verdict[] {
     }),
   );
   judge('2 workers, 100/s: p50 ≤ 6 ms, p99 ≤ 25 ms', stack['100/s'], (f) => ({
-    measured: `p50 ${f.p50} ms, p99 ${f.p99} ms, ${errors(f)}`,
+    measured:
+      `p50 ${f.p50} ms, p99 ${f.p99} ms, ${errors(f)}` +
+      beside([
+        ['one call at a time', stack['1 client'], ['p50', 'p99']],
+        ['the limit at 100/s', limit['100/s'], ['p50', 'p99']],
+      ]),
     met: f.errors === 0 && f.p50 <= 6 && f.p99 <= 25,
   }));
   /** The figures with the CPU seconds of gateway and workers together, when both were read. */
@@ -79,7 +101,15 @@ export function judgeTargets(phases: Phases): Verdict[] {
   judge(
     '2 workers, 2,000-item menu at 20/s: p99 ≤ 60 ms',
     phases[`${STACK}, 2000-item menu`]?.['20/s'],
-    (f) => ({ measured: `p99 ${f.p99} ms, ${errors(f)}`, met: f.errors === 0 && f.p99 <= 60 }),
+    (f) => ({
+      measured:
+        `p99 ${f.p99} ms, ${errors(f)}` +
+        beside([
+          ['one call at a time', phases[`${STACK}, 2000-item menu`]?.['1 client'], ['p99']],
+          ['the limit at 20/s', phases['limit, 2000-item menu']?.['20/s'], ['p99']],
+        ]),
+      met: f.errors === 0 && f.p99 <= 60,
+    }),
   );
   judge(
     'embedded store, 150/s: p99 ≤ 200 ms, no error',
