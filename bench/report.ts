@@ -1,10 +1,13 @@
 import { Figures } from './figures';
 import { Verdict } from './targets';
 
+/** The figures of one load; a closed loop's say how many clients it ran. */
+type Run = Figures & { concurrency?: number };
+
 interface Report {
   options?: { overloadRate?: number; embedded?: boolean; largeMenu?: boolean };
   workload: Record<string, { menuItems: number; bodyBytes: number }>;
-  phases: Record<string, Record<string, Figures & { concurrency?: number }>>;
+  phases: Record<string, Record<string, Run>>;
   targets?: Verdict[];
 }
 
@@ -38,10 +41,17 @@ function ratio(a: number | undefined, b: number | undefined): string {
 }
 
 /** How a run was loaded: open loop at its rate, or closed loop (the most it held, or 1 client). */
-function loadOf(load: string, f: Figures & { concurrency?: number }): string {
+function loadOf(load: string, f: Run): string {
   if (f.concurrency === undefined) return `open loop ${load}`;
   const clients = `${f.concurrency} client${f.concurrency === 1 ? '' : 's'}`;
   return `closed loop, ${clients}${load === 'max' ? ' (most)' : ''}`;
+}
+
+/** A setup's runs by load; when one client was the most it held, that run's row is the max's. */
+function loadsOf(runs: Record<string, Run>): Array<[string, Run]> {
+  return Object.entries(runs).filter(
+    ([load]) => load !== '1 client' || runs.max?.concurrency !== 1,
+  );
 }
 
 /** The figures as Markdown tables: the same as the JSON, for a reader. */
@@ -55,21 +65,18 @@ export function printReport(report: Report): void {
   const rows = Object.entries(phases)
     .filter(([name]) => name !== 'overload')
     .flatMap(([name, runs]) =>
-      Object.entries(runs)
-        // When one client was the most, its row is the max's.
-        .filter(([load]) => load !== '1 client' || runs.max?.concurrency !== 1)
-        .map(([load, f]) => [
-          name,
-          loadOf(load, f),
-          f.sent,
-          f.throughput,
-          f.p50,
-          f.p90,
-          f.p99,
-          f.max,
-          codes(f),
-          cpu(f),
-        ]),
+      loadsOf(runs).map(([load, f]) => [
+        name,
+        loadOf(load, f),
+        f.sent,
+        f.throughput,
+        f.p50,
+        f.p90,
+        f.p99,
+        f.max,
+        codes(f),
+        cpu(f),
+      ]),
     );
   console.log(
     table(
@@ -80,7 +87,7 @@ export function printReport(report: Report): void {
 
   console.log("\nwhere the time goes: mean ms per order, from the processes' histograms\n");
   const stageRows = Object.entries(phases).flatMap(([name, runs]) =>
-    Object.entries(runs)
+    loadsOf(runs)
       .filter(([, f]) => f.stagesMs)
       .map(([load, f]) => {
         const s = f.stagesMs!;

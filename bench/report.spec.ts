@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it, mock } from 'node:test';
+import { Figures } from './figures';
+import { printReport } from './report';
+
+function figures(over: Partial<Figures & { concurrency: number }>) {
+  return {
+    sent: 100,
+    throughput: 50,
+    codes: { accepted: 100 },
+    errors: 0,
+    p50: 5,
+    p90: 9,
+    p99: 20,
+    max: 30,
+    ...over,
+  };
+}
+
+/** What `printReport` writes for `phases`, as one text. */
+function printed(phases: Record<string, Record<string, ReturnType<typeof figures>>>): string {
+  const log = mock.method(console, 'log', () => undefined);
+  try {
+    printReport({
+      workload: {
+        normal: { menuItems: 150, bodyBytes: 84_000 },
+        large: { menuItems: 2000, bodyBytes: 980_000 },
+      },
+      phases,
+    });
+    return log.mock.calls.map((call) => String(call.arguments[0])).join('\n');
+  } finally {
+    log.mock.restore();
+  }
+}
+
+describe('printReport', () => {
+  it('names each load: open loop by rate, closed loop by clients, the most it held marked', () => {
+    const text = printed({
+      'stack, 2 workers': {
+        '100/s': figures({ p50: 16.7 }),
+        '1 client': figures({ concurrency: 1, p50: 11 }),
+        max: figures({ concurrency: 64, throughput: 347 }),
+      },
+    });
+    assert.match(text, /\| stack, 2 workers \| open loop 100\/s +\| 100 +\| 50 +\| 16\.7 /);
+    assert.match(text, /\| stack, 2 workers \| closed loop, 1 client +\| 100 +\| 50 +\| 11 /);
+    assert.match(text, /\| stack, 2 workers \| closed loop, 64 clients \(most\) \| 100 +\| 347 /);
+  });
+
+  it('prints one row when one client was the most a setup held', () => {
+    const one = figures({ concurrency: 1, stagesMs: { gatewayOwn: 2 } });
+    const text = printed({ 'stack, 1 worker': { '1 client': one, max: one } });
+    assert.equal(text.match(/closed loop, 1 client/g)?.length, 1);
+    assert.equal(text.match(/\| stack, 1 worker \| (1 client|max) /g)?.length, 1);
+  });
+});
