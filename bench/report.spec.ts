@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import { Figures } from './figures';
+import { figures } from './test-figures';
 import { printReport } from './report';
-
-function figures(over: Partial<Figures & { concurrency: number }>) {
-  return {
-    sent: 100,
-    throughput: 50,
-    codes: { accepted: 100 },
-    errors: 0,
-    p50: 5,
-    p90: 9,
-    p99: 20,
-    max: 30,
-    ...over,
-  };
-}
 
 /** What `printReport` writes for `phases`, as one text. */
 function printed(phases: Record<string, Record<string, ReturnType<typeof figures>>>): string {
@@ -43,9 +29,9 @@ describe('printReport', () => {
         max: figures({ concurrency: 64, throughput: 347 }),
       },
     });
-    assert.match(text, /\| stack, 2 workers \| open loop 100\/s +\| 100 +\| 50 +\| 16\.7 /);
-    assert.match(text, /\| stack, 2 workers \| closed loop, 1 client +\| 100 +\| 50 +\| 11 /);
-    assert.match(text, /\| stack, 2 workers \| closed loop, 64 clients \(most\) \| 100 +\| 347 /);
+    assert.match(text, /\| stack, 2 workers \| open loop 100\/s +\| 1000 +\| 100 +\| 16\.7 /);
+    assert.match(text, /\| stack, 2 workers \| closed loop, 1 client +\| 1000 +\| 100 +\| 11 /);
+    assert.match(text, /\| stack, 2 workers \| closed loop, 64 clients \(most\) \| 1000 +\| 347 /);
   });
 
   it('prints one row when one client was the most a setup held', () => {

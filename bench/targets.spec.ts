@@ -1,21 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Figures } from './figures';
+import { figures } from './test-figures';
 import { judgeTargets } from './targets';
-
-function figures(over: Partial<Figures>): Figures {
-  return {
-    sent: 1000,
-    throughput: 100,
-    codes: { accepted: 1000 },
-    errors: 0,
-    p50: 5,
-    p90: 9,
-    p99: 20,
-    max: 30,
-    ...over,
-  };
-}
 
 describe('judgeTargets', () => {
   const met = {
