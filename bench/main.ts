@@ -300,7 +300,7 @@ async function measure(url: string, workload: Workload, plan: Plan, meter: Meter
     await settleAfter(`open loop ${rate}/s`, 2_000);
   }
   const { best, oneClient } = await findMax(target, workload, plan, meter);
-  // One call at a time: the latency of an order with nothing queued before it, this setup's floor.
+  // One call at a time, no other in flight: what this setup's latency is without a queue.
   if (oneClient) phase['1 client'] = oneClient;
   phase.max = best;
   target.close();

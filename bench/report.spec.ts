@@ -34,10 +34,22 @@ describe('printReport', () => {
     assert.match(text, /\| stack, 2 workers \| closed loop, 64 clients \(most\) \| 1000 +\| 347 /);
   });
 
-  it('prints one row when one client was the most a setup held', () => {
+  it('prints one row in each table when one client was the most a setup held', () => {
     const one = figures({ concurrency: 1, stagesMs: { gatewayOwn: 2 } });
     const text = printed({ 'stack, 1 worker': { '1 client': one, max: one } });
-    assert.equal(text.match(/closed loop, 1 client/g)?.length, 1);
-    assert.equal(text.match(/\| stack, 1 worker \| (1 client|max) /g)?.length, 1);
+    assert.equal(
+      text.match(/\| stack, 1 worker \| closed loop, 1 client \(most\) \| 1000 /g)?.length,
+      1,
+    );
+    assert.equal(
+      text.match(/\| stack, 1 worker \| closed loop, 1 client \(most\) \| 2 /g)?.length,
+      1,
+    );
+    assert.equal(text.match(/closed loop, 1 client/g)?.length, 2);
+  });
+
+  it('marks no most when every closed-loop step had errors', () => {
+    const text = printed({ limit: { max: figures({ concurrency: 0, sent: 0 }) } });
+    assert.match(text, /\| limit \| closed loop, 0 clients \| 0 /);
   });
 });

@@ -44,7 +44,8 @@ function ratio(a: number | undefined, b: number | undefined): string {
 function loadOf(load: string, f: Run): string {
   if (f.concurrency === undefined) return `open loop ${load}`;
   const clients = `${f.concurrency} client${f.concurrency === 1 ? '' : 's'}`;
-  return `closed loop, ${clients}${load === 'max' ? ' (most)' : ''}`;
+  // A search that found no step without errors has no most: its max is empty.
+  return `closed loop, ${clients}${load === 'max' && f.concurrency > 0 ? ' (most)' : ''}`;
 }
 
 /** A setup's runs by load; when one client was the most it held, that run's row is the max's. */
@@ -91,7 +92,15 @@ export function printReport(report: Report): void {
       .filter(([, f]) => f.stagesMs)
       .map(([load, f]) => {
         const s = f.stagesMs!;
-        return [name, load, s.gatewayOwn, s.kafkaHops, s.workerOwn, s.posCall, s.gatewayTotal];
+        return [
+          name,
+          loadOf(load, f),
+          s.gatewayOwn,
+          s.kafkaHops,
+          s.workerOwn,
+          s.posCall,
+          s.gatewayTotal,
+        ];
       }),
   );
   console.log(

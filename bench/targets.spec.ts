@@ -87,8 +87,15 @@ describe('judgeTargets', () => {
         ...met['stack, 2 workers, 2000-item menu'],
         '1 client': figures({ p99: 79.7 }),
       },
+      'stack, embedded store': {
+        ...met['stack, embedded store'],
+        '1 client': figures({ p99: 22.6 }),
+      },
     });
-    assert.match(verdicts[0].measured, /, no error; the limit at 300\/s: p99 57 ms$/);
+    assert.match(
+      verdicts[0].measured,
+      /, no error; one call at a time: p99 20 ms; the limit at 300\/s: p99 57 ms$/,
+    );
     assert.match(
       verdicts[2].measured,
       /^p50 5 ms, p99 20 ms, no error; one call at a time: p50 12 ms, p99 20 ms; the limit at 100\/s: p50 6\.3 ms, p99 20 ms$/,
@@ -97,9 +104,21 @@ describe('judgeTargets', () => {
       verdicts[4].measured,
       /; one call at a time: p99 79\.7 ms; the limit at 20\/s: p99 36\.4 ms$/,
     );
+    assert.match(verdicts[5].measured, /, no error; one call at a time: p99 22\.6 ms$/);
     // Judged on the target's own figures, not on those beside them.
     assert.equal(verdicts[2].met, true);
     assert.equal(judgeTargets(met)[2].measured, 'p50 5 ms, p99 20 ms, no error');
+  });
+
+  it('quotes no one-client run that had errors', () => {
+    const [, , verdict] = judgeTargets({
+      ...met,
+      'stack, 2 workers': {
+        ...met['stack, 2 workers'],
+        '1 client': figures({ p50: 3000, errors: 4, codes: { accepted: 996, endpoint_down: 4 } }),
+      },
+    });
+    assert.equal(verdict.measured, 'p50 5 ms, p99 20 ms, no error');
   });
 
   it('leaves a target unjudged when the run has no figures for it', () => {
