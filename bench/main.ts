@@ -13,6 +13,7 @@ import { WorkerEnv } from '../apps/pos-worker/src/config';
 import { RunServices, stopOnSignals } from '../test/support/services';
 import { CpuMeter, findPids, settle } from './cpu';
 import { Figures, figuresOf } from './figures';
+import { Options, USAGE, parseOptions } from './options';
 import { LoadRun, Target, closedLoop, openLoop } from './load';
 import { printProfiles, summarizeProfiles } from './profile-summary';
 import { printReport } from './report';
@@ -38,84 +39,8 @@ function benchWorker(brand: string, env: Record<string, string> = {}) {
  * in-process limit (the worker's own work behind a bare HTTP handler), under one load generator.
  * Prints tables and writes the same figures as JSON.
  */
-interface Options {
-  seconds: number;
-  rates: number[];
-  concurrency: number[];
-  overloadSeconds: number;
-  /** Run only the overload phase, at this rate (orders/s). */
-  overloadRate?: number;
-  /** With `overloadRate`: how long the fresh apps run at 100/s before the clock starts. */
-  overloadWarmUpSeconds: number;
-  /** With `overloadRate`: how many workers serve the gateway (2 unless given). */
-  overloadWorkers: number;
-  /** With `overloadRate`: one worker on the embedded store instead of PostgreSQL. */
-  embedded: boolean;
-  /** With `overloadRate`: the measured orders carry the 2,000-item menu. */
-  largeMenu: boolean;
-  /** Write each app's CPU profile here, and print where its time went. */
-  profile?: string;
-  out: string;
-}
 
 const root = resolve(__dirname, '../..');
-
-function parseOptions(argv: string[]): Options {
-  const quick = argv.includes('--quick');
-  const value = (name: string) => {
-    const at = argv.indexOf(`--${name}`);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const list = (text: string) => text.split(',').map(Number);
-  const overloadRate = rateOf(value('overload-rate'));
-  const overload = overloadRate !== undefined;
-  const workers = workerCount(value('workers'), overload);
-  const embedded = overloadOnly(argv, 'embedded', overload);
-  if (embedded && workers !== 1 && value('workers') !== undefined) {
-    throw new Error('--embedded runs one worker: an embedded store has one process');
-  }
-  return {
-    seconds: Number(value('seconds') ?? (quick ? 3 : 10)),
-    rates: list(value('rates') ?? '100,300,1000'),
-    concurrency: list(value('concurrency') ?? (quick ? '8,32' : '1,4,8,16,32,64')),
-    overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
-    overloadRate,
-    overloadWarmUpSeconds: Number(value('warm-up-seconds') ?? 3),
-    overloadWorkers: embedded ? 1 : workers,
-    embedded,
-    largeMenu: overloadOnly(argv, 'large-menu', overload),
-    out: resolve(value('out') ?? resolve(root, 'bench/results/latest.json')),
-    profile: value('profile') === undefined ? undefined : resolve(value('profile')!),
-  };
-}
-
-/** `--overload-rate N`: orders a second, above 0. */
-function rateOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const rate = Number(text);
-  if (!(rate > 0) || !Number.isFinite(rate)) {
-    throw new Error(`--overload-rate must be a number above 0, not ${JSON.stringify(text)}`);
-  }
-  return rate;
-}
-
-/** `--workers N`: a whole number from 1, and only with `--overload-rate` (the full run sets its own). */
-function workerCount(text: string | undefined, overload: boolean): number {
-  if (text === undefined) return 2;
-  const count = Number(text);
-  if (!Number.isInteger(count) || count < 1) {
-    throw new Error(`--workers must be a whole number from 1, not ${JSON.stringify(text)}`);
-  }
-  if (!overload) throw new Error('--workers goes with --overload-rate');
-  return count;
-}
-
-/** A flag that only `--overload-rate` takes. */
-function overloadOnly(argv: string[], flag: string, overload: boolean): boolean {
-  if (!argv.includes(`--${flag}`)) return false;
-  if (!overload) throw new Error(`--${flag} goes with --overload-rate`);
-  return true;
-}
 
 /** The embedded stores' directories of this run, removed once their workers stop. */
 const storeDirs: string[] = [];
@@ -128,7 +53,12 @@ function embeddedWorker(brand: string) {
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  const options = parseOptions(argv);
   if (options.profile) {
     mkdirSync(options.profile, { recursive: true });
     process.env.APP_CPU_PROFILE_DIR = options.profile;
@@ -142,6 +72,15 @@ async function main(): Promise<void> {
   stopOnSignals(async () => {
     await stopAll();
     await services.stop();
+  });
+  // `npm run bench | head`: once the reader is gone, stop as on Ctrl-C, rather than die on the
+  // next line and leave the broker and the database this run started behind.
+  let readerGone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    if (readerGone) return;
+    readerGone = true;
+    process.kill(process.pid, 'SIGTERM');
   });
   try {
     Object.assign(process.env, await services.start(process.env));
