@@ -13,7 +13,7 @@ import { WorkerEnv } from '../apps/pos-worker/src/config';
 import { RunServices, stopOnSignals } from '../test/support/services';
 import { CpuMeter, findPids, settle } from './cpu';
 import { Figures, figuresOf } from './figures';
-import { Options, USAGE, parseOptions } from './options';
+import { Options, USAGE, UsageError, parseOptions } from './options';
 import { LoadRun, Target, closedLoop, openLoop } from './load';
 import { printProfiles, summarizeProfiles } from './profile-summary';
 import { printReport } from './report';
@@ -69,28 +69,25 @@ async function main(): Promise<void> {
     durable: true,
     stoppedByTests: false,
   });
-  stopOnSignals(async () => {
+  const stopper = stopOnSignals(async () => {
     await stopAll();
     await services.stop();
   });
-  // `npm run bench | head`: once the reader is gone, stop as on Ctrl-C, rather than die on the
-  // next line and leave the broker and the database this run started behind.
-  let readerGone = false;
+  // `npm run bench | head`: once the reader is gone (or its output fails otherwise), stop as on
+  // Ctrl-C, rather than die on the next line and leave the broker and the database behind.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    if (readerGone) return;
-    readerGone = true;
-    process.kill(process.pid, 'SIGTERM');
+    stopper.stop(`the output failed (${error.code ?? error.message})`, 141);
   });
   try {
     Object.assign(process.env, await services.start(process.env));
-    await run(options);
+    await run(options, () => stopper.stopping);
   } finally {
     await services.stop();
   }
 }
 
-async function run(options: Options): Promise<void> {
+/** `stopping`: whether the run is being stopped, and its figures are no longer whole. */
+async function run(options: Options, stopping: () => boolean): Promise<void> {
   const normal = new Workload({ menuItems: 150, dishes: 6, restaurants: 50 });
   const large = new Workload({ menuItems: 2000, dishes: 6, restaurants: 50 });
   const report: Record<string, unknown> = {
@@ -165,7 +162,7 @@ async function run(options: Options): Promise<void> {
     await stopAll();
     for (const dir of storeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     if (!options.overloadRate) report.targets = judgeTargets(phases);
-    finish(report, options);
+    if (!stopping()) finish(report, options);
   }
 }
 
@@ -273,8 +270,9 @@ async function findMax(target: Target, workload: Workload, plan: Plan, meter: Me
         seconds,
       );
     const figures = await timed(meter, run);
-    console.log(`  closed loop, ${concurrency} clients: ${JSON.stringify(figures)}`);
-    await settleAfter(`closed loop, ${concurrency} clients`, 1_000);
+    const step = `closed loop, ${concurrency} client${concurrency === 1 ? '' : 's'}`;
+    console.log(`  ${step}: ${JSON.stringify(figures)}`);
+    await settleAfter(step, 1_000);
     if (concurrency === 1) oneClient = { ...figures, concurrency };
     if (figures.errors > 0) break;
     if (!best || figures.throughput >= best.throughput * 1.05) {
@@ -340,6 +338,6 @@ function machine() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof UsageError ? error.message : error);
   process.exit(1);
 });

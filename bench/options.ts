@@ -35,8 +35,11 @@ export const USAGE = `npm run bench -- [options]: the stack against the in-proce
   --large-menu           with --overload-rate: orders carry the 2,000-item menu
   --profile DIR          each app's CPU profile into DIR, and a summary
   --out FILE             the figures as JSON (default bench/results/latest.json)
-  --quick                a short smoke run
+  --quick                a short smoke run: --seconds 3, --concurrency 8,32, --overload-seconds 5
   --help                 this text`;
+
+/** Options that cannot be: refused before anything starts, and printed without a stack. */
+export class UsageError extends Error {}
 
 /** The options that take a value, and those that are switches. */
 const VALUED = new Set([
@@ -55,31 +58,41 @@ const SWITCHES = new Set(['quick', 'embedded', 'large-menu']);
 const root = resolve(__dirname, '../..');
 
 /**
- * The options of `argv`. An option it does not know, or one without its value, is refused
- * before anything starts: a misspelt option would otherwise run minutes of the wrong benchmark.
+ * The options of `argv`. An option it does not know, given twice, or without its value, or a
+ * value that is no number where one is needed, is refused before anything starts: a misspelt
+ * option would otherwise run minutes of the wrong benchmark. So is an option npm took for its
+ * own (`npm run bench --quick`, without `--`), which npm hands on only in `env`.
  */
-export function parseOptions(argv: string[]): Options {
-  checkNames(argv);
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): Options {
+  checkNames(argv, env);
   const quick = argv.includes('--quick');
   const value = (name: string) => {
     const at = argv.indexOf(`--${name}`);
     return at >= 0 ? argv[at + 1] : undefined;
   };
-  const list = (text: string) => text.split(',').map(Number);
   const overloadRate = rateOf(value('overload-rate'));
   const overload = overloadRate !== undefined;
   const workers = workerCount(value('workers'), overload);
   const embedded = overloadOnly(argv, 'embedded', overload);
   if (embedded && workers !== 1 && value('workers') !== undefined) {
-    throw new Error('--embedded runs one worker: an embedded store has one process');
+    throw new UsageError('--embedded runs one worker: an embedded store has one process');
   }
+  overloadOnly(argv, 'warm-up-seconds', overload);
+  const seconds = (name: string, fallback: number) => {
+    const text = value(name);
+    return text === undefined ? fallback : numbers(name, text, false)[0];
+  };
+  const warmUp = value('warm-up-seconds');
+  const list = (name: string, fallback: string, whole: boolean) =>
+    numbers(name, value(name) ?? fallback, whole);
   return {
-    seconds: Number(value('seconds') ?? (quick ? 3 : 10)),
-    rates: list(value('rates') ?? '100,300,1000'),
-    concurrency: list(value('concurrency') ?? (quick ? '8,32' : '1,4,8,16,32,64')),
-    overloadSeconds: Number(value('overload-seconds') ?? (quick ? 5 : 30)),
+    seconds: seconds('seconds', quick ? 3 : 10),
+    rates: list('rates', '100,300,1000', false),
+    concurrency: list('concurrency', quick ? '8,32' : '1,4,8,16,32,64', true),
+    overloadSeconds: seconds('overload-seconds', quick ? 5 : 30),
     overloadRate,
-    overloadWarmUpSeconds: Number(value('warm-up-seconds') ?? 3),
+    // No warm-up is a choice: the figures of apps just started.
+    overloadWarmUpSeconds: warmUp === '0' ? 0 : seconds('warm-up-seconds', 3),
     overloadWorkers: embedded ? 1 : workers,
     embedded,
     largeMenu: overloadOnly(argv, 'large-menu', overload),
@@ -88,17 +101,41 @@ export function parseOptions(argv: string[]): Options {
   };
 }
 
-function checkNames(argv: string[]): void {
+function checkNames(argv: string[], env: NodeJS.ProcessEnv): void {
+  for (const name of [...VALUED, ...SWITCHES]) {
+    if (env[`npm_config_${name.replace(/-/g, '_')}`] !== undefined) {
+      throw new UsageError(
+        `npm took --${name} for itself: options go after --, as in npm run bench -- --${name}`,
+      );
+    }
+  }
+  const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].startsWith('--') ? argv[i].slice(2) : undefined;
-    if (name !== undefined && SWITCHES.has(name)) continue;
-    if (name === undefined || !VALUED.has(name)) {
-      throw new Error(`unknown option ${JSON.stringify(argv[i])}: see npm run bench -- --help`);
+    if (name === undefined || (!VALUED.has(name) && !SWITCHES.has(name))) {
+      throw new UsageError(
+        `unknown option ${JSON.stringify(argv[i])}: see npm run bench -- --help`,
+      );
     }
+    if (seen.has(name)) throw new UsageError(`--${name} is given twice`);
+    seen.add(name);
+    if (SWITCHES.has(name)) continue;
     const given = argv[i + 1];
-    if (given === undefined || given.startsWith('--')) throw new Error(`--${name} needs a value`);
+    if (given === undefined || given.startsWith('--'))
+      throw new UsageError(`--${name} needs a value`);
     i++;
   }
+}
+
+/** A comma-separated list of numbers above 0 (`whole`: whole numbers), as `--rates` takes. */
+function numbers(name: string, text: string, whole: boolean): number[] {
+  const values = text.split(',').map(Number);
+  const fit = (n: number) => Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n));
+  if (text.trim() === '' || !values.every(fit)) {
+    const what = whole ? 'whole numbers from 1' : 'numbers above 0';
+    throw new UsageError(`--${name} takes ${what}, not ${JSON.stringify(text)}`);
+  }
+  return values;
 }
 
 /** `--overload-rate N`: orders a second, above 0. */
@@ -106,7 +143,7 @@ function rateOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const rate = Number(text);
   if (!(rate > 0) || !Number.isFinite(rate)) {
-    throw new Error(`--overload-rate must be a number above 0, not ${JSON.stringify(text)}`);
+    throw new UsageError(`--overload-rate must be a number above 0, not ${JSON.stringify(text)}`);
   }
   return rate;
 }
@@ -116,15 +153,15 @@ function workerCount(text: string | undefined, overload: boolean): number {
   if (text === undefined) return 2;
   const count = Number(text);
   if (!Number.isInteger(count) || count < 1) {
-    throw new Error(`--workers must be a whole number from 1, not ${JSON.stringify(text)}`);
+    throw new UsageError(`--workers must be a whole number from 1, not ${JSON.stringify(text)}`);
   }
-  if (!overload) throw new Error('--workers goes with --overload-rate');
+  if (!overload) throw new UsageError('--workers goes with --overload-rate');
   return count;
 }
 
 /** A flag that only `--overload-rate` takes. */
 function overloadOnly(argv: string[], flag: string, overload: boolean): boolean {
   if (!argv.includes(`--${flag}`)) return false;
-  if (!overload) throw new Error(`--${flag} goes with --overload-rate`);
+  if (!overload) throw new UsageError(`--${flag} goes with --overload-rate`);
   return true;
 }

@@ -139,22 +139,41 @@ async function sql(url: string, statement: string): Promise<void> {
   }
 }
 
+/** A run's way out: `stopOnSignals`. */
+export interface Stopper {
+  /** Whether a stop has begun: what the run writes from now on is no longer its result. */
+  readonly stopping: boolean;
+  /** Begins the same stop as SIGTERM, for `why`, then exits with `code`; once only. */
+  stop(why: string, code: number): void;
+}
+
 /**
- * Runs `stop` on Ctrl-C or SIGTERM, then exits; a second one ends the process at once. The
+ * Runs `stop` on Ctrl-C or SIGTERM, then exits; a second signal ends the process at once. The
  * listener stays registered: testcontainers' signal-exit re-raises a signal that no other
  * listener handles, which would end the process before `stop` is done.
  */
-export function stopOnSignals(stop: (signal: NodeJS.Signals) => Promise<void>): void {
+export function stopOnSignals(stop: (signal: NodeJS.Signals) => Promise<void>): Stopper {
   let stopping = false;
+  const begin = (why: string, signal: NodeJS.Signals, code: number) => {
+    stopping = true;
+    console.error(`\n${why}: stopping what this run started`);
+    void stop(signal).finally(() => process.exit(code));
+  };
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {
     process.on(signal, () => {
       if (stopping) process.exit(code);
-      stopping = true;
-      console.error(`\n${signal}: stopping what this run started`);
-      void stop(signal).finally(() => process.exit(code));
+      begin(signal, signal, code);
     });
   }
+  return {
+    get stopping() {
+      return stopping;
+    },
+    stop(why, code) {
+      if (!stopping) begin(why, 'SIGTERM', code);
+    },
+  };
 }
