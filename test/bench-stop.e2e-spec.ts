@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { alive } from './support/private-broker';
 
 /** The gateway and workers `pid` started: its children that run an app of `dist/apps`. */
 function appsOf(pid: number): number[] {
@@ -24,15 +25,6 @@ function appsOf(pid: number): number[] {
       return false; // gone since
     }
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('npm run bench, read through a pipe that closes (npm run bench | head)', () => {

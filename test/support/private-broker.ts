@@ -89,7 +89,7 @@ export class PrivateBroker {
 }
 
 /** Running: a zombie (killed, not yet reaped by whoever adopted it) is not. */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
