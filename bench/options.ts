@@ -78,13 +78,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw new UsageError('--embedded runs one worker: an embedded store has one process');
   }
   overloadOnly(argv, 'warm-up-seconds', overload);
-  const seconds = (name: string, fallback: number) => {
+  const seconds = (name: string, fallback: number, zero = false) => {
     const text = value(name);
-    return text === undefined ? fallback : numbers(name, text, false)[0];
+    return text === undefined ? fallback : numbers(name, text, { zero })[0];
   };
-  const warmUp = value('warm-up-seconds');
   const list = (name: string, fallback: string, whole: boolean) =>
-    numbers(name, value(name) ?? fallback, whole);
+    numbers(name, value(name) ?? fallback, { whole });
   return {
     seconds: seconds('seconds', quick ? 3 : 10),
     rates: list('rates', '100,300,1000', false),
@@ -92,7 +91,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     overloadSeconds: seconds('overload-seconds', quick ? 5 : 30),
     overloadRate,
     // No warm-up is a choice: the figures of apps just started.
-    overloadWarmUpSeconds: warmUp === '0' ? 0 : seconds('warm-up-seconds', 3),
+    overloadWarmUpSeconds: seconds('warm-up-seconds', 3, true),
     overloadWorkers: embedded ? 1 : workers,
     embedded,
     largeMenu: overloadOnly(argv, 'large-menu', overload),
@@ -127,13 +126,22 @@ function checkNames(argv: string[], env: NodeJS.ProcessEnv): void {
   }
 }
 
-/** A comma-separated list of numbers above 0 (`whole`: whole numbers), as `--rates` takes. */
-function numbers(name: string, text: string, whole: boolean): number[] {
+/**
+ * A comma-separated list of numbers above 0, as `--rates` takes: `whole`, whole numbers only;
+ * `zero`, 0 too.
+ */
+function numbers(
+  name: string,
+  text: string,
+  { whole = false, zero = false }: { whole?: boolean; zero?: boolean },
+): number[] {
   const values = text.split(',').map(Number);
-  const fit = (n: number) => Number.isFinite(n) && n > 0 && (!whole || Number.isInteger(n));
+  const fit = (n: number) =>
+    Number.isFinite(n) && (n > 0 || (zero && n === 0)) && (!whole || Number.isInteger(n));
   if (text.trim() === '' || !values.every(fit)) {
-    const what = whole ? 'whole numbers from 1' : 'numbers above 0';
-    throw new UsageError(`--${name} takes ${what}, not ${JSON.stringify(text)}`);
+    const kind = whole ? 'whole numbers' : 'numbers';
+    const least = zero ? 'from 0' : whole ? 'from 1' : 'above 0';
+    throw new UsageError(`--${name} takes ${kind} ${least}, not ${JSON.stringify(text)}`);
   }
   return values;
 }
