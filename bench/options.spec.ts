@@ -52,6 +52,7 @@ describe('parseOptions', () => {
     for (const [argv, message] of [
       [['--seconds', 'ten'], /--seconds takes numbers above 0, not "ten"/],
       [['--seconds', '-5'], /--seconds takes numbers above 0/],
+      [['--seconds', '5,6'], /--seconds takes one number, not "5,6"/],
       [['--rates', '100,,300'], /--rates takes numbers above 0, not "100,,300"/],
       [['--concurrency', ''], /--concurrency takes whole numbers from 1/],
       [['--concurrency', '1.5'], /--concurrency takes whole numbers from 1/],

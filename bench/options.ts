@@ -80,7 +80,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   overloadOnly(argv, 'warm-up-seconds', overload);
   const seconds = (name: string, fallback: number, zero = false) => {
     const text = value(name);
-    return text === undefined ? fallback : numbers(name, text, { zero })[0];
+    if (text === undefined) return fallback;
+    const [one, ...more] = numbers(name, text, { zero });
+    if (more.length > 0)
+      throw new UsageError(`--${name} takes one number, not ${JSON.stringify(text)}`);
+    return one;
   };
   const list = (name: string, fallback: string, whole: boolean) =>
     numbers(name, value(name) ?? fallback, { whole });
